@@ -1,0 +1,89 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"sync"
+
+	gojson "github.com/goccy/go-json"
+	"github.com/labstack/echo/v4"
+)
+
+var bufferPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// writeJSON encodes v without HTML escaping (payloads come back as sent)
+// from a pooled buffer.
+func writeJSON(c echo.Context, status int, v any) error {
+	buf := bufferPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufferPool.Put(buf)
+	enc := gojson.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("encode response: %w", err)
+	}
+	return c.Blob(status, echo.MIMEApplicationJSON, buf.Bytes())
+}
+
+// writeData answers {"data": v}.
+func writeData(c echo.Context, status int, v any) error {
+	return writeJSON(c, status, dataEnvelope{Data: v})
+}
+
+type dataEnvelope struct {
+	Data any `json:"data"`
+}
+
+// readJSON decodes the request body; malformed JSON is INVALID_PAYLOAD.
+func readJSON(c echo.Context) (any, []byte, error) {
+	raw, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return nil, raw, badRequest("INVALID_PAYLOAD", "the request body is empty")
+	}
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return nil, raw, badRequest("INVALID_PAYLOAD", "malformed JSON: "+err.Error())
+	}
+	return v, raw, nil
+}
+
+// readObject decodes a body that must be one JSON object.
+func readObject(c echo.Context) (map[string]any, error) {
+	v, _, err := readJSON(c)
+	if err != nil {
+		return nil, err
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, badRequest("INVALID_PAYLOAD", "the request body must be a JSON object")
+	}
+	return m, nil
+}
+
+// intParam reads an optional non-negative integer query parameter.
+func intParam(c echo.Context, name string, def, max int) (int, error) {
+	raw := c.QueryParam(name)
+	if raw == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 0 {
+		return 0, badRequest("INVALID_QUERY", fmt.Sprintf("%s must be a non-negative integer", name))
+	}
+	if max > 0 && n > max {
+		n = max
+	}
+	return n, nil
+}
+
+func (s *server) bodyLimit() string { return strconv.FormatInt(s.MaxPayload, 10) }
+
+// noContent answers 204.
+func noContent(c echo.Context) error { return c.NoContent(http.StatusNoContent) }

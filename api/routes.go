@@ -1,0 +1,33 @@
+package api
+
+import (
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+)
+
+// routes registers every route of the server.
+func (s *server) routes(e *echo.Echo) {
+	e.GET("/server/ping", s.ping)
+	e.GET("/server/health", s.health)
+
+	// The webhook trigger answers every method itself (405 names the
+	// flow's method) and enforces its own body limit.
+	e.Any("/flows/trigger/:id", s.trigger)
+
+	limit := middleware.BodyLimit(s.bodyLimit())
+	admin := e.Group("", s.requireAdmin, limit)
+	admin.GET("/flows", s.listFlows)
+	admin.POST("/flows", s.createFlows)
+	admin.GET("/flows/:id", s.getFlow)
+	admin.PATCH("/flows/:id", s.patchFlow)
+	admin.PUT("/flows/:id", s.replaceFlow)
+	admin.DELETE("/flows/:id", s.deleteFlow)
+	admin.GET("/flows/:id/runs", s.listRuns)
+	admin.GET("/flows/runs/:id", s.getRun)
+
+	admin.GET("/operations", s.listOperations)
+	admin.POST("/operations", s.createOperations)
+	admin.GET("/operations/:id", s.getOperation)
+	admin.PATCH("/operations/:id", s.patchOperation)
+	admin.DELETE("/operations/:id", s.deleteOperation)
+}

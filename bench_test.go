@@ -1,0 +1,72 @@
+package hookflow_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"testing"
+
+	"github.com/hookflow/hookflow"
+)
+
+// benchBody is the load workload's 307-byte order (../shared/bench/workload/body-pass.json).
+const benchBody = `{"type":"order","customer_id":"c_123","items":[{"sku":"a","qty":2},{"sku":"b","qty":1},{"sku":"c","qty":5}],"total":99.99,"email":"x@example.com","currency":"EUR","created_at":"2025-01-15T10:30:00Z","shipping":{"name":"Ada Lovelace","street":"12 Example Road","city":"London","zip":"N1 9GU","country":"GB"}}`
+
+// BenchmarkTriggerOrderWebhook measures the trigger path through the whole
+// echo stack with the load workload's flow (flows/testdata/bench_order.json),
+// run logging on ("all", the default).
+func BenchmarkTriggerOrderWebhook(b *testing.B) {
+	benchmarkTrigger(b, nil)
+}
+
+// BenchmarkTriggerOrderWebhookNoLog is the same with accountability null.
+func BenchmarkTriggerOrderWebhookNoLog(b *testing.B) {
+	benchmarkTrigger(b, func(flow map[string]any) { flow["accountability"] = nil })
+}
+
+func benchmarkTrigger(b *testing.B, edit func(map[string]any)) {
+	srv, err := hookflow.New(context.Background(), hookflow.Config{DBFilename: b.TempDir() + "/bench.db", AdminToken: "bench"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	raw, err := os.ReadFile("flows/testdata/bench_order.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var flow map[string]any
+	if err := json.Unmarshal(raw, &flow); err != nil {
+		b.Fatal(err)
+	}
+	if edit != nil {
+		edit(flow)
+	}
+	raw, _ = json.Marshal(flow)
+	req := httptest.NewRequest(http.MethodPost, "/flows", bytes.NewReader(raw))
+	req.Header.Set("Authorization", "Bearer bench")
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, req)
+	var created struct{ Data struct{ ID string } }
+	if err := json.Unmarshal(rec.Body.Bytes(), &created); err != nil || created.Data.ID == "" {
+		b.Fatalf("upload: %d %s", rec.Code, rec.Body)
+	}
+	url := "/flows/trigger/" + created.Data.ID
+	body := []byte(benchBody)
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req := httptest.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK {
+				b.Fatalf("trigger: %d %s", rec.Code, rec.Body)
+			}
+		}
+	})
+}

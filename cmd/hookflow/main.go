@@ -1,0 +1,65 @@
+// Command hookflow runs the hookflow server: configure it with environment
+// variables (see the README); with none set it listens on 0.0.0.0:8055 and
+// keeps its data in ./data/hookflow.db.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/hookflow/hookflow"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "hookflow:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	cfg, err := hookflow.ConfigFromEnv(os.Getenv)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	srv, err := hookflow.New(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if srv.GeneratedAdminToken != "" {
+		fmt.Fprintf(os.Stderr, "\n  Admin token (shown once, store it now; set ADMIN_TOKEN to choose your own):\n\n    %s\n\n",
+			srv.GeneratedAdminToken)
+	}
+	httpServer := &http.Server{
+		Addr:              srv.Addr(),
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- httpServer.ListenAndServe() }()
+	cfg.Logger.Info("hookflow listening", "addr", srv.Addr(), "database", cfg.DBFilename)
+
+	select {
+	case err := <-serveErr:
+		_ = srv.Close()
+		return err
+	case <-ctx.Done():
+	}
+	cfg.Logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := httpServer.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		slog.Error("http shutdown", "error", err)
+	}
+	return srv.Close()
+}

@@ -1,0 +1,199 @@
+package hookflow
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hookflow/hookflow/operations"
+)
+
+// Config is everything the server needs; every field has a working default.
+type Config struct {
+	// Host and Port are where cmd/hookflow listens (HOST, PORT).
+	Host string
+	Port int
+	// PublicURL is how the server is reached from outside (PUBLIC_URL).
+	PublicURL string
+	// DBFilename is the SQLite file (DB_FILENAME); storage.MemoryFilename
+	// (":memory:") keeps everything in memory, for tests.
+	DBFilename string
+	// AdminToken is the bootstrap admin's token (ADMIN_TOKEN). When empty, a
+	// stored token is kept, or one is generated on the first start and
+	// returned once in Server.GeneratedAdminToken.
+	AdminToken string
+	// EnvAllowList names the environment variables flows see as `$env`
+	// (FLOWS_ENV_ALLOW_LIST).
+	EnvAllowList []string
+	// LookupEnv reads those variables (os.LookupEnv by default).
+	LookupEnv func(string) (string, bool)
+	// MaxSteps bounds one run (FLOWS_MAX_STEPS, default 1000).
+	MaxSteps int
+	// SyncTimeout bounds a synchronous webhook run (FLOWS_SYNC_TIMEOUT, 30s).
+	SyncTimeout time.Duration
+	// RunTimeout bounds a queued run (FLOWS_RUN_TIMEOUT, 5m).
+	RunTimeout time.Duration
+	// Workers is the number of queued runs executed at once (FLOWS_WORKERS).
+	Workers int
+	// MaxPayloadSize bounds request bodies (MAX_PAYLOAD_SIZE, 1 MiB; accepts
+	// "2mb", "512kb").
+	MaxPayloadSize int64
+	// Logger receives the server's logs (LOG_LEVEL, LOG_FORMAT).
+	Logger *slog.Logger
+	// Operations adds custom operation types (kebab-case names) next to the
+	// built-in ones, for programs that embed hookflow.
+	Operations map[string]operations.Operation
+}
+
+// withDefaults fills unset fields.
+func (c Config) withDefaults() Config {
+	if c.Host == "" {
+		c.Host = "0.0.0.0"
+	}
+	if c.Port == 0 {
+		c.Port = 8055
+	}
+	if c.DBFilename == "" {
+		c.DBFilename = "./data/hookflow.db"
+	}
+	if c.LookupEnv == nil {
+		c.LookupEnv = os.LookupEnv
+	}
+	if c.MaxSteps <= 0 {
+		c.MaxSteps = 1000
+	}
+	if c.SyncTimeout <= 0 {
+		c.SyncTimeout = 30 * time.Second
+	}
+	if c.RunTimeout <= 0 {
+		c.RunTimeout = 5 * time.Minute
+	}
+	if c.Workers <= 0 {
+		c.Workers = 4
+	}
+	if c.MaxPayloadSize <= 0 {
+		c.MaxPayloadSize = 1 << 20
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	return c
+}
+
+// ConfigFromEnv reads the configuration from environment variables (SPEC
+// §10); getenv is os.Getenv in production.
+func ConfigFromEnv(getenv func(string) string) (Config, error) {
+	var c Config
+	var errs []string
+	fail := func(name string, err error) { errs = append(errs, fmt.Sprintf("%s: %v", name, err)) }
+	c.Host = getenv("HOST")
+	if v := getenv("PORT"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 || n > 65535 {
+			fail("PORT", fmt.Errorf("not a port number: %q", v))
+		}
+		c.Port = n
+	}
+	c.PublicURL = getenv("PUBLIC_URL")
+	if client := getenv("DB_CLIENT"); client != "" && client != "sqlite" && client != "sqlite3" {
+		fail("DB_CLIENT", fmt.Errorf("%q is not supported by this build (use sqlite)", client))
+	}
+	c.DBFilename = getenv("DB_FILENAME")
+	c.AdminToken = getenv("ADMIN_TOKEN")
+	for _, name := range strings.Split(getenv("FLOWS_ENV_ALLOW_LIST"), ",") {
+		if name = strings.TrimSpace(name); name != "" {
+			c.EnvAllowList = append(c.EnvAllowList, name)
+		}
+	}
+	intVar(getenv, "FLOWS_MAX_STEPS", &c.MaxSteps, fail)
+	intVar(getenv, "FLOWS_WORKERS", &c.Workers, fail)
+	durationVar(getenv, "FLOWS_SYNC_TIMEOUT", &c.SyncTimeout, fail)
+	durationVar(getenv, "FLOWS_RUN_TIMEOUT", &c.RunTimeout, fail)
+	if v := getenv("MAX_PAYLOAD_SIZE"); v != "" {
+		n, err := parseSize(v)
+		if err != nil {
+			fail("MAX_PAYLOAD_SIZE", err)
+		}
+		c.MaxPayloadSize = n
+	}
+	logger, err := newLogger(getenv("LOG_LEVEL"), getenv("LOG_FORMAT"))
+	if err != nil {
+		fail("LOG_LEVEL/LOG_FORMAT", err)
+	}
+	c.Logger = logger
+	if len(errs) > 0 {
+		return c, fmt.Errorf("invalid configuration: %s", strings.Join(errs, "; "))
+	}
+	return c, nil
+}
+
+func intVar(getenv func(string) string, name string, dst *int, fail func(string, error)) {
+	if v := getenv(name); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			fail(name, fmt.Errorf("not a positive integer: %q", v))
+			return
+		}
+		*dst = n
+	}
+}
+
+// durationVar reads "30s", "2m" or a bare number of milliseconds.
+func durationVar(getenv func(string) string, name string, dst *time.Duration, fail func(string, error)) {
+	v := getenv(name)
+	if v == "" {
+		return
+	}
+	if ms, err := strconv.Atoi(v); err == nil && ms > 0 {
+		*dst = time.Duration(ms) * time.Millisecond
+		return
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		fail(name, fmt.Errorf("not a duration (\"30s\", \"2m\" or milliseconds): %q", v))
+		return
+	}
+	*dst = d
+}
+
+// parseSize reads a byte size: "1048576", "512kb", "2mb", "1gb".
+func parseSize(v string) (int64, error) {
+	s := strings.ToLower(strings.TrimSpace(v))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"gb", 1 << 30}, {"mb", 1 << 20}, {"kb", 1 << 10}, {"b", 1}} {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("not a size (\"1048576\", \"512kb\", \"2mb\"): %q", v)
+	}
+	return n * mult, nil
+}
+
+// newLogger builds the server logger from LOG_LEVEL and LOG_FORMAT.
+func newLogger(level, format string) (*slog.Logger, error) {
+	var lvl slog.Level
+	if level != "" {
+		if err := lvl.UnmarshalText([]byte(level)); err != nil {
+			return slog.Default(), fmt.Errorf("LOG_LEVEL %q: use debug, info, warn or error", level)
+		}
+	}
+	opts := &slog.HandlerOptions{Level: lvl}
+	switch strings.ToLower(format) {
+	case "", "text":
+		return slog.New(slog.NewTextHandler(os.Stderr, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts)), nil
+	default:
+		return slog.Default(), fmt.Errorf("LOG_FORMAT %q: use text or json", format)
+	}
+}

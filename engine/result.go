@@ -1,0 +1,68 @@
+package engine
+
+import (
+	"time"
+)
+
+// Run statuses.
+const (
+	StatusCompleted = "completed"
+	StatusFailed    = "failed"
+)
+
+// Step outcomes.
+const (
+	OutcomeResolve = "resolve"
+	OutcomeReject  = "reject"
+)
+
+// Accountability is who started a run.
+type Accountability struct {
+	User      any `json:"user"`
+	Role      any `json:"role"`
+	IP        any `json:"ip"`
+	UserAgent any `json:"userAgent"`
+}
+
+// asMap is the `$accountability` entry of the data chain.
+func (a Accountability) asMap() map[string]any {
+	return map[string]any{"user": a.User, "role": a.Role, "ip": a.IP, "userAgent": a.UserAgent}
+}
+
+// RunInput is what starts a run.
+type RunInput struct {
+	RunID          string
+	Trigger        any
+	Accountability Accountability
+	// Env is the `$env` entry (only allow-listed variables).
+	Env map[string]any
+	// Depth counts nested flow runs.
+	Depth int
+	// RecordSteps keeps each step's options and result in the Result.
+	RecordSteps bool
+}
+
+// Result is what a run leaves behind.
+type Result struct {
+	RunID    string
+	Status   string // StatusCompleted or StatusFailed
+	Err      error  // why it failed: *OperationError, ErrMaxSteps, ErrTimeout
+	Rejected bool   // some step took the reject outcome
+	Last     any
+	Chain    map[string]any
+	Steps    []StepRecord
+	Started  time.Time
+	Duration time.Duration
+}
+
+// StepRecord is one executed node.
+type StepRecord struct {
+	Key      string        `json:"key"`
+	Type     string        `json:"type"`
+	Status   string        `json:"status"`
+	Duration time.Duration `json:"-"`
+	// DurationMS is Duration in milliseconds, for run records.
+	DurationMS float64        `json:"duration_ms"`
+	Options    map[string]any `json:"options,omitempty"`
+	Result     any            `json:"result,omitempty"`
+}

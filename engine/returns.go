@@ -1,0 +1,73 @@
+package engine
+
+import (
+	"strings"
+
+	"github.com/hookflow/hookflow/flows"
+	"github.com/hookflow/hookflow/query"
+)
+
+// returnValue is a compiled `return` trigger option (SPEC §3.3).
+type returnValue struct {
+	path     *query.Path // $last, $trigger, operation keys and paths
+	all      bool        // $all: the chain without $env
+	template *Template   // a string with placeholders
+	literal  any         // anything else, returned as written
+}
+
+// compileReturn interprets the option: `$all`; a string with placeholders; a
+// path whose head is a `$` name or an operation key (`$last`,
+// `$trigger.body.items`, `read_orders.0.id`, `process-order`); any other
+// value is returned literally.
+func compileReturn(raw any, keys map[string]bool) (returnValue, flows.ValidationErrors) {
+	var errs flows.ValidationErrors
+	s, isStr := raw.(string)
+	if !isStr {
+		return returnValue{literal: raw}, nil
+	}
+	switch {
+	case s == "$all":
+		return returnValue{all: true}, nil
+	case HasPlaceholders(s):
+		t, err := ParseTemplate(s)
+		if err != nil {
+			errs.Add("", "template: %v", err)
+			return returnValue{literal: s}, errs
+		}
+		return returnValue{template: t}, nil
+	}
+	head := s
+	if i := strings.IndexAny(s, ".["); i >= 0 {
+		head = s[:i]
+	}
+	if !strings.HasPrefix(s, "$") && !keys[head] {
+		return returnValue{literal: s}, nil
+	}
+	p, err := query.ParsePath(s)
+	if err != nil {
+		errs.Add("", "invalid path: %v", err)
+		return returnValue{literal: s}, errs
+	}
+	return returnValue{path: &p}, nil
+}
+
+// value computes the response data from a finished run's chain.
+func (r *returnValue) value(chain map[string]any) any {
+	switch {
+	case r.path != nil:
+		v, _ := r.path.Get(chain)
+		return v
+	case r.all:
+		out := make(map[string]any, len(chain))
+		for k, v := range chain {
+			if k != "$env" {
+				out[k] = v
+			}
+		}
+		return out
+	case r.template != nil:
+		return r.template.Render(chain)
+	default:
+		return r.literal
+	}
+}

@@ -1,0 +1,126 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"time"
+
+	"github.com/hookflow/hookflow/flows"
+	"github.com/hookflow/hookflow/operations"
+	"github.com/hookflow/hookflow/query"
+)
+
+// Run executes a plan. The context carries the run's deadline; a run that
+// outlives it fails with ErrTimeout.
+func (e *Engine) Run(ctx context.Context, p *Plan, in RunInput) *Result {
+	started := time.Now()
+	chain := make(map[string]any, 8+len(p.steps))
+	chain["$trigger"] = in.Trigger
+	chain["$last"] = in.Trigger
+	chain["$accountability"] = in.Accountability.asMap()
+	chain["$env"] = in.Env
+	chain["$flow"] = p.flowInfo
+	chain["$run"] = map[string]any{"id": in.RunID}
+	res := &Result{RunID: in.RunID, Status: StatusCompleted, Chain: chain, Started: started}
+	info := &operations.RunInfo{FlowID: p.Flow.ID, RunID: in.RunID, Logger: e.logger, Depth: in.Depth}
+
+	count := 0
+	for cur := p.entry; cur >= 0; {
+		if count >= e.maxSteps {
+			res.Err = fmt.Errorf("%w (%d)", ErrMaxSteps, e.maxSteps)
+			break
+		}
+		if ctx.Err() != nil {
+			res.Err = ErrTimeout
+			break
+		}
+		count++
+		st := &p.steps[cur]
+		out, outcome, failure := e.runStep(ctx, st, chain, info, in.RecordSteps, res)
+		chain[st.op.Key] = out
+		chain["$last"] = out
+		if outcome == OutcomeResolve {
+			cur = st.resolve
+			continue
+		}
+		res.Rejected = true
+		if ctx.Err() != nil {
+			res.Err = ErrTimeout
+			break
+		}
+		if st.reject >= 0 {
+			cur = st.reject
+			continue
+		}
+		if failure != nil {
+			res.Err = &OperationError{Flow: p.Flow.ID, Key: st.op.Key, Type: st.op.Type, Err: failure}
+		}
+		break
+	}
+	if res.Err != nil {
+		res.Status = StatusFailed
+	}
+	res.Last = chain["$last"]
+	res.Duration = time.Since(started)
+	return res
+}
+
+// runStep renders a node's options and runs it, turning a panic into a
+// failure. failure is nil for a resolve and for a deliberate rejection.
+func (e *Engine) runStep(ctx context.Context, st *step, chain map[string]any, info *operations.RunInfo,
+	record bool, res *Result) (out any, outcome string, failure error) {
+	began := time.Now()
+	opts := st.render(chain)
+	runInfo := *info
+	runInfo.Key = st.op.Key
+	out, err := e.call(ctx, st, operations.Input{Options: opts, Chain: chain, Run: &runInfo})
+	outcome = OutcomeResolve
+	if err != nil {
+		outcome = OutcomeReject
+		var rejection *operations.RejectError
+		if errors.As(err, &rejection) {
+			out = rejection.Data
+		} else {
+			failure = err
+			out = operations.ErrorObject(err)
+		}
+	}
+	if record {
+		took := time.Since(began)
+		res.Steps = append(res.Steps, StepRecord{
+			Key: st.op.Key, Type: st.op.Type, Status: outcome, Duration: took,
+			DurationMS: float64(took.Microseconds()) / 1000, Options: st.recorded(opts), Result: out,
+		})
+	}
+	return out, outcome, failure
+}
+
+// call runs the step, recovering a panic into a PanicError.
+func (e *Engine) call(ctx context.Context, st *step, in operations.Input) (out any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			stack := debug.Stack()
+			e.logger.Error("operation panicked", "flow", in.Run.FlowID, "run", in.Run.RunID,
+				"operation", st.op.Key, "panic", r, "stack", string(stack))
+			out, err = nil, &operations.Error{Status: 500, Code: "OPERATION_PANIC",
+				Message: (&PanicError{Value: r}).Error()}
+		}
+	}()
+	return st.run.Run(ctx, in)
+}
+
+// ReturnValue computes a finished run's response data from the flow's
+// `return` option.
+func (p *Plan) ReturnValue(res *Result) any { return p.ret.value(res.Chain) }
+
+// asValidation unwraps validation findings from an error.
+func asValidation(err error, target *flows.ValidationErrors) bool {
+	return errors.As(err, target)
+}
+
+func lastPath() *query.Path {
+	p := query.MustParsePath("$last")
+	return &p
+}

@@ -1,0 +1,197 @@
+package engine
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-json"
+	"github.com/hookflow/hookflow/query"
+	"github.com/valyala/bytebufferpool"
+	"github.com/valyala/fasttemplate"
+)
+
+const (
+	openTag  = "{{"
+	closeTag = "}}"
+)
+
+// Template is a string with `{{ path }}` placeholders, parsed once.
+//
+// A template that is exactly one placeholder yields the value with its type.
+// Placeholders inside longer text are converted to text. A JSON template (a
+// string option holding a JSON document) is rendered JSON-safely: a
+// placeholder inside a string literal is inserted with JSON string escaping,
+// one outside a string literal as a JSON value.
+type Template struct {
+	src   string
+	parts []placeholder
+	ft    *fasttemplate.Template
+	whole bool
+	json  bool
+}
+
+// placeholder is one compiled `{{ … }}`.
+type placeholder struct {
+	path     query.Path
+	now      *query.Offset
+	inString bool // JSON templates only: the placeholder sits in a string literal
+}
+
+// HasPlaceholders reports whether s contains a `{{` and so must be compiled.
+func HasPlaceholders(s string) bool { return strings.Contains(s, openTag) }
+
+// ParseTemplate compiles s. Unclosed `{{`, empty `{{ }}` and malformed paths
+// are errors.
+func ParseTemplate(s string) (*Template, error) {
+	t := &Template{src: s}
+	rest, offset := s, 0
+	for {
+		start := strings.Index(rest, openTag)
+		if start < 0 {
+			break
+		}
+		end := strings.Index(rest[start+len(openTag):], closeTag)
+		if end < 0 {
+			return nil, fmt.Errorf("unclosed %q at offset %d", openTag, offset+start)
+		}
+		tag := strings.TrimSpace(rest[start+len(openTag) : start+len(openTag)+end])
+		p, err := compilePlaceholder(tag)
+		if err != nil {
+			return nil, fmt.Errorf("placeholder at offset %d: %w", offset+start, err)
+		}
+		t.parts = append(t.parts, p)
+		consumed := start + len(openTag) + end + len(closeTag)
+		rest, offset = rest[consumed:], offset+consumed
+	}
+	if len(t.parts) == 0 {
+		return t, nil
+	}
+	t.whole = len(t.parts) == 1 && strings.HasPrefix(s, openTag) && strings.HasSuffix(s, closeTag) &&
+		strings.Count(s, openTag) == 1
+	if t.whole {
+		return t, nil
+	}
+	ft, err := fasttemplate.NewTemplate(s, openTag, closeTag)
+	if err != nil {
+		return nil, err
+	}
+	t.ft = ft
+	if inString, ok := jsonShape(s); ok {
+		t.json = true
+		for i := range t.parts {
+			t.parts[i].inString = inString[i]
+		}
+	}
+	return t, nil
+}
+
+// compilePlaceholder compiles the trimmed text between the braces.
+func compilePlaceholder(tag string) (placeholder, error) {
+	if tag == "" {
+		return placeholder{}, fmt.Errorf("empty placeholder %s %s", openTag, closeTag)
+	}
+	if off, ok, err := query.ParseNow(tag); ok || err != nil {
+		if err != nil {
+			return placeholder{}, err
+		}
+		return placeholder{now: &off}, nil
+	}
+	switch tag {
+	case "$CURRENT_USER":
+		tag = "$accountability.user"
+	case "$CURRENT_ROLE":
+		tag = "$accountability.role"
+	}
+	p, err := query.ParsePath(tag)
+	if err != nil {
+		return placeholder{}, err
+	}
+	return placeholder{path: p}, nil
+}
+
+// String returns the source text.
+func (t *Template) String() string { return t.src }
+
+// Static reports whether the template has no placeholders.
+func (t *Template) Static() bool { return len(t.parts) == 0 }
+
+// Resolve renders the template against a data chain (a map[string]any); it
+// implements query.Dynamic so filter operands can be templates.
+func (t *Template) Resolve(scope any) any {
+	chain, _ := scope.(map[string]any)
+	return t.Render(chain)
+}
+
+// Render evaluates the template against the data chain.
+func (t *Template) Render(chain map[string]any) any {
+	switch {
+	case len(t.parts) == 0:
+		return t.src
+	case t.whole:
+		v, _ := t.parts[0].value(chain)
+		return v
+	}
+	buf := bytebufferpool.Get()
+	defer bytebufferpool.Put(buf)
+	i := 0
+	_, _ = t.ft.ExecuteFunc(buf, func(w io.Writer, _ string) (int, error) {
+		p := &t.parts[i]
+		i++
+		v, ok := p.value(chain)
+		switch {
+		case !t.json:
+			return w.Write(appendText(nil, v, ok))
+		case p.inString:
+			return w.Write(appendJSONStringContent(nil, appendText(nil, v, ok)))
+		case !ok:
+			return w.Write([]byte("null"))
+		default:
+			return w.Write(appendJSON(nil, v))
+		}
+	})
+	return string(buf.B)
+}
+
+// value resolves one placeholder; ok is false when its path is missing.
+func (p *placeholder) value(chain map[string]any) (any, bool) {
+	if p.now != nil {
+		// RFC 3339 in UTC with milliseconds (as JavaScript's toISOString), the
+		// fixed-width form that also sorts correctly as text.
+		return query.FormatTime(p.now.From(time.Now())), true
+	}
+	return p.path.Get(chain)
+}
+
+// appendText converts a value to text for embedding in a longer string:
+// strings as they are, null and missing as "", anything else as compact JSON.
+func appendText(dst []byte, v any, present bool) []byte {
+	if !present || v == nil {
+		return dst
+	}
+	if s, ok := v.(string); ok {
+		return append(dst, s...)
+	}
+	return appendJSON(dst, v)
+}
+
+// appendJSON appends v as compact JSON without HTML escaping; values that
+// cannot be encoded become null rather than failing the run.
+func appendJSON(dst []byte, v any) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return append(dst, "null"...)
+	}
+	return append(dst, bytes.TrimRight(b.Bytes(), "\n")...)
+}
+
+// appendJSONStringContent appends s escaped for use inside a JSON string
+// literal (without the surrounding quotes).
+func appendJSONStringContent(dst, s []byte) []byte {
+	quoted := appendJSON(nil, string(s))
+	return append(dst, quoted[1:len(quoted)-1]...)
+}

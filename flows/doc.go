@@ -1,0 +1,9 @@
+// Package flows is the flow language as data: the Flow and Operation types that
+// flow authors upload, the decoding of both accepted shapes (the seed shape with
+// nested `operations` and `id`/`operation` fields, and the Directus shape with
+// `key`/`type` and a root `operation`), the implicit-sequence rule, and
+// structural validation that reports every finding with its path.
+//
+// The package knows nothing about running flows: the engine compiles a Flow
+// into a plan, and the operations validate their own options.
+package flows

@@ -1,0 +1,167 @@
+package hookflow_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/hookflow/hookflow"
+	"github.com/hookflow/hookflow/hookflowtest"
+)
+
+// goldenFile is a flows/testdata/<name>.golden.json file.
+type goldenFile struct {
+	Env   map[string]string `json:"env"`
+	Cases []goldenCase      `json:"cases"`
+}
+
+type goldenCase struct {
+	Name     string            `json:"name"`
+	Method   string            `json:"method"`
+	Query    string            `json:"query"`
+	Headers  map[string]string `json:"headers"`
+	Body     json.RawMessage   `json:"body"`
+	Status   int               `json:"status"`
+	Response json.RawMessage   `json:"response"`
+}
+
+// TestGoldenFlows uploads every flow of flows/testdata that has a golden
+// file and checks each recorded request's status and response.
+func TestGoldenFlows(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob("flows/testdata/*.golden.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no golden files: %v", err)
+	}
+	for _, file := range files {
+		name := strings.TrimSuffix(filepath.Base(file), ".golden.json")
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var golden goldenFile
+			readJSONFile(t, file, &golden)
+			var flow map[string]any
+			readJSONFile(t, filepath.Join("flows/testdata", name+".json"), &flow)
+			srv := hookflowtest.New(t, func(c *hookflow.Config) {
+				for k := range golden.Env {
+					c.EnvAllowList = append(c.EnvAllowList, k)
+				}
+				c.LookupEnv = func(k string) (string, bool) { v, ok := golden.Env[k]; return v, ok }
+			})
+			id := srv.CreateFlow(t, flow)
+			for _, tc := range golden.Cases {
+				t.Run(tc.Name, func(t *testing.T) {
+					resp := srv.Do(t, methodOr(tc.Method), triggerURL(id, tc.Query), goldenBody(tc.Body), headerPairs(tc.Headers)...)
+					if resp.Status != tc.Status {
+						t.Fatalf("status %d, want %d: %s", resp.Status, tc.Status, resp.Body)
+					}
+					var got, want any
+					if err := json.Unmarshal(resp.Body, &got); err != nil {
+						t.Fatalf("response is not JSON: %s", resp.Body)
+					}
+					if err := json.Unmarshal(tc.Response, &want); err != nil {
+						t.Fatalf("golden response is not JSON: %v", err)
+					}
+					if diff := matchJSON(want, got, "$"); diff != "" {
+						t.Errorf("%s\n got: %s", diff, resp.Body)
+					}
+				})
+			}
+		})
+	}
+}
+
+func readJSONFile(t *testing.T, path string, v any) {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+}
+
+func methodOr(m string) string {
+	if m == "" {
+		return http.MethodPost
+	}
+	return m
+}
+
+func triggerURL(id, query string) string {
+	if query == "" {
+		return "/flows/trigger/" + id
+	}
+	return "/flows/trigger/" + id + "?" + query
+}
+
+// goldenBody sends a JSON string as raw text and anything else as JSON.
+func goldenBody(raw json.RawMessage) any {
+	if len(raw) == 0 {
+		return nil
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	return []byte(raw)
+}
+
+func headerPairs(h map[string]string) []string {
+	var out []string
+	for k, v := range h {
+		out = append(out, k, v)
+	}
+	return out
+}
+
+// matchJSON compares decoded JSON; "<any>" in want matches any value.
+// It returns a description of the first difference, or "".
+func matchJSON(want, got any, path string) string {
+	if want == "<any>" {
+		return ""
+	}
+	switch w := want.(type) {
+	case map[string]any:
+		g, ok := got.(map[string]any)
+		if !ok {
+			return fmt.Sprintf("%s: got %v, want an object", path, got)
+		}
+		for k := range g {
+			if _, ok := w[k]; !ok {
+				return fmt.Sprintf("%s: unexpected key %q", path, k)
+			}
+		}
+		for k, wv := range w {
+			gv, ok := g[k]
+			if !ok {
+				return fmt.Sprintf("%s: missing key %q", path, k)
+			}
+			if d := matchJSON(wv, gv, path+"."+k); d != "" {
+				return d
+			}
+		}
+		return ""
+	case []any:
+		g, ok := got.([]any)
+		if !ok || len(g) != len(w) {
+			return fmt.Sprintf("%s: got %v, want %v", path, got, want)
+		}
+		for i := range w {
+			if d := matchJSON(w[i], g[i], fmt.Sprintf("%s[%d]", path, i)); d != "" {
+				return d
+			}
+		}
+		return ""
+	default:
+		if !reflect.DeepEqual(want, got) {
+			return fmt.Sprintf("%s: got %#v, want %#v", path, got, want)
+		}
+		return ""
+	}
+}

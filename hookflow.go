@@ -1,0 +1,114 @@
+// Package hookflow builds a complete hookflow server — storage, operations,
+// engine, triggers and HTTP API — as one http.Handler.
+//
+// cmd/hookflow serves it; tests and programs that embed hookflow use it
+// directly:
+//
+//	srv, err := hookflow.New(ctx, hookflow.Config{DBFilename: ":memory:", AdminToken: "secret"})
+//	if err != nil { … }
+//	defer srv.Close()
+//	ts := httptest.NewServer(srv)
+//
+// A Server holds no global state: several can run in one process.
+package hookflow
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/hookflow/hookflow/access"
+	"github.com/hookflow/hookflow/api"
+	"github.com/hookflow/hookflow/engine"
+	"github.com/hookflow/hookflow/events"
+	"github.com/hookflow/hookflow/operations"
+	"github.com/hookflow/hookflow/storage"
+	"github.com/hookflow/hookflow/triggers"
+)
+
+// Server is a running hookflow: an http.Handler plus the background work
+// (queued runs, the run writer) that Close stops.
+type Server struct {
+	handler http.Handler
+	store   *storage.Store
+	queue   *triggers.Queue
+	bus     *events.Bus
+	cfg     Config
+	// GeneratedAdminToken is set on the very first start when no admin token
+	// was configured: it is the only time the token can be seen.
+	GeneratedAdminToken string
+}
+
+// New opens the database, loads and compiles the saved flows, resumes
+// unfinished queued runs and returns the server.
+func New(ctx context.Context, cfg Config) (*Server, error) {
+	cfg = cfg.withDefaults()
+	logger := cfg.Logger
+	store, err := storage.Open(ctx, storage.Config{Filename: cfg.DBFilename, Logger: logger})
+	if err != nil {
+		return nil, err
+	}
+	auth, generated, err := access.Bootstrap(ctx, store, cfg.AdminToken)
+	if err != nil {
+		_ = store.Close()
+		return nil, err
+	}
+	bus := events.NewBus(logger)
+	registry := operations.Builtins(operations.Dependencies{Logger: logger, Bus: bus})
+	for name, op := range cfg.Operations {
+		if err := registry.Register(name, op); err != nil {
+			_ = store.Close()
+			return nil, err
+		}
+	}
+	eng := engine.New(registry, engine.Config{MaxSteps: cfg.MaxSteps, Logger: logger})
+	catalog := triggers.NewCatalog(eng, store, logger)
+	if err := catalog.Load(ctx); err != nil {
+		_ = store.Close()
+		return nil, err
+	}
+	runner := triggers.NewRunner(eng, store, allowedEnv(cfg), logger)
+	queue := triggers.NewQueue(catalog, runner, store, logger, triggers.QueueConfig{
+		Workers: cfg.Workers, RunTimeout: cfg.RunTimeout,
+	})
+	webhook := triggers.NewWebhook(catalog, runner, queue, triggers.WebhookConfig{
+		MaxPayload: cfg.MaxPayloadSize, SyncTimeout: cfg.SyncTimeout,
+	})
+	if err := queue.Start(ctx); err != nil {
+		_ = store.Close()
+		return nil, err
+	}
+	handler := api.New(api.Deps{
+		Catalog: catalog, Webhook: webhook, Store: store, Auth: auth, Logger: logger, MaxPayload: cfg.MaxPayloadSize,
+	})
+	return &Server{handler: handler, store: store, queue: queue, bus: bus, cfg: cfg, GeneratedAdminToken: generated}, nil
+}
+
+// ServeHTTP serves the API.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Addr is the listen address from the configuration.
+func (s *Server) Addr() string { return fmt.Sprintf("%s:%d", s.cfg.Host, s.cfg.Port) }
+
+// Close stops the queue workers (waiting up to 10 s for runs in progress;
+// the rest resume at the next start), flushes run records and closes the
+// database. Stop serving HTTP before calling it.
+func (s *Server) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	s.queue.Stop(ctx)
+	s.bus.Close()
+	return s.store.Close()
+}
+
+// allowedEnv builds `$env` from the allow list.
+func allowedEnv(cfg Config) map[string]any {
+	env := make(map[string]any, len(cfg.EnvAllowList))
+	for _, name := range cfg.EnvAllowList {
+		if v, ok := cfg.LookupEnv(name); ok {
+			env[name] = v
+		}
+	}
+	return env
+}

@@ -1,0 +1,118 @@
+package operations
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/hookflow/hookflow/flows"
+	"github.com/hookflow/hookflow/query"
+)
+
+// Condition checks a filter (SPEC §6) against the data chain. It resolves
+// with `$last` unchanged when the filter passes and rejects with
+// {"errors": [{field, operator, expected, actual, message}]} when it does not.
+type Condition struct{}
+
+// Prepare compiles the filter once; templates in operand values are
+// rendered per run.
+func (Condition) Prepare(p Prepare) (Step, error) {
+	var errs flows.ValidationErrors
+	checkKnown(p.Options, &errs, "filter")
+	raw, ok := p.Options["filter"]
+	if !ok || raw == nil {
+		errs.Add("filter", "is required")
+		return nil, errs
+	}
+	dynamic := func(s string) (query.Dynamic, error) {
+		v, verrs := p.Compile(s)
+		if len(verrs) > 0 {
+			return nil, errors.New(verrs[0].Message)
+		}
+		return v, nil
+	}
+	f, err := query.ParseFilter(raw, query.ParseOptions{Dynamic: dynamic})
+	if err != nil {
+		var qerrs query.Errors
+		if errors.As(err, &qerrs) {
+			for _, e := range qerrs {
+				errs.Add(flows.JoinPath("filter", e.Path), "%s", e.Message)
+			}
+		} else {
+			errs.Add("filter", "%v", err)
+		}
+		return nil, errs
+	}
+	return &conditionStep{filter: f, keys: p.OperationKeys}, errs.Err()
+}
+
+type conditionStep struct {
+	filter *query.Filter
+	keys   map[string]bool
+}
+
+// SelfRendered: the filter's operands are resolved by the filter itself.
+func (s *conditionStep) SelfRendered() []string { return []string{"filter"} }
+
+// Run evaluates the filter.
+func (s *conditionStep) Run(_ context.Context, in Input) (any, error) {
+	subject := conditionSubject{chain: in.Chain, keys: s.keys}
+	env := query.Env{Scope: in.Chain}
+	if acc, ok := in.Chain["$accountability"].(map[string]any); ok {
+		env.User, env.Role = acc["user"], acc["role"]
+	}
+	if s.filter.Match(subject.lookup, env) {
+		return in.Chain["$last"], nil
+	}
+	_, mismatches := s.filter.Explain(subject.lookup, env)
+	list := make([]any, len(mismatches))
+	for i, m := range mismatches {
+		list[i] = map[string]any{
+			"field": m.Field, "operator": m.Operator, "expected": m.Expected, "actual": m.Actual, "message": m.Message,
+		}
+	}
+	return nil, Reject(map[string]any{"errors": list})
+}
+
+// conditionSubject resolves a filter's top-level field names:
+//   - `$…` names and operation keys address the data chain;
+//   - other names are fields of `$last` (a one-element array is unwrapped);
+//   - failing that, the trigger's body, then query, then headers
+//     (case-insensitive), so `{"x-api-key": {"_eq": …}}` reads the header.
+type conditionSubject struct {
+	chain map[string]any
+	keys  map[string]bool
+}
+
+func (c conditionSubject) lookup(field string) (any, bool) {
+	if strings.HasPrefix(field, "$") || c.keys[field] {
+		v, ok := c.chain[field]
+		return v, ok
+	}
+	last := c.chain["$last"]
+	if list, ok := last.([]any); ok && len(list) == 1 {
+		last = list[0]
+	}
+	if m, ok := last.(map[string]any); ok {
+		if v, ok := m[field]; ok {
+			return v, true
+		}
+	}
+	trigger, _ := c.chain["$trigger"].(map[string]any)
+	if trigger == nil {
+		return nil, false
+	}
+	for _, part := range [...]string{"body", "query"} {
+		if m, ok := trigger[part].(map[string]any); ok {
+			if v, ok := m[field]; ok {
+				return v, true
+			}
+		}
+	}
+	if h, ok := trigger["headers"].(map[string]any); ok {
+		if v, ok := h[strings.ToLower(field)]; ok {
+			return v, true
+		}
+	}
+	return nil, false
+}

@@ -1,0 +1,69 @@
+package operations
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/hookflow/hookflow/flows"
+)
+
+// Operation is one operation type, such as "condition" or "transform".
+type Operation interface {
+	// Prepare checks one node's options when its flow is saved and returns
+	// the step that runs it. Findings are returned as flows.ValidationErrors
+	// with paths relative to the options object.
+	Prepare(p Prepare) (Step, error)
+}
+
+// Value is an option value compiled by the engine: Resolve renders its
+// placeholders against a data chain.
+type Value interface {
+	Resolve(scope any) any
+}
+
+// Prepare is what an operation type receives to prepare one node.
+type Prepare struct {
+	// Key is the node's key in the data chain.
+	Key string
+	// Options are the node's options as written (placeholders unrendered).
+	Options map[string]any
+	// OperationKeys holds every operation key of the flow.
+	OperationKeys map[string]bool
+	// Compile compiles an option value that may hold placeholders; findings
+	// are relative to raw.
+	Compile func(raw any) (Value, flows.ValidationErrors)
+}
+
+// Step is a prepared node, run once per run that reaches it.
+type Step interface {
+	Run(ctx context.Context, in Input) (any, error)
+}
+
+// SelfRendering is implemented by steps that render some of their options
+// themselves (typically because they compiled them into a structure, like a
+// condition's filter); the engine leaves those keys out of Input.Options.
+type SelfRendering interface {
+	SelfRendered() []string
+}
+
+// Input is what a step gets for one run.
+type Input struct {
+	// Options are the node's options rendered against the data chain.
+	Options map[string]any
+	// Chain is the data chain ($trigger, $last, $accountability, $env,
+	// $flow, $run and the result of every key that has run).
+	Chain map[string]any
+	// Run describes the run the step belongs to.
+	Run *RunInfo
+}
+
+// RunInfo identifies a run for logging and for operations that start or
+// record other work.
+type RunInfo struct {
+	FlowID string
+	RunID  string
+	Key    string
+	Logger *slog.Logger
+	// Depth counts nested flow runs (a flow triggering a flow).
+	Depth int
+}

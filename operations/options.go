@@ -1,0 +1,88 @@
+package operations
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/hookflow/hookflow/flows"
+)
+
+// isTemplate reports whether a raw option value is a string with
+// placeholders, whose type is only known once rendered.
+func isTemplate(v any) bool {
+	s, ok := v.(string)
+	return ok && strings.Contains(s, "{{")
+}
+
+// checkString records a finding when a present, non-template option is not a
+// string (or is empty while required).
+func checkString(opts map[string]any, key string, required bool, errs *flows.ValidationErrors) {
+	v, ok := opts[key]
+	if !ok || v == nil {
+		if required {
+			errs.Add(key, "is required")
+		}
+		return
+	}
+	s, isStr := v.(string)
+	if !isStr {
+		errs.Add(key, "must be a string")
+	} else if required && strings.TrimSpace(s) == "" {
+		errs.Add(key, "must not be empty")
+	}
+}
+
+// checkKnown records a finding for every option key the type does not read,
+// which catches typos such as "mesage".
+func checkKnown(opts map[string]any, errs *flows.ValidationErrors, known ...string) {
+	allowed := make(map[string]bool, len(known))
+	for _, k := range known {
+		allowed[k] = true
+	}
+	for k := range opts {
+		if !allowed[k] {
+			errs.Add(k, "unknown option (known: %s)", strings.Join(known, ", "))
+		}
+	}
+}
+
+// optionText reads a rendered option as text; numbers and booleans are
+// formatted, null and missing give "".
+func optionText(opts map[string]any, key string) string {
+	switch v := opts[key].(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+// optionInt reads a rendered option as an integer (a number or a numeric
+// string); ok is false when it is missing or not an integer.
+func optionInt(v any) (n int, ok bool) {
+	switch x := v.(type) {
+	case float64:
+		if x != math.Trunc(x) || math.Abs(x) > math.MaxInt32 {
+			return 0, false
+		}
+		return int(x), true
+	case int:
+		return x, true
+	case string:
+		i, err := strconv.Atoi(strings.TrimSpace(x))
+		return i, err == nil
+	}
+	return 0, false
+}
+
+// validStatus reports whether n is an HTTP error status a flow may answer with.
+func validStatus(n int) bool {
+	return n >= 400 && n <= 599 && http.StatusText(n) != ""
+}

@@ -1,0 +1,249 @@
+package query
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// ParseFilter parses a filter as decoded from JSON (SPEC §6):
+//
+//	{"type": {"_eq": "order"}}                   a condition on a field
+//	{"type": "order"}                            shorthand for _eq
+//	{"customer": {"name": {"_eq": "x"}}}         nested fields (Cond.Field customer.name)
+//	{"a": {...}, "b": {...}}                     several keys: AND
+//	{"_and": [f1, f2]}, {"_or": [f1, f2]}        lists of filters (also inside a field:
+//	                                             {"customer": {"_or": [...]}} is relative to it)
+//	{"items": {"_some": {"sku": {"_eq": "a"}}}}  array elements; {"tags": {"_some": {"_eq": "x"}}}
+//	{}                                           matches everything
+//
+// Field names are literal keys: "a.b" is one field named a.b, never a path.
+// Keys are visited in sorted order so the AST and the error list are
+// deterministic. Every problem is reported at once as Errors, each with its
+// path from the filter root.
+func ParseFilter(raw any, opts ParseOptions) (*Filter, error) {
+	m, ok := raw.(map[string]any)
+	if !ok {
+		return nil, Errors{{Message: "filter must be an object"}}
+	}
+	p := parser{opts: opts}
+	root := p.object(m, nil, "", false)
+	if len(p.errs) > 0 {
+		return nil, p.errs
+	}
+	return &Filter{root: root, usesNow: p.usesNow}, nil
+}
+
+type parser struct {
+	opts    ParseOptions
+	errs    Errors
+	usesNow bool
+}
+
+func (p *parser) fail(path, msg string) {
+	p.errs = append(p.errs, Error{Path: path, Message: msg})
+}
+
+// object parses a filter object whose fields are relative to prefix. elem is
+// true inside _some/_none, where an empty prefix is the array element itself
+// and may carry operators directly.
+func (p *parser) object(m map[string]any, prefix []string, path string, elem bool) Node {
+	var nodes []Node
+	add := func(n Node) {
+		if a, ok := n.(And); ok { // AND of ANDs is one AND
+			nodes = append(nodes, a.Nodes...)
+			return
+		}
+		nodes = append(nodes, n)
+	}
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		v, kp := m[k], joinKey(path, k)
+		switch {
+		case k == "_and" || k == "_or":
+			subs := p.list(v, prefix, kp, elem)
+			if k == "_and" {
+				add(And{Nodes: subs})
+			} else {
+				add(Or{Nodes: subs})
+			}
+		case k == "_some" || k == "_none":
+			if len(prefix) == 0 && !elem {
+				p.fail(kp, k+" needs an array field: {\"items\": {\""+k+"\": {…}}}")
+				continue
+			}
+			fm, ok := v.(map[string]any)
+			if !ok {
+				p.fail(kp, "must be a filter object")
+				continue
+			}
+			inner := p.object(fm, nil, kp, true)
+			if k == "_some" {
+				add(Some{Field: pathOf(prefix), Filter: inner})
+			} else {
+				add(None{Field: pathOf(prefix), Filter: inner})
+			}
+		case strings.HasPrefix(k, "_"):
+			info := opsByName[k]
+			if info == nil {
+				p.fail(kp, fmt.Sprintf("unknown operator %q", k))
+				continue
+			}
+			if len(prefix) == 0 && !elem {
+				p.fail(kp, "operator "+k+" needs a field: {\"field\": {\""+k+"\": …}}")
+				continue
+			}
+			add(p.cond(prefix, info, v, kp))
+		case k == "":
+			p.fail(kp, "empty field name")
+		default:
+			// Full slice expression: siblings must not share a backing array.
+			sub := append(prefix[:len(prefix):len(prefix)], k)
+			if fm, ok := v.(map[string]any); ok {
+				add(p.object(fm, sub, kp, elem))
+			} else {
+				add(p.cond(sub, opsByName["_eq"], v, kp))
+			}
+		}
+	}
+	if len(nodes) == 1 {
+		return nodes[0]
+	}
+	return And{Nodes: nodes}
+}
+
+// list parses the filters of _and / _or.
+func (p *parser) list(v any, prefix []string, path string, elem bool) []Node {
+	list, ok := v.([]any)
+	if !ok {
+		p.fail(path, "must be a list of filters")
+		return nil
+	}
+	subs := make([]Node, 0, len(list))
+	for i, e := range list {
+		ip := path + "[" + strconv.Itoa(i) + "]"
+		em, ok := e.(map[string]any)
+		if !ok {
+			p.fail(ip, "must be a filter object")
+			continue
+		}
+		subs = append(subs, p.object(em, prefix, ip, elem))
+	}
+	return subs
+}
+
+func (p *parser) cond(field []string, info *opInfo, v any, path string) Cond {
+	return Cond{Field: pathOf(field), Op: info.name, Operand: p.operand(info, v, path), info: info}
+}
+
+// operand compiles an operand and, when it is static, prepares it for its
+// operator right away so that evaluation only compares.
+func (p *parser) operand(info *opInfo, v any, path string) Operand {
+	if info.kind == kindIn || info.kind == kindBetween {
+		if s, ok := v.(string); ok && !p.isTemplate(s) {
+			// Split now so each part may be $NOW… and Value returns a list.
+			v = splitList(s)
+		}
+	}
+	tree, dynamic := p.compile(v, path)
+	if dynamic {
+		if l, ok := tree.(*leaf); ok {
+			return Operand{kind: l.kind, dyn: l.dyn, now: l.now}
+		}
+		if list, ok := tree.([]any); ok && info.kind == kindBetween && len(list) != 2 {
+			p.fail(path, `operand must be two bounds: [a, b] or "a,b"`)
+		}
+		return Operand{kind: operandTree, value: tree}
+	}
+	prep, err := prepare(info, v)
+	if err != nil {
+		p.fail(path, err.Error())
+		return Operand{value: v}
+	}
+	return Operand{value: v, prep: prep, info: info}
+}
+
+func (p *parser) isTemplate(s string) bool {
+	return p.opts.Dynamic != nil && strings.Contains(s, "{{")
+}
+
+// compile finds the dynamic members of an operand ({{ }} templates, $NOW…,
+// $CURRENT_USER, $CURRENT_ROLE), also inside lists and objects. It returns v
+// unchanged when there are none, else a copy holding *leaf members.
+func (p *parser) compile(v any, path string) (any, bool) {
+	switch x := v.(type) {
+	case string:
+		return p.compileString(x, path)
+	case []any:
+		var out []any
+		for i, e := range x {
+			c, dyn := p.compile(e, path+"["+strconv.Itoa(i)+"]")
+			if dyn && out == nil {
+				out = slices.Clone(x)
+			}
+			if out != nil {
+				out[i] = c
+			}
+		}
+		if out == nil {
+			return x, false
+		}
+		return out, true
+	case map[string]any:
+		var out map[string]any
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			c, dyn := p.compile(x[k], joinKey(path, k))
+			if dyn && out == nil {
+				out = maps.Clone(x)
+			}
+			if out != nil {
+				out[k] = c
+			}
+		}
+		if out == nil {
+			return x, false
+		}
+		return out, true
+	}
+	return v, false
+}
+
+func (p *parser) compileString(s, path string) (any, bool) {
+	if p.isTemplate(s) {
+		d, err := p.opts.Dynamic(s)
+		if err != nil {
+			p.fail(path, err.Error())
+			return s, false
+		}
+		if d == nil {
+			return s, false
+		}
+		return &leaf{kind: operandDynamic, dyn: d}, true
+	}
+	switch s {
+	case "$CURRENT_USER":
+		return &leaf{kind: operandUser}, true
+	case "$CURRENT_ROLE":
+		return &leaf{kind: operandRole}, true
+	}
+	off, ok, err := ParseNow(s)
+	if err != nil {
+		p.fail(path, err.Error())
+		return s, false
+	}
+	if !ok {
+		return s, false
+	}
+	p.usesNow = true
+	return &leaf{kind: operandNow, now: off}, true
+}
+
+// joinKey extends an error path with a key, bracketing keys that cannot be
+// written dotted, as Path.String does.
+func joinKey(path, key string) string {
+	var b strings.Builder
+	b.WriteString(path)
+	writeSegment(&b, key, path == "")
+	return b.String()
+}

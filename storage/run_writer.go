@@ -1,0 +1,178 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// maxRunBatch bounds one write transaction.
+const maxRunBatch = 256
+
+// errWriterClosed is returned for records submitted after Close.
+var errWriterClosed = errors.New("run writer is closed")
+
+// runWriter is a single goroutine that writes run records in batches: it
+// takes whatever has queued up while the previous batch was being written
+// and commits it as one transaction (group commit). Under load, batches
+// grow and the cost per record falls; at rest, each record is written at
+// once.
+type runWriter struct {
+	db      *gorm.DB
+	logger  *slog.Logger
+	ch      chan runWrite
+	pending sync.Map // run id → *Run not yet committed
+	mu      sync.RWMutex
+	closed  bool
+	done    chan struct{}
+}
+
+type runWrite struct {
+	run   *Run
+	ack   chan error    // closed over by waiters; nil for fire-and-forget
+	flush chan struct{} // a flush marker instead of a run
+}
+
+func newRunWriter(db *gorm.DB, logger *slog.Logger) *runWriter {
+	w := &runWriter{db: db, logger: logger, ch: make(chan runWrite, 4096), done: make(chan struct{})}
+	go w.loop()
+	return w
+}
+
+// submit hands a record to the writer; the caller must not change it after.
+func (w *runWriter) submit(r *Run) {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	if w.closed {
+		w.logger.Error("run record dropped: store closed", "run", r.ID)
+		return
+	}
+	w.pending.Store(r.ID, r)
+	w.ch <- runWrite{run: r}
+}
+
+// submitWait hands a record over and waits until it is committed.
+func (w *runWriter) submitWait(ctx context.Context, r *Run) error {
+	ack := make(chan error, 1)
+	w.mu.RLock()
+	if w.closed {
+		w.mu.RUnlock()
+		return errWriterClosed
+	}
+	w.pending.Store(r.ID, r)
+	w.ch <- runWrite{run: r, ack: ack}
+	w.mu.RUnlock()
+	select {
+	case err := <-ack:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// flush waits until everything submitted so far is committed.
+func (w *runWriter) flush() {
+	marker := make(chan struct{})
+	w.mu.RLock()
+	if w.closed {
+		w.mu.RUnlock()
+		return
+	}
+	w.ch <- runWrite{flush: marker}
+	w.mu.RUnlock()
+	<-marker
+}
+
+// pendingRun returns an encoded copy of a record that is submitted but not
+// yet committed.
+func (w *runWriter) pendingRun(id string) (*Run, bool) {
+	v, ok := w.pending.Load(id)
+	if !ok {
+		return nil, false
+	}
+	c, err := v.(*Run).encoded()
+	if err != nil {
+		return nil, false
+	}
+	return c, true
+}
+
+// close writes what is queued and stops the writer.
+func (w *runWriter) close() {
+	w.mu.Lock()
+	if w.closed {
+		w.mu.Unlock()
+		return
+	}
+	w.closed = true
+	close(w.ch)
+	w.mu.Unlock()
+	<-w.done
+}
+
+func (w *runWriter) loop() {
+	defer close(w.done)
+	for first := range w.ch {
+		batch := []runWrite{first}
+	drain:
+		for len(batch) < maxRunBatch {
+			select {
+			case next, ok := <-w.ch:
+				if !ok {
+					break drain
+				}
+				batch = append(batch, next)
+			default:
+				break drain
+			}
+		}
+		w.write(batch)
+	}
+}
+
+// write commits one batch and answers its waiters.
+func (w *runWriter) write(batch []runWrite) {
+	latest := make(map[string]*Run, len(batch))
+	order := make([]*Run, 0, len(batch))
+	for _, b := range batch {
+		if b.run == nil {
+			continue
+		}
+		if _, seen := latest[b.run.ID]; !seen {
+			order = append(order, b.run)
+		}
+		latest[b.run.ID] = b.run
+	}
+	rows := make([]*Run, 0, len(order))
+	for _, r := range order {
+		c, err := latest[r.ID].encoded()
+		if err != nil {
+			w.logger.Error("run record not encodable", "run", r.ID, "error", err)
+			continue
+		}
+		rows = append(rows, c)
+	}
+	var err error
+	if len(rows) > 0 {
+		err = w.db.Transaction(func(tx *gorm.DB) error {
+			return tx.Clauses(clause.OnConflict{UpdateAll: true}).CreateInBatches(rows, 64).Error
+		})
+		if err != nil {
+			w.logger.Error("writing run records failed", "count", len(rows), "error", err)
+		}
+	}
+	for _, b := range batch {
+		if b.flush != nil {
+			close(b.flush)
+			continue
+		}
+		w.pending.CompareAndDelete(b.run.ID, b.run)
+		if b.ack != nil {
+			b.ack <- translate(err)
+		}
+	}
+}

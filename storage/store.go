@@ -1,0 +1,114 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Config selects and tunes the database.
+type Config struct {
+	// Filename is the SQLite file (created with its directory when missing);
+	// MemoryFilename gives a private in-memory database.
+	Filename string
+	// ReadConnections is the size of the read pool (default 4).
+	ReadConnections int
+	Logger          *slog.Logger
+}
+
+// Store is the open database.
+type Store struct {
+	write  *gorm.DB
+	read   *gorm.DB
+	logger *slog.Logger
+	runs   *runWriter
+}
+
+// Open opens (creating if needed) and migrates the database and starts the
+// run writer.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.ReadConnections <= 0 {
+		cfg.ReadConnections = 4
+	}
+	writeDSN, readDSN, err := sqliteDSNs(cfg.Filename)
+	if err != nil {
+		return nil, err
+	}
+	gcfg := &gorm.Config{Logger: logger.Discard, SkipDefaultTransaction: true, TranslateError: true}
+	write, err := gorm.Open(sqlite.Open(writeDSN), gcfg)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	wdb, _ := write.DB()
+	wdb.SetMaxOpenConns(1)
+	wdb.SetMaxIdleConns(1)
+	wdb.SetConnMaxLifetime(0)
+	s := &Store{write: write, logger: cfg.Logger}
+	if err := s.migrate(ctx); err != nil {
+		_ = wdb.Close()
+		return nil, err
+	}
+	if readDSN == writeDSN {
+		// A shared-cache memory database reports table locks instead of
+		// waiting for them, so it is read through the single write
+		// connection.
+		s.read = write
+	} else {
+		read, err := gorm.Open(sqlite.Open(readDSN), gcfg)
+		if err != nil {
+			_ = wdb.Close()
+			return nil, fmt.Errorf("open database for reading: %w", err)
+		}
+		rdb, _ := read.DB()
+		rdb.SetMaxOpenConns(cfg.ReadConnections)
+		rdb.SetMaxIdleConns(cfg.ReadConnections)
+		s.read = read
+	}
+	s.runs = newRunWriter(s.write, cfg.Logger)
+	return s, nil
+}
+
+// migrate creates or updates every table.
+func (s *Store) migrate(ctx context.Context) error {
+	err := s.write.WithContext(ctx).AutoMigrate(&flowRow{}, &operationRow{}, &Run{}, &setting{})
+	if err != nil {
+		return fmt.Errorf("migrate database: %w", err)
+	}
+	return nil
+}
+
+// Close flushes pending run records and closes the database.
+func (s *Store) Close() error {
+	s.runs.close()
+	var firstErr error
+	for _, db := range []*gorm.DB{s.read, s.write} {
+		if db == nil || (db == s.read && s.read == s.write) {
+			continue
+		}
+		if sqlDB, err := db.DB(); err == nil {
+			if err := sqlDB.Close(); err != nil && firstErr == nil {
+				firstErr = err
+			}
+		}
+	}
+	return firstErr
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.read.DB()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	return sqlDB.PingContext(ctx)
+}

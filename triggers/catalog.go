@@ -1,0 +1,117 @@
+package triggers
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/hookflow/hookflow/engine"
+	"github.com/hookflow/hookflow/flows"
+	"github.com/hookflow/hookflow/storage"
+)
+
+// Catalog is the set of saved flows, each compiled into a plan. Plans are
+// compiled when a flow is saved (or when the server starts) and looked up
+// by id on every trigger.
+type Catalog struct {
+	engine *engine.Engine
+	store  *storage.Store
+	logger *slog.Logger
+
+	mu    sync.RWMutex
+	plans map[string]*engine.Plan
+}
+
+// NewCatalog returns an empty catalog; call Load to fill it from the store.
+func NewCatalog(e *engine.Engine, store *storage.Store, logger *slog.Logger) *Catalog {
+	return &Catalog{engine: e, store: store, logger: logger, plans: map[string]*engine.Plan{}}
+}
+
+// Load compiles every stored flow. A flow that no longer compiles (for
+// example one using an operation type this build lacks) is logged and left
+// out, so one bad flow cannot keep the server from starting.
+func (c *Catalog) Load(ctx context.Context) error {
+	all, err := c.store.ListFlows(ctx)
+	if err != nil {
+		return fmt.Errorf("load flows: %w", err)
+	}
+	plans := make(map[string]*engine.Plan, len(all))
+	for _, f := range all {
+		if errs := flows.CheckGraph(f); len(errs) > 0 {
+			c.logger.Error("stored flow is invalid; it will not run", "flow", f.ID, "error", errs)
+			continue
+		}
+		p, err := c.engine.Compile(f)
+		if err != nil {
+			c.logger.Error("stored flow does not compile; it will not run", "flow", f.ID, "error", err)
+			continue
+		}
+		plans[f.ID] = p
+	}
+	c.mu.Lock()
+	c.plans = plans
+	c.mu.Unlock()
+	return nil
+}
+
+// Compile checks a flow's graph and compiles it without saving it.
+func (c *Catalog) Compile(f *flows.Flow) (*engine.Plan, error) {
+	if errs := flows.CheckGraph(f); len(errs) > 0 {
+		return nil, errs
+	}
+	return c.engine.Compile(f)
+}
+
+// Save compiles and stores flows in one transaction, then makes their new
+// plans live. Nothing is stored when any flow has findings.
+func (c *Catalog) Save(ctx context.Context, fs ...*flows.Flow) error {
+	plans := make([]*engine.Plan, len(fs))
+	var all flows.ValidationErrors
+	for i, f := range fs {
+		p, err := c.Compile(f)
+		if err != nil {
+			if verrs, ok := err.(flows.ValidationErrors); ok && len(fs) > 1 {
+				all.Merge(fmt.Sprintf("[%d]", i), verrs)
+				continue
+			}
+			if len(fs) == 1 {
+				return err
+			}
+			all.Add(fmt.Sprintf("[%d]", i), "%v", err)
+			continue
+		}
+		plans[i] = p
+	}
+	if len(all) > 0 {
+		return all
+	}
+	if err := c.store.SaveFlows(ctx, fs...); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	for _, p := range plans {
+		c.plans[p.Flow.ID] = p
+	}
+	c.mu.Unlock()
+	return nil
+}
+
+// Delete removes a flow from the store and the catalog.
+func (c *Catalog) Delete(ctx context.Context, id string) error {
+	if err := c.store.DeleteFlow(ctx, id); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	delete(c.plans, id)
+	c.mu.Unlock()
+	return nil
+}
+
+// Plan returns the compiled plan of a flow.
+func (c *Catalog) Plan(id string) (*engine.Plan, bool) {
+	c.mu.RLock()
+	p, ok := c.plans[id]
+	c.mu.RUnlock()
+	return p, ok
+}

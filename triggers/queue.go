@@ -1,0 +1,205 @@
+package triggers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/hookflow/hookflow/engine"
+	"github.com/hookflow/hookflow/storage"
+)
+
+// QueueConfig tunes the async run queue.
+type QueueConfig struct {
+	// Workers is the number of runs executed at once.
+	Workers int
+	// RunTimeout bounds one queued run.
+	RunTimeout time.Duration
+}
+
+// Queue executes queued runs on a worker pool. A run is stored as queued
+// before Enqueue returns, so an acknowledged run survives a crash: Start
+// picks up every run left queued or running.
+type Queue struct {
+	catalog *Catalog
+	runner  *Runner
+	store   *storage.Store
+	logger  *slog.Logger
+	cfg     QueueConfig
+
+	mu      sync.Mutex
+	pending []*storage.Run
+	wake    chan struct{}
+	stop    chan struct{}
+	wg      sync.WaitGroup
+	started bool
+}
+
+// NewQueue returns a stopped queue.
+func NewQueue(c *Catalog, r *Runner, store *storage.Store, logger *slog.Logger, cfg QueueConfig) *Queue {
+	if cfg.Workers <= 0 {
+		cfg.Workers = 4
+	}
+	if cfg.RunTimeout <= 0 {
+		cfg.RunTimeout = 5 * time.Minute
+	}
+	return &Queue{
+		catalog: c, runner: r, store: store, logger: logger, cfg: cfg,
+		wake: make(chan struct{}, 1), stop: make(chan struct{}),
+	}
+}
+
+// Enqueue stores a run as queued, waits for the write to commit, and hands
+// it to the workers.
+func (q *Queue) Enqueue(ctx context.Context, p *engine.Plan, req Request) (*storage.Run, error) {
+	run := &storage.Run{
+		ID: NewRunID(), FlowID: p.Flow.ID, Status: storage.RunQueued, Async: true, CreatedAt: timeNow(),
+	}
+	run.SetValues(storage.RunValues{Input: req, Trigger: storedTrigger(req.Trigger), Accountability: req.Accountability})
+	if err := q.store.RecordRunDurably(ctx, run); err != nil {
+		return nil, fmt.Errorf("queue run: %w", err)
+	}
+	q.push(run)
+	return run, nil
+}
+
+// Start re-queues the runs a previous process left unfinished and starts
+// the workers.
+func (q *Queue) Start(ctx context.Context) error {
+	left, err := q.store.UnfinishedRuns(ctx)
+	if err != nil {
+		return fmt.Errorf("recover queued runs: %w", err)
+	}
+	for _, run := range left {
+		q.logger.Info("resuming unfinished run", "run", run.ID, "flow", run.FlowID, "status", run.Status)
+		q.push(run)
+	}
+	q.mu.Lock()
+	q.started = true
+	q.mu.Unlock()
+	for i := 0; i < q.cfg.Workers; i++ {
+		q.wg.Add(1)
+		go q.work()
+	}
+	return nil
+}
+
+// Stop lets the workers finish their current runs, waiting at most until
+// ctx is done; runs still executing are resumed at the next start.
+func (q *Queue) Stop(ctx context.Context) {
+	q.mu.Lock()
+	if !q.started {
+		q.mu.Unlock()
+		return
+	}
+	q.started = false
+	close(q.stop)
+	q.mu.Unlock()
+	done := make(chan struct{})
+	go func() { q.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		q.logger.Warn("stopping with runs in progress; they resume at the next start")
+	}
+}
+
+// Len is the number of runs waiting for a worker.
+func (q *Queue) Len() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.pending)
+}
+
+func (q *Queue) push(run *storage.Run) {
+	q.mu.Lock()
+	q.pending = append(q.pending, run)
+	q.mu.Unlock()
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (q *Queue) pop() *storage.Run {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if len(q.pending) == 0 {
+		return nil
+	}
+	run := q.pending[0]
+	q.pending[0] = nil
+	q.pending = q.pending[1:]
+	if len(q.pending) > 0 {
+		// More work: make sure another worker wakes up too.
+		select {
+		case q.wake <- struct{}{}:
+		default:
+		}
+	}
+	return run
+}
+
+func (q *Queue) work() {
+	defer q.wg.Done()
+	for {
+		if run := q.pop(); run != nil {
+			q.execute(run)
+			continue
+		}
+		select {
+		case <-q.stop:
+			return
+		case <-q.wake:
+		}
+	}
+}
+
+// execute runs one queued run and stores its outcome durably (so a finished
+// run is not run again after a crash).
+func (q *Queue) execute(queued *storage.Run) {
+	ctx := context.Background()
+	var req Request
+	if err := queued.DecodeInput(&req); err != nil {
+		q.fail(ctx, queued, fmt.Errorf("unreadable queued input: %w", err))
+		return
+	}
+	plan, ok := q.catalog.Plan(queued.FlowID)
+	if !ok {
+		q.fail(ctx, queued, errors.New("the flow no longer exists"))
+		return
+	}
+	running := *queued
+	started := timeNow()
+	running.Status, running.StartedAt, running.Attempts = storage.RunRunning, &started, queued.Attempts+1
+	q.store.RecordRun(&running)
+
+	runCtx, cancel := context.WithTimeout(ctx, q.cfg.RunTimeout)
+	res := q.runner.run(runCtx, plan, req, queued.ID)
+	cancel()
+	if !plan.Flow.RecordsRuns() {
+		if err := q.store.DeleteRun(ctx, queued.ID); err != nil {
+			q.logger.Error("removing finished run failed", "run", queued.ID, "error", err)
+		}
+		return
+	}
+	rec := completedRecord(&running, plan, req, res)
+	if err := q.store.RecordRunDurably(ctx, rec); err != nil {
+		q.logger.Error("recording finished run failed", "run", queued.ID, "error", err)
+	}
+}
+
+// fail records a queued run that could not start.
+func (q *Queue) fail(ctx context.Context, queued *storage.Run, cause error) {
+	q.logger.Error("queued run failed to start", "run", queued.ID, "flow", queued.FlowID, "error", cause)
+	rec := *queued
+	now := timeNow()
+	rec.Status, rec.FinishedAt, rec.Input = storage.RunFailed, &now, nil
+	rec.SetValues(storage.RunValues{Error: map[string]any{"message": cause.Error(), "code": "RUN_NOT_STARTED"}})
+	if err := q.store.RecordRunDurably(ctx, &rec); err != nil {
+		q.logger.Error("recording failed run failed", "run", queued.ID, "error", err)
+	}
+}

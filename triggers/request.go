@@ -1,0 +1,149 @@
+package triggers
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/goccy/go-json"
+)
+
+// reservedTriggerKeys are the request's own fields on `$trigger`; body
+// fields with these names are only reachable through `$trigger.body`.
+var reservedTriggerKeys = map[string]bool{
+	"method": true, "path": true, "query": true, "headers": true, "body": true, "raw": true,
+}
+
+// readBody reads at most limit bytes of the request body.
+func readBody(r *http.Request, limit int64) ([]byte, error) {
+	if r.Body == nil {
+		return nil, nil
+	}
+	if r.ContentLength > limit {
+		return nil, ErrPayloadTooLarge
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	if err != nil {
+		var maxErr *http.MaxBytesError
+		if errors.As(err, &maxErr) {
+			return nil, ErrPayloadTooLarge
+		}
+		return nil, &PayloadError{Err: err}
+	}
+	if int64(len(body)) > limit {
+		return nil, ErrPayloadTooLarge
+	}
+	return body, nil
+}
+
+// BuildTrigger builds a webhook's `$trigger` (SPEC §3.1): method, path,
+// query, lower-case headers, the parsed body, the raw body, and — for object
+// bodies — each body field at the top level.
+func BuildTrigger(r *http.Request, raw []byte) (map[string]any, error) {
+	body, err := parseBody(r.Header.Get("Content-Type"), raw)
+	if err != nil {
+		return nil, err
+	}
+	fields, _ := body.(map[string]any)
+	t := make(map[string]any, 6+len(fields))
+	for k, v := range fields {
+		if !reservedTriggerKeys[k] {
+			t[k] = v
+		}
+	}
+	t["method"] = r.Method
+	t["path"] = r.URL.Path
+	t["query"] = queryMap(r.URL.RawQuery)
+	headers := headerMap(r.Header)
+	if r.Host != "" {
+		// net/http moves Host out of the header map; senders' flows may check it.
+		headers["host"] = r.Host
+	}
+	t["headers"] = headers
+	t["body"] = body
+	t["raw"] = string(raw)
+	return t, nil
+}
+
+// parseBody interprets the body by its media type. An empty body is no body
+// whatever the Content-Type (clients send application/json on GET).
+func parseBody(contentType string, raw []byte) (any, error) {
+	if len(raw) == 0 {
+		return map[string]any{}, nil
+	}
+	mt := mediaType(contentType)
+	switch {
+	case mediaTypeIsJSON(mt):
+		var v any
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return nil, &PayloadError{Err: errors.New("malformed JSON: " + err.Error())}
+		}
+		return v, nil
+	case mt == "application/x-www-form-urlencoded":
+		values, err := url.ParseQuery(string(raw))
+		if err != nil {
+			return nil, &PayloadError{Err: errors.New("malformed form body: " + err.Error())}
+		}
+		return valuesMap(values), nil
+	case strings.HasPrefix(mt, "text/"):
+		return string(raw), nil
+	default:
+		// Unknown types are left to the flow through `$trigger.raw`.
+		return nil, nil
+	}
+}
+
+// mediaType is the lower-case media type of a Content-Type header.
+func mediaType(contentType string) string {
+	if i := strings.IndexByte(contentType, ';'); i >= 0 {
+		contentType = contentType[:i]
+	}
+	return strings.ToLower(strings.TrimSpace(contentType))
+}
+
+// mediaTypeIsJSON accepts application/json and the +json family.
+func mediaTypeIsJSON(mt string) bool {
+	return mt == "application/json" || strings.HasSuffix(mt, "+json")
+}
+
+// queryMap turns a query string into string values; a repeated parameter
+// becomes an array.
+func queryMap(rawQuery string) map[string]any {
+	if rawQuery == "" {
+		return map[string]any{}
+	}
+	values, _ := url.ParseQuery(rawQuery)
+	return valuesMap(values)
+}
+
+func valuesMap(values url.Values) map[string]any {
+	out := make(map[string]any, len(values))
+	for k, vs := range values {
+		if len(vs) == 1 {
+			out[k] = vs[0]
+			continue
+		}
+		list := make([]any, len(vs))
+		for i, v := range vs {
+			list[i] = v
+		}
+		out[k] = list
+	}
+	return out
+}
+
+// headerMap lower-cases header names and joins repeated values with ", ".
+func headerMap(h http.Header) map[string]any {
+	out := make(map[string]any, len(h))
+	for k, vs := range h {
+		name := strings.ToLower(k)
+		if len(vs) == 1 {
+			out[name] = vs[0]
+		} else {
+			out[name] = strings.Join(vs, ", ")
+		}
+	}
+	return out
+}

@@ -1,0 +1,99 @@
+package triggers
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/hookflow/hookflow/engine"
+	"github.com/hookflow/hookflow/storage"
+)
+
+// Request is everything a run needs to start; it is what a queued run stores
+// so that it can start (again) after a restart.
+type Request struct {
+	FlowID         string                `json:"flow"`
+	Trigger        any                   `json:"trigger"`
+	Accountability engine.Accountability `json:"accountability"`
+	Depth          int                   `json:"depth,omitempty"`
+}
+
+// Runner executes plans and records their runs as each flow's
+// accountability setting asks: "all" keeps every step, "activity" the run
+// only, null nothing.
+type Runner struct {
+	engine *engine.Engine
+	store  *storage.Store
+	env    map[string]any
+	logger *slog.Logger
+}
+
+// NewRunner returns a runner; env is the `$env` every run sees.
+func NewRunner(e *engine.Engine, store *storage.Store, env map[string]any, logger *slog.Logger) *Runner {
+	if env == nil {
+		env = map[string]any{}
+	}
+	return &Runner{engine: e, store: store, env: env, logger: logger}
+}
+
+// NewRunID returns a new run id: a time-ordered UUID (v7), so run records
+// are inserted in index order.
+func NewRunID() string {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return uuid.NewString()
+	}
+	return id.String()
+}
+
+// run executes a plan without recording it.
+func (r *Runner) run(ctx context.Context, p *engine.Plan, req Request, runID string) *engine.Result {
+	return r.engine.Run(ctx, p, engine.RunInput{
+		RunID: runID, Trigger: req.Trigger, Accountability: req.Accountability, Env: r.env,
+		Depth: req.Depth, RecordSteps: p.Flow.RecordsSteps(),
+	})
+}
+
+// RunNow executes a plan and records the run in the background (batched).
+func (r *Runner) RunNow(ctx context.Context, p *engine.Plan, req Request) *engine.Result {
+	res := r.run(ctx, p, req, NewRunID())
+	if p.Flow.RecordsRuns() {
+		base := &storage.Run{ID: res.RunID, FlowID: p.Flow.ID, CreatedAt: res.Started, Attempts: 1}
+		r.store.RecordRun(completedRecord(base, p, req, res))
+	}
+	return res
+}
+
+// completedRecord fills a run record from a finished run.
+func completedRecord(base *storage.Run, p *engine.Plan, req Request, res *engine.Result) *storage.Run {
+	rec := *base
+	started := res.Started
+	finished := started.Add(res.Duration)
+	ms := float64(res.Duration.Microseconds()) / 1000
+	rec.Status = storage.RunCompleted
+	rec.StartedAt, rec.FinishedAt, rec.DurationMS = &started, &finished, &ms
+	rec.Rejected = res.Rejected
+	rec.Input = nil
+	values := storage.RunValues{
+		Trigger: storedTrigger(req.Trigger), Accountability: req.Accountability,
+		Result: dedupeTrigger(res.Last, req.Trigger),
+	}
+	if res.Err != nil {
+		rec.Status = storage.RunFailed
+		values.Error = engine.ErrorObject(res.Err)
+	}
+	if p.Flow.RecordsSteps() {
+		steps := make([]engine.StepRecord, len(res.Steps))
+		for i, s := range res.Steps {
+			s.Result = dedupeTrigger(s.Result, req.Trigger)
+			steps[i] = s
+		}
+		values.Steps = steps
+	}
+	rec.SetValues(values)
+	return &rec
+}
+
+// timeNow is the clock for run records.
+func timeNow() time.Time { return time.Now().UTC() }
