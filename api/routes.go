@@ -6,6 +6,10 @@ import (
 )
 
 // routes registers every route of the server.
+//
+// Middleware is attached per route rather than through echo groups: a
+// group with middleware registers catch-all routes that would answer 404
+// where 405 (wrong method on a known path) is right.
 func (s *server) routes(e *echo.Echo) {
 	e.GET("/server/ping", s.ping)
 	e.GET("/server/health", s.health)
@@ -14,20 +18,19 @@ func (s *server) routes(e *echo.Echo) {
 	// flow's method) and enforces its own body limit.
 	e.Any("/flows/trigger/:id", s.trigger)
 
-	limit := middleware.BodyLimit(s.bodyLimit())
-	admin := e.Group("", s.requireAdmin, limit)
-	admin.GET("/flows", s.listFlows)
-	admin.POST("/flows", s.createFlows)
-	admin.GET("/flows/:id", s.getFlow)
-	admin.PATCH("/flows/:id", s.patchFlow)
-	admin.PUT("/flows/:id", s.replaceFlow)
-	admin.DELETE("/flows/:id", s.deleteFlow)
-	admin.GET("/flows/:id/runs", s.listRuns)
-	admin.GET("/flows/runs/:id", s.getRun)
+	admin := []echo.MiddlewareFunc{s.requireAdmin, middleware.BodyLimit(s.bodyLimit())}
+	e.GET("/flows", s.listFlows, admin...)
+	e.POST("/flows", s.createFlows, admin...)
+	e.GET("/flows/:id", s.getFlow, admin...)
+	e.PATCH("/flows/:id", s.patchFlow, admin...)
+	e.PUT("/flows/:id", s.replaceFlow, admin...)
+	e.DELETE("/flows/:id", s.deleteFlow, admin...)
+	e.GET("/flows/:id/runs", s.listRuns, admin...)
+	e.GET("/flows/runs/:id", s.getRun, admin...)
 
-	admin.GET("/operations", s.listOperations)
-	admin.POST("/operations", s.createOperations)
-	admin.GET("/operations/:id", s.getOperation)
-	admin.PATCH("/operations/:id", s.patchOperation)
-	admin.DELETE("/operations/:id", s.deleteOperation)
+	e.GET("/operations", s.listOperations, admin...)
+	e.POST("/operations", s.createOperations, admin...)
+	e.GET("/operations/:id", s.getOperation, admin...)
+	e.PATCH("/operations/:id", s.patchOperation, admin...)
+	e.DELETE("/operations/:id", s.deleteOperation, admin...)
 }

@@ -13,8 +13,10 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 
@@ -34,7 +36,7 @@ type Server struct {
 // and its database are removed when the test ends.
 func New(t testing.TB, options ...func(*hookflow.Config)) *Server {
 	t.Helper()
-	cfg := hookflow.Config{DBFilename: t.TempDir() + "/hookflow.db", AdminToken: AdminToken}
+	cfg := hookflow.Config{DBFilename: t.TempDir() + "/hookflow.db", AdminToken: AdminToken, Logger: testLogger()}
 	for _, o := range options {
 		o(&cfg)
 	}
@@ -50,6 +52,15 @@ func New(t testing.TB, options ...func(*hookflow.Config)) *Server {
 		}
 	})
 	return &Server{Server: ts, Hookflow: hf}
+}
+
+// testLogger discards the server's logs unless HOOKFLOW_TEST_LOG is set
+// (then they go to stderr).
+func testLogger() *slog.Logger {
+	if os.Getenv("HOOKFLOW_TEST_LOG") != "" {
+		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	return slog.New(slog.DiscardHandler)
 }
 
 // Response is a finished request.

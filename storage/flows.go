@@ -74,7 +74,8 @@ func saveFlow(tx *gorm.DB, f *flows.Flow) error {
 		return fmt.Errorf("replace operations of flow %s: %w", f.ID, translate(err))
 	}
 	if len(ops) > 0 {
-		if err := tx.Create(&ops).Error; err != nil {
+		// Batches keep each INSERT under SQLite's bound-variable limit.
+		if err := tx.CreateInBatches(&ops, 500).Error; err != nil {
 			return fmt.Errorf("save operations of flow %s: %w", f.ID, translate(err))
 		}
 	}

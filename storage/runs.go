@@ -132,8 +132,10 @@ type RunFilter struct {
 	Offset int
 }
 
-// ListRuns lists runs, newest first.
+// ListRuns lists runs, newest first. Records still in the write batch are
+// committed first, so a run that GetRun can see is also listed.
 func (s *Store) ListRuns(ctx context.Context, f RunFilter) ([]*Run, error) {
+	s.runs.flush()
 	q := s.read.WithContext(ctx).Model(&Run{}).Omit("input")
 	if f.FlowID != "" {
 		q = q.Where("flow_id = ?", f.FlowID)

@@ -2,6 +2,7 @@ package triggers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -55,12 +56,22 @@ func (c *Catalog) Load(ctx context.Context) error {
 	return nil
 }
 
-// Compile checks a flow's graph and compiles it without saving it.
+// Compile checks a flow's graph and compiles it without saving it; the
+// findings of both checks are reported together.
 func (c *Catalog) Compile(f *flows.Flow) (*engine.Plan, error) {
-	if errs := flows.CheckGraph(f); len(errs) > 0 {
-		return nil, errs
+	errs := flows.CheckGraph(f)
+	p, err := c.engine.Compile(f)
+	if err != nil {
+		var cerrs flows.ValidationErrors
+		if !errors.As(err, &cerrs) {
+			return nil, err
+		}
+		errs = append(errs, cerrs...)
 	}
-	return c.engine.Compile(f)
+	if len(errs) > 0 {
+		return nil, errs.Unique()
+	}
+	return p, nil
 }
 
 // Save compiles and stores flows in one transaction, then makes their new
@@ -71,7 +82,8 @@ func (c *Catalog) Save(ctx context.Context, fs ...*flows.Flow) error {
 	for i, f := range fs {
 		p, err := c.Compile(f)
 		if err != nil {
-			if verrs, ok := err.(flows.ValidationErrors); ok && len(fs) > 1 {
+			var verrs flows.ValidationErrors
+			if errors.As(err, &verrs) && len(fs) > 1 {
 				all.Merge(fmt.Sprintf("[%d]", i), verrs)
 				continue
 			}

@@ -31,11 +31,19 @@ type Queue struct {
 	cfg     QueueConfig
 
 	mu      sync.Mutex
-	pending []*storage.Run
+	pending []queuedRun
 	wake    chan struct{}
 	stop    chan struct{}
 	wg      sync.WaitGroup
 	started bool
+}
+
+// queuedRun is a run waiting for a worker: its record and, when it was
+// queued by this process, its decoded request (recovered runs decode
+// theirs from the record).
+type queuedRun struct {
+	run *storage.Run
+	req *Request
 }
 
 // NewQueue returns a stopped queue.
@@ -62,7 +70,7 @@ func (q *Queue) Enqueue(ctx context.Context, p *engine.Plan, req Request) (*stor
 	if err := q.store.RecordRunDurably(ctx, run); err != nil {
 		return nil, fmt.Errorf("queue run: %w", err)
 	}
-	q.push(run)
+	q.push(queuedRun{run: run, req: &req})
 	return run, nil
 }
 
@@ -75,7 +83,7 @@ func (q *Queue) Start(ctx context.Context) error {
 	}
 	for _, run := range left {
 		q.logger.Info("resuming unfinished run", "run", run.ID, "flow", run.FlowID, "status", run.Status)
-		q.push(run)
+		q.push(queuedRun{run: run})
 	}
 	q.mu.Lock()
 	q.started = true
@@ -114,9 +122,9 @@ func (q *Queue) Len() int {
 	return len(q.pending)
 }
 
-func (q *Queue) push(run *storage.Run) {
+func (q *Queue) push(item queuedRun) {
 	q.mu.Lock()
-	q.pending = append(q.pending, run)
+	q.pending = append(q.pending, item)
 	q.mu.Unlock()
 	select {
 	case q.wake <- struct{}{}:
@@ -124,14 +132,14 @@ func (q *Queue) push(run *storage.Run) {
 	}
 }
 
-func (q *Queue) pop() *storage.Run {
+func (q *Queue) pop() (queuedRun, bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if len(q.pending) == 0 {
-		return nil
+		return queuedRun{}, false
 	}
-	run := q.pending[0]
-	q.pending[0] = nil
+	item := q.pending[0]
+	q.pending[0] = queuedRun{}
 	q.pending = q.pending[1:]
 	if len(q.pending) > 0 {
 		// More work: make sure another worker wakes up too.
@@ -140,14 +148,14 @@ func (q *Queue) pop() *storage.Run {
 		default:
 		}
 	}
-	return run
+	return item, true
 }
 
 func (q *Queue) work() {
 	defer q.wg.Done()
 	for {
-		if run := q.pop(); run != nil {
-			q.execute(run)
+		if item, ok := q.pop(); ok {
+			q.execute(item)
 			continue
 		}
 		select {
@@ -160,12 +168,16 @@ func (q *Queue) work() {
 
 // execute runs one queued run and stores its outcome durably (so a finished
 // run is not run again after a crash).
-func (q *Queue) execute(queued *storage.Run) {
+func (q *Queue) execute(item queuedRun) {
 	ctx := context.Background()
-	var req Request
-	if err := queued.DecodeInput(&req); err != nil {
-		q.fail(ctx, queued, fmt.Errorf("unreadable queued input: %w", err))
-		return
+	queued := item.run
+	req := item.req
+	if req == nil {
+		req = &Request{}
+		if err := queued.DecodeInput(req); err != nil {
+			q.fail(ctx, queued, fmt.Errorf("unreadable queued input: %w", err))
+			return
+		}
 	}
 	plan, ok := q.catalog.Plan(queued.FlowID)
 	if !ok {
@@ -178,7 +190,7 @@ func (q *Queue) execute(queued *storage.Run) {
 	q.store.RecordRun(&running)
 
 	runCtx, cancel := context.WithTimeout(ctx, q.cfg.RunTimeout)
-	res := q.runner.run(runCtx, plan, req, queued.ID)
+	res := q.runner.run(runCtx, plan, *req, queued.ID)
 	cancel()
 	if !plan.Flow.RecordsRuns() {
 		if err := q.store.DeleteRun(ctx, queued.ID); err != nil {
@@ -186,7 +198,7 @@ func (q *Queue) execute(queued *storage.Run) {
 		}
 		return
 	}
-	rec := completedRecord(&running, plan, req, res)
+	rec := completedRecord(&running, plan, *req, res)
 	if err := q.store.RecordRunDurably(ctx, rec); err != nil {
 		q.logger.Error("recording finished run failed", "run", queued.ID, "error", err)
 	}

@@ -1,0 +1,5 @@
+package operations_test
+
+import "encoding/json"
+
+var jsonMarshal = json.Marshal
