@@ -30,18 +30,18 @@ func TestTriggerResponses(t *testing.T) {
 		c.MaxSteps = 25
 	})
 	ids := map[string]string{
-		"ok": srv.CreateFlow(t, `{"operations":[{"operation":"transform","options":{"json":{"ok":true}}}]}`),
-		"null": srv.CreateFlow(t, `{"options":{"return":null},"operations":[{"operation":"log"}]}`),
+		"ok":       srv.CreateFlow(t, `{"operations":[{"operation":"transform","options":{"json":{"ok":true}}}]}`),
+		"null":     srv.CreateFlow(t, `{"options":{"return":null},"operations":[{"operation":"log"}]}`),
 		"inactive": srv.CreateFlow(t, `{"status":"inactive","operations":[{"operation":"log"}]}`),
-		"manual": srv.CreateFlow(t, `{"trigger":"manual","operations":[{"operation":"log"}]}`),
-		"get": srv.CreateFlow(t, `{"options":{"method":"GET"},"operations":[{"operation":"log"}]}`),
-		"throw": srv.CreateFlow(t, `{"operations":[{"id":"deny","operation":"throw-error","options":{"status":422,"code":"UNPROCESSABLE_ORDER","message":"order {{$trigger.id}} is unusable"}}]}`),
+		"manual":   srv.CreateFlow(t, `{"trigger":"manual","operations":[{"operation":"log"}]}`),
+		"get":      srv.CreateFlow(t, `{"options":{"method":"GET"},"operations":[{"operation":"log"}]}`),
+		"throw":    srv.CreateFlow(t, `{"operations":[{"id":"deny","operation":"throw-error","options":{"status":422,"code":"UNPROCESSABLE_ORDER","message":"order {{$trigger.id}} is unusable"}}]}`),
 		"rejectOn": srv.CreateFlow(t, `{"options":{"error_on_reject":true},"operations":[
 			{"id":"check","operation":"condition","options":{"filter":{"ok":{"_eq":true}}},"reject":"explain"},
 			{"id":"explain","operation":"transform","options":{"json":{"why":"not ok"}}}]}`),
 		"rejectOff": srv.CreateFlow(t, `{"operations":[{"operation":"condition","options":{"filter":{"ok":{"_eq":true}}}}]}`),
-		"loop": srv.CreateFlow(t, `{"operations":[{"id":"a","operation":"log","resolve":"b"},{"id":"b","operation":"log","resolve":"a"}]}`),
-		"panic": srv.CreateFlow(t, `{"operations":[{"id":"boom","operation":"explode"}]}`),
+		"loop":      srv.CreateFlow(t, `{"operations":[{"id":"a","operation":"log","resolve":"b"},{"id":"b","operation":"log","resolve":"a"}]}`),
+		"panic":     srv.CreateFlow(t, `{"operations":[{"id":"boom","operation":"explode"}]}`),
 	}
 	tests := []struct {
 		name, flow, method, body string

@@ -54,8 +54,8 @@ func TestImplicitSequence(t *testing.T) {
 			want:  map[string][2]string{"check": {"yes", "no"}, "yes": {"", ""}, "no": {"", ""}},
 		},
 		{
-			name: "explicit null resolve ends the run",
-			doc: `{"operations":[{"id":"a","operation":"log","resolve":null},{"id":"b","operation":"log"}]}`,
+			name:  "explicit null resolve ends the run",
+			doc:   `{"operations":[{"id":"a","operation":"log","resolve":null},{"id":"b","operation":"log"}]}`,
 			entry: "a",
 			want:  map[string][2]string{"a": {"", ""}, "b": {"", ""}},
 		},
