@@ -5,13 +5,18 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
-// maxRunBatch bounds one write transaction.
-const maxRunBatch = 256
+const (
+	// maxRunBatch bounds one write transaction.
+	maxRunBatch = 512
+	// maxLinger is how long a record nobody waits for may wait for others
+	// to share its transaction.
+	maxLinger = 5 * time.Millisecond
+)
 
 // errWriterClosed is returned for records submitted after Close.
 var errWriterClosed = errors.New("run writer is closed")
@@ -22,13 +27,13 @@ var errWriterClosed = errors.New("run writer is closed")
 // grow and the cost per record falls; at rest, each record is written at
 // once.
 type runWriter struct {
-	db      *gorm.DB
-	logger  *slog.Logger
-	ch      chan runWrite
-	pending sync.Map // run id → *Run not yet committed
-	mu      sync.RWMutex
-	closed  bool
-	done    chan struct{}
+	inserter *runInserter
+	logger   *slog.Logger
+	ch       chan runWrite
+	pending  sync.Map // run id → *Run not yet committed
+	mu       sync.RWMutex
+	closed   bool
+	done     chan struct{}
 }
 
 type runWrite struct {
@@ -38,7 +43,8 @@ type runWrite struct {
 }
 
 func newRunWriter(db *gorm.DB, logger *slog.Logger) *runWriter {
-	w := &runWriter{db: db, logger: logger, ch: make(chan runWrite, 4096), done: make(chan struct{})}
+	sqlDB, _ := db.DB()
+	w := &runWriter{inserter: &runInserter{db: sqlDB}, logger: logger, ch: make(chan runWrite, 4096), done: make(chan struct{})}
 	go w.loop()
 	return w
 }
@@ -116,20 +122,42 @@ func (w *runWriter) close() {
 
 func (w *runWriter) loop() {
 	defer close(w.done)
+	defer w.inserter.close()
+	linger := time.NewTimer(time.Hour)
+	linger.Stop()
 	for first := range w.ch {
 		batch := []runWrite{first}
-	drain:
+		urgent := first.ack != nil || first.flush != nil
+		// Records nobody waits for linger a moment so that a burst becomes
+		// one transaction; a waiter (a queued run's 202, a flush) ends the
+		// wait at once.
+		linger.Reset(maxLinger)
+	collect:
 		for len(batch) < maxRunBatch {
+			if urgent {
+				select {
+				case next, ok := <-w.ch:
+					if !ok {
+						break collect
+					}
+					batch = append(batch, next)
+					continue
+				default:
+					break collect
+				}
+			}
 			select {
 			case next, ok := <-w.ch:
 				if !ok {
-					break drain
+					break collect
 				}
 				batch = append(batch, next)
-			default:
-				break drain
+				urgent = next.ack != nil || next.flush != nil
+			case <-linger.C:
+				break collect
 			}
 		}
+		linger.Stop()
 		w.write(batch)
 	}
 }
@@ -158,10 +186,7 @@ func (w *runWriter) write(batch []runWrite) {
 	}
 	var err error
 	if len(rows) > 0 {
-		err = w.db.Transaction(func(tx *gorm.DB) error {
-			return tx.Clauses(clause.OnConflict{UpdateAll: true}).CreateInBatches(rows, 64).Error
-		})
-		if err != nil {
+		if err = w.inserter.insert(context.Background(), rows); err != nil {
 			w.logger.Error("writing run records failed", "count", len(rows), "error", err)
 		}
 	}

@@ -1,0 +1,54 @@
+package storage
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+)
+
+// benchRunValues is a run record shaped like the load workload's: the
+// stored trigger with the 307-byte order as raw JSON, two steps, a result.
+func benchRunValues() RunValues {
+	body := json.RawMessage(`{"type":"order","customer_id":"c_123","items":[{"sku":"a","qty":2},{"sku":"b","qty":1},{"sku":"c","qty":5}],"total":99.99,"email":"x@example.com","currency":"EUR","created_at":"2025-01-15T10:30:00Z","shipping":{"name":"Ada Lovelace","street":"12 Example Road","city":"London","zip":"N1 9GU","country":"GB"}}`)
+	result := map[string]any{"ok": true, "customer": "c_123", "total": 99.99, "count": 3}
+	return RunValues{
+		Trigger: map[string]any{
+			"method": "POST", "path": "/flows/trigger/54d303f3-775c-4efb-914a-11450588f7eb", "query": map[string]any{},
+			"headers": map[string]any{"content-type": "application/json", "content-length": "307", "host": "127.0.0.1:8055"},
+			"body":    body,
+		},
+		Accountability: map[string]any{"user": nil, "role": nil, "ip": "127.0.0.1", "userAgent": nil},
+		Result:         result,
+		Steps: []map[string]any{
+			{"key": "is_order", "type": "condition", "status": "resolve", "duration_ms": 0.008, "result": map[string]any{"$ref": "$trigger"}},
+			{"key": "ok", "type": "transform", "status": "resolve", "duration_ms": 0.003, "result": result},
+		},
+	}
+}
+
+// BenchmarkRecordRun measures the batched run writer: encoding and storing
+// one completed run record. cpu-ns/op is process CPU per record.
+func BenchmarkRecordRun(b *testing.B) {
+	s, err := Open(context.Background(), Config{Filename: b.TempDir() + "/runs.db"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	values := benchRunValues()
+	now := time.Now()
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu := processCPU()
+	for i := 0; i < b.N; i++ {
+		ms := 0.02
+		r := &Run{ID: fmt.Sprintf("01a20519-%012d", i), FlowID: "54d303f3-775c-4efb-914a-11450588f7eb", Status: RunCompleted,
+			CreatedAt: now, StartedAt: &now, FinishedAt: &now, DurationMS: &ms, Attempts: 1}
+		r.SetValues(values)
+		s.RecordRun(r)
+	}
+	s.runs.flush()
+	b.StopTimer()
+	b.ReportMetric(float64(processCPU()-cpu)/float64(b.N), "cpu-ns/op")
+}
