@@ -37,11 +37,7 @@ func (s *server) getFlow(c echo.Context) error {
 // nothing). Every finding of every flow is reported at once.
 func (s *server) createFlows(c echo.Context) error {
 	ctx := c.Request().Context()
-	v, _, err := readJSON(c)
-	if err != nil {
-		return err
-	}
-	docs, isArray, err := documents(v)
+	docs, isArray, err := readObjects(c, "flow")
 	if err != nil {
 		return err
 	}
@@ -167,29 +163,6 @@ func stamp(f *flows.Flow, previous *flows.Flow, now time.Time) {
 				op.DateCreated = old.DateCreated
 			}
 		}
-	}
-}
-
-// documents splits an upload into flow documents.
-func documents(v any) ([]map[string]any, bool, error) {
-	switch x := v.(type) {
-	case map[string]any:
-		return []map[string]any{x}, false, nil
-	case []any:
-		if len(x) == 0 {
-			return nil, true, badRequest("INVALID_PAYLOAD", "the array of flows is empty")
-		}
-		out := make([]map[string]any, len(x))
-		for i, item := range x {
-			m, ok := item.(map[string]any)
-			if !ok {
-				return nil, true, flows.ValidationErrors{{Path: fmt.Sprintf("[%d]", i), Message: "must be a flow object"}}
-			}
-			out[i] = m
-		}
-		return out, true, nil
-	default:
-		return nil, false, badRequest("INVALID_PAYLOAD", "expected a flow object or an array of flows")
 	}
 }
 

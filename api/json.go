@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	gojson "github.com/goccy/go-json"
+	"github.com/hookflow/hookflow/flows"
 	"github.com/labstack/echo/v4"
 )
 
@@ -65,6 +66,34 @@ func readObject(c echo.Context) (map[string]any, error) {
 		return nil, badRequest("INVALID_PAYLOAD", "the request body must be a JSON object")
 	}
 	return m, nil
+}
+
+// readObjects decodes a body that is one JSON object or a non-empty array
+// of objects (creating one or several records); kind names them in errors.
+func readObjects(c echo.Context, kind string) (docs []map[string]any, isArray bool, err error) {
+	v, _, err := readJSON(c)
+	if err != nil {
+		return nil, false, err
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		return []map[string]any{x}, false, nil
+	case []any:
+		if len(x) == 0 {
+			return nil, true, badRequest("INVALID_PAYLOAD", "the array of "+kind+"s is empty")
+		}
+		docs = make([]map[string]any, len(x))
+		for i, item := range x {
+			m, ok := item.(map[string]any)
+			if !ok {
+				return nil, true, flows.ValidationErrors{{Path: fmt.Sprintf("[%d]", i), Message: "must be a JSON object"}}
+			}
+			docs[i] = m
+		}
+		return docs, true, nil
+	default:
+		return nil, false, badRequest("INVALID_PAYLOAD", "expected one "+kind+" object or an array of them")
+	}
 }
 
 // intParam reads an optional non-negative integer query parameter.

@@ -55,11 +55,7 @@ func (s *server) getOperation(c echo.Context) error {
 // `<type>_<n>`. An operation added to a flow without an entry becomes it.
 func (s *server) createOperations(c echo.Context) error {
 	ctx := c.Request().Context()
-	v, _, err := readJSON(c)
-	if err != nil {
-		return err
-	}
-	docs, isArray, err := operationDocuments(v)
+	docs, isArray, err := readObjects(c, "operation")
 	if err != nil {
 		return err
 	}
@@ -228,29 +224,6 @@ func (s *server) findOperation(c echo.Context) (*flows.Flow, *flows.Operation, e
 		return nil, nil, notFound("operation", id)
 	}
 	return f, op, nil
-}
-
-// operationDocuments splits an upload into operation documents.
-func operationDocuments(v any) ([]map[string]any, bool, error) {
-	switch x := v.(type) {
-	case map[string]any:
-		return []map[string]any{x}, false, nil
-	case []any:
-		out := make([]map[string]any, 0, len(x))
-		for i, item := range x {
-			m, ok := item.(map[string]any)
-			if !ok {
-				return nil, true, flows.ValidationErrors{{Path: fmt.Sprintf("[%d]", i), Message: "must be an operation object"}}
-			}
-			out = append(out, m)
-		}
-		if len(out) == 0 {
-			return nil, true, badRequest("INVALID_PAYLOAD", "the array of operations is empty")
-		}
-		return out, true, nil
-	default:
-		return nil, false, badRequest("INVALID_PAYLOAD", "expected an operation object or an array of operations")
-	}
 }
 
 // flowReference reports an operation naming a flow that does not exist.
