@@ -49,6 +49,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	logger.Info("database opened", "file", cfg.DBFilename)
 	auth, generated, err := access.Bootstrap(ctx, store, cfg.AdminToken)
 	if err != nil {
 		_ = store.Close()

@@ -58,7 +58,7 @@ func run() error {
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpServer.ListenAndServe() }()
-	cfg.Logger.Info("hookflow listening", "addr", srv.Addr(), "database", cfg.DBFilename)
+	cfg.Logger.Info("hookflow listening", "addr", srv.Addr())
 
 	select {
 	case err := <-serveErr:
