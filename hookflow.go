@@ -23,6 +23,7 @@ import (
 	"github.com/hookflow/hookflow/engine"
 	"github.com/hookflow/hookflow/events"
 	"github.com/hookflow/hookflow/operations"
+	"github.com/hookflow/hookflow/outbound"
 	"github.com/hookflow/hookflow/storage"
 	"github.com/hookflow/hookflow/triggers"
 )
@@ -55,7 +56,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	bus := events.NewBus(logger)
-	registry := operations.Builtins(operations.Dependencies{Logger: logger, Bus: bus})
+	registry := operations.Builtins(operations.Dependencies{
+		Logger: logger, Bus: bus,
+		HTTPClient:      outbound.NewClient(cfg.Outbound, operations.RequestMaxRedirects),
+		MaxResponseSize: cfg.RequestMaxResponseSize,
+	})
 	for name, op := range cfg.Operations {
 		if err := registry.Register(name, op); err != nil {
 			_ = store.Close()

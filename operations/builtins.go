@@ -2,8 +2,10 @@ package operations
 
 import (
 	"log/slog"
+	"net/http"
 
 	"github.com/hookflow/hookflow/events"
+	"github.com/hookflow/hookflow/outbound"
 )
 
 // Dependencies are what built-in operations need from the server.
@@ -11,14 +13,25 @@ type Dependencies struct {
 	Logger *slog.Logger
 	// Bus receives events published by flows (and item writes).
 	Bus *events.Bus
+	// HTTPClient makes the request operation's calls. It must enforce the
+	// outbound policy: outbound.NewClient(policy, RequestMaxRedirects).
+	// Nil means a client with the strictest policy (no internal ranges).
+	HTTPClient *http.Client
+	// MaxResponseSize bounds a request's response body
+	// (REQUEST_MAX_RESPONSE_SIZE); zero means DefaultMaxResponseSize.
+	MaxResponseSize int64
 }
 
 // Builtins returns a registry with every built-in operation type.
 func Builtins(d Dependencies) *Registry {
+	if d.HTTPClient == nil {
+		d.HTTPClient = outbound.NewClient(outbound.Policy{}, RequestMaxRedirects)
+	}
 	r := NewRegistry()
 	r.MustRegister("condition", Condition{})
 	r.MustRegister("transform", Transform{})
 	r.MustRegister("log", Log{})
 	r.MustRegister("throw-error", ThrowError{})
+	r.MustRegister("request", Request{Client: d.HTTPClient, MaxResponseSize: d.MaxResponseSize})
 	return r
 }
