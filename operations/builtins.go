@@ -3,6 +3,7 @@ package operations
 import (
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/hookflow/hookflow/events"
 	"github.com/hookflow/hookflow/outbound"
@@ -20,6 +21,8 @@ type Dependencies struct {
 	// MaxResponseSize bounds a request's response body
 	// (REQUEST_MAX_RESPONSE_SIZE); zero means DefaultMaxResponseSize.
 	MaxResponseSize int64
+	// Now is the clock behind exec's now(); nil means time.Now.
+	Now func() time.Time
 }
 
 // Builtins returns a registry with every built-in operation type.
@@ -33,5 +36,6 @@ func Builtins(d Dependencies) *Registry {
 	r.MustRegister("log", Log{})
 	r.MustRegister("throw-error", ThrowError{})
 	r.MustRegister("request", Request{Client: d.HTTPClient, MaxResponseSize: d.MaxResponseSize})
+	r.MustRegister("exec", Exec{Now: d.Now})
 	return r
 }

@@ -81,6 +81,9 @@ func errorCode(res *engine.Result) string {
 
 // toJSON renders v as compact JSON for comparisons in messages.
 func toJSON(v any) string {
-	raw, _ := json.Marshal(v)
-	return string(raw)
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+	return strings.TrimSuffix(b.String(), "\n")
 }
