@@ -56,8 +56,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	bus := events.NewBus(logger)
+	// The trigger operation runs flows through the catalog and runner,
+	// which need the registry first: it is bound below.
+	flowCalls := triggers.NewOperationTrigger()
 	registry := operations.Builtins(operations.Dependencies{
-		Logger: logger, Bus: bus,
+		Logger: logger, Bus: bus, Flows: flowCalls,
 		HTTPClient:      outbound.NewClient(cfg.Outbound, operations.RequestMaxRedirects),
 		MaxResponseSize: cfg.RequestMaxResponseSize,
 	})
@@ -74,6 +77,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	runner := triggers.NewRunner(eng, store, allowedEnv(cfg), logger)
+	flowCalls.Bind(catalog, runner)
 	queue := triggers.NewQueue(catalog, runner, store, logger, triggers.QueueConfig{
 		Workers: cfg.Workers, RunTimeout: cfg.RunTimeout,
 	})

@@ -23,6 +23,9 @@ type Dependencies struct {
 	MaxResponseSize int64
 	// Now is the clock behind exec's now(); nil means time.Now.
 	Now func() time.Time
+	// Flows runs other flows for the trigger operation
+	// (triggers.OperationTrigger, bound once the server is wired).
+	Flows FlowRunner
 }
 
 // Builtins returns a registry with every built-in operation type.
@@ -37,5 +40,6 @@ func Builtins(d Dependencies) *Registry {
 	r.MustRegister("throw-error", ThrowError{})
 	r.MustRegister("request", Request{Client: d.HTTPClient, MaxResponseSize: d.MaxResponseSize})
 	r.MustRegister("exec", Exec{Now: d.Now})
+	r.MustRegister("trigger", TriggerFlow{Flows: d.Flows})
 	return r
 }
