@@ -97,6 +97,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 // ServeHTTP serves the API.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
+// Events is the server's event bus: item writes and the emit operation
+// publish on it; programs that embed hookflow may subscribe.
+func (s *Server) Events() *events.Bus { return s.bus }
+
 // Addr is the listen address from the configuration.
 func (s *Server) Addr() string { return fmt.Sprintf("%s:%d", s.cfg.Host, s.cfg.Port) }
 

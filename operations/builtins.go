@@ -41,5 +41,7 @@ func Builtins(d Dependencies) *Registry {
 	r.MustRegister("request", Request{Client: d.HTTPClient, MaxResponseSize: d.MaxResponseSize})
 	r.MustRegister("exec", Exec{Now: d.Now})
 	r.MustRegister("trigger", TriggerFlow{Flows: d.Flows})
+	r.MustRegister("emit", Emit{Bus: d.Bus})
+	r.MustRegister("sleep", Sleep{})
 	return r
 }
