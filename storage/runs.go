@@ -53,12 +53,22 @@ type RunValues struct {
 // leave their column as it is.
 func (r *Run) SetValues(v RunValues) { r.values = &v }
 
-// DecodeInput decodes the stored input of a queued run.
+// DecodeInput decodes the stored input of a queued run. A run queued by
+// this process still holds its input as a value (the writer encodes a
+// copy), so that is used when there is no raw column yet.
 func (r *Run) DecodeInput(v any) error {
-	if len(r.Input) == 0 {
+	raw := r.Input
+	if len(raw) == 0 && r.values != nil && r.values.Input != nil {
+		encoded, err := marshalJSON(r.values.Input)
+		if err != nil {
+			return fmt.Errorf("run %s: encode input: %w", r.ID, err)
+		}
+		raw = encoded
+	}
+	if len(raw) == 0 {
 		return fmt.Errorf("run %s has no stored input", r.ID)
 	}
-	return json.Unmarshal(r.Input, v)
+	return json.Unmarshal(raw, v)
 }
 
 // encoded returns a copy of the run with its attached values turned into
