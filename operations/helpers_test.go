@@ -87,3 +87,26 @@ func toJSON(v any) string {
 	_ = enc.Encode(v)
 	return strings.TrimSuffix(b.String(), "\n")
 }
+
+// findingCase is an options object that must be refused on save with a
+// finding at path (relative to the options) whose message contains message.
+type findingCase struct {
+	name    string
+	options map[string]any
+	path    string
+	message string
+}
+
+// expectFindings compiles doc(options) for every case and checks the finding.
+func expectFindings(t *testing.T, reg *operations.Registry, doc func(map[string]any) string, cases []findingCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := compileFlow(t, reg, doc(tc.options))
+			if !hasFinding(err, "operations[0].options."+tc.path, tc.message) {
+				t.Fatalf("findings %v (%v), want %s: %s", findings(err), err, tc.path, tc.message)
+			}
+		})
+	}
+}

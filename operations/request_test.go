@@ -276,33 +276,19 @@ func TestRequestFollowsRedirects(t *testing.T) {
 
 func TestRequestValidation(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name    string
-		options map[string]any
-		path    string
-		message string
-	}{
-		{"missing url", map[string]any{}, "operations[0].options.url", "is required"},
-		{"relative url", map[string]any{"url": "/orders"}, "operations[0].options.url", "absolute"},
-		{"ftp url", map[string]any{"url": "ftp://example.com/x"}, "operations[0].options.url", "absolute"},
-		{"bad method", map[string]any{"url": "https://example.com", "method": "TRACE"}, "operations[0].options.method", "must be one of"},
-		{"bad header name", map[string]any{"url": "https://example.com", "headers": map[string]any{"Bad Header": "x"}}, "operations[0].options.headers.Bad Header", "header name"},
-		{"header list without name", map[string]any{"url": "https://example.com", "headers": []any{map[string]any{"value": "x"}}}, "operations[0].options.headers[0].header", "required"},
-		{"headers not an object", map[string]any{"url": "https://example.com", "headers": 3.0}, "operations[0].options.headers", "must be an object"},
-		{"timeout too long", map[string]any{"url": "https://example.com", "timeout": "1h"}, "operations[0].options.timeout", "between"},
-		{"negative timeout", map[string]any{"url": "https://example.com", "timeout": -5.0}, "operations[0].options.timeout", "between"},
-		{"unknown option", map[string]any{"url": "https://example.com", "data": "x"}, "operations[0].options.data", "unknown option"},
-	}
 	reg := requestRegistry(outbound.Policy{}, 0)
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			_, err := compileFlow(t, reg, requestFlow(tc.options))
-			if !hasFinding(err, tc.path, tc.message) {
-				t.Fatalf("findings %v (%v), want %s: %s", findings(err), err, tc.path, tc.message)
-			}
-		})
-	}
+	expectFindings(t, reg, func(o map[string]any) string { return requestFlow(o) }, []findingCase{
+		{"missing url", map[string]any{}, "url", "is required"},
+		{"relative url", map[string]any{"url": "/orders"}, "url", "absolute"},
+		{"ftp url", map[string]any{"url": "ftp://example.com/x"}, "url", "absolute"},
+		{"bad method", map[string]any{"url": "https://example.com", "method": "TRACE"}, "method", "must be one of"},
+		{"bad header name", map[string]any{"url": "https://example.com", "headers": map[string]any{"Bad Header": "x"}}, "headers.Bad Header", "header name"},
+		{"header list without name", map[string]any{"url": "https://example.com", "headers": []any{map[string]any{"value": "x"}}}, "headers[0].header", "required"},
+		{"headers not an object", map[string]any{"url": "https://example.com", "headers": 3.0}, "headers", "must be an object"},
+		{"timeout too long", map[string]any{"url": "https://example.com", "timeout": "1h"}, "timeout", "between"},
+		{"negative timeout", map[string]any{"url": "https://example.com", "timeout": -5.0}, "timeout", "between"},
+		{"unknown option", map[string]any{"url": "https://example.com", "data": "x"}, "data", "unknown option"},
+	})
 	ok := map[string]any{"url": "https://{{$trigger.host}}/x", "method": "{{$trigger.m}}", "timeout": "30s",
 		"headers": "{{$trigger.headers}}"}
 	if _, err := compileFlow(t, reg, requestFlow(ok)); err != nil {
