@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hookflow/hookflow/operations"
+	"github.com/hookflow/hookflow/outbound"
 )
 
 // Config is everything the server needs; every field has a working default.
@@ -43,6 +44,13 @@ type Config struct {
 	MaxPayloadSize int64
 	// Logger receives the server's logs (LOG_LEVEL, LOG_FORMAT).
 	Logger *slog.Logger
+	// Outbound says which addresses outgoing requests (the request
+	// operation, webhook deliveries) may reach: OUTBOUND_ALLOW_CIDRS and
+	// OUTBOUND_ALLOW_PORTS. The zero value refuses every internal range.
+	Outbound outbound.Policy
+	// RequestMaxResponseSize bounds the body a request operation reads
+	// (REQUEST_MAX_RESPONSE_SIZE, 5 MiB).
+	RequestMaxResponseSize int64
 	// Operations adds custom operation types (kebab-case names) next to the
 	// built-in ones, for programs that embed hookflow.
 	Operations map[string]operations.Operation
@@ -76,6 +84,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxPayloadSize <= 0 {
 		c.MaxPayloadSize = 1 << 20
+	}
+	if c.RequestMaxResponseSize <= 0 {
+		c.RequestMaxResponseSize = operations.DefaultMaxResponseSize
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
@@ -112,13 +123,9 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	intVar(getenv, "FLOWS_WORKERS", &c.Workers, fail)
 	durationVar(getenv, "FLOWS_SYNC_TIMEOUT", &c.SyncTimeout, fail)
 	durationVar(getenv, "FLOWS_RUN_TIMEOUT", &c.RunTimeout, fail)
-	if v := getenv("MAX_PAYLOAD_SIZE"); v != "" {
-		n, err := parseSize(v)
-		if err != nil {
-			fail("MAX_PAYLOAD_SIZE", err)
-		}
-		c.MaxPayloadSize = n
-	}
+	sizeVar(getenv, "MAX_PAYLOAD_SIZE", &c.MaxPayloadSize, fail)
+	sizeVar(getenv, "REQUEST_MAX_RESPONSE_SIZE", &c.RequestMaxResponseSize, fail)
+	c.Outbound = outboundPolicy(getenv, fail)
 	logger, err := newLogger(getenv("LOG_LEVEL"), getenv("LOG_FORMAT"))
 	if err != nil {
 		fail("LOG_LEVEL/LOG_FORMAT", err)
@@ -157,6 +164,34 @@ func durationVar(getenv func(string) string, name string, dst *time.Duration, fa
 		return
 	}
 	*dst = d
+}
+
+// sizeVar reads a byte size variable (see parseSize).
+func sizeVar(getenv func(string) string, name string, dst *int64, fail func(string, error)) {
+	if v := getenv(name); v != "" {
+		n, err := parseSize(v)
+		if err != nil {
+			fail(name, err)
+			return
+		}
+		*dst = n
+	}
+}
+
+// outboundPolicy reads OUTBOUND_ALLOW_CIDRS and OUTBOUND_ALLOW_PORTS.
+func outboundPolicy(getenv func(string) string, fail func(string, error)) outbound.Policy {
+	var p outbound.Policy
+	allow, err := outbound.ParsePrefixes(getenv("OUTBOUND_ALLOW_CIDRS"))
+	if err != nil {
+		fail("OUTBOUND_ALLOW_CIDRS", err)
+	}
+	p.Allow = allow
+	ports, anyPort, err := outbound.ParsePorts(getenv("OUTBOUND_ALLOW_PORTS"))
+	if err != nil {
+		fail("OUTBOUND_ALLOW_PORTS", err)
+	}
+	p.AllowPorts, p.AnyPort = ports, anyPort
+	return p
 }
 
 // parseSize reads a byte size: "1048576", "512kb", "2mb", "1gb".

@@ -23,6 +23,7 @@ import (
 	"github.com/hookflow/hookflow/engine"
 	"github.com/hookflow/hookflow/events"
 	"github.com/hookflow/hookflow/operations"
+	"github.com/hookflow/hookflow/outbound"
 	"github.com/hookflow/hookflow/storage"
 	"github.com/hookflow/hookflow/triggers"
 )
@@ -56,7 +57,14 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	bus := events.NewBus(logger)
-	registry := operations.Builtins(operations.Dependencies{Logger: logger, Bus: bus})
+	// The trigger operation runs flows through the catalog and runner,
+	// which need the registry first: it is bound below.
+	flowCalls := triggers.NewOperationTrigger()
+	registry := operations.Builtins(operations.Dependencies{
+		Logger: logger, Bus: bus, Flows: flowCalls,
+		HTTPClient:      outbound.NewClient(cfg.Outbound, operations.RequestMaxRedirects),
+		MaxResponseSize: cfg.RequestMaxResponseSize,
+	})
 	for name, op := range cfg.Operations {
 		if err := registry.Register(name, op); err != nil {
 			_ = store.Close()
@@ -70,6 +78,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	runner := triggers.NewRunner(eng, store, allowedEnv(cfg), logger)
+	flowCalls.Bind(catalog, runner)
 	queue := triggers.NewQueue(catalog, runner, store, logger, triggers.QueueConfig{
 		Workers: cfg.Workers, RunTimeout: cfg.RunTimeout,
 	})
@@ -88,6 +97,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 
 // ServeHTTP serves the API.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Events is the server's event bus: item writes and the emit operation
+// publish on it; programs that embed hookflow may subscribe.
+func (s *Server) Events() *events.Bus { return s.bus }
 
 // Addr is the listen address from the configuration.
 func (s *Server) Addr() string { return fmt.Sprintf("%s:%d", s.cfg.Host, s.cfg.Port) }

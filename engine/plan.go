@@ -78,8 +78,8 @@ func (e *Engine) Compile(f *flows.Flow) (*Plan, error) {
 		p.steps[i] = st
 	}
 	p.entry = edge(f.Operation, index)
-	if f.Webhook != nil {
-		ret, rerrs := compileReturn(f.Webhook.Return, keys)
+	if raw, ok := returnOption(f); ok {
+		ret, rerrs := compileReturn(raw, keys)
 		errs.Merge("options.return", rerrs)
 		p.ret = ret
 	} else {

@@ -15,6 +15,18 @@ type returnValue struct {
 	literal  any         // anything else, returned as written
 }
 
+// returnOption is the flow's `return` trigger option, for the triggers
+// that have one (webhook, operation).
+func returnOption(f *flows.Flow) (any, bool) {
+	switch {
+	case f.Webhook != nil:
+		return f.Webhook.Return, true
+	case f.OperationTrigger != nil:
+		return f.OperationTrigger.Return, true
+	}
+	return nil, false
+}
+
 // compileReturn interprets the option: `$all`; a string with placeholders; a
 // path whose head is a `$` name or an operation key (`$last`,
 // `$trigger.body.items`, `read_orders.0.id`, `process-order`); any other

@@ -47,6 +47,9 @@ type Flow struct {
 
 	// Webhook is the parsed trigger options when Trigger is "webhook".
 	Webhook *WebhookOptions `json:"-"`
+	// OperationTrigger is the parsed trigger options when Trigger is
+	// "operation".
+	OperationTrigger *OperationTriggerOptions `json:"-"`
 }
 
 // Operation is one node of a flow.
@@ -101,6 +104,10 @@ func (f *Flow) Clone() *Flow {
 	if f.Webhook != nil {
 		w := *f.Webhook
 		c.Webhook = &w
+	}
+	if f.OperationTrigger != nil {
+		o := *f.OperationTrigger
+		c.OperationTrigger = &o
 	}
 	return &c
 }

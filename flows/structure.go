@@ -57,7 +57,8 @@ func GenerateKey(f *Flow, typ string) string {
 }
 
 // checkStructure reports problems with the flow's own fields and with the
-// uniqueness of its operations. It also decodes webhook trigger options.
+// uniqueness of its operations. It also decodes webhook and operation
+// trigger options.
 func checkStructure(f *Flow) ValidationErrors {
 	var errs ValidationErrors
 	if !validStatuses[f.Status] {
@@ -66,10 +67,15 @@ func checkStructure(f *Flow) ValidationErrors {
 	if !validTriggers[f.Trigger] {
 		errs.Add("trigger", "must be one of webhook, event, schedule, operation, manual")
 	}
-	if f.Trigger == TriggerWebhook {
+	switch f.Trigger {
+	case TriggerWebhook:
 		w, werrs := ParseWebhookOptions(f.Options)
 		errs.Merge("options", werrs)
 		f.Webhook = w
+	case TriggerOperation:
+		o, oerrs := ParseOperationTriggerOptions(f.Options)
+		errs.Merge("options", oerrs)
+		f.OperationTrigger = o
 	}
 	ids := map[string]int{}
 	keys := map[string]int{}

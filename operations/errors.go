@@ -24,19 +24,23 @@ func Failf(status int, code, format string, args ...any) *Error {
 }
 
 // ErrorObject is the value a failed node leaves in the data chain:
-// {"message", "code", "status", …details}.
+// {"message", "code", "status", …details}; a "status" in Details wins over
+// Status.
 func ErrorObject(err error) map[string]any {
 	var opErr *Error
 	if !errors.As(err, &opErr) {
 		opErr = &Error{Status: http.StatusInternalServerError, Code: "OPERATION_FAILED", Message: err.Error()}
 	}
 	obj := make(map[string]any, len(opErr.Details)+3)
+	obj["status"] = opErr.Status
+	// Details may replace "status" with a more telling one (a failed
+	// request keeps the upstream's status, so a reject branch reads the
+	// same object as on success); Status still decides the run's answer.
 	for k, v := range opErr.Details {
 		obj[k] = v
 	}
 	obj["message"] = opErr.Message
 	obj["code"] = opErr.Code
-	obj["status"] = opErr.Status
 	return obj
 }
 

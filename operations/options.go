@@ -1,11 +1,13 @@
 package operations
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hookflow/hookflow/flows"
 )
@@ -49,18 +51,28 @@ func checkKnown(opts map[string]any, errs *flows.ValidationErrors, known ...stri
 	}
 }
 
-// optionText reads a rendered option as text; numbers and booleans are
-// formatted, null and missing give "".
-func optionText(opts map[string]any, key string) string {
-	switch v := opts[key].(type) {
+// optionText reads a rendered option as text (see toText).
+func optionText(opts map[string]any, key string) string { return toText(opts[key]) }
+
+// toText converts a rendered value to text as templates do: strings as they
+// are, null as "", numbers and booleans in JSON notation, objects and
+// arrays as compact JSON.
+func toText(v any) string {
+	switch x := v.(type) {
 	case nil:
 		return ""
 	case string:
-		return v
+		return x
 	case float64:
-		return strconv.FormatFloat(v, 'f', -1, 64)
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(x)
 	default:
-		return fmt.Sprint(v)
+		raw, err := json.Marshal(x)
+		if err != nil {
+			return fmt.Sprint(x)
+		}
+		return string(raw)
 	}
 }
 
@@ -85,4 +97,24 @@ func optionInt(v any) (n int, ok bool) {
 // validStatus reports whether n is an HTTP error status a flow may answer with.
 func validStatus(n int) bool {
 	return n >= 400 && n <= 599 && http.StatusText(n) != ""
+}
+
+// optionDuration reads a rendered duration: milliseconds as a number or a
+// numeric string, or Go duration text such as "30s" or "1m30s".
+func optionDuration(v any) (time.Duration, bool) {
+	switch x := v.(type) {
+	case float64:
+		if x != math.Trunc(x) || math.Abs(x) > math.MaxInt64/float64(time.Millisecond) {
+			return 0, false
+		}
+		return time.Duration(x) * time.Millisecond, true
+	case string:
+		s := strings.TrimSpace(x)
+		if ms, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return optionDuration(float64(ms))
+		}
+		d, err := time.ParseDuration(s)
+		return d, err == nil
+	}
+	return 0, false
 }

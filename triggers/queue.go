@@ -66,7 +66,9 @@ func (q *Queue) Enqueue(ctx context.Context, p *engine.Plan, req Request) (*stor
 	run := &storage.Run{
 		ID: NewRunID(), FlowID: p.Flow.ID, Status: storage.RunQueued, Async: true, CreatedAt: timeNow(),
 	}
-	run.SetValues(storage.RunValues{Input: req, Trigger: storedTrigger(req.Trigger), Accountability: req.Accountability})
+	run.SetValues(storage.RunValues{
+		Input: req, Trigger: q.runner.secrets.redact(storedTrigger(req.Trigger)), Accountability: req.Accountability,
+	})
 	if err := q.store.RecordRunDurably(ctx, run); err != nil {
 		return nil, fmt.Errorf("queue run: %w", err)
 	}
@@ -198,7 +200,7 @@ func (q *Queue) execute(item queuedRun) {
 		}
 		return
 	}
-	rec := completedRecord(&running, plan, *req, res)
+	rec := completedRecord(&running, plan, *req, res, q.runner.secrets)
 	if err := q.store.RecordRunDurably(ctx, rec); err != nil {
 		q.logger.Error("recording finished run failed", "run", queued.ID, "error", err)
 	}

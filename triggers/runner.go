@@ -23,10 +23,11 @@ type Request struct {
 // accountability setting asks: "all" keeps every step, "activity" the run
 // only, null nothing.
 type Runner struct {
-	engine *engine.Engine
-	store  *storage.Store
-	env    map[string]any
-	logger *slog.Logger
+	engine  *engine.Engine
+	store   *storage.Store
+	env     map[string]any
+	secrets *secrets // the env's values, redacted from run records
+	logger  *slog.Logger
 }
 
 // NewRunner returns a runner; env is the `$env` every run sees.
@@ -34,7 +35,7 @@ func NewRunner(e *engine.Engine, store *storage.Store, env map[string]any, logge
 	if env == nil {
 		env = map[string]any{}
 	}
-	return &Runner{engine: e, store: store, env: env, logger: logger}
+	return &Runner{engine: e, store: store, env: env, secrets: newSecrets(env), logger: logger}
 }
 
 // NewRunID returns a new run id: a time-ordered UUID (v7), so run records
@@ -60,13 +61,14 @@ func (r *Runner) RunNow(ctx context.Context, p *engine.Plan, req Request) *engin
 	res := r.run(ctx, p, req, NewRunID())
 	if p.Flow.RecordsRuns() {
 		base := &storage.Run{ID: res.RunID, FlowID: p.Flow.ID, CreatedAt: res.Started, Attempts: 1}
-		r.store.RecordRun(completedRecord(base, p, req, res))
+		r.store.RecordRun(completedRecord(base, p, req, res, r.secrets))
 	}
 	return res
 }
 
-// completedRecord fills a run record from a finished run.
-func completedRecord(base *storage.Run, p *engine.Plan, req Request, res *engine.Result) *storage.Run {
+// completedRecord fills a run record from a finished run, with the values
+// of `$env` redacted.
+func completedRecord(base *storage.Run, p *engine.Plan, req Request, res *engine.Result, sec *secrets) *storage.Run {
 	rec := *base
 	started := res.Started
 	finished := started.Add(res.Duration)
@@ -76,17 +78,18 @@ func completedRecord(base *storage.Run, p *engine.Plan, req Request, res *engine
 	rec.Rejected = res.Rejected
 	rec.Input = nil
 	values := storage.RunValues{
-		Trigger: storedTrigger(req.Trigger), Accountability: req.Accountability,
-		Result: dedupeTrigger(res.Last, req.Trigger),
+		Trigger: sec.redact(storedTrigger(req.Trigger)), Accountability: req.Accountability,
+		Result: sec.redact(dedupeTrigger(res.Last, req.Trigger)),
 	}
 	if res.Err != nil {
 		rec.Status = storage.RunFailed
-		values.Error = engine.ErrorObject(res.Err)
+		values.Error = sec.redactMap(engine.ErrorObject(res.Err))
 	}
 	if p.Flow.RecordsSteps() {
 		steps := make([]engine.StepRecord, len(res.Steps))
 		for i, s := range res.Steps {
-			s.Result = dedupeTrigger(s.Result, req.Trigger)
+			s.Options = sec.redactMap(s.Options)
+			s.Result = sec.redact(dedupeTrigger(s.Result, req.Trigger))
 			steps[i] = s
 		}
 		values.Steps = steps
