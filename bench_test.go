@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -29,7 +30,9 @@ func BenchmarkTriggerOrderWebhookNoLog(b *testing.B) {
 }
 
 func benchmarkTrigger(b *testing.B, edit func(map[string]any)) {
-	srv, err := hookflow.New(context.Background(), hookflow.Config{DBFilename: b.TempDir() + "/bench.db", AdminToken: "bench"})
+	srv, err := hookflow.New(context.Background(), hookflow.Config{
+		DBFilename: b.TempDir() + "/bench.db", AdminToken: "bench", Logger: slog.New(slog.DiscardHandler),
+	})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/hookflow/hookflow/storage"
@@ -14,7 +15,7 @@ func (s *server) getRun(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeData(c, http.StatusOK, run)
+	return writeData(c, http.StatusOK, run.Record)
 }
 
 // listRuns lists a flow's runs, newest first: ?status=, ?limit= (default
@@ -47,5 +48,9 @@ func (s *server) listRuns(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(c, http.StatusOK, map[string]any{"data": runs, "meta": map[string]any{"page": page, "limit": limit}})
+	records := make([]json.RawMessage, len(runs))
+	for i, r := range runs {
+		records[i] = r.Record
+	}
+	return writeJSON(c, http.StatusOK, map[string]any{"data": records, "meta": map[string]any{"page": page, "limit": limit}})
 }

@@ -1,39 +1,29 @@
 package storage
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 )
 
-// runColumns are the runs table's columns in the order runArgs binds them.
-var runColumns = []string{
-	"id", "flow_id", "status", "async", "rejected", "trigger", "accountability", "result", "error", "steps",
-	"created_at", "started_at", "finished_at", "duration_ms", "attempts", "input",
-}
+// upsertRunSQL inserts one run, or replaces the run with the same id (a
+// queued run becoming running, then finished).
+const upsertRunSQL = `INSERT INTO runs (id, flow_id, status, created_at, record, input) VALUES (?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET flow_id = excluded.flow_id, status = excluded.status,
+created_at = excluded.created_at, record = excluded.record, input = excluded.input`
 
-// upsertRunSQL inserts one run record, or replaces the record with the same
-// id (a queued run becoming running, then completed).
-var upsertRunSQL = func() string {
-	updates := make([]string, 0, len(runColumns)-1)
-	for _, c := range runColumns[1:] {
-		updates = append(updates, c+" = excluded."+c)
-	}
-	return "INSERT INTO runs (" + strings.Join(runColumns, ", ") + ") VALUES (" +
-		strings.TrimSuffix(strings.Repeat("?, ", len(runColumns)), ", ") + ") ON CONFLICT (id) DO UPDATE SET " +
-		strings.Join(updates, ", ")
-}()
-
-// runInserter writes batches of run records with one prepared statement on
-// the write connection. This is the hottest write of the server (a record
-// per webhook call); measured on the load workload's records, a cached
-// prepared single-row statement costs about 60% of GORM's batched Create
-// (BenchmarkRecordRun). The runs table itself is still defined and migrated
-// by GORM from the Run model.
+// runInserter writes batches of runs with one prepared statement on the
+// write connection. This is the hottest write of the server (a record per
+// webhook call); a cached prepared single-row statement costs about 60% of
+// GORM's batched Create on the load workload's records (BenchmarkRecordRun).
+// The runs table itself is defined and migrated by GORM from the Run model.
 type runInserter struct {
-	db   *sql.DB
-	stmt *sql.Stmt
+	db     *sql.DB
+	stmt   *sql.Stmt
+	record bytes.Buffer // scratch buffers, reused for every row: SQLite
+	input  bytes.Buffer // copies bound values, so nothing is allocated per record
+	argv   []any
 }
 
 // insert commits the batch in one transaction.
@@ -51,12 +41,37 @@ func (ri *runInserter) insert(ctx context.Context, rows []*Run) error {
 	}
 	stmt := tx.StmtContext(ctx, ri.stmt)
 	for _, r := range rows {
-		if _, err := stmt.ExecContext(ctx, runArgs(r)...); err != nil {
+		args, err := ri.args(r)
+		if err == nil {
+			_, err = stmt.ExecContext(ctx, args...)
+		}
+		if err != nil {
 			_ = tx.Rollback()
 			return fmt.Errorf("insert run %s: %w", r.ID, err)
 		}
 	}
 	return tx.Commit()
+}
+
+// args binds a run, encoding its document and input into the scratch
+// buffers.
+func (ri *runInserter) args(r *Run) ([]any, error) {
+	record, input := nullable(r.Record), nullable(r.Input)
+	if r.doc != nil {
+		ri.record.Reset()
+		if err := encodeJSON(&ri.record, r.doc); err != nil {
+			return nil, err
+		}
+		record = ri.record.Bytes()
+	}
+	if r.input != nil {
+		ri.input.Reset()
+		if err := encodeJSON(&ri.input, r.input); err != nil {
+			return nil, err
+		}
+		input = ri.input.Bytes()
+	}
+	return append(ri.argv[:0], r.ID, r.FlowID, r.Status, r.CreatedAt, record, input), nil
 }
 
 // close releases the prepared statement.
@@ -66,19 +81,10 @@ func (ri *runInserter) close() {
 	}
 }
 
-// runArgs binds a record in runColumns order.
-func runArgs(r *Run) []any {
-	return []any{
-		r.ID, r.FlowID, r.Status, r.Async, r.Rejected,
-		nullable(r.Trigger), nullable(r.Accountability), nullable(r.Result), nullable(r.Error), nullable(r.Steps),
-		r.CreatedAt, r.StartedAt, r.FinishedAt, r.DurationMS, r.Attempts, nullable(r.Input),
-	}
-}
-
 // nullable stores an empty JSON column as NULL.
 func nullable(raw []byte) any {
 	if len(raw) == 0 {
 		return nil
 	}
-	return []byte(raw)
+	return raw
 }

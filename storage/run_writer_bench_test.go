@@ -8,12 +8,16 @@ import (
 	"time"
 )
 
-// benchRunValues is a run record shaped like the load workload's: the
+// benchRunRecord is a run record shaped like the load workload's: the
 // stored trigger with the 307-byte order as raw JSON, two steps, a result.
-func benchRunValues() RunValues {
+func benchRunRecord(id string) *RunRecord {
 	body := json.RawMessage(`{"type":"order","customer_id":"c_123","items":[{"sku":"a","qty":2},{"sku":"b","qty":1},{"sku":"c","qty":5}],"total":99.99,"email":"x@example.com","currency":"EUR","created_at":"2025-01-15T10:30:00Z","shipping":{"name":"Ada Lovelace","street":"12 Example Road","city":"London","zip":"N1 9GU","country":"GB"}}`)
 	result := map[string]any{"ok": true, "customer": "c_123", "total": 99.99, "count": 3}
-	return RunValues{
+	now := time.Now()
+	ms := 0.02
+	return &RunRecord{
+		ID: id, Flow: "54d303f3-775c-4efb-914a-11450588f7eb", Status: RunCompleted,
+		CreatedAt: now, StartedAt: &now, FinishedAt: &now, DurationMS: &ms, Attempts: 1,
 		Trigger: map[string]any{
 			"method": "POST", "path": "/flows/trigger/54d303f3-775c-4efb-914a-11450588f7eb", "query": map[string]any{},
 			"headers": map[string]any{"content-type": "application/json", "content-length": "307", "host": "127.0.0.1:8055"},
@@ -36,17 +40,14 @@ func BenchmarkRecordRun(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	values := benchRunValues()
-	now := time.Now()
+	template := benchRunRecord("")
 	b.ReportAllocs()
 	b.ResetTimer()
 	cpu := processCPU()
 	for i := 0; i < b.N; i++ {
-		ms := 0.02
-		r := &Run{ID: fmt.Sprintf("01a20519-%012d", i), FlowID: "54d303f3-775c-4efb-914a-11450588f7eb", Status: RunCompleted,
-			CreatedAt: now, StartedAt: &now, FinishedAt: &now, DurationMS: &ms, Attempts: 1}
-		r.SetValues(values)
-		s.RecordRun(r)
+		rec := *template
+		rec.ID = fmt.Sprintf("01a20519-%012d", i)
+		s.RecordRun(NewRun(&rec, nil))
 	}
 	s.runs.flush()
 	b.StopTimer()

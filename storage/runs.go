@@ -18,40 +18,66 @@ const (
 	RunFailed    = "failed"
 )
 
-// Run is the record of one flow run. JSON columns are kept as raw JSON so
-// the API can return them without decoding.
+// RunRecord is the document of one flow run, exactly as the API shows it.
+// The JSON-valued fields hold whatever the run produced.
+type RunRecord struct {
+	ID             string     `json:"id"`
+	Flow           string     `json:"flow"`
+	Status         string     `json:"status"`
+	Async          bool       `json:"async"`
+	Rejected       bool       `json:"rejected"`
+	Trigger        any        `json:"trigger"`
+	Accountability any        `json:"accountability"`
+	Result         any        `json:"result"`
+	Error          any        `json:"error"`
+	Steps          any        `json:"steps"`
+	CreatedAt      time.Time  `json:"created_at"`
+	StartedAt      *time.Time `json:"started_at"`
+	FinishedAt     *time.Time `json:"finished_at"`
+	DurationMS     *float64   `json:"duration_ms"`
+	Attempts       int        `json:"attempts"`
+}
+
+// Run is how a run is stored: the columns runs are found by, and the run's
+// document as one JSON value. Keeping the document whole makes a record one
+// value to encode and bind (the run writer is the hottest write of the
+// server) and lets the API return it without decoding.
 type Run struct {
-	ID             string          `gorm:"primaryKey" json:"id"`
-	FlowID         string          `gorm:"index:idx_runs_flow_created,priority:1" json:"flow"`
-	Status         string          `json:"status"`
-	Async          bool            `json:"async"`
-	Rejected       bool            `json:"rejected"`
-	Trigger        json.RawMessage `json:"trigger"`
-	Accountability json.RawMessage `json:"accountability"`
-	Result         json.RawMessage `json:"result"`
-	Error          json.RawMessage `json:"error"`
-	Steps          json.RawMessage `json:"steps"`
-	CreatedAt      time.Time       `gorm:"index:idx_runs_flow_created,priority:2" json:"created_at"`
-	StartedAt      *time.Time      `json:"started_at"`
-	FinishedAt     *time.Time      `json:"finished_at"`
-	DurationMS     *float64        `json:"duration_ms"`
-	Attempts       int             `json:"attempts"`
+	ID        string    `gorm:"primaryKey"`
+	FlowID    string    `gorm:"index:idx_runs_flow_created,priority:1"`
+	Status    string    `gorm:"not null"`
+	CreatedAt time.Time `gorm:"index:idx_runs_flow_created,priority:2"`
+	// Record is the run's RunRecord as JSON.
+	Record json.RawMessage
 	// Input is what a queued run needs to start (or restart after a crash);
 	// it is cleared when the run finishes.
-	Input json.RawMessage `json:"-"`
+	Input json.RawMessage
 
-	values *RunValues
+	doc   *RunRecord // encoded into Record by the run writer
+	input any        // encoded into Input by the run writer
 }
 
-// RunValues are the Go values of a run's JSON columns. They are encoded by
-// the run writer, off the request path.
-type RunValues struct {
-	Trigger, Accountability, Result, Error, Steps, Input any
+// NewRun prepares a run for writing. input is kept with an unfinished run so
+// it can start again after a crash; pass nil once the run is finished. The
+// record is encoded by the run writer, off the request path, and must not be
+// changed after this call.
+func NewRun(doc *RunRecord, input any) *Run {
+	return &Run{ID: doc.ID, FlowID: doc.Flow, Status: doc.Status, CreatedAt: doc.CreatedAt, doc: doc, input: input}
 }
 
-// SetValues attaches values to encode when the run is written; nil values
-// leave their column as it is.
-func (r *Run) SetValues(v RunValues) { r.values = &v }
+// Doc returns the run's document: the one it was created with, or the
+// stored one decoded (JSON values as maps and slices).
+func (r *Run) Doc() (*RunRecord, error) {
+	if r.doc != nil {
+		d := *r.doc
+		return &d, nil
+	}
+	var d RunRecord
+	if err := json.Unmarshal(r.Record, &d); err != nil {
+		return nil, fmt.Errorf("decode run %s: %w", r.ID, err)
+	}
+	return &d, nil
+}
 
 // DecodeInput decodes the stored input of a queued run.
 func (r *Run) DecodeInput(v any) error {
@@ -61,54 +87,58 @@ func (r *Run) DecodeInput(v any) error {
 	return json.Unmarshal(r.Input, v)
 }
 
-// encoded returns a copy of the run with its attached values turned into
-// raw JSON columns; the original is left alone because readers may hold it.
+// encoded returns a copy of the run with its document and input turned into
+// JSON; the original is left alone because readers may hold it.
 func (r *Run) encoded() (*Run, error) {
 	c := *r
-	c.values = nil
-	v := r.values
-	if v == nil {
-		return &c, nil
-	}
-	fields := []struct {
-		value any
-		dst   *json.RawMessage
-	}{
-		{v.Trigger, &c.Trigger}, {v.Accountability, &c.Accountability}, {v.Result, &c.Result},
-		{v.Error, &c.Error}, {v.Steps, &c.Steps}, {v.Input, &c.Input},
-	}
-	for _, f := range fields {
-		if f.value == nil {
-			continue
-		}
-		raw, err := marshalJSON(f.value)
+	c.doc, c.input = nil, nil
+	if r.doc != nil {
+		raw, err := marshalJSON(r.doc)
 		if err != nil {
 			return nil, fmt.Errorf("encode run %s: %w", r.ID, err)
 		}
-		*f.dst = raw
+		c.Record = raw
+	}
+	if r.input != nil {
+		raw, err := marshalJSON(r.input)
+		if err != nil {
+			return nil, fmt.Errorf("encode run %s input: %w", r.ID, err)
+		}
+		c.Input = raw
 	}
 	return &c, nil
 }
 
-// marshalJSON encodes a record without HTML escaping (stored payloads stay
-// as sent) and without sorting object keys, which records do not need and
-// which costs a third of the encoding time.
+// marshalJSON encodes a record value into a new slice.
 func marshalJSON(v any) ([]byte, error) {
 	var b bytes.Buffer
-	enc := gojson.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.EncodeWithOption(v, gojson.UnorderedMap()); err != nil {
+	if err := encodeJSON(&b, v); err != nil {
 		return nil, err
 	}
-	return bytes.TrimRight(b.Bytes(), "\n"), nil
+	return b.Bytes(), nil
 }
 
-// RecordRun stores a run record without waiting for the write: it is
-// batched with others and readable through GetRun at once.
+// encodeJSON appends v to buf without HTML escaping (stored payloads stay as
+// sent), without sorting object keys (records do not need it and it costs a
+// third of the encoding time) and without a trailing newline.
+func encodeJSON(buf *bytes.Buffer, v any) error {
+	enc := gojson.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.EncodeWithOption(v, gojson.UnorderedMap()); err != nil {
+		return err
+	}
+	if n := buf.Len(); n > 0 && buf.Bytes()[n-1] == '\n' {
+		buf.Truncate(n - 1)
+	}
+	return nil
+}
+
+// RecordRun stores a run without waiting for the write: it is batched with
+// others and readable through GetRun at once.
 func (s *Store) RecordRun(r *Run) { s.runs.submit(r) }
 
-// RecordRunDurably stores a run record and returns once it is committed (a
-// queued run must be on disk before its 202 is sent).
+// RecordRunDurably stores a run and returns once it is committed (a queued
+// run must be on disk before its 202 is sent).
 func (s *Store) RecordRunDurably(ctx context.Context, r *Run) error {
 	return s.runs.submitWait(ctx, r)
 }

@@ -75,31 +75,37 @@ func TestRunWriter(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
 	now := time.Now().UTC()
-	r := &Run{ID: "r1", FlowID: "f", Status: RunCompleted, CreatedAt: now}
-	r.SetValues(RunValues{Result: map[string]any{"ok": true}, Trigger: map[string]any{"a": "<b>"}})
-	s.RecordRun(r)
+	s.RecordRun(NewRun(&RunRecord{ID: "r1", Flow: "f", Status: RunCompleted, CreatedAt: now,
+		Result: map[string]any{"ok": true}, Trigger: map[string]any{"a": "<b>"}}, nil))
 	got, err := s.GetRun(ctx, "r1")
 	if err != nil {
 		t.Fatalf("a submitted record is readable at once: %v", err)
 	}
-	if string(got.Result) != `{"ok":true}` || string(got.Trigger) != `{"a":"<b>"}` {
-		t.Fatalf("result %s trigger %s", got.Result, got.Trigger)
+	doc, err := got.Doc()
+	if err != nil || doc.Trigger.(map[string]any)["a"] != "<b>" || doc.Result.(map[string]any)["ok"] != true {
+		t.Fatalf("doc %+v %v (record %s)", doc, err, got.Record)
 	}
 
 	// A queued run is committed before RecordRunDurably returns, and an
 	// update replaces the record.
-	q := &Run{ID: "q1", FlowID: "f", Status: RunQueued, Async: true, CreatedAt: now}
-	q.SetValues(RunValues{Input: map[string]any{"trigger": 1}})
-	if err := s.RecordRunDurably(ctx, q); err != nil {
+	queued := &RunRecord{ID: "q1", Flow: "f", Status: RunQueued, Async: true, CreatedAt: now}
+	if err := s.RecordRunDurably(ctx, NewRun(queued, map[string]any{"trigger": 1.0})); err != nil {
 		t.Fatal(err)
 	}
 	left, err := s.UnfinishedRuns(ctx)
-	if err != nil || len(left) != 1 || left[0].ID != "q1" || len(left[0].Input) == 0 {
+	if err != nil || len(left) != 1 || left[0].ID != "q1" {
 		t.Fatalf("unfinished = %v, %v", left, err)
 	}
-	done := *left[0]
-	done.Status, done.Input = RunCompleted, nil
-	if err := s.RecordRunDurably(ctx, &done); err != nil {
+	var input map[string]any
+	if err := left[0].DecodeInput(&input); err != nil || input["trigger"] != 1.0 {
+		t.Fatalf("input %v %v", input, err)
+	}
+	done, err := left[0].Doc()
+	if err != nil || !done.Async {
+		t.Fatalf("stored doc %+v %v", done, err)
+	}
+	done.Status = RunCompleted
+	if err := s.RecordRunDurably(ctx, NewRun(done, nil)); err != nil {
 		t.Fatal(err)
 	}
 	if left, _ := s.UnfinishedRuns(ctx); len(left) != 0 {
@@ -107,7 +113,8 @@ func TestRunWriter(t *testing.T) {
 	}
 
 	for i := 0; i < 50; i++ {
-		s.RecordRun(&Run{ID: fmt.Sprintf("b%02d", i), FlowID: "g", Status: RunFailed, CreatedAt: now.Add(time.Duration(i) * time.Millisecond)})
+		s.RecordRun(NewRun(&RunRecord{ID: fmt.Sprintf("b%02d", i), Flow: "g", Status: RunFailed,
+			CreatedAt: now.Add(time.Duration(i) * time.Millisecond)}, nil))
 	}
 	runs, err := s.ListRuns(ctx, RunFilter{FlowID: "g", Status: RunFailed, Limit: 10})
 	if err != nil || len(runs) != 10 || runs[0].ID != "b49" {
@@ -126,7 +133,7 @@ func TestRunRecordsSurviveReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := 0; i < 100; i++ {
-		s.RecordRun(&Run{ID: fmt.Sprint(i), FlowID: "f", Status: RunCompleted, CreatedAt: time.Now()})
+		s.RecordRun(NewRun(&RunRecord{ID: fmt.Sprint(i), Flow: "f", Status: RunCompleted, CreatedAt: time.Now()}, nil))
 	}
 	if err := s.Close(); err != nil { // Close flushes what is pending.
 		t.Fatal(err)

@@ -38,11 +38,12 @@ type Queue struct {
 	started bool
 }
 
-// queuedRun is a run waiting for a worker: its record and, when it was
-// queued by this process, its decoded request (recovered runs decode
-// theirs from the record).
+// queuedRun is a run waiting for a worker: its stored form and, when it
+// was queued by this process, its document and request (recovered runs
+// decode theirs from the stored form).
 type queuedRun struct {
 	run *storage.Run
+	doc *storage.RunRecord
 	req *Request
 }
 
@@ -62,18 +63,17 @@ func NewQueue(c *Catalog, r *Runner, store *storage.Store, logger *slog.Logger, 
 
 // Enqueue stores a run as queued, waits for the write to commit, and hands
 // it to the workers.
-func (q *Queue) Enqueue(ctx context.Context, p *engine.Plan, req Request) (*storage.Run, error) {
-	run := &storage.Run{
-		ID: NewRunID(), FlowID: p.Flow.ID, Status: storage.RunQueued, Async: true, CreatedAt: timeNow(),
+func (q *Queue) Enqueue(ctx context.Context, p *engine.Plan, req Request) (*storage.RunRecord, error) {
+	doc := &storage.RunRecord{
+		ID: NewRunID(), Flow: p.Flow.ID, Status: storage.RunQueued, Async: true, CreatedAt: timeNow(),
+		Trigger: q.runner.secrets.redact(storedTrigger(req.Trigger)), Accountability: req.Accountability,
 	}
-	run.SetValues(storage.RunValues{
-		Input: req, Trigger: q.runner.secrets.redact(storedTrigger(req.Trigger)), Accountability: req.Accountability,
-	})
+	run := storage.NewRun(doc, req)
 	if err := q.store.RecordRunDurably(ctx, run); err != nil {
 		return nil, fmt.Errorf("queue run: %w", err)
 	}
-	q.push(queuedRun{run: run, req: &req})
-	return run, nil
+	q.push(queuedRun{run: run, doc: doc, req: &req})
+	return doc, nil
 }
 
 // Start re-queues the runs a previous process left unfinished and starts
@@ -172,48 +172,55 @@ func (q *Queue) work() {
 // run is not run again after a crash).
 func (q *Queue) execute(item queuedRun) {
 	ctx := context.Background()
-	queued := item.run
-	req := item.req
-	if req == nil {
+	doc, req := item.doc, item.req
+	if doc == nil || req == nil {
+		var err error
+		if doc, err = item.run.Doc(); err != nil {
+			doc = &storage.RunRecord{ID: item.run.ID, Flow: item.run.FlowID, Async: true, CreatedAt: item.run.CreatedAt}
+			q.fail(ctx, doc, fmt.Errorf("unreadable queued run: %w", err))
+			return
+		}
 		req = &Request{}
-		if err := queued.DecodeInput(req); err != nil {
-			q.fail(ctx, queued, fmt.Errorf("unreadable queued input: %w", err))
+		if err := item.run.DecodeInput(req); err != nil {
+			q.fail(ctx, doc, fmt.Errorf("unreadable queued input: %w", err))
 			return
 		}
 	}
-	plan, ok := q.catalog.Plan(queued.FlowID)
+	plan, ok := q.catalog.Plan(doc.Flow)
 	if !ok {
-		q.fail(ctx, queued, errors.New("the flow no longer exists"))
+		q.fail(ctx, doc, errors.New("the flow no longer exists"))
 		return
 	}
-	running := *queued
+	running := *doc
 	started := timeNow()
-	running.Status, running.StartedAt, running.Attempts = storage.RunRunning, &started, queued.Attempts+1
-	q.store.RecordRun(&running)
+	running.Status, running.StartedAt, running.Attempts = storage.RunRunning, &started, doc.Attempts+1
+	// The input stays stored while the run executes: a crash now means the
+	// run starts again at the next start.
+	q.store.RecordRun(storage.NewRun(&running, *req))
 
 	runCtx, cancel := context.WithTimeout(ctx, q.cfg.RunTimeout)
-	res := q.runner.run(runCtx, plan, *req, queued.ID)
+	res := q.runner.run(runCtx, plan, *req, doc.ID)
 	cancel()
 	if !plan.Flow.RecordsRuns() {
-		if err := q.store.DeleteRun(ctx, queued.ID); err != nil {
-			q.logger.Error("removing finished run failed", "run", queued.ID, "error", err)
+		if err := q.store.DeleteRun(ctx, doc.ID); err != nil {
+			q.logger.Error("removing finished run failed", "run", doc.ID, "error", err)
 		}
 		return
 	}
 	rec := completedRecord(&running, plan, *req, res, q.runner.secrets)
-	if err := q.store.RecordRunDurably(ctx, rec); err != nil {
-		q.logger.Error("recording finished run failed", "run", queued.ID, "error", err)
+	if err := q.store.RecordRunDurably(ctx, storage.NewRun(rec, nil)); err != nil {
+		q.logger.Error("recording finished run failed", "run", doc.ID, "error", err)
 	}
 }
 
 // fail records a queued run that could not start.
-func (q *Queue) fail(ctx context.Context, queued *storage.Run, cause error) {
-	q.logger.Error("queued run failed to start", "run", queued.ID, "flow", queued.FlowID, "error", cause)
-	rec := *queued
+func (q *Queue) fail(ctx context.Context, doc *storage.RunRecord, cause error) {
+	q.logger.Error("queued run failed to start", "run", doc.ID, "flow", doc.Flow, "error", cause)
+	rec := *doc
 	now := timeNow()
-	rec.Status, rec.FinishedAt, rec.Input = storage.RunFailed, &now, nil
-	rec.SetValues(storage.RunValues{Error: map[string]any{"message": cause.Error(), "code": "RUN_NOT_STARTED"}})
-	if err := q.store.RecordRunDurably(ctx, &rec); err != nil {
-		q.logger.Error("recording failed run failed", "run", queued.ID, "error", err)
+	rec.Status, rec.FinishedAt = storage.RunFailed, &now
+	rec.Error = map[string]any{"message": cause.Error(), "code": "RUN_NOT_STARTED"}
+	if err := q.store.RecordRunDurably(ctx, storage.NewRun(&rec, nil)); err != nil {
+		q.logger.Error("recording failed run failed", "run", doc.ID, "error", err)
 	}
 }

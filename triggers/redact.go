@@ -78,14 +78,33 @@ func redactHeaders(v any) any {
 	if !ok {
 		return v
 	}
+	if !hasSecretHeader(h) {
+		return h
+	}
 	out := make(map[string]any, len(h))
 	for k, val := range h {
-		if secretHeaders[k] || strings.HasSuffix(k, "-token") || strings.HasSuffix(k, "-secret") {
+		if isSecretHeader(k) {
 			val = redacted
 		}
 		out[k] = val
 	}
 	return out
+}
+
+// hasSecretHeader reports whether any header needs redacting, so the common
+// case stores the header map as it is.
+func hasSecretHeader(h map[string]any) bool {
+	for k := range h {
+		if isSecretHeader(k) {
+			return true
+		}
+	}
+	return false
+}
+
+// isSecretHeader names headers that carry credentials.
+func isSecretHeader(k string) bool {
+	return secretHeaders[k] || strings.HasSuffix(k, "-token") || strings.HasSuffix(k, "-secret")
 }
 
 func redactQuery(v any) any {

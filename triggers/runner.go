@@ -60,30 +60,30 @@ func (r *Runner) run(ctx context.Context, p *engine.Plan, req Request, runID str
 func (r *Runner) RunNow(ctx context.Context, p *engine.Plan, req Request) *engine.Result {
 	res := r.run(ctx, p, req, NewRunID())
 	if p.Flow.RecordsRuns() {
-		base := &storage.Run{ID: res.RunID, FlowID: p.Flow.ID, CreatedAt: res.Started, Attempts: 1}
-		r.store.RecordRun(completedRecord(base, p, req, res, r.secrets))
+		doc := &storage.RunRecord{ID: res.RunID, Flow: p.Flow.ID, CreatedAt: res.Started}
+		r.store.RecordRun(storage.NewRun(completedRecord(doc, p, req, res, r.secrets), nil))
 	}
 	return res
 }
 
-// completedRecord fills a run record from a finished run, with the values
-// of `$env` redacted.
-func completedRecord(base *storage.Run, p *engine.Plan, req Request, res *engine.Result, sec *secrets) *storage.Run {
-	rec := *base
+// completedRecord returns the document of a finished run: doc (the run as
+// it was queued, or a new one) with the outcome filled in, the values of
+// `$env` redacted.
+func completedRecord(doc *storage.RunRecord, p *engine.Plan, req Request, res *engine.Result, sec *secrets) *storage.RunRecord {
+	rec := *doc
 	started := res.Started
 	finished := started.Add(res.Duration)
 	ms := float64(res.Duration.Microseconds()) / 1000
 	rec.Status = storage.RunCompleted
 	rec.StartedAt, rec.FinishedAt, rec.DurationMS = &started, &finished, &ms
+	rec.Attempts = max(rec.Attempts, 1)
 	rec.Rejected = res.Rejected
-	rec.Input = nil
-	values := storage.RunValues{
-		Trigger: sec.redact(storedTrigger(req.Trigger)), Accountability: req.Accountability,
-		Result: sec.redact(dedupeTrigger(res.Last, req.Trigger)),
-	}
+	rec.Trigger = sec.redact(storedTrigger(req.Trigger))
+	rec.Accountability = req.Accountability
+	rec.Result = sec.redact(dedupeTrigger(res.Last, req.Trigger))
 	if res.Err != nil {
 		rec.Status = storage.RunFailed
-		values.Error = sec.redactMap(engine.ErrorObject(res.Err))
+		rec.Error = sec.redactMap(engine.ErrorObject(res.Err))
 	}
 	if p.Flow.RecordsSteps() {
 		steps := make([]engine.StepRecord, len(res.Steps))
@@ -92,9 +92,8 @@ func completedRecord(base *storage.Run, p *engine.Plan, req Request, res *engine
 			s.Result = sec.redact(dedupeTrigger(s.Result, req.Trigger))
 			steps[i] = s
 		}
-		values.Steps = steps
+		rec.Steps = steps
 	}
-	rec.SetValues(values)
 	return &rec
 }
 

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -56,6 +57,9 @@ func run() error {
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
+	if addr := os.Getenv("PPROF_ADDR"); addr != "" {
+		servePprof(addr, cfg.Logger)
+	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpServer.ListenAndServe() }()
 	cfg.Logger.Info("hookflow listening", "addr", srv.Addr())
@@ -73,4 +77,19 @@ func run() error {
 		slog.Error("http shutdown", "error", err)
 	}
 	return srv.Close()
+}
+
+// servePprof serves Go's profiler on its own listener (PPROF_ADDR, e.g.
+// 127.0.0.1:6060), never on the API's port; it is off unless asked for.
+func servePprof(addr string, logger *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/heap", pprof.Index)
+	go func() {
+		logger.Info("profiler listening", "addr", addr)
+		if err := http.ListenAndServe(addr, mux); err != nil {
+			logger.Error("profiler stopped", "error", err)
+		}
+	}()
 }
