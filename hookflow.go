@@ -45,7 +45,10 @@ type Server struct {
 func New(ctx context.Context, cfg Config) (*Server, error) {
 	cfg = cfg.withDefaults()
 	logger := cfg.Logger
-	store, err := storage.Open(ctx, storage.Config{Filename: cfg.DBFilename, Logger: logger})
+	bus := events.NewBus(logger)
+	store, err := storage.Open(ctx, storage.Config{
+		Filename: cfg.DBFilename, Logger: logger, OnItemEvent: publishItemEvent(bus),
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -54,8 +57,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		_ = store.Close()
 		return nil, err
 	}
-	bus := events.NewBus(logger)
-	registry := operations.Builtins(operations.Dependencies{Logger: logger, Bus: bus})
+	registry := operations.Builtins(operations.Dependencies{Logger: logger, Bus: bus, Store: store})
 	for name, op := range cfg.Operations {
 		if err := registry.Register(name, op); err != nil {
 			_ = store.Close()
@@ -98,8 +100,20 @@ func (s *Server) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	s.queue.Stop(ctx)
+	err := s.store.Close() // commits queued item writes, whose events go to the bus
 	s.bus.Close()
-	return s.store.Close()
+	return err
+}
+
+// publishItemEvent announces committed item writes on the bus as
+// items.create, items.update and items.delete.
+func publishItemEvent(bus *events.Bus) func(storage.ItemEvent) {
+	return func(e storage.ItemEvent) {
+		bus.Publish(events.Event{
+			Name: "items." + e.Action, Collection: e.Collection, Keys: e.Keys, Payload: e.Payload,
+			Accountability: e.Accountability,
+		})
+	}
 }
 
 // allowedEnv builds `$env` from the allow list.

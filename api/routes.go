@@ -30,4 +30,19 @@ func (s *server) routes(e *echo.Echo) {
 	admin.GET("/operations/:id", s.getOperation)
 	admin.PATCH("/operations/:id", s.patchOperation)
 	admin.DELETE("/operations/:id", s.deleteOperation)
+
+	// Items and collections need the admin token until roles exist.
+	admin.GET("/collections", s.listCollections)
+	admin.POST("/collections", s.createCollection)
+	admin.GET("/collections/:collection", s.getCollection)
+	admin.PATCH("/collections/:collection", s.updateCollection)
+	admin.DELETE("/collections/:collection", s.deleteCollection)
+
+	admin.GET("/items/:collection", s.listItems)
+	admin.POST("/items/:collection", s.createItems)
+	admin.PATCH("/items/:collection", s.updateItems)
+	admin.DELETE("/items/:collection", s.deleteItems)
+	admin.GET("/items/:collection/:id", s.getItem)
+	admin.PATCH("/items/:collection/:id", s.updateItem)
+	admin.DELETE("/items/:collection/:id", s.deleteItem)
 }

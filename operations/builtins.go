@@ -3,7 +3,9 @@ package operations
 import (
 	"log/slog"
 
+	"github.com/hookflow/hookflow/access"
 	"github.com/hookflow/hookflow/events"
+	"github.com/hookflow/hookflow/storage"
 )
 
 // Dependencies are what built-in operations need from the server.
@@ -11,6 +13,12 @@ type Dependencies struct {
 	Logger *slog.Logger
 	// Bus receives events published by flows (and item writes).
 	Bus *events.Bus
+	// Store holds the items of item-create, item-read, item-update and
+	// item-delete; without it those types are not registered.
+	Store *storage.Store
+	// Items decides what item operations may do (access.ItemRules when
+	// nil).
+	Items ItemGuard
 }
 
 // Builtins returns a registry with every built-in operation type.
@@ -20,5 +28,15 @@ func Builtins(d Dependencies) *Registry {
 	r.MustRegister("transform", Transform{})
 	r.MustRegister("log", Log{})
 	r.MustRegister("throw-error", ThrowError{})
+	if d.Store != nil {
+		guard := d.Items
+		if guard == nil {
+			guard = access.ItemRules{}
+		}
+		r.MustRegister("item-create", ItemCreate{Store: d.Store, Guard: guard})
+		r.MustRegister("item-read", ItemRead{Store: d.Store, Guard: guard})
+		r.MustRegister("item-update", ItemUpdate{Store: d.Store, Guard: guard})
+		r.MustRegister("item-delete", ItemDelete{Store: d.Store, Guard: guard})
+	}
 	return r
 }

@@ -2,8 +2,6 @@ package operations
 
 import (
 	"context"
-	"encoding/json"
-	"strings"
 
 	"github.com/hookflow/hookflow/flows"
 )
@@ -17,33 +15,15 @@ type Transform struct{}
 func (Transform) Prepare(p Prepare) (Step, error) {
 	var errs flows.ValidationErrors
 	checkKnown(p.Options, &errs, "json")
-	raw, ok := p.Options["json"]
-	if !ok {
+	if _, ok := p.Options["json"]; !ok {
 		errs.Add("json", "is required")
 		return nil, errs
 	}
-	s := &transformStep{}
-	if text, isStr := raw.(string); isStr && looksLikeJSON(text) {
-		if !isTemplate(text) {
-			var parsed any
-			if err := json.Unmarshal([]byte(text), &parsed); err != nil {
-				errs.Add("json", "is not valid JSON: %v", err)
-				return nil, errs
-			}
-			raw = parsed
-		} else {
-			s.parseText = true
-		}
-	}
-	v, verrs := p.Compile(raw)
-	errs.Merge("json", verrs)
-	s.json = v
-	return s, errs.Err()
+	return &transformStep{json: prepareJSONOption(p, "json", &errs)}, errs.Err()
 }
 
 type transformStep struct {
-	json      Value
-	parseText bool
+	json jsonOption
 }
 
 // SelfRendered: the step renders `json` itself so it can parse JSON text.
@@ -51,19 +31,9 @@ func (s *transformStep) SelfRendered() []string { return []string{"json"} }
 
 // Run renders the value.
 func (s *transformStep) Run(_ context.Context, in Input) (any, error) {
-	out := s.json.Resolve(in.Chain)
-	if text, ok := out.(string); ok && s.parseText {
-		var parsed any
-		if err := json.Unmarshal([]byte(text), &parsed); err != nil {
-			return nil, Failf(500, "INVALID_JSON", "transform: rendered json is not valid JSON: %v", err)
-		}
-		return parsed, nil
+	out, err := s.json.resolve(in.Chain)
+	if err != nil {
+		return nil, Failf(500, "INVALID_JSON", "transform: rendered json is not valid JSON: %v", err)
 	}
 	return out, nil
-}
-
-// looksLikeJSON reports whether a string option holds a JSON object or array.
-func looksLikeJSON(s string) bool {
-	t := strings.TrimSpace(s)
-	return strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[")
 }

@@ -27,6 +27,9 @@ func queryError(param string, err error) error {
 // where is the WHERE expression of a query over one collection.
 func (s *Store) where(collection string, q ItemQuery) (sqlExpr, error) {
 	parts := []sqlExpr{sqlf("items.collection = %s", arg(collection))}
+	if q.Keys != nil && len(q.Keys) == 0 {
+		parts = append(parts, sqlFalse) // an empty list of keys selects nothing
+	}
 	if len(q.Keys) > 0 {
 		keys, err := keysOf(q.Keys)
 		if err != nil {

@@ -78,7 +78,7 @@ type WriteOptions struct {
 }
 
 // ItemQuery selects items: the query parameters, optionally restricted to
-// some keys, with the environment their filter is evaluated in ($NOW,
+// some keys (nil: no restriction; empty: nothing), with the environment their filter is evaluated in ($NOW,
 // $CURRENT_USER, templates).
 type ItemQuery struct {
 	Params *query.Params
