@@ -87,6 +87,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	return &Server{handler: handler, store: store, queue: queue, bus: bus, cfg: cfg, GeneratedAdminToken: generated}, nil
 }
 
+// Bus is the server's event bus: committed item writes are published on it
+// (items.create, items.update, items.delete); programs that embed hookflow
+// may subscribe.
+func (s *Server) Bus() *events.Bus { return s.bus }
+
 // ServeHTTP serves the API.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 

@@ -23,9 +23,6 @@ func (op ItemRead) Prepare(p Prepare) (Step, error) {
 	var errs flows.ValidationErrors
 	checkKnown(p.Options, &errs, "collection", "key", "keys", "query", "permissions", "emitEvents")
 	checkItemOptions(p.Options, &errs)
-	if p.Options["key"] != nil && p.Options["keys"] != nil {
-		errs.Add("key", "give key or keys, not both")
-	}
 	checkSelection(withoutQuery(p.Options), false, &errs)
 	step := &itemReadStep{
 		itemBase: itemBase{itemOp: itemOp{store: op.Store, guard: op.Guard}, action: "read"},
