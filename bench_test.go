@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"runtime"
 	"testing"
 
 	"github.com/hookflow/hookflow"
@@ -19,21 +20,38 @@ const benchBody = `{"type":"order","customer_id":"c_123","items":[{"sku":"a","qt
 // echo stack with the load workload's flow (flows/testdata/bench_order.json),
 // run logging on ("all", the default).
 func BenchmarkTriggerOrderWebhook(b *testing.B) {
-	benchmarkTrigger(b, nil)
+	benchmarkTrigger(b, "flows/testdata/bench_order.json", nil, 1)
 }
 
 // BenchmarkTriggerOrderWebhookNoLog is the same with accountability null.
 func BenchmarkTriggerOrderWebhookNoLog(b *testing.B) {
-	benchmarkTrigger(b, func(flow map[string]any) { flow["accountability"] = nil })
+	benchmarkTrigger(b, "flows/testdata/bench_order.json", noRunLog, 1)
 }
 
-func benchmarkTrigger(b *testing.B, edit func(map[string]any)) {
+// BenchmarkTriggerItemCreate stores the load workload's order as an item
+// (flows/testdata/bench_item_create.json), run logging on, from about 50
+// concurrent callers (wrk -c50): concurrent writes share commits.
+func BenchmarkTriggerItemCreate(b *testing.B) {
+	benchmarkTrigger(b, "flows/testdata/bench_item_create.json", nil, callers50())
+}
+
+// BenchmarkTriggerItemCreateNoLog is the same with accountability null.
+func BenchmarkTriggerItemCreateNoLog(b *testing.B) {
+	benchmarkTrigger(b, "flows/testdata/bench_item_create.json", noRunLog, callers50())
+}
+
+// callers50 is the RunParallel factor that gives about 50 goroutines.
+func callers50() int { return max(1, 50/runtime.GOMAXPROCS(0)) }
+
+func noRunLog(flow map[string]any) { flow["accountability"] = nil }
+
+func benchmarkTrigger(b *testing.B, file string, edit func(map[string]any), parallelism int) {
 	srv, err := hookflow.New(context.Background(), hookflow.Config{DBFilename: b.TempDir() + "/bench.db", AdminToken: "bench"})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer srv.Close()
-	raw, err := os.ReadFile("flows/testdata/bench_order.json")
+	raw, err := os.ReadFile(file)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -57,6 +75,7 @@ func benchmarkTrigger(b *testing.B, edit func(map[string]any)) {
 	url := "/flows/trigger/" + created.Data.ID
 	body := []byte(benchBody)
 	b.ReportAllocs()
+	b.SetParallelism(parallelism)
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {

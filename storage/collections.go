@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -36,20 +35,6 @@ func loadCollection(tx *gorm.DB, name string) (*collectionRow, error) {
 		return nil, fmt.Errorf("collection %s: %w", name, ErrNotFound)
 	}
 	return &rows[0], nil
-}
-
-// ensureCollection reads a collection, creating it (without a schema) on
-// the first write.
-func ensureCollection(tx *gorm.DB, name string) (*collectionRow, error) {
-	row, err := loadCollection(tx, name)
-	if !errors.Is(err, ErrNotFound) {
-		return row, err
-	}
-	row = &collectionRow{Name: name, Indexes: "[]", CreatedAt: time.Now().UTC()}
-	if err := tx.Create(row).Error; err != nil {
-		return nil, fmt.Errorf("create collection %s: %w", name, translate(err))
-	}
-	return row, nil
 }
 
 // schema returns the collection's compiled schema, or nil.
@@ -94,7 +79,11 @@ func (s *Store) CreateCollection(ctx context.Context, c Collection) (*Collection
 		return nil, err
 	}
 	row.Indexes = indexesJSON(c.Indexes)
-	_, err = s.items.do(ctx, func(tx *gorm.DB) (any, []ItemEvent, error) {
+	_, err = s.items.do(ctx, func(w *writeTx) (any, []ItemEvent, error) {
+		tx := w.tx
+		if err := w.forget(c.Name); err != nil {
+			return nil, nil, err
+		}
 		if _, err := loadCollection(tx, c.Name); err == nil {
 			return nil, nil, fmt.Errorf("collection %s already exists: %w", c.Name, ErrConflict)
 		}
@@ -125,7 +114,11 @@ func (s *Store) UpdateCollection(ctx context.Context, name string, p CollectionP
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.items.do(ctx, func(tx *gorm.DB) (any, []ItemEvent, error) {
+	out, err := s.items.do(ctx, func(w *writeTx) (any, []ItemEvent, error) {
+		tx := w.tx
+		if err := w.forget(name); err != nil {
+			return nil, nil, err
+		}
 		row, err := loadCollection(tx, name)
 		if err != nil {
 			return nil, nil, err
@@ -208,7 +201,11 @@ func (s *Store) DeleteCollection(ctx context.Context, name string) error {
 	if err := CheckCollectionName(name); err != nil {
 		return err
 	}
-	_, err := s.items.do(ctx, func(tx *gorm.DB) (any, []ItemEvent, error) {
+	_, err := s.items.do(ctx, func(w *writeTx) (any, []ItemEvent, error) {
+		tx := w.tx
+		if err := w.forget(name); err != nil {
+			return nil, nil, err
+		}
 		res := tx.Exec("DELETE FROM collections WHERE name = ?", name)
 		if res.Error != nil {
 			return nil, nil, fmt.Errorf("delete collection %s: %w", name, translate(res.Error))

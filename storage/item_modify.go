@@ -36,8 +36,8 @@ func (s *Store) UpdateItems(ctx context.Context, collection string, sel ItemSele
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.items.do(ctx, func(tx *gorm.DB) (any, []ItemEvent, error) {
-		rows, err := s.selectForWrite(tx, collection, keys, sel.Query)
+	out, err := s.items.do(ctx, func(w *writeTx) (any, []ItemEvent, error) {
+		rows, err := s.selectForWrite(w.tx, collection, keys, sel.Query)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -45,7 +45,7 @@ func (s *Store) UpdateItems(ctx context.Context, collection string, sel ItemSele
 		for i, r := range rows {
 			patches[i] = itemPatch{key: r.key, data: data}
 		}
-		updated, err := s.applyUpdate(tx, collection, rows, patches)
+		updated, err := s.applyUpdate(w, collection, rows, patches)
 		if err != nil || opts.Quiet || len(updated) == 0 {
 			return updated, nil, err
 		}
@@ -86,12 +86,12 @@ func (s *Store) UpdateEach(ctx context.Context, collection string, items []map[s
 		seen[key] = true
 		patches[i], keys[i] = itemPatch{key: key, data: it}, key
 	}
-	out, err := s.items.do(ctx, func(tx *gorm.DB) (any, []ItemEvent, error) {
-		rows, err := s.selectForWrite(tx, collection, keys, nil)
+	out, err := s.items.do(ctx, func(w *writeTx) (any, []ItemEvent, error) {
+		rows, err := s.selectForWrite(w.tx, collection, keys, nil)
 		if err != nil {
 			return nil, nil, err
 		}
-		updated, err := s.applyUpdate(tx, collection, rows, patches)
+		updated, err := s.applyUpdate(w, collection, rows, patches)
 		if err != nil || opts.Quiet {
 			return updated, nil, err
 		}
@@ -109,11 +109,11 @@ func (s *Store) UpdateEach(ctx context.Context, collection string, items []map[s
 }
 
 // applyUpdate merges patches[i] into rows[i], validates and writes them.
-func (s *Store) applyUpdate(tx *gorm.DB, collection string, rows []storedItem, patches []itemPatch) ([]map[string]any, error) {
+func (s *Store) applyUpdate(w *writeTx, collection string, rows []storedItem, patches []itemPatch) ([]map[string]any, error) {
 	if len(rows) == 0 {
 		return []map[string]any{}, nil
 	}
-	col, err := loadCollection(tx, collection)
+	col, err := w.collection(collection, false)
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +151,7 @@ func (s *Store) applyUpdate(tx *gorm.DB, collection string, rows []storedItem, p
 		if err != nil {
 			return nil, fmt.Errorf("%w: encode item: %v", ErrInvalidPayload, err)
 		}
-		if err := tx.Exec("UPDATE items SET data = ? WHERE seq = ?", string(body), r.seq).Error; err != nil {
+		if err := w.tx.Exec("UPDATE items SET data = ? WHERE seq = ?", string(body), r.seq).Error; err != nil {
 			return nil, fmt.Errorf("update item %s of %s: %w", r.key, collection, translate(err))
 		}
 	}
@@ -168,8 +168,8 @@ func (s *Store) DeleteItems(ctx context.Context, collection string, sel ItemSele
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.items.do(ctx, func(tx *gorm.DB) (any, []ItemEvent, error) {
-		rows, err := s.selectForWrite(tx, collection, keys, sel.Query)
+	out, err := s.items.do(ctx, func(w *writeTx) (any, []ItemEvent, error) {
+		rows, err := s.selectForWrite(w.tx, collection, keys, sel.Query)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -185,7 +185,7 @@ func (s *Store) DeleteItems(ctx context.Context, collection string, sel ItemSele
 				list[i] = arg(seq)
 			}
 			stmt := sqlf("DELETE FROM items WHERE seq IN (%s)", sqlJoin(", ", list))
-			if err := tx.Exec(stmt.sql, stmt.args...).Error; err != nil {
+			if err := w.tx.Exec(stmt.sql, stmt.args...).Error; err != nil {
 				return nil, nil, fmt.Errorf("delete items of %s: %w", collection, translate(err))
 			}
 		}

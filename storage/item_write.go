@@ -56,8 +56,8 @@ func (s *Store) CreateItems(ctx context.Context, collection string, items []map[
 		n.body = raw
 		prepared[i] = n
 	}
-	out, err := s.items.do(ctx, func(tx *gorm.DB) (any, []ItemEvent, error) {
-		return s.applyCreate(tx, collection, prepared, opts)
+	out, err := s.items.do(ctx, func(w *writeTx) (any, []ItemEvent, error) {
+		return s.applyCreate(w, collection, prepared, opts)
 	})
 	if err != nil {
 		return nil, err
@@ -66,8 +66,8 @@ func (s *Store) CreateItems(ctx context.Context, collection string, items []map[
 }
 
 // applyCreate is CreateItems inside the writer's transaction.
-func (s *Store) applyCreate(tx *gorm.DB, collection string, items []newItem, opts WriteOptions) (any, []ItemEvent, error) {
-	col, err := ensureCollection(tx, collection)
+func (s *Store) applyCreate(w *writeTx, collection string, items []newItem, opts WriteOptions) (any, []ItemEvent, error) {
+	col, err := w.collection(collection, true)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -104,13 +104,11 @@ func (s *Store) applyCreate(tx *gorm.DB, collection string, items []newItem, opt
 	if len(invalid) > 0 {
 		return nil, nil, &ValidationError{Collection: collection, Fields: invalid}
 	}
-	if err := insertItems(tx, collection, keys, bodies); err != nil {
+	if err := insertItems(w.tx, collection, keys, bodies); err != nil {
 		return nil, nil, err
 	}
 	if lastID != col.LastID {
-		if err := tx.Exec("UPDATE collections SET last_id = ? WHERE name = ?", lastID, collection).Error; err != nil {
-			return nil, nil, fmt.Errorf("advance ids of %s: %w", collection, translate(err))
-		}
+		w.setLastID(collection, lastID)
 	}
 	var events []ItemEvent
 	if !opts.Quiet {

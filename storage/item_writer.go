@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"sync"
 
 	"gorm.io/gorm"
@@ -32,6 +31,7 @@ type itemWriter struct {
 	logger *slog.Logger
 	notify func(ItemEvent)
 	jobs   chan *itemJob
+	cache  *collectionCache // used by the writer goroutine only
 	mu     sync.RWMutex
 	closed bool
 	done   chan struct{}
@@ -40,7 +40,7 @@ type itemWriter struct {
 // itemJob is one write: apply runs it inside the batch transaction.
 type itemJob struct {
 	ctx    context.Context
-	apply  func(tx *gorm.DB) (any, []ItemEvent, error)
+	apply  func(w *writeTx) (any, []ItemEvent, error)
 	result any
 	events []ItemEvent
 	err    error
@@ -48,7 +48,8 @@ type itemJob struct {
 }
 
 func newItemWriter(db *gorm.DB, logger *slog.Logger, notify func(ItemEvent)) *itemWriter {
-	w := &itemWriter{db: db, logger: logger, notify: notify, jobs: make(chan *itemJob, 1024), done: make(chan struct{})}
+	w := &itemWriter{db: db, logger: logger, notify: notify, jobs: make(chan *itemJob, 1024),
+		cache: newCollectionCache(), done: make(chan struct{})}
 	go w.loop()
 	return w
 }
@@ -56,7 +57,7 @@ func newItemWriter(db *gorm.DB, logger *slog.Logger, notify func(ItemEvent)) *it
 // do submits a write and waits until its batch has committed. When ctx
 // ends first the caller stops waiting; a write already picked up still
 // completes, one not yet started is skipped.
-func (w *itemWriter) do(ctx context.Context, apply func(tx *gorm.DB) (any, []ItemEvent, error)) (any, error) {
+func (w *itemWriter) do(ctx context.Context, apply func(w *writeTx) (any, []ItemEvent, error)) (any, error) {
 	j := &itemJob{ctx: ctx, apply: apply, done: make(chan struct{})}
 	w.mu.RLock()
 	if w.closed {
@@ -107,27 +108,35 @@ func (w *itemWriter) loop() {
 	}
 }
 
-// commit runs a batch in one transaction and answers its callers.
+// commit runs a batch in one transaction and answers its callers. Each
+// write runs in a savepoint that is released when it succeeds (so they
+// never nest) and rolled back when it fails.
 func (w *itemWriter) commit(batch []*itemJob) {
 	err := w.db.Transaction(func(tx *gorm.DB) error {
-		for i, j := range batch {
+		for _, j := range batch {
 			if err := j.ctx.Err(); err != nil {
 				j.err = err
 				continue
 			}
-			sp := "w" + strconv.Itoa(i)
-			if err := tx.SavePoint(sp).Error; err != nil {
+			if err := tx.Exec("SAVEPOINT w").Error; err != nil {
 				return fmt.Errorf("savepoint: %w", err)
 			}
-			j.result, j.events, j.err = w.run(tx, j)
+			wt := &writeTx{tx: tx, cache: w.cache, before: map[string]cacheEntry{}}
+			j.result, j.events, j.err = w.run(wt, j)
+			end := "RELEASE w"
 			if j.err != nil {
-				if err := tx.RollbackTo(sp).Error; err != nil {
-					return fmt.Errorf("roll back a failed write: %w", err)
-				}
+				wt.undo()
+				end = "ROLLBACK TO w; RELEASE w"
+			}
+			if err := tx.Exec(end).Error; err != nil {
+				return fmt.Errorf("end savepoint: %w", err)
 			}
 		}
-		return nil
+		return w.cache.flush(tx)
 	})
+	if err != nil || len(w.cache.rows) > maxCachedCollections {
+		w.cache.reset()
+	}
 	if err != nil {
 		w.logger.Error("item write batch failed", "writes", len(batch), "error", err)
 	}
@@ -146,7 +155,7 @@ func (w *itemWriter) commit(batch []*itemJob) {
 
 // run applies one write, turning a panic into its error so that one bad
 // write cannot stop the writer every other write waits on.
-func (w *itemWriter) run(tx *gorm.DB, j *itemJob) (result any, events []ItemEvent, err error) {
+func (w *itemWriter) run(tx *writeTx, j *itemJob) (result any, events []ItemEvent, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			w.logger.Error("item write panicked", "panic", r)

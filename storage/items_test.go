@@ -146,19 +146,26 @@ func TestConcurrentWritesAreAtomicAndOrdered(t *testing.T) {
 	})
 	ctx := context.Background()
 	var wg sync.WaitGroup
+	errs := make([]error, 50)
 	for i := 0; i < 50; i++ {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
 			items := []map[string]any{{"n": float64(i)}, {"n": float64(i)}}
 			if i%10 == 0 {
-				items[1]["id"] = "dup" // every tenth write collides with itself and must vanish whole
-				items[0]["id"] = "dup"
+				// Every tenth write takes an id, then collides with itself:
+				// it must vanish whole, its id counter change included.
+				items = append(items, map[string]any{"id": "dup"}, map[string]any{"id": "dup"})
 			}
-			_, _ = s.CreateItems(ctx, "burst", items, WriteOptions{})
+			_, errs[i] = s.CreateItems(ctx, "burst", items, WriteOptions{})
 		}(i)
 	}
 	wg.Wait()
+	for i, err := range errs {
+		if (i%10 == 0) != errors.Is(err, ErrConflict) {
+			t.Errorf("write %d: %v", i, err)
+		}
+	}
 	page, err := s.ReadItems(ctx, "burst", ItemQuery{Params: params(t, `{"limit": -1, "aggregate": {"count": "*"}, "groupBy": ["n"]}`)})
 	if err != nil {
 		t.Fatal(err)
@@ -403,6 +410,9 @@ func TestCollections(t *testing.T) {
 	if n := countIndexes(t, s); n != 2 {
 		t.Errorf("%d managed indexes, want 2", n)
 	}
+	if _, err := s.CreateItems(ctx, "auto", objs(t, `[{}, {}]`), WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
 	c, err := s.UpdateCollection(ctx, "auto", CollectionPatch{Schema: obj(t, `{"required": ["x"]}`), HasSchema: true,
 		Indexes: [][]string{{"status"}}, HasIndexes: true})
 	if err != nil || jsonOf(c) != `{"collection":"auto","schema":{"required":["x"]},"indexes":[["status"]]}` {
@@ -410,6 +420,10 @@ func TestCollections(t *testing.T) {
 	}
 	if _, err := s.CreateItems(ctx, "auto", objs(t, `[{}]`), WriteOptions{}); !errors.As(err, new(*ValidationError)) {
 		t.Errorf("a write breaking the new schema: %v", err)
+	}
+	// The id counter survived the schema change.
+	if out, err := s.CreateItems(ctx, "auto", objs(t, `[{"x": 1}]`), WriteOptions{}); err != nil || out[0]["id"] != 4.0 {
+		t.Errorf("next id after a schema change = %v, %v", out, err)
 	}
 	if err := s.DeleteCollection(ctx, "a"); err != nil {
 		t.Fatal(err)
