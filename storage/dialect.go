@@ -44,6 +44,9 @@ type dialect interface {
 	// same key for an operand.
 	instant(r jsonRef) sqlExpr
 	instantKey(t time.Time) any
+	// canonicalTime is true for a text shaped as query.FormatTime writes
+	// (2006-01-02T15:04:05.000Z).
+	canonicalTime(e sqlExpr) sqlExpr
 	// fold applies query.FoldString to a text expression.
 	fold(e sqlExpr) sqlExpr
 	// contains, hasPrefix and hasSuffix test text against an operand.

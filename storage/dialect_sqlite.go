@@ -179,6 +179,16 @@ func (d sqliteDialect) instant(r jsonRef) sqlExpr {
 
 func (sqliteDialect) instantKey(t time.Time) any { return instantKey(t) }
 
+// canonicalTimeGlob is the shape of query.FormatTime's output (years
+// 0000–9999).
+const canonicalTimeGlob = "'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z'"
+
+// canonicalTime also requires a valid time: SQLite's strftime normalizes
+// what Go refuses (February 30, hour 24, second 60) into another text.
+func (sqliteDialect) canonicalTime(e sqlExpr) sqlExpr {
+	return sqlf("(%s GLOB "+canonicalTimeGlob+" AND strftime('%Y-%m-%dT%H:%M:%fZ', %s) = %s)", e, e, e)
+}
+
 func (sqliteDialect) fold(e sqlExpr) sqlExpr { return sqlf("hf_fold(%s)", e) }
 
 func (sqliteDialect) contains(s sqlExpr, sub string) sqlExpr {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hookflow/hookflow/query"
 )
@@ -244,15 +245,45 @@ func (t *filterSQL) order(ref jsonRef, cmp string, o query.Scalar) sqlExpr {
 		textCmp = sqlf("CASE WHEN %s IS NOT NULL THEN %s "+cmp+" %s ELSE %s END",
 			d.number(ref), d.number(ref), arg(o.Number), otherwise)
 	case o.IsDate:
-		key := d.instantKey(o.Time)
-		textCmp = sqlf("CASE WHEN %s IS NOT NULL THEN %s "+cmp+" %s ELSE %s "+cmp+" %s END",
-			d.instant(ref), d.instant(ref), arg(key), ref.val, arg(o.String))
+		textCmp = t.dateOrder(ref, cmp, o)
 	default:
 		textCmp = sqlf("%s "+cmp+" %s", ref.val, arg(o.String))
 	}
 	parts = append(parts, sqlAnd(d.is(ref, jsonText), textCmp))
 	return sqlOr(parts...)
 }
+
+// dateOrder compares a text field with a date operand: as instants when the
+// text reads as a date, else as text. Two additions keep it fast without
+// changing the answer:
+//
+//   - A range on the raw text that every passing value satisfies, so an
+//     index on the field narrows the scan: a date's first ten characters
+//     are its local date, at most two days from its UTC date (Go accepts
+//     zone offsets up to ±24:59), and a non-date text passes only by
+//     comparing with the operand's text, which starts with such a date.
+//   - A field written as $NOW writes times (query.FormatTime: fixed width,
+//     UTC) and holding a valid time compares with the operand written the
+//     same way as text, which is the instant order, without parsing it.
+func (t *filterSQL) dateOrder(ref jsonRef, cmp string, o query.Scalar) sqlExpr {
+	d := t.d
+	general := sqlf("CASE WHEN %s IS NOT NULL THEN %s "+cmp+" %s ELSE %s "+cmp+" %s END",
+		d.instant(ref), d.instant(ref), arg(d.instantKey(o.Time)), ref.val, arg(o.String))
+	// (Years beyond 0000–9999 change the width, and so the order.)
+	if canonical := query.FormatTime(o.Time); len(canonical) == len(canonicalTimeExample) {
+		general = sqlf("CASE WHEN %s THEN %s "+cmp+" %s ELSE %s END",
+			d.canonicalTime(ref.val), ref.val, arg(canonical), general)
+	}
+	day := o.Time.UTC()
+	bound := sqlf("%s >= %s", ref.val, arg(day.AddDate(0, 0, -2).Format(time.DateOnly)))
+	if cmp == "<" || cmp == "<=" {
+		bound = sqlf("%s < %s", ref.val, arg(day.AddDate(0, 0, 3).Format(time.DateOnly)))
+	}
+	return sqlAnd(bound, general)
+}
+
+// canonicalTimeExample has the width of query.FormatTime's output.
+const canonicalTimeExample = "2006-01-02T15:04:05.000Z"
 
 // in is _in: equal to one of the items. Plain strings (not numeric, not a
 // boolean word, not JSON-looking) are grouped into one IN list, which an

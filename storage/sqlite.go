@@ -13,6 +13,8 @@ import (
 // MemoryFilename selects a private in-memory database (tests, embedding).
 const MemoryFilename = ":memory:"
 
+var uriPathEscaper = strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23")
+
 // sqliteDSNs builds the write and read DSNs for a database file. WAL lets
 // readers run beside the writer; NORMAL synchronous keeps every committed
 // transaction across a process crash (kill -9) while skipping an fsync per
@@ -37,7 +39,9 @@ func sqliteDSNs(filename string) (write, read string, err error) {
 	}
 	path := (&url.URL{Path: filename}).EscapedPath()
 	if strings.HasPrefix(filename, "/") {
-		path = filename
+		// A '?' or '#' would end the file name of the URI (and '%' start an
+		// escape): /tmp/Test#01/db must not open /tmp/Test.
+		path = uriPathEscaper.Replace(filename)
 	}
 	common := "_journal_mode=WAL&_busy_timeout=5000&_synchronous=NORMAL&_foreign_keys=on"
 	write = "file:" + path + "?" + common + "&_txlock=immediate"

@@ -93,7 +93,19 @@ const instantEpoch = 100_000_000_000
 // instantKey is a fixed-width text that sorts like the instant t, to the
 // nanosecond, whatever zone t was written in.
 func instantKey(t time.Time) string {
-	return fmt.Sprintf("%013d.%09d", t.Unix()+instantEpoch, t.Nanosecond())
+	var b [23]byte
+	putDigits(b[:13], t.Unix()+instantEpoch)
+	b[13] = '.'
+	putDigits(b[14:], int64(t.Nanosecond()))
+	return string(b[:])
+}
+
+// putDigits writes n (non-negative) zero-padded into all of dst.
+func putDigits(dst []byte, n int64) {
+	for i := len(dst) - 1; i >= 0; i-- {
+		dst[i] = byte('0' + n%10)
+		n /= 10
+	}
 }
 
 // sqlFold is hf_fold(x): query.FoldString of a text; NULL stays NULL.
