@@ -100,7 +100,7 @@ func (o *queryOption) resolve(chain map[string]any) (*query.Params, error) {
 		obj, isObj = map[string]any{}, true
 	}
 	if !isObj {
-		return nil, Failf(http.StatusBadRequest, "INVALID_QUERY", "invalid query: must be an object, got %s", describe(rendered))
+		return nil, Failf(http.StatusBadRequest, "INVALID_QUERY", "invalid query: must be an object, got %s", query.TypeName(rendered))
 	}
 	params, err := query.ParseParams(obj, query.ParamOptions{Strict: true})
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/hookflow/hookflow/flows"
+	"github.com/hookflow/hookflow/query"
 	"github.com/hookflow/hookflow/storage"
 )
 
@@ -78,7 +79,7 @@ func (s *itemUpdateStep) Run(ctx context.Context, in Input) (any, error) {
 	}
 	data, ok := payload.(map[string]any)
 	if !ok {
-		return nil, Failf(http.StatusBadRequest, "INVALID_PAYLOAD", "payload must be an object, got %s", describe(payload))
+		return nil, Failf(http.StatusBadRequest, "INVALID_PAYLOAD", "payload must be an object, got %s", query.TypeName(payload))
 	}
 	sel := storage.ItemSelection{Keys: keys}
 	if keys == nil {

@@ -200,14 +200,14 @@ func itemsOf(payload any, chain map[string]any) (items []map[string]any, many bo
 			m, ok := e.(map[string]any)
 			if !ok {
 				return nil, true, Failf(http.StatusBadRequest, "INVALID_PAYLOAD",
-					"payload[%d] must be an object, got %s", i, describe(e))
+					"payload[%d] must be an object, got %s", i, query.TypeName(e))
 			}
 			items[i] = m
 		}
 		return items, true, nil
 	}
 	return nil, false, Failf(http.StatusBadRequest, "INVALID_PAYLOAD",
-		"payload must be an object or an array of objects, got %s", describe(payload))
+		"payload must be an object or an array of objects, got %s", query.TypeName(payload))
 }
 
 // triggerBody returns the body of a webhook request when v is that
@@ -223,23 +223,6 @@ func triggerBody(v any, chain map[string]any) (any, bool) {
 	}
 	body, has := t["body"]
 	return body, has
-}
-
-// describe names a value's JSON type for messages.
-func describe(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case string:
-		return "a string"
-	case float64:
-		return "a number"
-	case bool:
-		return "a boolean"
-	case []any:
-		return "an array"
-	}
-	return "an object"
 }
 
 // listOf converts items for the data chain, where arrays are []any.

@@ -196,3 +196,25 @@ func (p Path) Prefix(n int) Path {
 	}
 	return Path{segs: p.segs[:n:n]}
 }
+
+// TypeName names a JSON value's type for messages: "null", "a boolean",
+// "a number", "a string", "an array" or "an object".
+func TypeName(v any) string {
+	switch makeScalar(v, false).kind {
+	case kNull:
+		return "null"
+	case kBool:
+		return "a boolean"
+	case kNum:
+		return "a number"
+	case kStr:
+		return "a string"
+	}
+	switch v.(type) {
+	case []any, []string, []map[string]any:
+		return "an array"
+	case map[string]any, map[string]string:
+		return "an object"
+	}
+	return fmt.Sprintf("a %T", v)
+}

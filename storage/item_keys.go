@@ -3,6 +3,7 @@ package storage
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/hookflow/hookflow/query"
 	"math"
 	"strconv"
 )
@@ -38,7 +39,7 @@ func itemKey(id any) (string, error) {
 		}
 		return itemKey(f)
 	}
-	return "", fmt.Errorf("%w: id must be a string or an integer, got %s", ErrInvalidPayload, jsonTypeName(id))
+	return "", fmt.Errorf("%w: id must be a string or an integer, got %s", ErrInvalidPayload, query.TypeName(id))
 }
 
 // keysOf converts ids to keys, failing on the first invalid one.
@@ -66,23 +67,4 @@ func integerKey(key string) (int64, bool) {
 		return 0, false
 	}
 	return n, true
-}
-
-// jsonTypeName names a decoded JSON value's type for messages.
-func jsonTypeName(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "a boolean"
-	case float64, int, int64, json.Number:
-		return "a number"
-	case string:
-		return "a string"
-	case []any:
-		return "an array"
-	case map[string]any:
-		return "an object"
-	}
-	return fmt.Sprintf("%T", v)
 }

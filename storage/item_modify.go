@@ -26,21 +26,10 @@ type itemPatch struct {
 // replaced, others kept) in one transaction and returns them as stored.
 // The id cannot change.
 func (s *Store) UpdateItems(ctx context.Context, collection string, sel ItemSelection, data map[string]any, opts WriteOptions) ([]map[string]any, error) {
-	if err := CheckCollectionName(collection); err != nil {
-		return nil, err
-	}
 	if data == nil {
 		return nil, fmt.Errorf("%w: update data must be an object", ErrInvalidPayload)
 	}
-	keys, err := keysOf(sel.Keys)
-	if err != nil {
-		return nil, err
-	}
-	out, err := s.items.do(ctx, func(w *writeTx) (any, []ItemEvent, error) {
-		rows, err := s.selectForWrite(w.tx, collection, keys, sel.Query)
-		if err != nil {
-			return nil, nil, err
-		}
+	out, err := s.modify(ctx, collection, sel, func(w *writeTx, rows []storedItem) (any, []ItemEvent, error) {
 		patches := make([]itemPatch, len(rows))
 		for i, r := range rows {
 			patches[i] = itemPatch{key: r.key, data: data}
@@ -60,6 +49,26 @@ func (s *Store) UpdateItems(ctx context.Context, collection string, sel ItemSele
 		return nil, err
 	}
 	return out.([]map[string]any), nil
+}
+
+// modify runs a write over the items sel selects, read inside the write's
+// own transaction.
+func (s *Store) modify(ctx context.Context, collection string, sel ItemSelection,
+	apply func(w *writeTx, rows []storedItem) (any, []ItemEvent, error)) (any, error) {
+	if err := CheckCollectionName(collection); err != nil {
+		return nil, err
+	}
+	keys, err := keysOf(sel.Keys)
+	if err != nil {
+		return nil, err
+	}
+	return s.items.do(ctx, func(w *writeTx) (any, []ItemEvent, error) {
+		rows, err := s.selectForWrite(w.tx, collection, keys, sel.Query)
+		if err != nil {
+			return nil, nil, err
+		}
+		return apply(w, rows)
+	})
 }
 
 // UpdateEach merges each object of items into the stored item with its id
@@ -161,18 +170,7 @@ func (s *Store) applyUpdate(w *writeTx, collection string, rows []storedItem, pa
 // DeleteItems removes the selected items in one transaction and returns
 // their ids.
 func (s *Store) DeleteItems(ctx context.Context, collection string, sel ItemSelection, opts WriteOptions) ([]any, error) {
-	if err := CheckCollectionName(collection); err != nil {
-		return nil, err
-	}
-	keys, err := keysOf(sel.Keys)
-	if err != nil {
-		return nil, err
-	}
-	out, err := s.items.do(ctx, func(w *writeTx) (any, []ItemEvent, error) {
-		rows, err := s.selectForWrite(w.tx, collection, keys, sel.Query)
-		if err != nil {
-			return nil, nil, err
-		}
+	out, err := s.modify(ctx, collection, sel, func(w *writeTx, rows []storedItem) (any, []ItemEvent, error) {
 		ids := make([]any, len(rows))
 		seqs := make([]any, len(rows))
 		for i, r := range rows {
