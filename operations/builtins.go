@@ -33,10 +33,11 @@ func Builtins(d Dependencies) *Registry {
 		if guard == nil {
 			guard = access.ItemRules{}
 		}
-		r.MustRegister("item-create", ItemCreate{Store: d.Store, Guard: guard})
-		r.MustRegister("item-read", ItemRead{Store: d.Store, Guard: guard})
-		r.MustRegister("item-update", ItemUpdate{Store: d.Store, Guard: guard})
-		r.MustRegister("item-delete", ItemDelete{Store: d.Store, Guard: guard})
+		items := Items{Store: d.Store, Guard: guard}
+		r.MustRegister("item-create", ItemCreate(items))
+		r.MustRegister("item-read", ItemRead(items))
+		r.MustRegister("item-update", ItemUpdate(items))
+		r.MustRegister("item-delete", ItemDelete(items))
 	}
 	return r
 }

@@ -5,17 +5,13 @@ import (
 	"net/http"
 
 	"github.com/hookflow/hookflow/flows"
-	"github.com/hookflow/hookflow/storage"
 )
 
 // ItemCreate stores its `payload` in a collection (SPEC §7): an object
 // creates one item and returns it, an array creates them all in one
 // transaction and returns them. Options: collection, payload, permissions,
 // emitEvents.
-type ItemCreate struct {
-	Store *storage.Store
-	Guard ItemGuard
-}
+type ItemCreate Items
 
 // Prepare checks the options and compiles the payload.
 func (op ItemCreate) Prepare(p Prepare) (Step, error) {
@@ -27,7 +23,7 @@ func (op ItemCreate) Prepare(p Prepare) (Step, error) {
 		return nil, errs
 	}
 	step := &itemCreateStep{
-		itemBase: itemBase{itemOp: itemOp{store: op.Store, guard: op.Guard}, action: "create"},
+		itemBase: itemBase{Items: Items(op), action: "create"},
 		payload:  prepareJSONOption(p, "payload", &errs),
 	}
 	checkPayloadShape(p.Options["payload"], &errs)
@@ -70,7 +66,7 @@ func (s *itemCreateStep) Run(ctx context.Context, in Input) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	created, err := s.store.CreateItems(ctx, t.collection, items, t.write)
+	created, err := s.Store.CreateItems(ctx, t.collection, items, t.write)
 	if err != nil {
 		return nil, itemFailure(s.action, err)
 	}

@@ -12,10 +12,7 @@ import (
 // three is required, so that no flow deletes a whole collection by
 // leaving it out. Options: collection, key, keys, query, permissions,
 // emitEvents.
-type ItemDelete struct {
-	Store *storage.Store
-	Guard ItemGuard
-}
+type ItemDelete Items
 
 // Prepare checks the options and compiles the query.
 func (op ItemDelete) Prepare(p Prepare) (Step, error) {
@@ -24,7 +21,7 @@ func (op ItemDelete) Prepare(p Prepare) (Step, error) {
 	checkItemOptions(p.Options, &errs)
 	checkSelection(p.Options, true, &errs)
 	step := &itemDeleteStep{
-		itemBase: itemBase{itemOp: itemOp{store: op.Store, guard: op.Guard}, action: "delete"},
+		itemBase: itemBase{Items: Items(op), action: "delete"},
 		query:    prepareQueryOption(p, &errs),
 	}
 	return step, errs.Err()
@@ -56,7 +53,7 @@ func (s *itemDeleteStep) Run(ctx context.Context, in Input) (any, error) {
 	if keys == nil {
 		sel.Query = &storage.ItemQuery{Params: params, Env: t.env}
 	}
-	ids, err := s.store.DeleteItems(ctx, t.collection, sel, t.write)
+	ids, err := s.Store.DeleteItems(ctx, t.collection, sel, t.write)
 	if err != nil {
 		return nil, itemFailure(s.action, err)
 	}

@@ -13,10 +13,7 @@ import (
 // ([{"count": 12}], which a following condition reads as {"count": 12}).
 // Options: collection, key, keys, query, permissions (emitEvents is
 // accepted, as Directus sends it, and means nothing for a read).
-type ItemRead struct {
-	Store *storage.Store
-	Guard ItemGuard
-}
+type ItemRead Items
 
 // Prepare checks the options and compiles the query.
 func (op ItemRead) Prepare(p Prepare) (Step, error) {
@@ -25,7 +22,7 @@ func (op ItemRead) Prepare(p Prepare) (Step, error) {
 	checkItemOptions(p.Options, &errs)
 	checkSelection(withoutQuery(p.Options), false, &errs)
 	step := &itemReadStep{
-		itemBase: itemBase{itemOp: itemOp{store: op.Store, guard: op.Guard}, action: "read"},
+		itemBase: itemBase{Items: Items(op), action: "read"},
 		query:    prepareQueryOption(p, &errs),
 	}
 	return step, errs.Err()
@@ -66,7 +63,7 @@ func (s *itemReadStep) Run(ctx context.Context, in Input) (any, error) {
 		return nil, err
 	}
 	if single {
-		item, err := s.store.GetItem(ctx, t.collection, keys[0])
+		item, err := s.Store.GetItem(ctx, t.collection, keys[0])
 		if err != nil {
 			return nil, itemFailure(s.action, err)
 		}
@@ -75,7 +72,7 @@ func (s *itemReadStep) Run(ctx context.Context, in Input) (any, error) {
 		}
 		return item, nil
 	}
-	page, err := s.store.ReadItems(ctx, t.collection, storage.ItemQuery{Params: params, Keys: keys, Env: t.env})
+	page, err := s.Store.ReadItems(ctx, t.collection, storage.ItemQuery{Params: params, Keys: keys, Env: t.env})
 	if err != nil {
 		return nil, itemFailure(s.action, err)
 	}

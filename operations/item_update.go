@@ -14,10 +14,7 @@ import (
 // array). Without a selection an array payload updates each item by its
 // id, as Directus does. Options: collection, payload, key, keys, query,
 // permissions, emitEvents.
-type ItemUpdate struct {
-	Store *storage.Store
-	Guard ItemGuard
-}
+type ItemUpdate Items
 
 // Prepare checks the options and compiles payload and query.
 func (op ItemUpdate) Prepare(p Prepare) (Step, error) {
@@ -32,7 +29,7 @@ func (op ItemUpdate) Prepare(p Prepare) (Step, error) {
 	_, isArray := p.Options["payload"].([]any)
 	checkSelection(p.Options, !isArray && !isTemplate(p.Options["payload"]), &errs)
 	step := &itemUpdateStep{
-		itemBase: itemBase{itemOp: itemOp{store: op.Store, guard: op.Guard}, action: "update"},
+		itemBase: itemBase{Items: Items(op), action: "update"},
 		payload:  prepareJSONOption(p, "payload", &errs),
 		query:    prepareQueryOption(p, &errs),
 	}
@@ -71,7 +68,7 @@ func (s *itemUpdateStep) Run(ctx context.Context, in Input) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		updated, err := s.store.UpdateEach(ctx, t.collection, items, t.write)
+		updated, err := s.Store.UpdateEach(ctx, t.collection, items, t.write)
 		if err != nil {
 			return nil, itemFailure(s.action, err)
 		}
@@ -85,7 +82,7 @@ func (s *itemUpdateStep) Run(ctx context.Context, in Input) (any, error) {
 	if keys == nil {
 		sel.Query = &storage.ItemQuery{Params: params, Env: t.env}
 	}
-	updated, err := s.store.UpdateItems(ctx, t.collection, sel, data, t.write)
+	updated, err := s.Store.UpdateItems(ctx, t.collection, sel, data, t.write)
 	if err != nil {
 		return nil, itemFailure(s.action, err)
 	}

@@ -20,16 +20,17 @@ type ItemGuard interface {
 	CheckItems(ctx context.Context, permissions string, accountability map[string]any, collection, action string) error
 }
 
-// itemOp holds what every item operation shares: the store, the guard and
-// the common options (collection, permissions, emitEvents).
-type itemOp struct {
-	store *storage.Store
-	guard ItemGuard
+// Items is what the item operations (ItemCreate, ItemRead, ItemUpdate,
+// ItemDelete) work with: the store, and the guard of their permissions.
+type Items struct {
+	Store *storage.Store
+	Guard ItemGuard
 }
 
-// itemBase is a prepared node's common options.
+// itemBase is what every prepared item node shares: its Items and the
+// action it performs.
 type itemBase struct {
-	itemOp
+	Items
 	action string
 }
 
@@ -105,7 +106,7 @@ func (b *itemBase) begin(ctx context.Context, in Input) (*target, error) {
 	if permissions == "" {
 		permissions = access.PermissionsTrigger
 	}
-	if err := b.guard.CheckItems(ctx, permissions, acc, collection, b.action); err != nil {
+	if err := b.Guard.CheckItems(ctx, permissions, acc, collection, b.action); err != nil {
 		return nil, itemFailure(b.action, err)
 	}
 	emit := true
