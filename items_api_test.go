@@ -61,6 +61,11 @@ func TestItemsREST(t *testing.T) {
 	check(t, srv.Do(t, "DELETE", "/items/orders", `{"keys": ["x1"]}`), 204, "")
 	check(t, srv.Do(t, "DELETE", "/items/orders", `[1]`), 204, "")
 	check(t, srv.Do(t, "GET", "/items/orders", nil), 200, `{"data": []}`)
+	// Ids with characters that URLs escape.
+	check(t, srv.Do(t, "POST", "/items/orders", `{"id": "a b/é"}`), 200, "")
+	check(t, srv.Do(t, "GET", "/items/orders/a%20b%2F%C3%A9", nil), 200, `{"data": {"id": "a b/é"}}`)
+	check(t, srv.Do(t, "PATCH", "/items/orders/a%20b%2F%C3%A9", `{"x": 1}`), 200, `{"data": {"id": "a b/é", "x": 1}}`)
+	check(t, srv.Do(t, "DELETE", "/items/orders/a%20b%2F%C3%A9", nil), 204, "")
 }
 
 func TestItemsBadInput(t *testing.T) {

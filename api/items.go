@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"net/url"
 
 	"github.com/hookflow/hookflow/access"
 	"github.com/hookflow/hookflow/query"
@@ -47,6 +48,16 @@ func nilIfEmpty(s string) any {
 	return s
 }
 
+// itemID is the {id} of the URL, unescaped: echo hands over the escaped
+// form when the path holds escapes (an id with a '/' or a space).
+func itemID(c echo.Context) (string, error) {
+	id, err := url.PathUnescape(c.Param("id"))
+	if err != nil {
+		return "", badRequest("INVALID_PAYLOAD", "malformed item id in the URL")
+	}
+	return id, nil
+}
+
 // listItems serves GET /items/{collection}.
 func (s *server) listItems(c echo.Context) error {
 	params, err := itemParams(c)
@@ -70,7 +81,11 @@ func (s *server) getItem(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	item, err := s.Store.GetItem(c.Request().Context(), c.Param("collection"), c.Param("id"))
+	id, err := itemID(c)
+	if err != nil {
+		return err
+	}
+	item, err := s.Store.GetItem(c.Request().Context(), c.Param("collection"), id)
 	if err != nil {
 		return err
 	}
@@ -106,12 +121,16 @@ func (s *server) updateItem(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	id, err := itemID(c)
+	if err != nil {
+		return err
+	}
 	data, err := readObject(c)
 	if err != nil {
 		return err
 	}
 	updated, err := s.Store.UpdateItems(c.Request().Context(), c.Param("collection"),
-		storage.ItemSelection{Keys: []any{c.Param("id")}}, data, writeOptions(c))
+		storage.ItemSelection{Keys: []any{id}}, data, writeOptions(c))
 	if err != nil {
 		return err
 	}
@@ -159,8 +178,12 @@ func (s *server) updateItems(c echo.Context) error {
 
 // deleteItem serves DELETE /items/{collection}/{id}.
 func (s *server) deleteItem(c echo.Context) error {
-	_, err := s.Store.DeleteItems(c.Request().Context(), c.Param("collection"),
-		storage.ItemSelection{Keys: []any{c.Param("id")}}, writeOptions(c))
+	id, err := itemID(c)
+	if err != nil {
+		return err
+	}
+	_, err = s.Store.DeleteItems(c.Request().Context(), c.Param("collection"),
+		storage.ItemSelection{Keys: []any{id}}, writeOptions(c))
 	if err != nil {
 		return err
 	}
