@@ -102,7 +102,9 @@ func (s *Store) aggregateSQL(where sqlExpr, p *query.Params, limit, offset int) 
 	d := s.dialect
 	root := d.root()
 	var cols []sqlExpr
-	var groups []string
+	var groups, groupOrder []string
+	// Sort keys: group fields sort by their values as items do (every row
+	// of a group holds the same value); aggregates by their alias.
 	aliases := map[string]string{}
 	for i, g := range p.GroupBy {
 		ref, err := d.field(root, g)
@@ -112,7 +114,8 @@ func (s *Store) aggregateSQL(where sqlExpr, p *query.Params, limit, offset int) 
 		alias := "g" + strconv.Itoa(i)
 		cols = append(cols, sqlf("COALESCE(%s, 'null') AS "+alias, d.jsonText(ref)))
 		groups = append(groups, alias)
-		aliases[g.String()] = alias
+		groupOrder = append(groupOrder, ref.val.sql)
+		aliases[g.String()] = ref.val.sql
 	}
 	for i, a := range p.Aggregate {
 		alias := "a" + strconv.Itoa(i)
@@ -127,7 +130,7 @@ func (s *Store) aggregateSQL(where sqlExpr, p *query.Params, limit, offset int) 
 	if len(groups) > 0 {
 		out = sqlf("%s GROUP BY "+strings.Join(groups, ", "), out)
 	}
-	order := groups
+	order := groupOrder
 	if len(p.Sort) > 0 {
 		order = nil
 		for _, so := range p.Sort {
@@ -144,7 +147,8 @@ func (s *Store) aggregateSQL(where sqlExpr, p *query.Params, limit, offset int) 
 		}
 	}
 	if len(order) > 0 {
-		out = sqlf("%s ORDER BY "+strings.Join(order, ", "), out)
+		// order holds quoted JSON paths: a part, never part of the format.
+		out = sqlf("%s ORDER BY %s", out, lit(strings.Join(order, ", ")))
 	}
 	return sqlf("%s LIMIT %s OFFSET %s", out, arg(limit), arg(offset)), nil
 }

@@ -239,6 +239,12 @@ func TestReadQuery(t *testing.T) {
 			`[{"count":3,"status":"active","sum":{"price":14.5}},{"count":1,"status":"archived","sum":{"price":null}},{"count":1,"status":"draft","sum":{"price":2}}]`, ""},
 		{"group by sorted by count", `{"aggregate": {"count": "*"}, "groupBy": "status", "sort": "-count,status", "limit": 2}`,
 			`[{"count":3,"status":"active"},{"count":1,"status":"archived"}]`, ""},
+		{"group by alone lists the groups", `{"groupBy": "status"}`,
+			`[{"status":"active"},{"status":"archived"},{"status":"draft"}]`, ""},
+		{"group by a missing field", `{"groupBy": "meta.origin", "aggregate": {"count": "*"}}`,
+			`[{"count":4,"meta.origin":null},{"count":1,"meta.origin":"Spain"}]`, ""},
+		{"groups sort by value", `{"groupBy": "price", "aggregate": {"count": "*"}, "sort": "-price"}`,
+			`[{"count":1,"price":"1.5"},{"count":1,"price":10},{"count":1,"price":3},{"count":1,"price":2},{"count":1,"price":null}]`, ""},
 		{"sum over nothing is null", `{"aggregate": {"sum": "price"}, "filter": {"status": "none"}}`, `[{"sum":{"price":null}}]`, ""},
 		{"keys restrict", `{"fields": "id"}`, `[{"id":2},{"id":4}]`, ""},
 	}
@@ -260,6 +266,22 @@ func TestReadQuery(t *testing.T) {
 				t.Errorf("meta %s, want %s", jsonOf(page.Meta), tt.meta)
 			}
 		})
+	}
+}
+
+func TestCountDistinctKeepsTypesApart(t *testing.T) {
+	t.Parallel()
+	s := openTestStore(t)
+	ctx := context.Background()
+	_, err := s.CreateItems(ctx, "v", objs(t, `[{"v": 1}, {"v": 1.0}, {"v": "1"}, {"v": true}, {"v": "true"}, {"v": [1]},
+		{"v": "[1]"}, {"v": {"a": 1}}, {"v": null}, {}, {"v": "a"}, {"v": "a"}]`), WriteOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := s.ReadItems(ctx, "v", ItemQuery{Params: params(t, `{"aggregate": {"countDistinct": "v", "count": "v"}}`)})
+	// 1 (also 1.0), "1", true, "true", [1], "[1]", {"a":1}, "a"; count skips null and missing.
+	if err != nil || jsonOf(page.Data) != `[{"count":{"v":10},"countDistinct":{"v":8}}]` {
+		t.Errorf("aggregates = %s, %v", jsonOf(page.Data), err)
 	}
 }
 
