@@ -8,7 +8,8 @@ import (
 	"github.com/hookflow/hookflow/query"
 )
 
-// explainRead returns SQLite's plan for the select ReadItems runs.
+// explainRead returns SQLite's plan for the select (or the aggregate)
+// ReadItems runs.
 func explainRead(t testing.TB, s *Store, collection string, p *query.Params) string {
 	t.Helper()
 	where, err := s.where(collection, ItemQuery{Params: p})
@@ -20,8 +21,14 @@ func explainRead(t testing.TB, s *Store, collection string, p *query.Params) str
 		t.Fatal(err)
 	}
 	limit, offset := p.Window(query.DefaultLimit)
-	stmt := sqlf("EXPLAIN QUERY PLAN SELECT items.seq, items.key, items.data FROM items WHERE %s ORDER BY %s LIMIT %s OFFSET %s",
+	stmt := sqlf("SELECT items.seq, items.key, items.data FROM items WHERE %s ORDER BY %s LIMIT %s OFFSET %s",
 		where, lit(order), arg(limit), arg(offset))
+	if p.Aggregates() {
+		if stmt, err = s.aggregateSQL(where, p, limit, offset); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stmt.sql = "EXPLAIN QUERY PLAN " + stmt.sql
 	// EXPLAIN does not check the schema version the way running a statement
 	// does, so a pooled connection could explain with a schema from before
 	// the index existed: read the schema on one connection, explain there.
@@ -60,7 +67,7 @@ func TestReadPlansUseIndexes(t *testing.T) {
 	t.Parallel()
 	s := openTestStore(t)
 	ctx := context.Background()
-	if _, err := s.CreateCollection(ctx, Collection{Name: "orders", Indexes: [][]string{{"status", "created"}, {"total"}}}); err != nil {
+	if _, err := s.CreateCollection(ctx, Collection{Name: "orders", Indexes: [][]string{{"status", "created"}, {"total"}, {"ip", "timestamp"}}}); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -71,6 +78,9 @@ func TestReadPlansUseIndexes(t *testing.T) {
 		{`{"filter": {"status": {"_eq": "active"}}, "sort": "-created"}`,
 			[]string{"SEARCH items USING INDEX items_ix_"}, []string{"TEMP B-TREE"}},
 		{`{"sort": "-total", "limit": 10}`, []string{"USING INDEX items_ix_"}, []string{"TEMP B-TREE"}},
+		// The seed's rate limit: an equality and a range on one index.
+		{`{"filter": {"ip": {"_eq": "1.2.3.4"}, "timestamp": {"_gte": "$NOW(-1 hour)"}}, "aggregate": {"count": "*"}}`,
+			[]string{"USING INDEX items_ix_", "(collection=? AND <expr>=? AND <expr>>?)"}, nil},
 		{`{}`, []string{"USING INDEX items_collection"}, []string{"TEMP B-TREE"}},
 		// Whether an index serves these is the planner's estimate; they
 		// never scan other collections' items.
