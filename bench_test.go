@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"runtime"
 	"syscall"
 	"testing"
 
@@ -19,24 +20,42 @@ const benchBody = `{"type":"order","customer_id":"c_123","items":[{"sku":"a","qt
 
 // BenchmarkTriggerOrderWebhook measures the trigger path through the whole
 // echo stack with the load workload's flow (flows/testdata/bench_order.json),
-// run logging on ("all", the default).
+// run logging on ("all", the default). cpu-ns/op is the process's CPU time
+// per call, run records included.
 func BenchmarkTriggerOrderWebhook(b *testing.B) {
-	benchmarkTrigger(b, nil)
+	benchmarkTrigger(b, "flows/testdata/bench_order.json", nil, 1)
 }
 
 // BenchmarkTriggerOrderWebhookNoLog is the same with accountability null.
 func BenchmarkTriggerOrderWebhookNoLog(b *testing.B) {
-	benchmarkTrigger(b, func(flow map[string]any) { flow["accountability"] = nil })
+	benchmarkTrigger(b, "flows/testdata/bench_order.json", noRunLog, 1)
 }
 
-func benchmarkTrigger(b *testing.B, edit func(map[string]any)) {
+// BenchmarkTriggerItemCreate stores the load workload's order as an item
+// (flows/testdata/bench_item_create.json), run logging on, from about 50
+// concurrent callers (wrk -c50): concurrent writes share commits.
+func BenchmarkTriggerItemCreate(b *testing.B) {
+	benchmarkTrigger(b, "flows/testdata/bench_item_create.json", nil, callers50())
+}
+
+// BenchmarkTriggerItemCreateNoLog is the same with accountability null.
+func BenchmarkTriggerItemCreateNoLog(b *testing.B) {
+	benchmarkTrigger(b, "flows/testdata/bench_item_create.json", noRunLog, callers50())
+}
+
+// callers50 is the RunParallel factor that gives about 50 goroutines.
+func callers50() int { return max(1, 50/runtime.GOMAXPROCS(0)) }
+
+func noRunLog(flow map[string]any) { flow["accountability"] = nil }
+
+func benchmarkTrigger(b *testing.B, file string, edit func(map[string]any), parallelism int) {
 	srv, err := hookflow.New(context.Background(), hookflow.Config{
 		DBFilename: b.TempDir() + "/bench.db", AdminToken: "bench", Logger: slog.New(slog.DiscardHandler),
 	})
 	if err != nil {
 		b.Fatal(err)
 	}
-	raw, err := os.ReadFile("flows/testdata/bench_order.json")
+	raw, err := os.ReadFile(file)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -60,6 +79,7 @@ func benchmarkTrigger(b *testing.B, edit func(map[string]any)) {
 	url := "/flows/trigger/" + created.Data.ID
 	body := []byte(benchBody)
 	b.ReportAllocs()
+	b.SetParallelism(parallelism)
 	b.ResetTimer()
 	cpu := processCPU()
 	b.RunParallel(func(pb *testing.PB) {
@@ -76,7 +96,7 @@ func benchmarkTrigger(b *testing.B, edit func(map[string]any)) {
 	b.StopTimer()
 	// Run records are written in the background: wait for them, so their
 	// cost is part of the figure.
-	srv.Close()
+	_ = srv.Close()
 	b.ReportMetric(float64(processCPU()-cpu)/float64(b.N), "cpu-ns/op")
 }
 

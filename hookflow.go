@@ -46,7 +46,10 @@ type Server struct {
 func New(ctx context.Context, cfg Config) (*Server, error) {
 	cfg = cfg.withDefaults()
 	logger := cfg.Logger
-	store, err := storage.Open(ctx, storage.Config{Filename: cfg.DBFilename, Logger: logger})
+	bus := events.NewBus(logger)
+	store, err := storage.Open(ctx, storage.Config{
+		Filename: cfg.DBFilename, Logger: logger, OnItemEvent: publishItemEvent(bus),
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -56,12 +59,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		_ = store.Close()
 		return nil, err
 	}
-	bus := events.NewBus(logger)
 	// The trigger operation runs flows through the catalog and runner,
 	// which need the registry first: it is bound below.
 	flowCalls := triggers.NewOperationTrigger()
 	registry := operations.Builtins(operations.Dependencies{
-		Logger: logger, Bus: bus, Flows: flowCalls,
+		Logger: logger, Bus: bus, Store: store, Flows: flowCalls,
 		HTTPClient:      outbound.NewClient(cfg.Outbound, operations.RequestMaxRedirects),
 		MaxResponseSize: cfg.RequestMaxResponseSize,
 	})
@@ -95,6 +97,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	return &Server{handler: handler, store: store, queue: queue, bus: bus, cfg: cfg, GeneratedAdminToken: generated}, nil
 }
 
+// Bus is the server's event bus: committed item writes are published on it
+// (items.create, items.update, items.delete); programs that embed hookflow
+// may subscribe.
+func (s *Server) Bus() *events.Bus { return s.bus }
+
 // ServeHTTP serves the API.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
@@ -112,8 +119,20 @@ func (s *Server) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	s.queue.Stop(ctx)
+	err := s.store.Close() // commits queued item writes, whose events go to the bus
 	s.bus.Close()
-	return s.store.Close()
+	return err
+}
+
+// publishItemEvent announces committed item writes on the bus as
+// items.create, items.update and items.delete.
+func publishItemEvent(bus *events.Bus) func(storage.ItemEvent) {
+	return func(e storage.ItemEvent) {
+		bus.Publish(events.Event{
+			Name: "items." + e.Action, Collection: e.Collection, Keys: e.Keys, Payload: e.Payload,
+			Accountability: e.Accountability,
+		})
+	}
 }
 
 // allowedEnv builds `$env` from the allow list.

@@ -14,9 +14,9 @@ import (
 
 // TestSeedExternalAPIIntegration runs seed 002's "External API Integration"
 // example end to end: an async webhook, a request to the external API with
-// a bearer token from $env, and the recorded run. The example's
-// item-create/item-update steps are transform stand-ins returning the
-// items those operations would return (flows/testdata/README.md).
+// a bearer token from $env, the log item created and updated, and the
+// recorded run (flows/testdata/README.md notes the one change from the
+// seed).
 func TestSeedExternalAPIIntegration(t *testing.T) {
 	t.Parallel()
 	const token = "api-token-5f4e3d2c1b"
@@ -77,5 +77,9 @@ func TestSeedExternalAPIIntegration(t *testing.T) {
 	}
 	if strings.Contains(string(rawRun), token) {
 		t.Fatalf("the API token appears in the run record: %s", rawRun)
+	}
+	stored := srv.Do(t, "GET", "/items/webhook_logs/1", nil).Data(t).(map[string]any)
+	if stored["status"] != "processed" || stored["data"].(map[string]any)["type"] != "purchase" || stored["received_at"] == nil {
+		t.Fatalf("stored log item %v", stored)
 	}
 }

@@ -4,4 +4,5 @@
 //
 // This is the minimal model of the core (one admin token); users, roles and
 // permissions extend it without changing how callers are identified.
+// items.go holds the rule item operations are checked against until then.
 package access

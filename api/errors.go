@@ -9,6 +9,7 @@ import (
 	"github.com/hookflow/hookflow/engine"
 	"github.com/hookflow/hookflow/flows"
 	"github.com/hookflow/hookflow/operations"
+	"github.com/hookflow/hookflow/query"
 	"github.com/hookflow/hookflow/storage"
 	"github.com/hookflow/hookflow/triggers"
 	"github.com/labstack/echo/v4"
@@ -64,6 +65,8 @@ func (s *server) describe(err error, c echo.Context) (int, []errorItem) {
 	}
 	var (
 		verrs    flows.ValidationErrors
+		itemErr  *storage.ValidationError
+		queryErr query.Errors
 		apiErr   *apiError
 		httpErr  *echo.HTTPError
 		method   *triggers.MethodNotAllowedError
@@ -80,6 +83,23 @@ func (s *server) describe(err error, c echo.Context) (int, []errorItem) {
 		return http.StatusBadRequest, items
 	case errors.As(err, &apiErr):
 		return one(apiErr.Status, apiErr.Code, apiErr.Message, apiErr.Extra)
+	case errors.As(err, &itemErr):
+		items := make([]errorItem, len(itemErr.Fields))
+		for i, f := range itemErr.Fields {
+			items[i] = errorItem{Message: validationMessage(f), Extensions: map[string]any{
+				"code": "FAILED_VALIDATION", "collection": itemErr.Collection, "field": f.Field}}
+		}
+		return http.StatusBadRequest, items
+	case errors.As(err, &queryErr):
+		items := make([]errorItem, len(queryErr))
+		for i, e := range queryErr {
+			items[i] = errorItem{Message: "Invalid query: " + e.Error(), Extensions: map[string]any{"code": "INVALID_QUERY", "path": e.Path}}
+		}
+		return http.StatusBadRequest, items
+	case errors.Is(err, storage.ErrInvalidPayload):
+		return one(http.StatusBadRequest, "INVALID_PAYLOAD", err.Error(), nil)
+	case errors.Is(err, access.ErrForbidden):
+		return one(http.StatusForbidden, "FORBIDDEN", err.Error(), nil)
 	case errors.Is(err, triggers.ErrFlowNotFound):
 		return one(http.StatusNotFound, "ROUTE_NOT_FOUND", "Route "+c.Request().URL.Path+" doesn't exist.", nil)
 	case errors.As(err, &method):
@@ -108,9 +128,9 @@ func (s *server) describe(err error, c echo.Context) (int, []errorItem) {
 		delete(obj, "message")
 		return one(operationStatus(opErr.Err), code, opErr.Error(), obj)
 	case errors.Is(err, storage.ErrNotFound):
-		return one(http.StatusNotFound, "NOT_FOUND", "The record does not exist.", nil)
+		return one(http.StatusNotFound, "NOT_FOUND", specific(err, "The record does not exist."), nil)
 	case errors.Is(err, storage.ErrConflict):
-		return one(http.StatusConflict, "RECORD_NOT_UNIQUE", "A record with this id already exists.", nil)
+		return one(http.StatusConflict, "RECORD_NOT_UNIQUE", specific(err, "A record with this id already exists."), nil)
 	case errors.As(err, &httpErr):
 		return describeHTTPError(httpErr, c)
 	default:
@@ -155,6 +175,23 @@ func describeHTTPError(e *echo.HTTPError, c echo.Context) (int, []errorItem) {
 		}
 	}
 	return e.Code, []errorItem{{Message: msg, Extensions: map[string]any{"code": code}}}
+}
+
+// specific is a wrapped sentinel's own message ("item 5 of orders: not
+// found"), or the generic one for the bare sentinel.
+func specific(err error, generic string) string {
+	if err == storage.ErrNotFound || err == storage.ErrConflict {
+		return generic
+	}
+	return err.Error()
+}
+
+// validationMessage is one failing field of an item write.
+func validationMessage(f storage.FieldError) string {
+	if f.Field == "" {
+		return "Validation failed: " + f.Message
+	}
+	return "Validation failed for field \"" + f.Field + "\": " + f.Message
 }
 
 // errorsIsNotFound reports whether err is the store's not-found.

@@ -33,4 +33,19 @@ func (s *server) routes(e *echo.Echo) {
 	e.GET("/operations/:id", s.getOperation, admin...)
 	e.PATCH("/operations/:id", s.patchOperation, admin...)
 	e.DELETE("/operations/:id", s.deleteOperation, admin...)
+
+	// Items and collections need the admin token until roles exist.
+	e.GET("/collections", s.listCollections, admin...)
+	e.POST("/collections", s.createCollection, admin...)
+	e.GET("/collections/:collection", s.getCollection, admin...)
+	e.PATCH("/collections/:collection", s.updateCollection, admin...)
+	e.DELETE("/collections/:collection", s.deleteCollection, admin...)
+
+	e.GET("/items/:collection", s.listItems, admin...)
+	e.POST("/items/:collection", s.createItems, admin...)
+	e.PATCH("/items/:collection", s.updateItems, admin...)
+	e.DELETE("/items/:collection", s.deleteItems, admin...)
+	e.GET("/items/:collection/:id", s.getItem, admin...)
+	e.PATCH("/items/:collection/:id", s.updateItem, admin...)
+	e.DELETE("/items/:collection/:id", s.deleteItem, admin...)
 }

@@ -5,8 +5,10 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/hookflow/hookflow/access"
 	"github.com/hookflow/hookflow/events"
 	"github.com/hookflow/hookflow/outbound"
+	"github.com/hookflow/hookflow/storage"
 )
 
 // Dependencies are what built-in operations need from the server.
@@ -26,6 +28,12 @@ type Dependencies struct {
 	// Flows runs other flows for the trigger operation
 	// (triggers.OperationTrigger, bound once the server is wired).
 	Flows FlowRunner
+	// Store holds the items of item-create, item-read, item-update and
+	// item-delete; without it those types are not registered.
+	Store *storage.Store
+	// Items decides what item operations may do (access.ItemRules when
+	// nil).
+	Items ItemGuard
 }
 
 // Builtins returns a registry with every built-in operation type.
@@ -43,5 +51,16 @@ func Builtins(d Dependencies) *Registry {
 	r.MustRegister("trigger", TriggerFlow{Flows: d.Flows})
 	r.MustRegister("emit", Emit{Bus: d.Bus})
 	r.MustRegister("sleep", Sleep{})
+	if d.Store != nil {
+		guard := d.Items
+		if guard == nil {
+			guard = access.ItemRules{}
+		}
+		items := Items{Store: d.Store, Guard: guard}
+		r.MustRegister("item-create", ItemCreate(items))
+		r.MustRegister("item-read", ItemRead(items))
+		r.MustRegister("item-update", ItemUpdate(items))
+		r.MustRegister("item-delete", ItemDelete(items))
+	}
 	return r
 }

@@ -12,4 +12,9 @@
 // `reject` without being a failure (a condition that does not pass); any
 // other error is a failure, stored as the node's result, that follows
 // `reject` or, without one, ends the run with the error's status.
+//
+// The item operations (item_create.go, item_read.go, item_update.go,
+// item_delete.go) share items.go (options, permissions through an
+// ItemGuard, mapping store errors to statuses) and item_query.go (the
+// `query` option, parsed by the query package's ParseParams).
 package operations

@@ -1,7 +1,7 @@
 // Package query is the data-addressing language shared by flows and the item
 // store: paths into JSON values (`items[0].sku`, `headers["x-api-key"]`,
-// `items.length`), filters with the operators of SPEC §6, and relative times
-// (`$NOW(-1 hour)`).
+// `items.length`), filters with the operators of SPEC §6, relative times
+// (`$NOW(-1 hour)`) and item queries (SPEC §7).
 //
 // It is a leaf package so that the condition operation (which evaluates a
 // filter in memory) and the store (which translates the same filter to SQL)
@@ -19,6 +19,15 @@
 //   - explain.go: Mismatch messages.
 //   - cases.go: SharedCases, the executable definition of the semantics that
 //     the SQL translation must reproduce.
+//   - operator.go: the operator table and prepared operands as a
+//     translator (the store's SQL) sees them, and the coercions it calls
+//     (NumericString, ParseTime, FoldString, FormatNumber, EqualJSON).
+//   - params.go, params_parse.go: item queries (Params: filter, fields,
+//     sort, limit, offset, page, search, meta, aggregate, groupBy) and
+//     ParseParams, shared by GET /items and item-read's `query` option.
+//   - values.go: ParseValues, URL parameters (JSON or bracket form) to the
+//     object ParseParams reads.
+//   - fields.go: Fields, the `fields` selection applied to items.
 //
 // # Filter semantics
 //

@@ -1,7 +1,6 @@
 // Package storage persists hookflow's state through GORM: flows and their
-// operations, runs, and settings (later items, subscriptions and
-// deliveries). It hands out domain values and ErrNotFound, never *gorm.DB or
-// gorm errors.
+// operations, runs, settings, and collections of items. It hands out domain
+// values and ErrNotFound, never *gorm.DB or gorm errors.
 //
 // SQLite is opened twice: a write handle with exactly one connection (SQLite
 // allows one writer; a single connection turns lock contention into a Go
@@ -9,4 +8,22 @@
 // beside the writer. Run records are written by a batching writer (runs.go,
 // run_writer.go) so that a burst of webhook calls becomes a few transactions
 // instead of one fsync each.
+//
+// # Items
+//
+// Items are JSON documents in named collections, all in one table
+// (items.go explains why). Writes go through the item writer
+// (item_writer.go), a group commit with one savepoint per write: each
+// write is all or nothing, many writes share one commit, and committed
+// writes are announced in commit order through Config.OnItemEvent.
+// item_write.go and item_modify.go are the writes, item_read.go the reads,
+// collections.go and item_indexes.go collections with their JSON Schema
+// (item_schema.go) and declared expression indexes.
+//
+// Queries run in the database. filter_sql.go translates query filters to
+// SQL with the semantics of the in-memory evaluator (the shared case tests
+// hold the two together); item_sql.go adds search, sort and aggregates.
+// Both speak through a dialect (dialect.go); dialect_sqlite.go spells
+// SQLite, with the coercions SQLite lacks supplied as SQL functions over
+// the query package's own code (sqlite_funcs.go).
 package storage

@@ -13,6 +13,8 @@ import (
 // MemoryFilename selects a private in-memory database (tests, embedding).
 const MemoryFilename = ":memory:"
 
+var uriPathEscaper = strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23")
+
 // sqliteDSNs builds the write and read DSNs for a database file. WAL lets
 // readers run beside the writer; NORMAL synchronous keeps every committed
 // transaction across a process crash (kill -9) while skipping an fsync per
@@ -35,12 +37,19 @@ func sqliteDSNs(filename string) (write, read string, err error) {
 			return "", "", fmt.Errorf("create database directory: %w", err)
 		}
 	}
+	common := "_journal_mode=WAL&_busy_timeout=5000&_synchronous=NORMAL&_foreign_keys=on"
+	write = fileURI(filename) + "?" + common + "&_txlock=immediate"
+	read = fileURI(filename) + "?" + common + "&_txlock=deferred"
+	return write, read, nil
+}
+
+// fileURI is the SQLite URI of a database file.
+func fileURI(filename string) string {
 	path := (&url.URL{Path: filename}).EscapedPath()
 	if strings.HasPrefix(filename, "/") {
-		path = filename
+		// A '?' or '#' would end the file name of the URI (and '%' start an
+		// escape): /tmp/Test#01/db must not open /tmp/Test.
+		path = uriPathEscaper.Replace(filename)
 	}
-	common := "_journal_mode=WAL&_busy_timeout=5000&_synchronous=NORMAL&_foreign_keys=on"
-	write = "file:" + path + "?" + common + "&_txlock=immediate"
-	read = "file:" + path + "?" + common + "&_txlock=deferred"
-	return write, read, nil
+	return "file:" + path
 }

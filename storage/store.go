@@ -21,14 +21,21 @@ type Config struct {
 	// ReadConnections is the size of the read pool (default 4).
 	ReadConnections int
 	Logger          *slog.Logger
+	// OnItemEvent receives every committed item write, in commit order,
+	// from the item writer's goroutine: it must not block (events.Bus's
+	// Publish does not).
+	OnItemEvent func(ItemEvent)
 }
 
 // Store is the open database.
 type Store struct {
-	write  *gorm.DB
-	read   *gorm.DB
-	logger *slog.Logger
-	runs   *runWriter
+	write   *gorm.DB
+	read    *gorm.DB
+	logger  *slog.Logger
+	runs    *runWriter
+	items   *itemWriter
+	dialect dialect
+	schemas schemaCache
 }
 
 // Open opens (creating if needed) and migrates the database and starts the
@@ -45,10 +52,11 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, err
 	}
 	gcfg := &gorm.Config{Logger: logger.Discard, SkipDefaultTransaction: true, TranslateError: true}
+	registerSQLiteDriver()
 	if err := createDatabaseFile(cfg.Filename, gcfg); err != nil {
 		return nil, err
 	}
-	write, err := gorm.Open(sqlite.Open(writeDSN), gcfg)
+	write, err := gorm.Open(openSQLite(writeDSN), gcfg)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -56,7 +64,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	wdb.SetMaxOpenConns(1)
 	wdb.SetMaxIdleConns(1)
 	wdb.SetConnMaxLifetime(0)
-	s := &Store{write: write, logger: cfg.Logger}
+	s := &Store{write: write, logger: cfg.Logger, dialect: sqliteDialect{}}
 	if err := s.migrate(ctx); err != nil {
 		_ = wdb.Close()
 		return nil, err
@@ -67,7 +75,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		// connection.
 		s.read = write
 	} else {
-		read, err := gorm.Open(sqlite.Open(readDSN), gcfg)
+		read, err := gorm.Open(openSQLite(readDSN), gcfg)
 		if err != nil {
 			_ = wdb.Close()
 			return nil, fmt.Errorf("open database for reading: %w", err)
@@ -78,12 +86,18 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		s.read = read
 	}
 	s.runs = newRunWriter(s.write, cfg.Logger)
+	s.items = newItemWriter(s.write, cfg.Logger, cfg.OnItemEvent)
 	return s, nil
+}
+
+// openSQLite opens a DSN with hookflow's SQLite driver (sqlite_funcs.go).
+func openSQLite(dsn string) gorm.Dialector {
+	return sqlite.New(sqlite.Config{DriverName: sqliteDriverName, DSN: dsn})
 }
 
 // migrate creates or updates every table.
 func (s *Store) migrate(ctx context.Context) error {
-	err := s.write.WithContext(ctx).AutoMigrate(&flowRow{}, &operationRow{}, &Run{}, &setting{})
+	err := s.write.WithContext(ctx).AutoMigrate(&flowRow{}, &operationRow{}, &Run{}, &setting{}, &collectionRow{})
 	if err != nil {
 		return fmt.Errorf("migrate database: %w", err)
 	}
@@ -95,11 +109,13 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("migrate database: %w", err)
 	}
-	return nil
+	return s.migrateItems(ctx)
 }
 
-// Close flushes pending run records and closes the database.
+// Close commits queued item writes, flushes pending run records and closes
+// the database.
 func (s *Store) Close() error {
+	s.items.close()
 	s.runs.close()
 	var firstErr error
 	for _, db := range []*gorm.DB{s.read, s.write} {
@@ -142,7 +158,7 @@ func createDatabaseFile(filename string, gcfg *gorm.Config) error {
 	if _, err := os.Stat(filename); err == nil || !errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
-	db, err := gorm.Open(sqlite.Open("file:"+filename), gcfg)
+	db, err := gorm.Open(openSQLite(fileURI(filename)), gcfg)
 	if err != nil {
 		return fmt.Errorf("create database: %w", err)
 	}

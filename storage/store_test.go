@@ -10,19 +10,28 @@ import (
 	"github.com/hookflow/hookflow/flows"
 )
 
-func openTest(t *testing.T) *Store {
+// openTestStore opens a store on a file in the test's temporary directory.
+func openTestStore(t testing.TB, cfg ...func(*Config)) *Store {
 	t.Helper()
-	s, err := Open(context.Background(), Config{Filename: t.TempDir() + "/test.db"})
-	if err != nil {
-		t.Fatal(err)
+	c := Config{Filename: t.TempDir() + "/test.db"}
+	for _, f := range cfg {
+		f(&c)
 	}
-	t.Cleanup(func() { _ = s.Close() })
+	s, err := Open(context.Background(), c)
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("close store: %v", err)
+		}
+	})
 	return s
 }
 
 func TestFlowRoundTrip(t *testing.T) {
 	t.Parallel()
-	s := openTest(t)
+	s := openTestStore(t)
 	ctx := context.Background()
 	acc := "activity"
 	entry := "a"
@@ -72,7 +81,7 @@ func TestFlowRoundTrip(t *testing.T) {
 
 func TestRunWriter(t *testing.T) {
 	t.Parallel()
-	s := openTest(t)
+	s := openTestStore(t)
 	ctx := context.Background()
 	now := time.Now().UTC()
 	s.RecordRun(NewRun(&RunRecord{ID: "r1", Flow: "f", Status: RunCompleted, CreatedAt: now,
@@ -151,7 +160,7 @@ func TestRunRecordsSurviveReopen(t *testing.T) {
 
 func TestSettings(t *testing.T) {
 	t.Parallel()
-	s := openTest(t)
+	s := openTestStore(t)
 	ctx := context.Background()
 	if _, err := s.GetSetting(ctx, "k"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("missing setting: %v", err)

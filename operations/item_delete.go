@@ -1,0 +1,64 @@
+package operations
+
+import (
+	"context"
+
+	"github.com/hookflow/hookflow/flows"
+	"github.com/hookflow/hookflow/storage"
+)
+
+// ItemDelete removes items (SPEC §7): the item `key` names (returns its
+// id), or those `keys` or `query` select (returns their ids). One of the
+// three is required, so that no flow deletes a whole collection by
+// leaving it out. Options: collection, key, keys, query, permissions,
+// emitEvents.
+type ItemDelete Items
+
+// Prepare checks the options and compiles the query.
+func (op ItemDelete) Prepare(p Prepare) (Step, error) {
+	var errs flows.ValidationErrors
+	checkKnown(p.Options, &errs, "collection", "key", "keys", "query", "permissions", "emitEvents")
+	checkItemOptions(p.Options, &errs)
+	checkSelection(p.Options, true, &errs)
+	step := &itemDeleteStep{
+		itemBase: itemBase{Items: Items(op), action: "delete"},
+		query:    prepareQueryOption(p, &errs),
+	}
+	return step, errs.Err()
+}
+
+type itemDeleteStep struct {
+	itemBase
+	query *queryOption
+}
+
+// SelfRendered: the query is compiled by the step.
+func (s *itemDeleteStep) SelfRendered() []string { return []string{"query"} }
+
+// Run deletes.
+func (s *itemDeleteStep) Run(ctx context.Context, in Input) (any, error) {
+	t, err := s.begin(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	keys, single, err := selection(in.Options)
+	if err != nil {
+		return nil, err
+	}
+	params, err := s.query.resolve(in.Chain)
+	if err != nil {
+		return nil, err
+	}
+	sel := storage.ItemSelection{Keys: keys}
+	if keys == nil {
+		sel.Query = &storage.ItemQuery{Params: params, Env: t.env}
+	}
+	ids, err := s.Store.DeleteItems(ctx, t.collection, sel, t.write)
+	if err != nil {
+		return nil, itemFailure(s.action, err)
+	}
+	if single {
+		return ids[0], nil
+	}
+	return ids, nil
+}

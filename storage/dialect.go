@@ -1,0 +1,106 @@
+package storage
+
+import (
+	"time"
+
+	"github.com/hookflow/hookflow/query"
+)
+
+// dialect is what the item query translation (filter_sql.go, item_sql.go)
+// needs from one database engine: how to address a JSON value inside a
+// row, how to test its JSON type, and the few coercions of SPEC §6 (a strict
+// number reading of text, a date reading, case folding, a regular
+// expression match). The translation decides what each operator means; the
+// dialect only spells it. sqliteDialect is the one in use; a PostgreSQL
+// dialect (jsonb_typeof, #>, jsonb_array_elements, PL/pgSQL helpers) goes
+// beside it and must pass the same shared case table.
+type dialect interface {
+	// root is the item document of the row being read; its self is the
+	// whole item.
+	root() docRef
+	// field addresses the value at path below doc; an empty path is doc's
+	// own value (array elements only).
+	field(doc docRef, path query.Path) (jsonRef, error)
+	// elements is a FROM source iterating the elements of an array value
+	// under alias, and the document of the current element.
+	elements(r jsonRef, alias string) (sqlExpr, docRef)
+
+	// is tests the JSON type of a value; false (never NULL) when missing.
+	is(r jsonRef, kinds ...jsonKind) sqlExpr
+	// missing is true when the value is absent.
+	missing(r jsonRef) sqlExpr
+	// nullOrMissing is true when the value is JSON null or absent.
+	nullOrMissing(r jsonRef) sqlExpr
+	// emptyComposite is true for [] and {}.
+	emptyComposite(r jsonRef) sqlExpr
+	// text is the value's text for the text operators: a string as it is,
+	// a number in JSON notation (query.FormatNumber), otherwise NULL.
+	text(r jsonRef) sqlExpr
+	// number is the value of a number, or of a string that reads as one
+	// (query.NumericString); otherwise NULL.
+	number(r jsonRef) sqlExpr
+	// instant is a key that orders a date string (query.ParseTime) by its
+	// instant; NULL when the value is not a date string. instantKey is the
+	// same key for an operand.
+	instant(r jsonRef) sqlExpr
+	instantKey(t time.Time) any
+	// canonicalTime is true for a text shaped as query.FormatTime writes
+	// (2006-01-02T15:04:05.000Z).
+	canonicalTime(e sqlExpr) sqlExpr
+	// fold applies query.FoldString to a text expression.
+	fold(e sqlExpr) sqlExpr
+	// contains, hasPrefix and hasSuffix test text against an operand.
+	contains(s sqlExpr, sub string) sqlExpr
+	hasPrefix(s sqlExpr, prefix string) sqlExpr
+	hasSuffix(s sqlExpr, suffix string) sqlExpr
+	// regex matches text against a query.CompileRegex pattern.
+	regex(s sqlExpr, pattern string) sqlExpr
+	// equalJSON compares an object or array value with a JSON document
+	// under the equality of _eq (query.EqualJSON).
+	equalJSON(r jsonRef, doc []byte) sqlExpr
+	// notTrue is true when e is false or NULL.
+	notTrue(e sqlExpr) sqlExpr
+	// distinct is a value that is equal for two JSON values exactly when
+	// they are the same value of the same type, for countDistinct.
+	distinct(r jsonRef) sqlExpr
+	// createIndex is the DDL of an expression index over items, led by the
+	// collection column; listIndexes selects index names LIKE its argument.
+	createIndex(name string, exprs []string) string
+	listIndexes() string
+	// jsonText is the value as JSON text ("null" for null, NULL when
+	// missing), for grouping and results.
+	jsonText(r jsonRef) sqlExpr
+}
+
+// jsonKind is a JSON type as the translation distinguishes them.
+type jsonKind uint8
+
+const (
+	jsonNull jsonKind = iota
+	jsonTrue
+	jsonFalse
+	jsonNumber
+	jsonText
+	jsonArray
+	jsonObject
+)
+
+// docRef is a JSON document fields are read from: the item itself, or an
+// array element inside a _some/_none or _contains test.
+type docRef struct {
+	doc sqlExpr
+	// object is set when the document is known to be an object (the item),
+	// so its first path segment is always a key.
+	object bool
+	// self is the document's own value (the element, or the whole item).
+	self *jsonRef
+}
+
+// jsonRef is one JSON value of a row, as the dialect addresses it.
+type jsonRef struct {
+	typ sqlExpr // the JSON type, NULL when missing
+	val sqlExpr // the value as SQL: text, number, 1/0 for booleans, JSON text for composites
+	// doc and path locate the value for functions that take both (array
+	// elements and lengths).
+	doc, path sqlExpr
+}

@@ -1,0 +1,166 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"gorm.io/gorm"
+)
+
+// maxItemBatch bounds the writes committed in one transaction.
+const maxItemBatch = 128
+
+// errItemWriterClosed is returned for writes submitted after Close.
+var errItemWriterClosed = errors.New("item writer is closed")
+
+// itemWriter applies every item and collection write on one goroutine, in
+// group commits: whatever writes queued up while the previous transaction
+// was committing go into the next one. Each write runs inside its own
+// savepoint, so a failing write (a validation error, a duplicate id) is
+// rolled back alone and the others of its batch still commit; a write is
+// never half-applied. The waiting caller gets its result once the batch has
+// committed; then the write's events are handed to notify, in commit order.
+//
+// Under load a batch holds many writes and the commit (the fsync) is shared;
+// at rest each write commits at once, so a lone request is not delayed.
+type itemWriter struct {
+	db     *gorm.DB
+	logger *slog.Logger
+	notify func(ItemEvent)
+	jobs   chan *itemJob
+	cache  *collectionCache // used by the writer goroutine only
+	mu     sync.RWMutex
+	closed bool
+	done   chan struct{}
+}
+
+// itemJob is one write: apply runs it inside the batch transaction.
+type itemJob struct {
+	ctx    context.Context
+	apply  func(w *writeTx) (any, []ItemEvent, error)
+	result any
+	events []ItemEvent
+	err    error
+	done   chan struct{}
+}
+
+func newItemWriter(db *gorm.DB, logger *slog.Logger, notify func(ItemEvent)) *itemWriter {
+	w := &itemWriter{db: db, logger: logger, notify: notify, jobs: make(chan *itemJob, 1024),
+		cache: newCollectionCache(), done: make(chan struct{})}
+	go w.loop()
+	return w
+}
+
+// do submits a write and waits until its batch has committed. When ctx
+// ends first the caller stops waiting; a write already picked up still
+// completes, one not yet started is skipped.
+func (w *itemWriter) do(ctx context.Context, apply func(w *writeTx) (any, []ItemEvent, error)) (any, error) {
+	j := &itemJob{ctx: ctx, apply: apply, done: make(chan struct{})}
+	w.mu.RLock()
+	if w.closed {
+		w.mu.RUnlock()
+		return nil, errItemWriterClosed
+	}
+	w.jobs <- j
+	w.mu.RUnlock()
+	select {
+	case <-j.done:
+		return j.result, j.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// close commits what is queued and stops the writer.
+func (w *itemWriter) close() {
+	w.mu.Lock()
+	if w.closed {
+		w.mu.Unlock()
+		return
+	}
+	w.closed = true
+	close(w.jobs)
+	w.mu.Unlock()
+	<-w.done
+}
+
+func (w *itemWriter) loop() {
+	defer close(w.done)
+	batch := make([]*itemJob, 0, maxItemBatch)
+	for first := range w.jobs {
+		batch = append(batch[:0], first)
+	drain:
+		for len(batch) < maxItemBatch {
+			select {
+			case next, ok := <-w.jobs:
+				if !ok {
+					break drain
+				}
+				batch = append(batch, next)
+			default:
+				break drain
+			}
+		}
+		w.commit(batch)
+	}
+}
+
+// commit runs a batch in one transaction and answers its callers. Each
+// write runs in a savepoint that is released when it succeeds (so they
+// never nest) and rolled back when it fails.
+func (w *itemWriter) commit(batch []*itemJob) {
+	err := w.db.Transaction(func(tx *gorm.DB) error {
+		for _, j := range batch {
+			if err := j.ctx.Err(); err != nil {
+				j.err = err
+				continue
+			}
+			if err := tx.Exec("SAVEPOINT w").Error; err != nil {
+				return fmt.Errorf("savepoint: %w", err)
+			}
+			wt := &writeTx{tx: tx, cache: w.cache, before: map[string]cacheEntry{}}
+			j.result, j.events, j.err = w.run(wt, j)
+			end := "RELEASE w"
+			if j.err != nil {
+				wt.undo()
+				end = "ROLLBACK TO w; RELEASE w"
+			}
+			if err := tx.Exec(end).Error; err != nil {
+				return fmt.Errorf("end savepoint: %w", err)
+			}
+		}
+		return w.cache.flush(tx)
+	})
+	if err != nil || len(w.cache.rows) > maxCachedCollections {
+		w.cache.reset()
+	}
+	if err != nil {
+		w.logger.Error("item write batch failed", "writes", len(batch), "error", err)
+	}
+	for _, j := range batch {
+		if err != nil && j.err == nil {
+			j.result, j.events, j.err = nil, nil, fmt.Errorf("commit items: %w", translate(err))
+		}
+		if j.err == nil && w.notify != nil {
+			for _, e := range j.events {
+				w.notify(e)
+			}
+		}
+		close(j.done)
+	}
+}
+
+// run applies one write, turning a panic into its error so that one bad
+// write cannot stop the writer every other write waits on.
+func (w *itemWriter) run(tx *writeTx, j *itemJob) (result any, events []ItemEvent, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			w.logger.Error("item write panicked", "panic", r)
+			result, events, err = nil, nil, fmt.Errorf("item write panicked: %v", r)
+		}
+	}()
+	return j.apply(tx)
+}

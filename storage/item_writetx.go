@@ -1,0 +1,134 @@
+package storage
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// maxCachedCollections bounds the writer's collection cache.
+const maxCachedCollections = 1024
+
+// collectionCache is the item writer's view of the collections it has
+// touched: the rows as the current transaction sees them, with last_id
+// possibly ahead of the table (dirty) until the batch writes it back. It
+// saves every write a SELECT and an UPDATE of its collection; only the
+// writer goroutine uses it.
+type collectionCache struct {
+	rows  map[string]*collectionRow
+	dirty map[string]bool
+}
+
+func newCollectionCache() *collectionCache {
+	return &collectionCache{rows: map[string]*collectionRow{}, dirty: map[string]bool{}}
+}
+
+// writeTx is one write inside the writer's batch transaction: the
+// transaction, and the collection cache with an undo record, so that a
+// write rolled back to its savepoint leaves the cache as it found it.
+type writeTx struct {
+	tx     *gorm.DB
+	cache  *collectionCache
+	before map[string]cacheEntry // entries as they were before this write
+}
+
+// cacheEntry is a saved state of one collection in the cache.
+type cacheEntry struct {
+	row   *collectionRow // nil: absent
+	dirty bool
+}
+
+// remember records an entry's state before this write first changes it.
+func (w *writeTx) remember(name string) {
+	if _, saved := w.before[name]; saved {
+		return
+	}
+	var e cacheEntry
+	if row, ok := w.cache.rows[name]; ok {
+		c := *row
+		e = cacheEntry{row: &c, dirty: w.cache.dirty[name]}
+	}
+	w.before[name] = e
+}
+
+// undo restores the cache after the write was rolled back.
+func (w *writeTx) undo() {
+	for name, e := range w.before {
+		if e.row == nil {
+			delete(w.cache.rows, name)
+		} else {
+			w.cache.rows[name] = e.row
+		}
+		if e.dirty {
+			w.cache.dirty[name] = true
+		} else {
+			delete(w.cache.dirty, name)
+		}
+	}
+}
+
+// collection reads a collection, from the cache or the table; with create
+// it is created (without a schema) when missing, as on a first write.
+func (w *writeTx) collection(name string, create bool) (*collectionRow, error) {
+	if row, ok := w.cache.rows[name]; ok {
+		return row, nil
+	}
+	row, err := loadCollection(w.tx, name)
+	if errors.Is(err, ErrNotFound) && create {
+		row = &collectionRow{Name: name, Indexes: "[]", CreatedAt: time.Now().UTC()}
+		if err := w.tx.Create(row).Error; err != nil {
+			return nil, fmt.Errorf("create collection %s: %w", name, translate(err))
+		}
+	} else if err != nil {
+		return nil, err
+	}
+	w.remember(name)
+	w.cache.rows[name] = row
+	return row, nil
+}
+
+// setLastID advances a collection's id counter; the batch writes it back.
+func (w *writeTx) setLastID(name string, id int64) {
+	w.remember(name)
+	c := *w.cache.rows[name]
+	c.LastID = id
+	w.cache.rows[name] = &c
+	w.cache.dirty[name] = true
+}
+
+// forget writes a collection's counter back and drops it from the cache,
+// before a write changes its row directly (schema, indexes, deletion).
+func (w *writeTx) forget(name string) error {
+	w.remember(name)
+	if row, ok := w.cache.rows[name]; ok && w.cache.dirty[name] {
+		if err := w.tx.Exec("UPDATE collections SET last_id = ? WHERE name = ?", row.LastID, name).Error; err != nil {
+			return fmt.Errorf("advance ids of %s: %w", name, translate(err))
+		}
+	}
+	delete(w.cache.dirty, name)
+	delete(w.cache.rows, name)
+	return nil
+}
+
+// flush writes dirty counters back, inside the batch transaction.
+func (c *collectionCache) flush(tx *gorm.DB) error {
+	for name := range c.dirty {
+		row, ok := c.rows[name]
+		if !ok {
+			continue // dropped or deleted since
+		}
+		if err := tx.Exec("UPDATE collections SET last_id = ? WHERE name = ?", row.LastID, name).Error; err != nil {
+			return fmt.Errorf("advance ids of %s: %w", name, translate(err))
+		}
+	}
+	clear(c.dirty)
+	return nil
+}
+
+// reset empties the cache (after a failed batch, or when it grew large).
+func (c *collectionCache) reset() {
+	clear(c.rows)
+	clear(c.dirty)
+}
