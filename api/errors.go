@@ -126,7 +126,7 @@ func (s *server) describe(err error, c echo.Context) (int, []errorItem) {
 		code, _ := obj["code"].(string)
 		delete(obj, "code")
 		delete(obj, "message")
-		return one(operationStatus(opErr.Err), code, opErr.Error(), obj)
+		return one(operationStatus(opErr.Err), code, opErr.Err.Error(), obj)
 	case errors.Is(err, storage.ErrNotFound):
 		return one(http.StatusNotFound, "NOT_FOUND", specific(err, "The record does not exist."), nil)
 	case errors.Is(err, storage.ErrConflict):
