@@ -73,9 +73,7 @@ func (e *Engine) runStep(ctx context.Context, st *step, chain map[string]any, in
 	record bool, res *Result) (out any, outcome string, failure error) {
 	began := time.Now()
 	opts := st.render(chain)
-	runInfo := *info
-	runInfo.Key = st.op.Key
-	out, err := e.call(ctx, st, operations.Input{Options: opts, Chain: chain, Run: &runInfo})
+	out, err := e.call(ctx, st, operations.Input{Options: opts, Chain: chain, Key: st.op.Key, Run: info})
 	outcome = OutcomeResolve
 	if err != nil {
 		outcome = OutcomeReject

@@ -51,7 +51,7 @@ func run(t *testing.T, op operations.Operation, options string, chain map[string
 		compiled, _ := engine.CompileValue(v)
 		rendered[k] = compiled.Resolve(chain)
 	}
-	return step.Run(context.Background(), operations.Input{Options: rendered, Chain: chain, Run: &operations.RunInfo{Key: "node"}})
+	return step.Run(context.Background(), operations.Input{Options: rendered, Chain: chain, Key: "node", Run: &operations.RunInfo{}})
 }
 
 func paths(err error) map[string]bool {

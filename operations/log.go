@@ -30,7 +30,7 @@ type logStep struct{}
 func (logStep) Run(ctx context.Context, in Input) (any, error) {
 	msg := optionText(in.Options, "message")
 	if in.Run != nil && in.Run.Logger != nil {
-		in.Run.Logger.InfoContext(ctx, msg, "flow", in.Run.FlowID, "run", in.Run.RunID, "operation", in.Run.Key)
+		in.Run.Logger.InfoContext(ctx, msg, "flow", in.Run.FlowID, "run", in.Run.RunID, "operation", in.Key)
 	}
 	return msg, nil
 }

@@ -53,7 +53,9 @@ type Input struct {
 	// Chain is the data chain ($trigger, $last, $accountability, $env,
 	// $flow, $run and the result of every key that has run).
 	Chain map[string]any
-	// Run describes the run the step belongs to.
+	// Key is the node's key in the data chain.
+	Key string
+	// Run describes the run the step belongs to (shared by its steps).
 	Run *RunInfo
 }
 
@@ -62,7 +64,6 @@ type Input struct {
 type RunInfo struct {
 	FlowID string
 	RunID  string
-	Key    string
 	Logger *slog.Logger
 	// Depth counts nested flow runs (a flow triggering a flow).
 	Depth int

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unsafe"
 
 	"github.com/goccy/go-json"
 )
@@ -63,7 +64,9 @@ func BuildTrigger(r *http.Request, raw []byte) (map[string]any, error) {
 	}
 	t["headers"] = headers
 	t["body"] = body
-	t["raw"] = string(raw)
+	// The body buffer is never written after this point, so the string
+	// shares its bytes instead of copying them.
+	t["raw"] = unsafe.String(unsafe.SliceData(raw), len(raw))
 	return t, nil
 }
 
@@ -138,7 +141,7 @@ func valuesMap(values url.Values) map[string]any {
 func headerMap(h http.Header) map[string]any {
 	out := make(map[string]any, len(h))
 	for k, vs := range h {
-		name := strings.ToLower(k)
+		name := lowerHeaderName(k)
 		if len(vs) == 1 {
 			out[name] = vs[0]
 		} else {
@@ -146,4 +149,22 @@ func headerMap(h http.Header) map[string]any {
 		}
 	}
 	return out
+}
+
+// commonHeaderNames maps the canonical form of headers most requests carry
+// to their lower-case form, so naming them allocates nothing.
+var commonHeaderNames = map[string]string{
+	"Accept": "accept", "Accept-Encoding": "accept-encoding", "Accept-Language": "accept-language",
+	"Authorization": "authorization", "Connection": "connection", "Content-Length": "content-length",
+	"Content-Type": "content-type", "Cookie": "cookie", "Host": "host", "Origin": "origin",
+	"Referer": "referer", "User-Agent": "user-agent", "X-Forwarded-For": "x-forwarded-for",
+	"X-Forwarded-Proto": "x-forwarded-proto", "X-Request-Id": "x-request-id",
+}
+
+// lowerHeaderName returns a header name in lower case.
+func lowerHeaderName(k string) string {
+	if lower, ok := commonHeaderNames[k]; ok {
+		return lower
+	}
+	return strings.ToLower(k)
 }
