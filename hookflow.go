@@ -54,7 +54,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	logger.Info("database opened", "file", cfg.DBFilename)
-	auth, generated, err := access.Bootstrap(ctx, store, cfg.AdminToken)
+	acl, generated, err := access.New(ctx, store, access.Config{AdminToken: cfg.AdminToken, Logger: logger})
 	if err != nil {
 		_ = store.Close()
 		return nil, err
@@ -63,7 +63,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	// which need the registry first: it is bound below.
 	flowCalls := triggers.NewOperationTrigger()
 	registry := operations.Builtins(operations.Dependencies{
-		Logger: logger, Bus: bus, Store: store, Flows: flowCalls,
+		Logger: logger, Bus: bus, Store: store, Flows: flowCalls, Items: acl,
 		HTTPClient:      outbound.NewClient(cfg.Outbound, operations.RequestMaxRedirects),
 		MaxResponseSize: cfg.RequestMaxResponseSize,
 	})
@@ -92,7 +92,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	handler := api.New(api.Deps{
-		Catalog: catalog, Webhook: webhook, Store: store, Auth: auth, Logger: logger, MaxPayload: cfg.MaxPayloadSize,
+		Catalog: catalog, Webhook: webhook, Store: store, Access: acl, Logger: logger, MaxPayload: cfg.MaxPayloadSize,
 	})
 	return &Server{handler: handler, store: store, queue: queue, bus: bus, cfg: cfg, GeneratedAdminToken: generated}, nil
 }

@@ -17,7 +17,7 @@ func (s *server) identify(c echo.Context) access.Caller {
 	r := c.Request()
 	caller := access.Caller{}
 	if token, present := access.TokenFromRequest(r); present {
-		if found, err := s.Auth.Authenticate(r.Context(), token); err == nil {
+		if found, err := s.Access.Authenticate(r.Context(), token); err == nil {
 			caller = found
 		} else {
 			caller.TokenRejected = true

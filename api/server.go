@@ -16,7 +16,7 @@ type Deps struct {
 	Catalog *triggers.Catalog
 	Webhook *triggers.Webhook
 	Store   *storage.Store
-	Auth    *access.Authenticator
+	Access  *access.Service
 	Logger  *slog.Logger
 	// MaxPayload bounds request bodies of the management API (bytes); the
 	// webhook trigger enforces its own limit to answer with its own error.
