@@ -79,7 +79,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		_ = store.Close()
 		return nil, err
 	}
-	runner := triggers.NewRunner(eng, store, allowedEnv(cfg), logger)
+	runner := triggers.NewRunner(eng, store, triggers.RunnerConfig{Env: allowedEnv(cfg)}, logger)
 	flowCalls.Bind(catalog, runner)
 	queue := triggers.NewQueue(catalog, runner, store, logger, triggers.QueueConfig{
 		Workers: cfg.Workers, RunTimeout: cfg.RunTimeout,
