@@ -24,6 +24,7 @@ import (
 	"github.com/hookflow/hookflow/events"
 	"github.com/hookflow/hookflow/operations"
 	"github.com/hookflow/hookflow/outbound"
+	"github.com/hookflow/hookflow/ratelimit"
 	"github.com/hookflow/hookflow/storage"
 	"github.com/hookflow/hookflow/triggers"
 )
@@ -47,8 +48,12 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	cfg = cfg.withDefaults()
 	logger := cfg.Logger
 	bus := events.NewBus(logger)
+	// The cache hears of item writes from the store itself, before the
+	// writer answers, so it is made first.
+	cache := triggers.NewResponseCache(triggers.CacheConfig{})
 	store, err := storage.Open(ctx, storage.Config{
 		Filename: cfg.DBFilename, Logger: logger, OnItemEvent: publishItemEvent(bus),
+		OnCollectionWrite: cache.CollectionWritten,
 	})
 	if err != nil {
 		return nil, err
@@ -86,6 +91,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	})
 	webhook := triggers.NewWebhook(catalog, runner, queue, triggers.WebhookConfig{
 		MaxPayload: cfg.MaxPayloadSize, SyncTimeout: cfg.SyncTimeout,
+		Policy: acl, Limiter: ratelimit.New(ratelimit.Config{}), Cache: cache,
 	})
 	if err := queue.Start(ctx); err != nil {
 		_ = store.Close()
