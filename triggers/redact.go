@@ -15,7 +15,19 @@ const redacted = "[REDACTED]"
 // strings cut), without the copies of body fields at the top level (they
 // are in `body`). The raw body is kept only when the body could not be
 // parsed, since otherwise it repeats `body`.
-func storedTrigger(trigger any, s *scrubber) any {
+//
+// It also returns the scrubber for the rest of the run's record: one that
+// hides the credentials found in the request wherever they reappear.
+func storedTrigger(trigger any, base *scrubber) (any, *scrubber) {
+	var found []string
+	s := *base
+	s.found = &found
+	stored := storedRequest(trigger, &s)
+	return stored, base.withRequest(found)
+}
+
+// storedRequest scrubs the trigger, collecting credentials into s.found.
+func storedRequest(trigger any, s *scrubber) any {
 	t, ok := trigger.(map[string]any)
 	if !ok {
 		return s.value(trigger)

@@ -87,9 +87,7 @@ func completedRecord(doc *storage.RunRecord, p *engine.Plan, req Request, res *e
 	rec.StartedAt, rec.FinishedAt, rec.DurationMS = &started, &finished, &ms
 	rec.Attempts = max(rec.Attempts, 1)
 	rec.Rejected = res.Rejected
-	if rec.Trigger == nil {
-		rec.Trigger = storedTrigger(req.Trigger, sc)
-	}
+	rec.Trigger, sc = storedTrigger(req.Trigger, sc)
 	rec.Accountability = req.Accountability
 	rec.Result = sc.value(dedupeTrigger(res.Last, req.Trigger))
 	if res.Err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -12,16 +13,18 @@ import (
 const DefaultMaxValueSize = 8 << 10
 
 // scrubber prepares values for run records: values of fields whose names
-// hold credentials (isSecretName) become "[REDACTED]", `$env` values inside
-// strings too, and strings over maxString bytes are cut with a marker.
+// hold credentials (isSecretName) become "[REDACTED]", known secret values
+// inside strings too, and strings over maxString bytes are cut with a
+// marker.
 //
 // It runs on the request path for every recorded run, so it only walks
 // what will be stored, allocates nothing for values that need no change,
 // and copies — never changes — the containers that do: run values share
 // maps with the data chain and compiled plans.
 type scrubber struct {
-	env       *secrets // nil when `$env` has nothing to hide
+	known     *secrets // `$env` values, plus the request's credentials for one run; nil when none
 	maxString int
+	found     *[]string // collects the values of secret-named fields (storedTrigger)
 }
 
 // newScrubber returns the scrubber of a runner.
@@ -29,7 +32,16 @@ func newScrubber(env map[string]any, maxString int) *scrubber {
 	if maxString <= 0 {
 		maxString = DefaultMaxValueSize
 	}
-	return &scrubber{env: newSecrets(env), maxString: maxString}
+	return &scrubber{known: newSecrets(env), maxString: maxString}
+}
+
+// withRequest returns the scrubber for the rest of a run whose request
+// carried credentials: their values are hidden wherever they reappear.
+func (s *scrubber) withRequest(credentials []string) *scrubber {
+	if len(credentials) == 0 {
+		return s
+	}
+	return &scrubber{known: s.known.with(credentials), maxString: s.maxString}
 }
 
 // value returns v as a run record may store it.
@@ -99,6 +111,9 @@ func (s *scrubber) walkMap(x map[string]any) (map[string]any, bool) {
 		r, changed := e, false
 		if isSecretName(k) {
 			r, changed = hide(e)
+			if changed && s.found != nil {
+				collectStrings(e, s.found)
+			}
 		} else {
 			r, changed = s.walk(e)
 		}
@@ -137,8 +152,8 @@ func hide(v any) (any, bool) {
 // limit is cut on a character boundary with a marker giving its size.
 func (s *scrubber) text(x string) (string, bool) {
 	changed := false
-	if s.env.inString(x) {
-		x, changed = s.env.replacer.Replace(x), true
+	if s.known.inString(x) {
+		x, changed = s.known.replace(x), true
 	}
 	if len(x) > s.maxString {
 		x, changed = truncate(x, s.maxString), true
@@ -159,7 +174,7 @@ func truncate(x string, limit int) string {
 // could break the document (a secret "123" in `{"n": 123}`) — but only
 // when it may need it.
 func (s *scrubber) walkJSON(raw []byte) (any, bool) {
-	if !s.env.inJSON(raw) && len(raw) <= s.maxString && !mayNameSecret(raw) {
+	if !s.known.inJSON(raw) && len(raw) <= s.maxString && !mayNameSecret(raw) {
 		return json.RawMessage(raw), false
 	}
 	var decoded any
@@ -182,4 +197,25 @@ func mayNameSecret(raw []byte) bool {
 		}
 	}
 	return false
+}
+
+// collectStrings appends the strings inside v to out; a credential header
+// "Bearer abc" gives its credential "abc" as well, which a flow may pass on
+// without its scheme.
+func collectStrings(v any, out *[]string) {
+	switch x := v.(type) {
+	case string:
+		*out = append(*out, x)
+		if _, cred, ok := strings.Cut(x, " "); ok {
+			*out = append(*out, strings.TrimSpace(cred))
+		}
+	case map[string]any:
+		for _, e := range x {
+			collectStrings(e, out)
+		}
+	case []any:
+		for _, e := range x {
+			collectStrings(e, out)
+		}
+	}
 }

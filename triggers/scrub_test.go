@@ -85,7 +85,8 @@ func TestStoredTrigger(t *testing.T) {
 		"body":    map[string]any{"user": "ada", "password": "hunter2"},
 		"user":    "ada", "password": "hunter2",
 	}
-	got := storedTrigger(trigger, sc).(map[string]any)
+	stored, rest := storedTrigger(trigger, sc)
+	got := stored.(map[string]any)
 	enc, _ := json.Marshal(got)
 	for _, leak := range []string{"hunter2", `"tok"`, "Bearer", "s=1", `"k"`} {
 		if strings.Contains(string(enc), leak) {
@@ -96,17 +97,31 @@ func TestStoredTrigger(t *testing.T) {
 		got["body"].(map[string]any)["user"] != "ada" || got["raw"] != nil || got["user"] != nil {
 		t.Fatalf("stored trigger %s", enc)
 	}
+	// The request's credentials are hidden wherever the run copies them.
+	copied := rest.value(map[string]any{"note": "pw was hunter2", "auth": "Bearer tok", "key": "tok", "x": "k"})
+	if want := map[string]any{"note": "pw was [REDACTED]", "auth": "[REDACTED]", "key": "tok", "x": "k"}; !reflect.DeepEqual(copied, want) {
+		t.Fatalf("copied credentials: %v", copied)
+	}
+	if _, clean := storedTrigger(map[string]any{"headers": map[string]any{}}, sc); clean != sc {
+		t.Fatal("a request without credentials keeps the runner's scrubber")
+	}
 	// A clean JSON body is stored as the sender's bytes.
 	clean := map[string]any{"method": "POST", "headers": map[string]any{"content-type": "application/json"},
 		"body": map[string]any{"a": 1.0}, "raw": `{"a": 1}`}
-	if b, ok := storedTrigger(clean, sc).(map[string]any)["body"].(json.RawMessage); !ok || string(b) != `{"a": 1}` {
-		t.Fatalf("clean body: %#v", storedTrigger(clean, sc))
+	if b, ok := storedValue(clean, sc)["body"].(json.RawMessage); !ok || string(b) != `{"a": 1}` {
+		t.Fatalf("clean body: %#v", storedValue(clean, sc))
 	}
 	// An unparsed body is kept as text, cut when long.
 	text := map[string]any{"method": "POST", "headers": map[string]any{}, "body": nil, "raw": strings.Repeat("z", 40)}
-	if r := storedTrigger(text, sc).(map[string]any)["raw"].(string); !strings.HasSuffix(r, "…[truncated: 40 bytes]") {
+	if r := storedValue(text, sc)["raw"].(string); !strings.HasSuffix(r, "…[truncated: 40 bytes]") {
 		t.Fatalf("raw: %s", r)
 	}
+}
+
+// storedValue is the stored form of a trigger.
+func storedValue(trigger any, sc *scrubber) map[string]any {
+	v, _ := storedTrigger(trigger, sc)
+	return v.(map[string]any)
 }
 
 // BenchmarkStoredTrigger measures the scrubbing of the load workload's

@@ -3,6 +3,7 @@ package triggers
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -13,11 +14,12 @@ import (
 // secrets either.
 const minSecretLength = 4
 
-// secrets are the values of `$env` variables, which run records never
-// show: every occurrence inside a string becomes "[REDACTED]", wherever it
-// sits (the trigger, rendered step options such as an Authorization
-// header, step results, the run's result and error). The scrubber applies
-// them.
+// secrets are values run records never show: those of `$env` variables,
+// and the credentials a request carried (its Authorization header, a
+// password field). Every occurrence inside a string becomes "[REDACTED]",
+// wherever it sits (the trigger, rendered step options, step results, the
+// run's result and error), so a flow that copies a credential elsewhere
+// does not leak it either. The scrubber applies them.
 type secrets struct {
 	values   []string // longest first, so a longer secret wins over a shorter one inside it
 	escaped  [][]byte // the values as they appear inside JSON string literals
@@ -37,16 +39,53 @@ func newSecrets(env map[string]any) *secrets {
 	if len(values) == 0 {
 		return nil
 	}
-	sort.Slice(values, func(i, j int) bool { return len(values[i]) > len(values[j]) })
-	s := &secrets{values: values}
-	pairs := make([]string, 0, 2*len(values))
-	for _, v := range values {
+	s := secretValues(values)
+	pairs := make([]string, 0, 2*len(s.values))
+	for _, v := range s.values {
 		pairs = append(pairs, v, redacted)
-		quoted, _ := json.Marshal(v)
-		s.escaped = append(s.escaped, quoted[1:len(quoted)-1])
 	}
 	s.replacer = strings.NewReplacer(pairs...)
 	return s
+}
+
+// secretValues returns the secrets of values. Without a replacer (built
+// once for `$env`, too costly per request) replace works value by value.
+func secretValues(values []string) *secrets {
+	sort.Slice(values, func(i, j int) bool { return len(values[i]) > len(values[j]) })
+	s := &secrets{values: values}
+	for _, v := range values {
+		quoted, _ := json.Marshal(v)
+		s.escaped = append(s.escaped, quoted[1:len(quoted)-1])
+	}
+	return s
+}
+
+// with returns the secrets plus more values (a request's credentials).
+func (s *secrets) with(more []string) *secrets {
+	var values []string
+	if s != nil {
+		values = append(values, s.values...)
+	}
+	for _, v := range more {
+		if len(v) >= minSecretLength && !slices.Contains(values, v) {
+			values = append(values, v)
+		}
+	}
+	if len(values) == 0 {
+		return nil
+	}
+	return secretValues(values)
+}
+
+// replace hides every secret in x.
+func (s *secrets) replace(x string) string {
+	if s.replacer != nil {
+		return s.replacer.Replace(x)
+	}
+	for _, v := range s.values {
+		x = strings.ReplaceAll(x, v, redacted)
+	}
+	return x
 }
 
 // inString reports whether a string holds a secret.
