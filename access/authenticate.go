@@ -2,7 +2,9 @@ package access
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"sync"
@@ -23,27 +25,27 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Caller, error
 	if token == "" {
 		return Caller{}, ErrInvalidToken
 	}
-	hash := HashToken(token)
-	if subtle.ConstantTimeCompare([]byte(hash), []byte(s.adminHash)) == 1 {
+	sum := sha256.Sum256([]byte(token))
+	if subtle.ConstantTimeCompare(sum[:], s.adminSum[:]) == 1 {
 		return Caller{User: "admin", Role: AdminRole, Admin: true}, nil
 	}
-	if c, valid, cached := s.tokens.get(hash); cached {
+	if c, valid, cached := s.tokens.get(sum); cached {
 		if !valid {
 			return Caller{}, ErrInvalidToken
 		}
 		return c, nil
 	}
 	gen := s.tokens.generation()
-	u, err := s.store.UserByTokenHash(ctx, hash)
+	u, err := s.store.UserByTokenHash(ctx, hex.EncodeToString(sum[:]))
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
-		s.tokens.put(gen, hash, Caller{}, false)
+		s.tokens.put(gen, sum, Caller{}, false)
 		return Caller{}, ErrInvalidToken
 	case err != nil:
 		return Caller{}, fmt.Errorf("authenticate: %w", err)
 	}
 	if u.TokenHash == nil || !MatchesHash(token, *u.TokenHash) || u.Status != StatusActive {
-		s.tokens.put(gen, hash, Caller{}, false)
+		s.tokens.put(gen, sum, Caller{}, false)
 		return Caller{}, ErrInvalidToken
 	}
 	c := Caller{User: u.ID}
@@ -51,7 +53,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Caller, error
 		c.Role = *u.Role
 		c.Admin = s.policy.Load().isAdmin(c.Role)
 	}
-	s.tokens.put(gen, hash, c, true)
+	s.tokens.put(gen, sum, c, true)
 	return c, nil
 }
 
@@ -66,16 +68,20 @@ const maxCachedTokens = 10000
 type tokenCache struct {
 	mu      sync.RWMutex
 	gen     uint64
-	valid   map[string]Caller
-	refused map[string]struct{}
+	valid   map[tokenSum]Caller
+	refused map[tokenSum]struct{}
 }
 
+// tokenSum is a token's SHA-256: the cache's key, compared without
+// encoding it.
+type tokenSum = [sha256.Size]byte
+
 func newTokenCache() *tokenCache {
-	return &tokenCache{valid: map[string]Caller{}, refused: map[string]struct{}{}}
+	return &tokenCache{valid: map[tokenSum]Caller{}, refused: map[tokenSum]struct{}{}}
 }
 
 // get returns a cached answer.
-func (t *tokenCache) get(hash string) (c Caller, valid, cached bool) {
+func (t *tokenCache) get(hash tokenSum) (c Caller, valid, cached bool) {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	if c, ok := t.valid[hash]; ok {
@@ -93,7 +99,7 @@ func (t *tokenCache) generation() uint64 {
 }
 
 // put stores an answer found during generation gen.
-func (t *tokenCache) put(gen uint64, hash string, c Caller, valid bool) {
+func (t *tokenCache) put(gen uint64, hash tokenSum, c Caller, valid bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if gen != t.gen {
@@ -101,13 +107,13 @@ func (t *tokenCache) put(gen uint64, hash string, c Caller, valid bool) {
 	}
 	if valid {
 		if len(t.valid) >= maxCachedTokens {
-			t.valid = map[string]Caller{}
+			t.valid = map[tokenSum]Caller{}
 		}
 		t.valid[hash] = c
 		return
 	}
 	if len(t.refused) >= maxCachedTokens {
-		t.refused = map[string]struct{}{}
+		t.refused = map[tokenSum]struct{}{}
 	}
 	t.refused[hash] = struct{}{}
 }
@@ -117,6 +123,6 @@ func (t *tokenCache) invalidate() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.gen++
-	t.valid = map[string]Caller{}
-	t.refused = map[string]struct{}{}
+	t.valid = map[tokenSum]Caller{}
+	t.refused = map[tokenSum]struct{}{}
 }

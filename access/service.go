@@ -2,6 +2,7 @@ package access
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -35,12 +36,12 @@ type Config struct {
 // where users, roles and permissions change, so that every change reaches
 // the snapshot and the token cache at once.
 type Service struct {
-	store     *storage.Store
-	now       func() time.Time
-	logger    *slog.Logger
-	adminHash string
-	policy    atomic.Pointer[policy]
-	tokens    *tokenCache
+	store    *storage.Store
+	now      func() time.Time
+	logger   *slog.Logger
+	adminSum tokenSum // the admin token's hash, decoded
+	policy   atomic.Pointer[policy]
+	tokens   *tokenCache
 	// writes serialises changes, so that snapshots are built in the order
 	// the changes were committed.
 	writes sync.Mutex
@@ -66,8 +67,12 @@ func New(ctx context.Context, store *storage.Store, cfg Config) (s *Service, gen
 	if err := store.EnsureRoles(ctx, roles...); err != nil {
 		return nil, "", fmt.Errorf("create built-in roles: %w", err)
 	}
-	if s.adminHash, generated, err = adminToken(ctx, store, cfg.AdminToken); err != nil {
+	hash, generated, err := adminToken(ctx, store, cfg.AdminToken)
+	if err != nil {
 		return nil, "", err
+	}
+	if n, err := hex.Decode(s.adminSum[:], []byte(hash)); err != nil || n != len(s.adminSum) {
+		return nil, "", fmt.Errorf("stored admin token hash is damaged: reset it with ADMIN_TOKEN")
 	}
 	if err := s.reload(ctx); err != nil {
 		return nil, "", err

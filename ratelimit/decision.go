@@ -27,13 +27,28 @@ type Decision struct {
 // 1). Later limits overwrite earlier ones: a flow's own limit is what its
 // caller sees.
 func (d Decision) WriteHeaders(h http.Header) {
-	h.Set("X-RateLimit-Limit", strconv.Itoa(d.Limit))
-	h.Set("X-RateLimit-Remaining", strconv.Itoa(d.Remaining))
-	h.Set("X-RateLimit-Reset", strconv.FormatInt(ceilSeconds(d.Reset), 10))
+	// The keys are written in their canonical form (what h.Set would
+	// compute on every call): this runs for every limited request.
+	// One array holds the values.
+	v := [4]string{strconv.Itoa(d.Limit), strconv.Itoa(d.Remaining), strconv.FormatInt(ceilSeconds(d.Reset), 10)}
 	if !d.Allowed {
-		h.Set("Retry-After", strconv.FormatInt(max(1, ceilSeconds(d.RetryAfter)), 10))
+		v[3] = strconv.FormatInt(max(1, ceilSeconds(d.RetryAfter)), 10)
+	}
+	vals := v[:]
+	h[headerLimit], h[headerRemaining], h[headerReset] = vals[0:1:1], vals[1:2:2], vals[2:3:3]
+	if !d.Allowed {
+		h[headerRetryAfter] = vals[3:4:4]
 	}
 }
+
+// The headers, as http.CanonicalHeaderKey spells them (clients compare
+// header names without regard to case: X-RateLimit-Limit is the same).
+const (
+	headerLimit      = "X-Ratelimit-Limit"
+	headerRemaining  = "X-Ratelimit-Remaining"
+	headerReset      = "X-Ratelimit-Reset"
+	headerRetryAfter = "Retry-After"
+)
 
 // ceilSeconds rounds up to whole seconds.
 func ceilSeconds(d time.Duration) int64 {

@@ -95,3 +95,21 @@ func BenchmarkTake(b *testing.B) {
 		}
 	})
 }
+
+func TestHeaderKeysAreCanonical(t *testing.T) {
+	t.Parallel()
+	for _, k := range []string{headerLimit, headerRemaining, headerReset, headerRetryAfter} {
+		if http.CanonicalHeaderKey(k) != k {
+			t.Errorf("%s is not canonical", k)
+		}
+	}
+}
+
+func BenchmarkWriteHeaders(b *testing.B) {
+	d := Decision{Allowed: true, Limit: 100, Remaining: 42, Reset: 30 * time.Second}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		h := http.Header{}
+		d.WriteHeaders(h)
+	}
+}

@@ -16,27 +16,28 @@ func (w *Webhook) limit(f *flows.Flow, r *http.Request, caller access.Caller, h 
 	if rl == nil || w.limiter == nil {
 		return nil
 	}
-	d, err := w.limiter.Allow(f.ID+"\x00"+rateSubject(rl.By, r, caller), ratelimit.Rule{Points: rl.Points, Duration: rl.Duration}, "flow")
+	d, err := w.limiter.Allow(rateKey(f.ID, rl.By, r, caller), ratelimit.Rule{Points: rl.Points, Duration: rl.Duration}, "flow")
 	d.WriteHeaders(h)
 	return err
 }
 
-// rateSubject is what one bucket of a flow counts: the client address;
-// the caller (a user, else the credential it sent — a sender's own key on
-// a public flow —, else its address); or the flow as a whole.
-func rateSubject(by string, r *http.Request, caller access.Caller) string {
+// rateKey names the bucket of a call: the flow and what one bucket
+// counts — the client address; the caller (a user, else the credential it
+// sent — a sender's own key on a public flow —, else its address); or the
+// flow as a whole.
+func rateKey(flowID, by string, r *http.Request, caller access.Caller) string {
 	switch by {
 	case flows.RateLimitByFlow:
-		return "flow"
+		return flowID
 	case flows.RateLimitByToken:
 		if caller.Authenticated() {
-			return "user:" + caller.User
+			return flowID + "\x00user:" + caller.User
 		}
 		if cred := credential(r); cred != "" {
-			return "credential:" + access.HashToken(cred)
+			return flowID + "\x00credential:" + access.HashToken(cred)
 		}
 	}
-	return "ip:" + caller.IP
+	return flowID + "\x00ip:" + caller.IP
 }
 
 // credential is what a request presents as its credential: the
