@@ -40,18 +40,19 @@ func storedRequest(trigger any, s *scrubber) any {
 		"headers": s.value(t["headers"]),
 	}
 	raw, _ := t["raw"].(string)
-	body, changed := s.walk(t["body"])
-	out["body"] = body
-	switch t["body"].(type) {
-	case nil:
+	if t["body"] == nil {
+		out["body"] = nil
 		out["raw"], _ = s.text(raw)
-	case map[string]any, []any, float64, bool:
-		// The body was parsed from JSON and needs no change: store the
-		// sender's bytes rather than encoding the parsed value again.
-		if !changed && raw != "" && isJSONMediaType(t["headers"]) {
-			out["body"] = json.RawMessage(raw)
-		}
+		return out
 	}
+	// A JSON body that needs no change is stored as the sender's bytes,
+	// found so by a scan of those bytes rather than a walk of the parsed
+	// value; the walk runs only when there is something to change.
+	if raw != "" && isJSONMediaType(t["headers"]) && cleanJSON(raw, s.maxString) && !s.known.inString(raw) {
+		out["body"] = json.RawMessage(raw)
+		return out
+	}
+	out["body"], _ = s.walk(t["body"])
 	return out
 }
 

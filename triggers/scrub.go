@@ -41,7 +41,18 @@ func (s *scrubber) withRequest(credentials []string) *scrubber {
 	if len(credentials) == 0 {
 		return s
 	}
-	return &scrubber{known: s.known.with(credentials), maxString: s.maxString}
+	values := s.known.plus(credentials)
+	if len(values) == s.known.count() {
+		return s // nothing long enough to hide
+	}
+	// One allocation for the run's scrubber and its secrets.
+	r := &struct {
+		scrubber
+		known secrets
+	}{}
+	r.known.set(values)
+	r.scrubber = scrubber{known: &r.known, maxString: s.maxString}
+	return &r.scrubber
 }
 
 // value returns v as a run record may store it.
@@ -199,16 +210,19 @@ func mayNameSecret(raw []byte) bool {
 	return false
 }
 
-// collectStrings appends the strings inside v to out; a credential header
-// "Bearer abc" gives its credential "abc" as well, which a flow may pass on
-// without its scheme.
+// collectStrings appends the strings inside v to out. Of a credential
+// header "Bearer abc" only "abc" is kept: a flow may pass it on without
+// its scheme, and hiding it hides the whole header value as well.
 func collectStrings(v any, out *[]string) {
+	if *out == nil {
+		*out = make([]string, 0, 4)
+	}
 	switch x := v.(type) {
 	case string:
-		*out = append(*out, x)
-		if _, cred, ok := strings.Cut(x, " "); ok {
-			*out = append(*out, strings.TrimSpace(cred))
+		if scheme, cred, ok := strings.Cut(x, " "); ok && isScheme(scheme) && strings.TrimSpace(cred) != "" {
+			x = strings.TrimSpace(cred)
 		}
+		*out = append(*out, x)
 	case map[string]any:
 		for _, e := range x {
 			collectStrings(e, out)
@@ -218,4 +232,14 @@ func collectStrings(v any, out *[]string) {
 			collectStrings(e, out)
 		}
 	}
+}
+
+// isScheme reports whether s is a common HTTP authentication scheme.
+func isScheme(s string) bool {
+	for _, scheme := range []string{"Bearer", "Basic", "Token", "Digest"} {
+		if strings.EqualFold(s, scheme) {
+			return true
+		}
+	}
+	return false
 }

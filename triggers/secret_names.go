@@ -17,9 +17,30 @@ var (
 // (rare, and never header or field names people type) are cut there.
 const maxNameLength = 128
 
+// fragmentsByPair lists secretFragments by their first two letters, so
+// that most positions of a name are passed over with one array read.
+var fragmentsByPair = indexFragments(secretFragments)
+
+// pairIndex is the slot of two lower-case letters; -1 for anything else.
+func pairIndex(a, b byte) int {
+	if a < 'a' || a > 'z' || b < 'a' || b > 'z' {
+		return -1
+	}
+	return int(a-'a')*26 + int(b-'a')
+}
+
+func indexFragments(list []string) *[26 * 26][]string {
+	var t [26 * 26][]string
+	for _, f := range list {
+		i := pairIndex(f[0], f[1])
+		t[i] = append(t[i], f)
+	}
+	return &t
+}
+
 // isSecretName reports whether a field or header name holds credentials.
 // It runs for every key of every stored value, so it does not allocate and
-// only looks further at positions where a fragment could start.
+// only compares where a fragment's first two letters match.
 func isSecretName(name string) bool {
 	var buf [maxNameLength]byte
 	n := 0
@@ -43,12 +64,13 @@ func isSecretName(name string) bool {
 		}
 	}
 	for i := 0; i+5 <= n; i++ { // every fragment has at least 5 letters
-		switch norm[i] {
-		case 'p', 's', 't', 'a', 'c':
-			for _, f := range secretFragments {
-				if f[0] == norm[i] && len(f) <= n-i && string(norm[i:i+len(f)]) == f {
-					return true
-				}
+		p := pairIndex(norm[i], norm[i+1])
+		if p < 0 {
+			continue
+		}
+		for _, f := range fragmentsByPair[p] {
+			if len(f) <= n-i && string(norm[i:i+len(f)]) == f {
+				return true
 			}
 		}
 	}

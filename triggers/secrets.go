@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -22,7 +21,7 @@ const minSecretLength = 4
 // does not leak it either. The scrubber applies them.
 type secrets struct {
 	values   []string // longest first, so a longer secret wins over a shorter one inside it
-	escaped  [][]byte // the values as they appear inside JSON string literals
+	escaped  [][]byte // the values as they appear inside JSON string literals; nil when the same
 	replacer *strings.Replacer
 }
 
@@ -51,30 +50,61 @@ func newSecrets(env map[string]any) *secrets {
 // secretValues returns the secrets of values. Without a replacer (built
 // once for `$env`, too costly per request) replace works value by value.
 func secretValues(values []string) *secrets {
-	sort.Slice(values, func(i, j int) bool { return len(values[i]) > len(values[j]) })
-	s := &secrets{values: values}
-	for _, v := range values {
-		quoted, _ := json.Marshal(v)
-		s.escaped = append(s.escaped, quoted[1:len(quoted)-1])
-	}
+	s := &secrets{}
+	s.set(values)
 	return s
 }
 
-// with returns the secrets plus more values (a request's credentials).
-func (s *secrets) with(more []string) *secrets {
+// set makes values the secrets, longest first.
+func (s *secrets) set(values []string) {
+	slices.SortFunc(values, func(a, b string) int { return len(b) - len(a) })
+	s.values = values
+	for i, v := range values {
+		if needsEscaping(v) {
+			if s.escaped == nil {
+				s.escaped = make([][]byte, len(values))
+			}
+			quoted, _ := json.Marshal(v)
+			s.escaped[i] = quoted[1 : len(quoted)-1]
+		}
+	}
+}
+
+// needsEscaping reports whether a string reads differently inside a JSON
+// string literal (quotes, backslashes, control characters, and what
+// encoding/json escapes for HTML).
+func needsEscaping(v string) bool {
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c < 0x20, c == '"', c == '\\', c == '<', c == '>', c == '&', c >= 0x80:
+			return true
+		}
+	}
+	return false
+}
+
+// plus returns the values of s and more (a request's credentials) that
+// are long enough to hide, without repeats.
+func (s *secrets) plus(more []string) []string {
 	var values []string
 	if s != nil {
-		values = append(values, s.values...)
+		values = make([]string, len(s.values), len(s.values)+len(more))
+		copy(values, s.values)
 	}
 	for _, v := range more {
 		if len(v) >= minSecretLength && !slices.Contains(values, v) {
 			values = append(values, v)
 		}
 	}
-	if len(values) == 0 {
-		return nil
+	return values
+}
+
+// count is the number of values.
+func (s *secrets) count() int {
+	if s == nil {
+		return 0
 	}
-	return secretValues(values)
+	return len(s.values)
 }
 
 // replace hides every secret in x.
@@ -107,7 +137,7 @@ func (s *secrets) inJSON(raw []byte) bool {
 		return false
 	}
 	for i, v := range s.values {
-		if bytes.Contains(raw, []byte(v)) || bytes.Contains(raw, s.escaped[i]) {
+		if bytes.Contains(raw, []byte(v)) || (s.escaped != nil && s.escaped[i] != nil && bytes.Contains(raw, s.escaped[i])) {
 			return true
 		}
 	}
