@@ -89,19 +89,27 @@ func completedRecord(doc *storage.RunRecord, p *engine.Plan, req Request, res *e
 	rec.Rejected = res.Rejected
 	rec.Trigger, sc = storedTrigger(req.Trigger, sc)
 	rec.Accountability = req.Accountability
-	rec.Result = sc.value(dedupeTrigger(res.Last, req.Trigger))
-	if res.Err != nil {
-		rec.Status = storage.RunFailed
-		rec.Error = sc.object(engine.ErrorObject(res.Err))
-	}
+	// The run's result is usually the last step's: scrub it once.
+	var lastIn, lastOut any
 	if p.Flow.RecordsSteps() {
 		steps := make([]engine.StepRecord, len(res.Steps))
 		for i, s := range res.Steps {
 			s.Options = sc.object(s.Options)
-			s.Result = sc.value(dedupeTrigger(s.Result, req.Trigger))
+			lastIn = dedupeTrigger(s.Result, req.Trigger)
+			s.Result = sc.value(lastIn)
+			lastOut = s.Result
 			steps[i] = s
 		}
 		rec.Steps = steps
+	}
+	if last := dedupeTrigger(res.Last, req.Trigger); sameMap(last, lastIn) {
+		rec.Result = lastOut
+	} else {
+		rec.Result = sc.value(last)
+	}
+	if res.Err != nil {
+		rec.Status = storage.RunFailed
+		rec.Error = sc.object(engine.ErrorObject(res.Err))
 	}
 	return &rec
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strings"
 	"unicode/utf8"
 )
@@ -130,10 +131,7 @@ func (s *scrubber) walkMap(x map[string]any) (map[string]any, bool) {
 		}
 		if changed {
 			if out == nil {
-				out = make(map[string]any, len(x))
-				for k2, e2 := range x {
-					out[k2] = e2
-				}
+				out = maps.Clone(x)
 			}
 			out[k] = r
 		}
