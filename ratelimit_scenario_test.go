@@ -34,12 +34,21 @@ func expectLimit(t *testing.T, r *hookflowtest.Response, status int, limit, rema
 	}
 }
 
+// limitedServer starts a server with a fake clock and the server-wide
+// limit of points per duration.
+func limitedServer(t *testing.T, points int, per time.Duration, options ...func(*hookflow.Config)) (*hookflowtest.Clock, *hookflowtest.Server) {
+	t.Helper()
+	clock := hookflowtest.NewClock(time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC))
+	srv := hookflowtest.New(t, append([]func(*hookflow.Config){func(c *hookflow.Config) {
+		c.Now = clock.Now
+		c.RateLimiter = hookflow.RateLimiterConfig{Enabled: true, Points: points, Duration: per}
+	}}, options...)...)
+	return clock, srv
+}
+
 func TestGlobalRateLimit(t *testing.T) {
 	t.Parallel()
-	clock := hookflowtest.NewClock(time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC))
-	srv := hookflowtest.New(t, func(c *hookflow.Config) {
-		c.Now = clock.Now
-		c.RateLimiter = hookflow.RateLimiterConfig{Enabled: true, Points: 3, Duration: time.Minute}
+	clock, srv := limitedServer(t, 3, time.Minute, func(c *hookflow.Config) {
 		c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
 	})
 	ping := func(headers ...string) *hookflowtest.Response {
@@ -61,11 +70,7 @@ func TestGlobalRateLimit(t *testing.T) {
 
 func TestFlowRateLimits(t *testing.T) {
 	t.Parallel()
-	clock := hookflowtest.NewClock(time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC))
-	srv := hookflowtest.New(t, func(c *hookflow.Config) {
-		c.Now = clock.Now
-		c.RateLimiter = hookflow.RateLimiterConfig{Enabled: true, Points: 1000, Duration: time.Second}
-	})
+	clock, srv := limitedServer(t, 1000, time.Second)
 	byIP := flow(t, srv, `{"access": "public", "rate_limit": {"points": 2, "duration": "1h"}}`,
 		`[{"operation": "throw-error", "options": {"status": 418, "code": "TEAPOT"}}]`)
 	byToken := flow(t, srv, `{"access": "public", "rate_limit": {"points": 1, "duration": "1m", "by": "token"}}`, `[{"operation": "log"}]`)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/hookflow/hookflow/flows"
 	"github.com/hookflow/hookflow/storage"
 )
 
@@ -18,19 +17,12 @@ var permissionFields = []string{"role", "collection", "action", "item", "fields"
 // CreatePermissions validates permission documents and creates them all,
 // or none.
 func (s *Service) CreatePermissions(ctx context.Context, docs []map[string]any, prefixed bool) ([]storage.Permission, error) {
-	var errs flows.ValidationErrors
-	perms := make([]storage.Permission, len(docs))
-	for i, doc := range docs {
-		f := fields{m: doc, prefix: docPrefix(i, prefixed), errs: &errs}
-		s.readPermission(f, &perms[i], true)
-	}
-	if len(errs) > 0 {
-		return nil, errs
-	}
-	if err := s.change(ctx, func() error { return s.store.CreatePermissions(ctx, perms) }); err != nil {
-		return nil, permissionConflict(err)
-	}
-	return perms, nil
+	perms, err := createAll(ctx, s, docs, prefixed, func(f fields) storage.Permission {
+		var p storage.Permission
+		s.readPermission(f, &p, true)
+		return p
+	}, s.store.CreatePermissions)
+	return perms, permissionConflict(err)
 }
 
 // UpdatePermission changes the members a patch gives.
@@ -39,15 +31,9 @@ func (s *Service) UpdatePermission(ctx context.Context, id int64, patch map[stri
 	if err != nil {
 		return nil, err
 	}
-	var errs flows.ValidationErrors
-	s.readPermission(fields{m: patch, errs: &errs}, p, false)
-	if len(errs) > 0 {
-		return nil, errs
-	}
-	if err := s.change(ctx, func() error { return s.store.UpdatePermission(ctx, *p) }); err != nil {
-		return nil, permissionConflict(err)
-	}
-	return p, nil
+	p, err = updateOne(ctx, s, p, patch, func(f fields, p *storage.Permission) { s.readPermission(f, p, false) },
+		s.store.UpdatePermission)
+	return p, permissionConflict(err)
 }
 
 // DeletePermissions removes permissions by id, all or none.
@@ -68,20 +54,15 @@ func (s *Service) DeletePermissions(ctx context.Context, ids []int64) error {
 func (s *Service) readPermission(f fields, p *storage.Permission, create bool) {
 	f.only(permissionFields...)
 	checkNoRules(f)
-	if v, ok := f.text("role"); ok {
-		p.Role = v
-	} else if create {
-		f.fail("role", "is required")
-	}
-	if v, ok := f.text("collection"); ok {
-		p.Collection = v
-	} else if create {
-		f.fail("collection", "is required")
-	}
-	if v, ok := f.text("action"); ok {
-		p.Action = v
-	} else if create {
-		f.fail("action", "is required")
+	for _, m := range []struct {
+		key string
+		dst *string
+	}{{"role", &p.Role}, {"collection", &p.Collection}, {"action", &p.Action}} {
+		if v, ok := f.text(m.key); ok {
+			*m.dst = v
+		} else if create {
+			f.fail(m.key, "is required")
+		}
 	}
 	if v, ok := f.nullable("item"); ok {
 		p.Item = v

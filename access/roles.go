@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
-	"github.com/hookflow/hookflow/flows"
 	"github.com/hookflow/hookflow/storage"
 )
 
@@ -24,11 +23,8 @@ func isBuiltin(id string) bool { return id == AdminRole || id == PublicRole }
 // CreateRoles validates role documents and creates them all, or none. The
 // id may be chosen ("editor"); otherwise it is a UUID.
 func (s *Service) CreateRoles(ctx context.Context, docs []map[string]any, prefixed bool) ([]storage.Role, error) {
-	var errs flows.ValidationErrors
-	roles := make([]storage.Role, len(docs))
 	now := s.now().UTC()
-	for i, doc := range docs {
-		f := fields{m: doc, prefix: docPrefix(i, prefixed), errs: &errs}
+	return createAll(ctx, s, docs, prefixed, func(f fields) storage.Role {
 		f.only(roleFields...)
 		r := storage.Role{ID: uuid.NewString(), DateCreated: now}
 		if id, ok := f.text("id"); ok {
@@ -37,22 +33,12 @@ func (s *Service) CreateRoles(ctx context.Context, docs []map[string]any, prefix
 			}
 			r.ID = id
 		}
-		if name, ok := f.text("name"); !ok || strings.TrimSpace(name) == "" {
+		if _, ok := f.m["name"]; !ok {
 			f.fail("name", "is required")
-		} else {
-			r.Name = name
 		}
-		r.Description, _ = f.text("description")
-		r.AdminAccess, _ = f.boolean("admin_access")
-		roles[i] = r
-	}
-	if len(errs) > 0 {
-		return nil, errs
-	}
-	if err := s.change(ctx, func() error { return s.store.CreateRoles(ctx, roles) }); err != nil {
-		return nil, fmt.Errorf("create roles: %w", err)
-	}
-	return roles, nil
+		readRole(f, &r)
+		return r
+	}, s.store.CreateRoles)
 }
 
 // UpdateRole changes the members a patch gives. A role's id cannot change,
@@ -62,12 +48,21 @@ func (s *Service) UpdateRole(ctx context.Context, id string, patch map[string]an
 	if err != nil {
 		return nil, err
 	}
-	var errs flows.ValidationErrors
-	f := fields{m: patch, errs: &errs}
-	f.only(roleFields...)
-	if v, ok := f.text("id"); ok && v != id {
-		f.fail("id", "cannot change a role's id")
-	}
+	return updateOne(ctx, s, r, patch, func(f fields, r *storage.Role) {
+		f.only(roleFields...)
+		if v, ok := f.text("id"); ok && v != id {
+			f.fail("id", "cannot change a role's id")
+		}
+		was := r.AdminAccess
+		readRole(f, r)
+		if isBuiltin(id) && r.AdminAccess != was {
+			f.fail("admin_access", "cannot change on the built-in %s role", id)
+		}
+	}, s.store.UpdateRole)
+}
+
+// readRole applies a role document's members (but its id) to r.
+func readRole(f fields, r *storage.Role) {
 	if name, ok := f.text("name"); ok {
 		if strings.TrimSpace(name) == "" {
 			f.fail("name", "cannot be empty")
@@ -78,18 +73,8 @@ func (s *Service) UpdateRole(ctx context.Context, id string, patch map[string]an
 		r.Description = d
 	}
 	if admin, ok := f.boolean("admin_access"); ok {
-		if isBuiltin(id) && admin != r.AdminAccess {
-			f.fail("admin_access", "cannot change on the built-in %s role", id)
-		}
 		r.AdminAccess = admin
 	}
-	if len(errs) > 0 {
-		return nil, errs
-	}
-	if err := s.change(ctx, func() error { return s.store.UpdateRole(ctx, *r) }); err != nil {
-		return nil, err
-	}
-	return r, nil
 }
 
 // DeleteRole removes a role with its permissions; its users remain, without

@@ -2,11 +2,9 @@ package access
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/google/uuid"
-	"github.com/hookflow/hookflow/flows"
 	"github.com/hookflow/hookflow/storage"
 )
 
@@ -22,27 +20,27 @@ type NewUser struct {
 // CreateUsers validates user documents and creates them all, or none, each
 // with a new token.
 func (s *Service) CreateUsers(ctx context.Context, docs []map[string]any, prefixed bool) ([]NewUser, error) {
-	var errs flows.ValidationErrors
-	out := make([]NewUser, len(docs))
-	users := make([]storage.User, len(docs))
 	now := s.now().UTC()
-	for i, doc := range docs {
+	tokens := make([]string, len(docs))
+	n := 0
+	users, err := createAll(ctx, s, docs, prefixed, func(f fields) storage.User {
 		u := storage.User{ID: uuid.NewString(), Status: StatusActive, DateCreated: now}
-		s.readUser(fields{m: doc, prefix: docPrefix(i, prefixed), errs: &errs}, &u)
+		s.readUser(f, &u)
 		token, err := GenerateToken()
 		if err != nil {
-			return nil, err
+			f.fail("", "no token could be generated: %v", err)
 		}
 		hash := HashToken(token)
-		u.TokenHash = &hash
-		users[i] = u
-		out[i] = NewUser{User: u, Token: token}
+		u.TokenHash, tokens[n] = &hash, token
+		n++
+		return u
+	}, s.store.CreateUsers)
+	if err != nil {
+		return nil, err
 	}
-	if len(errs) > 0 {
-		return nil, errs
-	}
-	if err := s.change(ctx, func() error { return s.store.CreateUsers(ctx, users) }); err != nil {
-		return nil, fmt.Errorf("create users: %w", err)
+	out := make([]NewUser, len(users))
+	for i, u := range users {
+		out[i] = NewUser{User: u, Token: tokens[i]}
 	}
 	return out, nil
 }
@@ -53,17 +51,11 @@ func (s *Service) UpdateUser(ctx context.Context, id string, patch map[string]an
 	if err != nil {
 		return nil, err
 	}
-	var errs flows.ValidationErrors
-	s.readUser(fields{m: patch, errs: &errs}, u)
-	if len(errs) > 0 {
-		return nil, errs
-	}
 	now := s.now().UTC()
-	u.DateUpdated = &now
-	if err := s.change(ctx, func() error { return s.store.UpdateUser(ctx, *u) }); err != nil {
-		return nil, err
-	}
-	return u, nil
+	return updateOne(ctx, s, u, patch, func(f fields, u *storage.User) {
+		s.readUser(f, u)
+		u.DateUpdated = &now
+	}, s.store.UpdateUser)
 }
 
 // RotateToken gives a user a new token; the old one stops working at once.

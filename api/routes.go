@@ -1,10 +1,28 @@
 package api
 
 import (
+	"net/http"
+
 	"github.com/hookflow/hookflow/access"
 	"github.com/hookflow/hookflow/storage"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+)
+
+// route is one endpoint and the permission it needs: an action on a
+// system collection, on the item collection of the URL (itemsOfURL), or
+// admin (adminOnly).
+type route struct {
+	method, path string
+	handler      echo.HandlerFunc
+	collection   string
+	action       string
+}
+
+// Pseudo-collections of the route table.
+const (
+	itemsOfURL = ":collection" // the collection named in the URL
+	adminOnly  = "admin"       // users, roles and permissions
 )
 
 // routes registers every route of the server.
@@ -13,11 +31,10 @@ import (
 // group with middleware registers catch-all routes that would answer 404
 // where 405 (wrong method on a known path) is right.
 //
-// Each management route needs a permission on a system collection
-// (docs/access.md): flows and their operations are "flows" (reading
-// needs read; changing an operation is an update of its flow), run records
-// "runs" (read), the /collections API "collections", items their own
-// collection; users, roles and permissions need an admin.
+// The table is the endpoint → permission mapping of docs/access.md: flows
+// and their operations are "flows" (changing an operation updates its
+// flow), run records "runs", the /collections API "collections", items
+// their own collection; users, roles and permissions need an admin.
 func (s *server) routes(e *echo.Echo) {
 	e.GET("/server/ping", s.ping)
 	e.GET("/server/health", s.health)
@@ -27,66 +44,74 @@ func (s *server) routes(e *echo.Echo) {
 	// tokens) and enforces its own body limit.
 	e.Any("/flows/trigger/:id", s.trigger)
 
+	const (
+		get, post, patch, put, del = http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodPut, http.MethodDelete
+		read, create, update, drop = access.ActionRead, access.ActionCreate, access.ActionUpdate, access.ActionDelete
+		flows, runs, collections   = storage.SystemFlows, storage.SystemRuns, storage.SystemCollections
+	)
+	table := []route{
+		{get, "/flows", s.listFlows, flows, read},
+		{post, "/flows", s.createFlows, flows, create},
+		{get, "/flows/:id", s.getFlow, flows, read},
+		{patch, "/flows/:id", s.patchFlow, flows, update},
+		{put, "/flows/:id", s.replaceFlow, flows, update},
+		{del, "/flows/:id", s.deleteFlow, flows, drop},
+		{get, "/flows/:id/runs", s.listRuns, runs, read},
+		{get, "/flows/runs/:id", s.getRun, runs, read},
+
+		{get, "/operations", s.listOperations, flows, read},
+		{post, "/operations", s.createOperations, flows, update},
+		{get, "/operations/:id", s.getOperation, flows, read},
+		{patch, "/operations/:id", s.patchOperation, flows, update},
+		{del, "/operations/:id", s.deleteOperation, flows, update},
+
+		{get, "/collections", s.listCollections, collections, read},
+		{post, "/collections", s.createCollection, collections, create},
+		{get, "/collections/:collection", s.getCollection, collections, read},
+		{patch, "/collections/:collection", s.updateCollection, collections, update},
+		{del, "/collections/:collection", s.deleteCollection, collections, drop},
+
+		{get, "/items/:collection", s.listItems, itemsOfURL, read},
+		{post, "/items/:collection", s.createItems, itemsOfURL, create},
+		{patch, "/items/:collection", s.updateItems, itemsOfURL, update},
+		{del, "/items/:collection", s.deleteItems, itemsOfURL, drop},
+		{get, "/items/:collection/:id", s.getItem, itemsOfURL, read},
+		{patch, "/items/:collection/:id", s.updateItem, itemsOfURL, update},
+		{del, "/items/:collection/:id", s.deleteItem, itemsOfURL, drop},
+
+		{get, "/users", s.listUsers, adminOnly, ""},
+		{post, "/users", s.createUsers, adminOnly, ""},
+		{get, "/users/:id", s.getUser, adminOnly, ""},
+		{patch, "/users/:id", s.updateUser, adminOnly, ""},
+		{del, "/users/:id", s.deleteUser, adminOnly, ""},
+		{post, "/users/:id/token", s.rotateToken, adminOnly, ""},
+		{get, "/roles", s.listRoles, adminOnly, ""},
+		{post, "/roles", s.createRoles, adminOnly, ""},
+		{get, "/roles/:id", s.getRole, adminOnly, ""},
+		{patch, "/roles/:id", s.updateRole, adminOnly, ""},
+		{del, "/roles/:id", s.deleteRole, adminOnly, ""},
+		{get, "/permissions", s.listPermissions, adminOnly, ""},
+		{post, "/permissions", s.createPermissions, adminOnly, ""},
+		{get, "/permissions/:id", s.getPermission, adminOnly, ""},
+		{patch, "/permissions/:id", s.updatePermission, adminOnly, ""},
+		{del, "/permissions/:id", s.deletePermission, adminOnly, ""},
+		{del, "/permissions", s.deletePermissions, adminOnly, ""},
+	}
 	limit := middleware.BodyLimit(s.bodyLimit())
-	flows := func(action string) []echo.MiddlewareFunc {
-		return []echo.MiddlewareFunc{s.require(storage.SystemFlows, action), limit}
+	for _, r := range table {
+		e.Add(r.method, r.path, r.handler, s.guardOf(r), limit)
 	}
-	e.GET("/flows", s.listFlows, flows(access.ActionRead)...)
-	e.POST("/flows", s.createFlows, flows(access.ActionCreate)...)
-	e.GET("/flows/:id", s.getFlow, flows(access.ActionRead)...)
-	e.PATCH("/flows/:id", s.patchFlow, flows(access.ActionUpdate)...)
-	e.PUT("/flows/:id", s.replaceFlow, flows(access.ActionUpdate)...)
-	e.DELETE("/flows/:id", s.deleteFlow, flows(access.ActionDelete)...)
-
-	runs := []echo.MiddlewareFunc{s.require(storage.SystemRuns, access.ActionRead), limit}
-	e.GET("/flows/:id/runs", s.listRuns, runs...)
-	e.GET("/flows/runs/:id", s.getRun, runs...)
-
-	e.GET("/operations", s.listOperations, flows(access.ActionRead)...)
-	e.POST("/operations", s.createOperations, flows(access.ActionUpdate)...)
-	e.GET("/operations/:id", s.getOperation, flows(access.ActionRead)...)
-	e.PATCH("/operations/:id", s.patchOperation, flows(access.ActionUpdate)...)
-	e.DELETE("/operations/:id", s.deleteOperation, flows(access.ActionUpdate)...)
-
-	collections := func(action string) []echo.MiddlewareFunc {
-		return []echo.MiddlewareFunc{s.require(storage.SystemCollections, action), limit}
-	}
-	e.GET("/collections", s.listCollections, collections(access.ActionRead)...)
-	e.POST("/collections", s.createCollection, collections(access.ActionCreate)...)
-	e.GET("/collections/:collection", s.getCollection, collections(access.ActionRead)...)
-	e.PATCH("/collections/:collection", s.updateCollection, collections(access.ActionUpdate)...)
-	e.DELETE("/collections/:collection", s.deleteCollection, collections(access.ActionDelete)...)
-
-	items := func(action string) []echo.MiddlewareFunc {
-		return []echo.MiddlewareFunc{s.requireItems(action), limit}
-	}
-	e.GET("/items/:collection", s.listItems, items(access.ActionRead)...)
-	e.POST("/items/:collection", s.createItems, items(access.ActionCreate)...)
-	e.PATCH("/items/:collection", s.updateItems, items(access.ActionUpdate)...)
-	e.DELETE("/items/:collection", s.deleteItems, items(access.ActionDelete)...)
-	e.GET("/items/:collection/:id", s.getItem, items(access.ActionRead)...)
-	e.PATCH("/items/:collection/:id", s.updateItem, items(access.ActionUpdate)...)
-	e.DELETE("/items/:collection/:id", s.deleteItem, items(access.ActionDelete)...)
-
-	admin := []echo.MiddlewareFunc{s.requireAdmin, limit}
 	e.GET("/users/me", s.me, s.requireUser)
-	e.GET("/users", s.listUsers, admin...)
-	e.POST("/users", s.createUsers, admin...)
-	e.GET("/users/:id", s.getUser, admin...)
-	e.PATCH("/users/:id", s.updateUser, admin...)
-	e.DELETE("/users/:id", s.deleteUser, admin...)
-	e.POST("/users/:id/token", s.rotateToken, admin...)
+}
 
-	e.GET("/roles", s.listRoles, admin...)
-	e.POST("/roles", s.createRoles, admin...)
-	e.GET("/roles/:id", s.getRole, admin...)
-	e.PATCH("/roles/:id", s.updateRole, admin...)
-	e.DELETE("/roles/:id", s.deleteRole, admin...)
-
-	e.GET("/permissions", s.listPermissions, admin...)
-	e.POST("/permissions", s.createPermissions, admin...)
-	e.GET("/permissions/:id", s.getPermission, admin...)
-	e.PATCH("/permissions/:id", s.updatePermission, admin...)
-	e.DELETE("/permissions/:id", s.deletePermission, admin...)
-	e.DELETE("/permissions", s.deletePermissions, admin...)
+// guardOf is the middleware that checks a route's permission.
+func (s *server) guardOf(r route) echo.MiddlewareFunc {
+	switch r.collection {
+	case adminOnly:
+		return s.requireAdmin
+	case itemsOfURL:
+		return s.requireItems(r.action)
+	default:
+		return s.require(r.collection, r.action)
+	}
 }
