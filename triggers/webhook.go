@@ -118,7 +118,7 @@ func (w *Webhook) cached(ctx context.Context, plan *engine.Plan, r *http.Request
 	if err != nil || resp.Status != http.StatusOK || !cacheable || !write {
 		return resp, err
 	}
-	body, err := json.MarshalWithOption(resp.Data, json.UnorderedMap(), json.DisableHTMLEscape())
+	body, err := json.MarshalWithOption(resp.Data, json.DisableHTMLEscape())
 	if err != nil {
 		return resp, nil // not cacheable; the API reports the encoding problem
 	}
