@@ -9,8 +9,11 @@ import (
 	"net/http/httptest"
 	"os"
 	"runtime"
+	"strconv"
+	"sync/atomic"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/hookflow/hookflow"
 )
@@ -23,24 +26,66 @@ const benchBody = `{"type":"order","customer_id":"c_123","items":[{"sku":"a","qt
 // run logging on ("all", the default). cpu-ns/op is the process's CPU time
 // per call, run records included.
 func BenchmarkTriggerOrderWebhook(b *testing.B) {
-	benchmarkTrigger(b, "flows/testdata/bench_order.json", nil, 1)
+	benchmarkTrigger(b, benchCase{file: "flows/testdata/bench_order.json", parallelism: 1})
 }
 
 // BenchmarkTriggerOrderWebhookNoLog is the same with accountability null.
 func BenchmarkTriggerOrderWebhookNoLog(b *testing.B) {
-	benchmarkTrigger(b, "flows/testdata/bench_order.json", noRunLog, 1)
+	benchmarkTrigger(b, benchCase{file: "flows/testdata/bench_order.json", edit: noRunLog, parallelism: 1})
 }
 
 // BenchmarkTriggerItemCreate stores the load workload's order as an item
 // (flows/testdata/bench_item_create.json), run logging on, from about 50
 // concurrent callers (wrk -c50): concurrent writes share commits.
 func BenchmarkTriggerItemCreate(b *testing.B) {
-	benchmarkTrigger(b, "flows/testdata/bench_item_create.json", nil, callers50())
+	benchmarkTrigger(b, benchCase{file: "flows/testdata/bench_item_create.json", parallelism: callers50()})
 }
 
 // BenchmarkTriggerItemCreateNoLog is the same with accountability null.
 func BenchmarkTriggerItemCreateNoLog(b *testing.B) {
-	benchmarkTrigger(b, "flows/testdata/bench_item_create.json", noRunLog, callers50())
+	benchmarkTrigger(b, benchCase{file: "flows/testdata/bench_item_create.json", edit: noRunLog, parallelism: callers50()})
+}
+
+// BenchmarkTriggerOrderWebhookAccess is BenchmarkTriggerOrderWebhook with
+// every access check on: the flow is private and called with a user's
+// token (looked up, then cached), whose role holds the trigger permission;
+// the server-wide rate limit and the flow's own limit by token count every
+// call (with limits no call reaches); the run record hides the token.
+func BenchmarkTriggerOrderWebhookAccess(b *testing.B) {
+	benchmarkTrigger(b, benchCase{
+		file: "flows/testdata/bench_order.json", parallelism: 1, userToken: true,
+		config: func(c *hookflow.Config) {
+			c.RateLimiter = hookflow.RateLimiterConfig{Enabled: true, Points: 1 << 30, Duration: time.Second}
+		},
+		edit: func(flow map[string]any) {
+			opts := flow["options"].(map[string]any)
+			delete(opts, "access")
+			opts["rate_limit"] = map[string]any{"points": 1 << 29, "duration": "1s", "by": "token"}
+		},
+	})
+}
+
+// BenchmarkTriggerCachedGet calls a GET flow with cacheEnabled: "hit"
+// repeats one query, "miss" sends a new query every time (each call runs
+// the flow and stores its answer), "off" is the same flow without the cache.
+func BenchmarkTriggerCachedGet(b *testing.B) {
+	get := func(cache bool) func(map[string]any) {
+		return func(flow map[string]any) {
+			flow["options"] = map[string]any{"method": "GET", "access": "public", "cacheEnabled": cache}
+			flow["operations"] = []any{map[string]any{"id": "ok", "operation": "transform", "options": map[string]any{
+				"json": map[string]any{"ok": true, "customer": "{{$trigger.query.customer}}", "n": "{{$trigger.query.n}}"}}}}
+		}
+	}
+	for _, tc := range []struct {
+		name   string
+		cache  bool
+		unique bool
+	}{{"hit", true, false}, {"miss", true, true}, {"off", false, false}} {
+		b.Run(tc.name, func(b *testing.B) {
+			benchmarkTrigger(b, benchCase{file: "flows/testdata/bench_order.json", parallelism: 1, edit: get(tc.cache),
+				method: http.MethodGet, query: "?customer=c_123&n=", uniqueQuery: tc.unique})
+		})
+	}
 }
 
 // callers50 is the RunParallel factor that gives about 50 goroutines.
@@ -48,14 +93,28 @@ func callers50() int { return max(1, 50/runtime.GOMAXPROCS(0)) }
 
 func noRunLog(flow map[string]any) { flow["accountability"] = nil }
 
-func benchmarkTrigger(b *testing.B, file string, edit func(map[string]any), parallelism int) {
-	srv, err := hookflow.New(context.Background(), hookflow.Config{
-		DBFilename: b.TempDir() + "/bench.db", AdminToken: "bench", Logger: slog.New(slog.DiscardHandler),
-	})
+// benchCase is one trigger benchmark.
+type benchCase struct {
+	file        string
+	edit        func(flow map[string]any)
+	config      func(*hookflow.Config)
+	parallelism int
+	method      string // POST (with the order body) unless set
+	query       string
+	uniqueQuery bool // append a call number to the query
+	userToken   bool // call as a user whose role may trigger the flow
+}
+
+func benchmarkTrigger(b *testing.B, bc benchCase) {
+	cfg := hookflow.Config{DBFilename: b.TempDir() + "/bench.db", AdminToken: "bench", Logger: slog.New(slog.DiscardHandler)}
+	if bc.config != nil {
+		bc.config(&cfg)
+	}
+	srv, err := hookflow.New(context.Background(), cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
-	raw, err := os.ReadFile(file)
+	raw, err := os.ReadFile(bc.file)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -63,29 +122,42 @@ func benchmarkTrigger(b *testing.B, file string, edit func(map[string]any), para
 	if err := json.Unmarshal(raw, &flow); err != nil {
 		b.Fatal(err)
 	}
-	if edit != nil {
-		edit(flow)
+	if bc.edit != nil {
+		bc.edit(flow)
 	}
-	raw, _ = json.Marshal(flow)
-	req := httptest.NewRequest(http.MethodPost, "/flows", bytes.NewReader(raw))
-	req.Header.Set("Authorization", "Bearer bench")
-	req.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	srv.ServeHTTP(rec, req)
-	var created struct{ Data struct{ ID string } }
-	if err := json.Unmarshal(rec.Body.Bytes(), &created); err != nil || created.Data.ID == "" {
-		b.Fatalf("upload: %d %s", rec.Code, rec.Body)
+	var created struct{ Data struct{ ID, Token string } }
+	benchAdmin(b, srv, "/flows", flow, &created)
+	url := "/flows/trigger/" + created.Data.ID + bc.query
+	auth := ""
+	if bc.userToken {
+		benchAdmin(b, srv, "/roles", map[string]any{"id": "caller", "name": "caller"}, nil)
+		benchAdmin(b, srv, "/permissions", map[string]any{"role": "caller", "collection": "flows", "action": "trigger"}, nil)
+		var user struct{ Data struct{ Token string } }
+		benchAdmin(b, srv, "/users", map[string]any{"role": "caller"}, &user)
+		auth = "Bearer " + user.Data.Token
 	}
-	url := "/flows/trigger/" + created.Data.ID
-	body := []byte(benchBody)
+	method, body := http.MethodPost, []byte(benchBody)
+	if bc.method != "" {
+		method, body = bc.method, nil
+	}
+	var calls atomic.Int64
 	b.ReportAllocs()
-	b.SetParallelism(parallelism)
+	b.SetParallelism(bc.parallelism)
 	b.ResetTimer()
 	cpu := processCPU()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			req := httptest.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-			req.Header.Set("Content-Type", "application/json")
+			target := url
+			if bc.uniqueQuery {
+				target += strconv.FormatInt(calls.Add(1), 10)
+			}
+			req := httptest.NewRequest(method, target, bytes.NewReader(body))
+			if body != nil {
+				req.Header.Set("Content-Type", "application/json")
+			}
+			if auth != "" {
+				req.Header.Set("Authorization", auth)
+			}
 			rec := httptest.NewRecorder()
 			srv.ServeHTTP(rec, req)
 			if rec.Code != http.StatusOK {
@@ -98,6 +170,26 @@ func benchmarkTrigger(b *testing.B, file string, edit func(map[string]any), para
 	// cost is part of the figure.
 	_ = srv.Close()
 	b.ReportMetric(float64(processCPU()-cpu)/float64(b.N), "cpu-ns/op")
+}
+
+// benchAdmin sends a document to the API with the admin token and decodes
+// the answer into out.
+func benchAdmin(b *testing.B, srv http.Handler, path string, doc any, out any) {
+	b.Helper()
+	raw, _ := json.Marshal(doc)
+	req := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(raw))
+	req.Header.Set("Authorization", "Bearer bench")
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		b.Fatalf("POST %s: %d %s", path, rec.Code, rec.Body)
+	}
+	if out != nil {
+		if err := json.Unmarshal(rec.Body.Bytes(), out); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
 
 // processCPU is the CPU time (user + system) this process has used, in ns.

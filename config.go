@@ -3,13 +3,17 @@ package hookflow
 import (
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/hookflow/hookflow/flows"
 	"github.com/hookflow/hookflow/operations"
 	"github.com/hookflow/hookflow/outbound"
+	"github.com/hookflow/hookflow/storage"
+	"github.com/hookflow/hookflow/triggers"
 )
 
 // Config is everything the server needs; every field has a working default.
@@ -54,6 +58,28 @@ type Config struct {
 	// Operations adds custom operation types (kebab-case names) next to the
 	// built-in ones, for programs that embed hookflow.
 	Operations map[string]operations.Operation
+	// Now is the clock of rate limits, cached answers and run retention
+	// (time.Now by default); tests move a fake one.
+	Now func() time.Time
+	// TrustedProxies are the proxies whose X-Forwarded-For names the client
+	// (TRUSTED_PROXIES, CIDR ranges); none by default.
+	TrustedProxies []netip.Prefix
+	// RateLimiter is the server-wide limit per client address
+	// (RATE_LIMITER_ENABLED, _POINTS, _DURATION); off by default.
+	RateLimiter RateLimiterConfig
+	// CacheTTL is how long cached GET answers are served when a flow sets
+	// no cacheTTL (CACHE_TTL, 5m); CacheMaxSize bounds them (CACHE_MAX_SIZE,
+	// 32 MiB).
+	CacheTTL     time.Duration
+	CacheMaxSize int64
+	// RunRetention says which run records are kept (FLOWS_RUN_RETENTION);
+	// nil means 7 days and 10 000 runs per flow, a zero value keeps all.
+	RunRetention *storage.RunRetention
+	// RunMaxValueSize cuts longer strings in run records
+	// (FLOWS_RUN_MAX_VALUE_SIZE, 8 KiB); RunMaxRecordSize bounds a whole
+	// record (FLOWS_RUN_MAX_RECORD_SIZE, 512 KiB).
+	RunMaxValueSize  int64
+	RunMaxRecordSize int64
 }
 
 // withDefaults fills unset fields.
@@ -91,6 +117,26 @@ func (c Config) withDefaults() Config {
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	c.RateLimiter = c.RateLimiter.withDefaults()
+	if c.CacheTTL <= 0 {
+		c.CacheTTL = triggers.DefaultCacheTTL
+	}
+	if c.CacheMaxSize <= 0 {
+		c.CacheMaxSize = triggers.DefaultCacheMaxSize
+	}
+	if c.RunRetention == nil {
+		r := DefaultRunRetention()
+		c.RunRetention = &r
+	}
+	if c.RunMaxValueSize <= 0 {
+		c.RunMaxValueSize = triggers.DefaultMaxValueSize
+	}
+	if c.RunMaxRecordSize <= 0 {
+		c.RunMaxRecordSize = storage.DefaultMaxRunRecordSize
+	}
 	return c
 }
 
@@ -126,6 +172,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	sizeVar(getenv, "MAX_PAYLOAD_SIZE", &c.MaxPayloadSize, fail)
 	sizeVar(getenv, "REQUEST_MAX_RESPONSE_SIZE", &c.RequestMaxResponseSize, fail)
 	c.Outbound = outboundPolicy(getenv, fail)
+	accessFromEnv(getenv, &c, fail)
 	logger, err := newLogger(getenv("LOG_LEVEL"), getenv("LOG_FORMAT"))
 	if err != nil {
 		fail("LOG_LEVEL/LOG_FORMAT", err)
@@ -148,7 +195,7 @@ func intVar(getenv func(string) string, name string, dst *int, fail func(string,
 	}
 }
 
-// durationVar reads "30s", "2m" or a bare number of milliseconds.
+// durationVar reads "30s", "2m", "1d" or a bare number of milliseconds.
 func durationVar(getenv func(string) string, name string, dst *time.Duration, fail func(string, error)) {
 	v := getenv(name)
 	if v == "" {
@@ -158,9 +205,9 @@ func durationVar(getenv func(string) string, name string, dst *time.Duration, fa
 		*dst = time.Duration(ms) * time.Millisecond
 		return
 	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d <= 0 {
-		fail(name, fmt.Errorf("not a duration (\"30s\", \"2m\" or milliseconds): %q", v))
+	d, err := flows.ParseDuration(v)
+	if err != nil {
+		fail(name, fmt.Errorf("not a duration (\"30s\", \"2m\", \"1d\" or milliseconds): %q", v))
 		return
 	}
 	*dst = d

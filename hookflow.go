@@ -24,6 +24,7 @@ import (
 	"github.com/hookflow/hookflow/events"
 	"github.com/hookflow/hookflow/operations"
 	"github.com/hookflow/hookflow/outbound"
+	"github.com/hookflow/hookflow/ratelimit"
 	"github.com/hookflow/hookflow/storage"
 	"github.com/hookflow/hookflow/triggers"
 )
@@ -47,14 +48,20 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	cfg = cfg.withDefaults()
 	logger := cfg.Logger
 	bus := events.NewBus(logger)
+	// The cache hears of item writes from the store itself, before the
+	// writer answers, so it is made first.
+	cache := triggers.NewResponseCache(triggers.CacheConfig{TTL: cfg.CacheTTL, MaxSize: int(cfg.CacheMaxSize), Now: cfg.Now})
+	retention := *cfg.RunRetention
+	retention.Now = cfg.Now
 	store, err := storage.Open(ctx, storage.Config{
 		Filename: cfg.DBFilename, Logger: logger, OnItemEvent: publishItemEvent(bus),
+		OnCollectionWrite: cache.CollectionWritten, RunRetention: retention, MaxRunRecordSize: int(cfg.RunMaxRecordSize),
 	})
 	if err != nil {
 		return nil, err
 	}
 	logger.Info("database opened", "file", cfg.DBFilename)
-	auth, generated, err := access.Bootstrap(ctx, store, cfg.AdminToken)
+	acl, generated, err := access.New(ctx, store, access.Config{AdminToken: cfg.AdminToken, Logger: logger, Now: cfg.Now})
 	if err != nil {
 		_ = store.Close()
 		return nil, err
@@ -63,7 +70,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	// which need the registry first: it is bound below.
 	flowCalls := triggers.NewOperationTrigger()
 	registry := operations.Builtins(operations.Dependencies{
-		Logger: logger, Bus: bus, Store: store, Flows: flowCalls,
+		Logger: logger, Bus: bus, Store: store, Flows: flowCalls, Items: acl,
 		HTTPClient:      outbound.NewClient(cfg.Outbound, operations.RequestMaxRedirects),
 		MaxResponseSize: cfg.RequestMaxResponseSize,
 	})
@@ -79,21 +86,28 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		_ = store.Close()
 		return nil, err
 	}
-	runner := triggers.NewRunner(eng, store, allowedEnv(cfg), logger)
+	runner := triggers.NewRunner(eng, store, triggers.RunnerConfig{Env: allowedEnv(cfg), MaxValueSize: int(cfg.RunMaxValueSize)}, logger)
 	flowCalls.Bind(catalog, runner)
 	queue := triggers.NewQueue(catalog, runner, store, logger, triggers.QueueConfig{
 		Workers: cfg.Workers, RunTimeout: cfg.RunTimeout,
 	})
 	webhook := triggers.NewWebhook(catalog, runner, queue, triggers.WebhookConfig{
 		MaxPayload: cfg.MaxPayloadSize, SyncTimeout: cfg.SyncTimeout,
+		Policy: acl, Limiter: ratelimit.New(ratelimit.Config{Now: cfg.Now}), Cache: cache,
 	})
 	if err := queue.Start(ctx); err != nil {
 		_ = store.Close()
 		return nil, err
 	}
-	handler := api.New(api.Deps{
-		Catalog: catalog, Webhook: webhook, Store: store, Auth: auth, Logger: logger, MaxPayload: cfg.MaxPayloadSize,
-	})
+	deps := api.Deps{
+		Catalog: catalog, Webhook: webhook, Store: store, Access: acl, Logger: logger, MaxPayload: cfg.MaxPayloadSize,
+		TrustedProxies: cfg.TrustedProxies,
+	}
+	if rl := cfg.RateLimiter; rl.Enabled {
+		deps.RateLimiter = ratelimit.New(ratelimit.Config{Now: cfg.Now})
+		deps.RateLimit = ratelimit.Rule{Points: rl.Points, Duration: rl.Duration}
+	}
+	handler := api.New(deps)
 	return &Server{handler: handler, store: store, queue: queue, bus: bus, cfg: cfg, GeneratedAdminToken: generated}, nil
 }
 

@@ -19,16 +19,52 @@ const (
 // ErrForbidden means the caller may not do what it asked.
 var ErrForbidden = errors.New("forbidden")
 
-// ItemRules decides what item operations may do. Until roles and
-// permissions exist, every mode but $full behaves as the caller's token
-// allows: the admin may do everything, anyone else nothing (an anonymous
-// caller of a public flow included). Roles replace this rule without
-// changing its callers.
-type ItemRules struct{}
-
 // CheckItems reports whether an item operation running with the given
 // permissions mode, in a run started by accountability ({user, role}), may
-// perform action ("create", "read", "update", "delete") on collection.
+// perform action ("create", "read", "update", "delete") on collection:
+// $full always may; $public as the public role; $trigger (or "") as the
+// role of the run's caller (anonymous callers as the public role); any
+// other value is a role id.
+func (s *Service) CheckItems(_ context.Context, permissions string, accountability map[string]any, collection, action string) error {
+	p := s.policy.Load()
+	var role string
+	switch permissions {
+	case PermissionsFull:
+		return nil
+	case PermissionsPublic:
+		role = PublicRole
+	case PermissionsTrigger, "":
+		role, _ = accountability["role"].(string)
+	default:
+		role = permissions
+		if !p.exists(role) {
+			return fmt.Errorf("%w: permissions names role %q, which does not exist", ErrForbidden, role)
+		}
+	}
+	if p.allows(role, collection, action, "") {
+		return nil
+	}
+	return forbiddenItems(permissions, accountability, collection, action)
+}
+
+// forbiddenItems describes a refused item operation.
+func forbiddenItems(permissions string, accountability map[string]any, collection, action string) error {
+	who := "an anonymous caller"
+	if user, _ := accountability["user"].(string); user != "" {
+		who = "user " + user
+	}
+	if permissions == "" {
+		permissions = PermissionsTrigger
+	}
+	return fmt.Errorf("%w: %s may not %s items of %s (permissions %s)", ErrForbidden, who, action, collection, permissions)
+}
+
+// ItemRules is the rule of item operations in a registry built without a
+// Service (an embedding program that has no users): $full may do
+// everything, the admin role too, anyone else nothing.
+type ItemRules struct{}
+
+// CheckItems applies the rule.
 func (ItemRules) CheckItems(_ context.Context, permissions string, accountability map[string]any, collection, action string) error {
 	if permissions == PermissionsFull {
 		return nil
@@ -36,9 +72,5 @@ func (ItemRules) CheckItems(_ context.Context, permissions string, accountabilit
 	if role, _ := accountability["role"].(string); role == AdminRole {
 		return nil
 	}
-	who := "an anonymous caller"
-	if user, _ := accountability["user"].(string); user != "" {
-		who = "user " + user
-	}
-	return fmt.Errorf("%w: %s may not %s items of %s (permissions %s)", ErrForbidden, who, action, collection, permissions)
+	return forbiddenItems(permissions, accountability, collection, action)
 }

@@ -46,6 +46,10 @@ func TokenFromRequest(r *http.Request) (token string, present bool) {
 		}
 		return "", true
 	}
+	// Most requests carry no access_token: skip parsing their query.
+	if !strings.Contains(r.URL.RawQuery, "access_token") {
+		return "", false
+	}
 	if t := r.URL.Query().Get("access_token"); t != "" {
 		return t, true
 	}

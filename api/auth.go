@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/hookflow/hookflow/access"
@@ -12,37 +13,83 @@ const callerKey = "hookflow.caller"
 
 // identify resolves the request's token (if any) to a caller. An
 // unrecognised token yields an anonymous caller with TokenRejected set, so
-// public flows can ignore it.
-func (s *server) identify(c echo.Context) access.Caller {
+// public flows can ignore it; only a failure to look the token up is an
+// error.
+func (s *server) identify(c echo.Context) (access.Caller, error) {
 	r := c.Request()
 	caller := access.Caller{}
 	if token, present := access.TokenFromRequest(r); present {
-		if found, err := s.Auth.Authenticate(r.Context(), token); err == nil {
+		found, err := s.Access.Authenticate(r.Context(), token)
+		switch {
+		case err == nil:
 			caller = found
-		} else {
+		case errors.Is(err, access.ErrInvalidToken):
 			caller.TokenRejected = true
+		default:
+			return caller, err
 		}
 	}
 	caller.IP = c.RealIP()
 	caller.UserAgent = r.UserAgent()
-	return caller
+	return caller, nil
 }
 
-// requireAdmin guards the management API.
-func (s *server) requireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		caller := s.identify(c)
-		switch {
-		case caller.TokenRejected:
-			return access.ErrInvalidToken
-		case !caller.Authenticated():
-			return &apiError{Status: http.StatusUnauthorized, Code: "UNAUTHORIZED",
-				Message: "This endpoint needs a token: send Authorization: Bearer <token>."}
-		case !caller.Admin:
-			return &apiError{Status: http.StatusForbidden, Code: "FORBIDDEN",
-				Message: "You do not have permission to access this endpoint."}
+// errUnauthorized answers a request without a token where one is needed.
+var errUnauthorized = &apiError{Status: http.StatusUnauthorized, Code: "UNAUTHORIZED",
+	Message: "This endpoint needs a token: send Authorization: Bearer <token>."}
+
+// errForbidden answers a caller whose role lacks the permission.
+var errForbidden = &apiError{Status: http.StatusForbidden, Code: "FORBIDDEN",
+	Message: "You do not have permission to access this endpoint."}
+
+// guard identifies the caller and lets the request through when allowed
+// says so: an unrecognised token is 401 INVALID_CREDENTIALS, a refused
+// anonymous caller 401 UNAUTHORIZED, a refused authenticated one 403
+// FORBIDDEN.
+func (s *server) guard(allowed func(c echo.Context, caller access.Caller) bool) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			caller, err := s.identify(c)
+			if err != nil {
+				return err
+			}
+			if caller.TokenRejected {
+				return access.ErrInvalidToken
+			}
+			if !allowed(c, caller) {
+				if !caller.Authenticated() {
+					return errUnauthorized
+				}
+				return errForbidden
+			}
+			c.Set(callerKey, caller)
+			return next(c)
 		}
-		c.Set(callerKey, caller)
-		return next(c)
 	}
+}
+
+// require lets through callers whose role may perform action on a system
+// collection (the public role's permissions count for anonymous callers).
+func (s *server) require(collection, action string) echo.MiddlewareFunc {
+	return s.guard(func(_ echo.Context, caller access.Caller) bool {
+		return s.Access.Allows(caller, collection, action, "")
+	})
+}
+
+// requireItems lets through callers whose role may perform action on the
+// items of the collection in the URL.
+func (s *server) requireItems(action string) echo.MiddlewareFunc {
+	return s.guard(func(c echo.Context, caller access.Caller) bool {
+		return s.Access.Allows(caller, c.Param("collection"), action, "")
+	})
+}
+
+// requireAdmin guards what only admins may do: users, roles, permissions.
+func (s *server) requireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
+	return s.guard(func(_ echo.Context, caller access.Caller) bool { return caller.Admin })(next)
+}
+
+// requireUser lets through any valid token.
+func (s *server) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
+	return s.guard(func(_ echo.Context, caller access.Caller) bool { return caller.Authenticated() })(next)
 }

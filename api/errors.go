@@ -10,6 +10,7 @@ import (
 	"github.com/hookflow/hookflow/flows"
 	"github.com/hookflow/hookflow/operations"
 	"github.com/hookflow/hookflow/query"
+	"github.com/hookflow/hookflow/ratelimit"
 	"github.com/hookflow/hookflow/storage"
 	"github.com/hookflow/hookflow/triggers"
 	"github.com/labstack/echo/v4"
@@ -73,6 +74,7 @@ func (s *server) describe(err error, c echo.Context) (int, []errorItem) {
 		payload  *triggers.PayloadError
 		rejected *triggers.RejectedError
 		opErr    *engine.OperationError
+		exceeded *ratelimit.ExceededError
 	)
 	switch {
 	case errors.As(err, &verrs):
@@ -96,6 +98,9 @@ func (s *server) describe(err error, c echo.Context) (int, []errorItem) {
 			items[i] = errorItem{Message: "Invalid query: " + e.Error(), Extensions: map[string]any{"code": "INVALID_QUERY", "path": e.Path}}
 		}
 		return http.StatusBadRequest, items
+	case errors.As(err, &exceeded):
+		exceeded.Decision.WriteHeaders(c.Response().Header())
+		return one(http.StatusTooManyRequests, "REQUESTS_EXCEEDED", exceeded.Error(), nil)
 	case errors.Is(err, storage.ErrInvalidPayload):
 		return one(http.StatusBadRequest, "INVALID_PAYLOAD", err.Error(), nil)
 	case errors.Is(err, access.ErrForbidden):

@@ -23,7 +23,7 @@ func itemParams(c echo.Context) (*query.Params, error) {
 	return query.ParseParams(obj, query.ParamOptions{})
 }
 
-// callerOf is the authenticated caller (set by requireAdmin).
+// callerOf is the caller a guard let through.
 func callerOf(c echo.Context) access.Caller {
 	caller, _ := c.Get(callerKey).(access.Caller)
 	return caller

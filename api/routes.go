@@ -1,8 +1,28 @@
 package api
 
 import (
+	"net/http"
+
+	"github.com/hookflow/hookflow/access"
+	"github.com/hookflow/hookflow/storage"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+)
+
+// route is one endpoint and the permission it needs: an action on a
+// system collection, on the item collection of the URL (itemsOfURL), or
+// admin (adminOnly).
+type route struct {
+	method, path string
+	handler      echo.HandlerFunc
+	collection   string
+	action       string
+}
+
+// Pseudo-collections of the route table.
+const (
+	itemsOfURL = ":collection" // the collection named in the URL
+	adminOnly  = "admin"       // users, roles and permissions
 )
 
 // routes registers every route of the server.
@@ -10,42 +30,88 @@ import (
 // Middleware is attached per route rather than through echo groups: a
 // group with middleware registers catch-all routes that would answer 404
 // where 405 (wrong method on a known path) is right.
+//
+// The table is the endpoint → permission mapping of docs/access.md: flows
+// and their operations are "flows" (changing an operation updates its
+// flow), run records "runs", the /collections API "collections", items
+// their own collection; users, roles and permissions need an admin.
 func (s *server) routes(e *echo.Echo) {
 	e.GET("/server/ping", s.ping)
 	e.GET("/server/health", s.health)
 
 	// The webhook trigger answers every method itself (405 names the
-	// flow's method) and enforces its own body limit.
+	// flow's method), checks access itself (public flows take unknown
+	// tokens) and enforces its own body limit.
 	e.Any("/flows/trigger/:id", s.trigger)
 
-	admin := []echo.MiddlewareFunc{s.requireAdmin, middleware.BodyLimit(s.bodyLimit())}
-	e.GET("/flows", s.listFlows, admin...)
-	e.POST("/flows", s.createFlows, admin...)
-	e.GET("/flows/:id", s.getFlow, admin...)
-	e.PATCH("/flows/:id", s.patchFlow, admin...)
-	e.PUT("/flows/:id", s.replaceFlow, admin...)
-	e.DELETE("/flows/:id", s.deleteFlow, admin...)
-	e.GET("/flows/:id/runs", s.listRuns, admin...)
-	e.GET("/flows/runs/:id", s.getRun, admin...)
+	const (
+		get, post, patch, put, del = http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodPut, http.MethodDelete
+		read, create, update, drop = access.ActionRead, access.ActionCreate, access.ActionUpdate, access.ActionDelete
+		flows, runs, collections   = storage.SystemFlows, storage.SystemRuns, storage.SystemCollections
+	)
+	table := []route{
+		{get, "/flows", s.listFlows, flows, read},
+		{post, "/flows", s.createFlows, flows, create},
+		{get, "/flows/:id", s.getFlow, flows, read},
+		{patch, "/flows/:id", s.patchFlow, flows, update},
+		{put, "/flows/:id", s.replaceFlow, flows, update},
+		{del, "/flows/:id", s.deleteFlow, flows, drop},
+		{get, "/flows/:id/runs", s.listRuns, runs, read},
+		{get, "/flows/runs/:id", s.getRun, runs, read},
 
-	e.GET("/operations", s.listOperations, admin...)
-	e.POST("/operations", s.createOperations, admin...)
-	e.GET("/operations/:id", s.getOperation, admin...)
-	e.PATCH("/operations/:id", s.patchOperation, admin...)
-	e.DELETE("/operations/:id", s.deleteOperation, admin...)
+		{get, "/operations", s.listOperations, flows, read},
+		{post, "/operations", s.createOperations, flows, update},
+		{get, "/operations/:id", s.getOperation, flows, read},
+		{patch, "/operations/:id", s.patchOperation, flows, update},
+		{del, "/operations/:id", s.deleteOperation, flows, update},
 
-	// Items and collections need the admin token until roles exist.
-	e.GET("/collections", s.listCollections, admin...)
-	e.POST("/collections", s.createCollection, admin...)
-	e.GET("/collections/:collection", s.getCollection, admin...)
-	e.PATCH("/collections/:collection", s.updateCollection, admin...)
-	e.DELETE("/collections/:collection", s.deleteCollection, admin...)
+		{get, "/collections", s.listCollections, collections, read},
+		{post, "/collections", s.createCollection, collections, create},
+		{get, "/collections/:collection", s.getCollection, collections, read},
+		{patch, "/collections/:collection", s.updateCollection, collections, update},
+		{del, "/collections/:collection", s.deleteCollection, collections, drop},
 
-	e.GET("/items/:collection", s.listItems, admin...)
-	e.POST("/items/:collection", s.createItems, admin...)
-	e.PATCH("/items/:collection", s.updateItems, admin...)
-	e.DELETE("/items/:collection", s.deleteItems, admin...)
-	e.GET("/items/:collection/:id", s.getItem, admin...)
-	e.PATCH("/items/:collection/:id", s.updateItem, admin...)
-	e.DELETE("/items/:collection/:id", s.deleteItem, admin...)
+		{get, "/items/:collection", s.listItems, itemsOfURL, read},
+		{post, "/items/:collection", s.createItems, itemsOfURL, create},
+		{patch, "/items/:collection", s.updateItems, itemsOfURL, update},
+		{del, "/items/:collection", s.deleteItems, itemsOfURL, drop},
+		{get, "/items/:collection/:id", s.getItem, itemsOfURL, read},
+		{patch, "/items/:collection/:id", s.updateItem, itemsOfURL, update},
+		{del, "/items/:collection/:id", s.deleteItem, itemsOfURL, drop},
+
+		{get, "/users", s.listUsers, adminOnly, ""},
+		{post, "/users", s.createUsers, adminOnly, ""},
+		{get, "/users/:id", s.getUser, adminOnly, ""},
+		{patch, "/users/:id", s.updateUser, adminOnly, ""},
+		{del, "/users/:id", s.deleteUser, adminOnly, ""},
+		{post, "/users/:id/token", s.rotateToken, adminOnly, ""},
+		{get, "/roles", s.listRoles, adminOnly, ""},
+		{post, "/roles", s.createRoles, adminOnly, ""},
+		{get, "/roles/:id", s.getRole, adminOnly, ""},
+		{patch, "/roles/:id", s.updateRole, adminOnly, ""},
+		{del, "/roles/:id", s.deleteRole, adminOnly, ""},
+		{get, "/permissions", s.listPermissions, adminOnly, ""},
+		{post, "/permissions", s.createPermissions, adminOnly, ""},
+		{get, "/permissions/:id", s.getPermission, adminOnly, ""},
+		{patch, "/permissions/:id", s.updatePermission, adminOnly, ""},
+		{del, "/permissions/:id", s.deletePermission, adminOnly, ""},
+		{del, "/permissions", s.deletePermissions, adminOnly, ""},
+	}
+	limit := middleware.BodyLimit(s.bodyLimit())
+	for _, r := range table {
+		e.Add(r.method, r.path, r.handler, s.guardOf(r), limit)
+	}
+	e.GET("/users/me", s.me, s.requireUser)
+}
+
+// guardOf is the middleware that checks a route's permission.
+func (s *server) guardOf(r route) echo.MiddlewareFunc {
+	switch r.collection {
+	case adminOnly:
+		return s.requireAdmin
+	case itemsOfURL:
+		return s.requireItems(r.action)
+	default:
+		return s.require(r.collection, r.action)
+	}
 }

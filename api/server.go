@@ -2,9 +2,12 @@ package api
 
 import (
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
 
 	"github.com/hookflow/hookflow/access"
+	"github.com/hookflow/hookflow/ratelimit"
 	"github.com/hookflow/hookflow/storage"
 	"github.com/hookflow/hookflow/triggers"
 	"github.com/labstack/echo/v4"
@@ -16,11 +19,19 @@ type Deps struct {
 	Catalog *triggers.Catalog
 	Webhook *triggers.Webhook
 	Store   *storage.Store
-	Auth    *access.Authenticator
+	Access  *access.Service
 	Logger  *slog.Logger
 	// MaxPayload bounds request bodies of the management API (bytes); the
 	// webhook trigger enforces its own limit to answer with its own error.
 	MaxPayload int64
+	// RateLimiter and RateLimit are the server-wide limit per client
+	// address (RATE_LIMITER_*); a nil RateLimiter turns it off.
+	RateLimiter *ratelimit.Limiter
+	RateLimit   ratelimit.Rule
+	// TrustedProxies are the addresses whose X-Forwarded-For is believed
+	// (TRUSTED_PROXIES); without any, the client address is the
+	// connection's.
+	TrustedProxies []netip.Prefix
 }
 
 // server carries the dependencies of every handler.
@@ -40,11 +51,12 @@ func New(d Deps) http.Handler {
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
-	// Client addresses come from the connection, never from headers a client
-	// can forge.
-	e.IPExtractor = echo.ExtractIPDirect()
+	e.IPExtractor = ipExtractor(d.TrustedProxies)
 	e.HTTPErrorHandler = s.handleError
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: s.logPanic}))
+	if d.RateLimiter != nil {
+		e.Use(s.globalRateLimit)
+	}
 	s.routes(e)
 	return e
 }
@@ -54,4 +66,20 @@ func (s *server) logPanic(c echo.Context, err error, stack []byte) error {
 	s.Logger.Error("handler panicked", "method", c.Request().Method, "path", c.Request().URL.Path,
 		"error", err, "stack", string(stack))
 	return err
+}
+
+// ipExtractor reads client addresses from the connection, never from
+// headers a client can forge, unless the connection comes from a trusted
+// proxy: then X-Forwarded-For is read from the right, skipping trusted
+// proxies, up to the first address that is not one. Echo trusts loopback
+// and private ranges by default; here only the configured ranges are.
+func ipExtractor(trusted []netip.Prefix) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, p := range trusted {
+		opts = append(opts, echo.TrustIPRange(&net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 
 	"github.com/hookflow/hookflow/flows"
@@ -44,6 +45,28 @@ type Plan struct {
 	entry    int
 	ret      returnValue
 	flowInfo map[string]any
+	reads    []string // collections the steps read (operations.CollectionReader)
+	readsAny bool     // some step reads collections known only at run time
+}
+
+// ReadCollections names the item collections the plan's steps read;
+// anyCollection is set when some step's are only known at run time. A
+// cached answer of the flow depends on exactly these.
+func (p *Plan) ReadCollections() (names []string, anyCollection bool) { return p.reads, p.readsAny }
+
+// noteReads records what a compiled step reads.
+func (p *Plan) noteReads(run operations.Step) {
+	r, ok := run.(operations.CollectionReader)
+	if !ok {
+		return
+	}
+	names, anyCollection := r.ReadCollections()
+	p.readsAny = p.readsAny || anyCollection
+	for _, n := range names {
+		if !slices.Contains(p.reads, n) {
+			p.reads = append(p.reads, n)
+		}
+	}
 }
 
 // step is one compiled node.
@@ -76,6 +99,7 @@ func (e *Engine) Compile(f *flows.Flow) (*Plan, error) {
 		errs.Merge(path, serrs)
 		st.resolve, st.reject = edge(op.Resolve, index), edge(op.Reject, index)
 		p.steps[i] = st
+		p.noteReads(st.run)
 	}
 	p.entry = edge(f.Operation, index)
 	if raw, ok := returnOption(f); ok {

@@ -3,6 +3,7 @@ package flows
 import (
 	"sort"
 	"strings"
+	"time"
 )
 
 // Webhook trigger access modes.
@@ -25,14 +26,18 @@ type WebhookOptions struct {
 	ErrorOnReject bool
 	// Access is AccessPrivate or AccessPublic.
 	Access string
+	// CacheTTL is how long a cached answer is served (`cacheTTL`); zero
+	// means the server's CACHE_TTL.
+	CacheTTL time.Duration
+	// RateLimit bounds the calls of the flow (`rate_limit`); nil means
+	// no limit of its own.
+	RateLimit *RateLimit
 }
 
 // webhookMethods are the methods a webhook flow can listen on.
 var webhookMethods = map[string]bool{"GET": true, "POST": true, "PUT": true, "PATCH": true, "DELETE": true}
 
-// webhookOptionKeys are the trigger options a webhook flow may carry. Keys
-// read by later features (rate limits, cache TTL) are accepted here so that
-// documents stay valid while those features are switched off.
+// webhookOptionKeys are the trigger options a webhook flow may carry.
 var webhookOptionKeys = map[string]bool{
 	"method": true, "async": true, "return": true, "cacheEnabled": true, "cacheTTL": true,
 	"error_on_reject": true, "access": true, "rate_limit": true,
@@ -65,6 +70,16 @@ func ParseWebhookOptions(opts map[string]any) (*WebhookOptions, ValidationErrors
 	}
 	if v, ok := opts["return"]; ok {
 		w.Return = v
+	}
+	if v, ok := opts["cacheTTL"]; ok && v != nil {
+		ttl, terrs := parseCacheTTL(v)
+		errs.Merge("cacheTTL", terrs)
+		w.CacheTTL = ttl
+	}
+	if v, ok := opts["rate_limit"]; ok && v != nil {
+		rl, rerrs := parseRateLimit(v)
+		errs.Merge("rate_limit", rerrs)
+		w.RateLimit = rl
 	}
 	if v, ok := opts["access"]; ok && v != nil {
 		switch v {
@@ -99,4 +114,19 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// parseCacheTTL reads `cacheTTL`: how long a cached GET answer is served.
+func parseCacheTTL(v any) (time.Duration, ValidationErrors) {
+	var errs ValidationErrors
+	s, isStr := v.(string)
+	if !isStr {
+		errs.Add("", `must be a duration such as "30s", "5m" or "1h"`)
+		return 0, errs
+	}
+	d, err := ParseDuration(s)
+	if err != nil {
+		errs.Add("", "%v", err)
+	}
+	return d, errs
 }

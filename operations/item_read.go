@@ -25,6 +25,9 @@ func (op ItemRead) Prepare(p Prepare) (Step, error) {
 		itemBase: itemBase{Items: Items(op), action: "read"},
 		query:    prepareQueryOption(p, &errs),
 	}
+	if c, isStr := p.Options["collection"].(string); isStr && !isTemplate(c) {
+		step.collection = c
+	}
 	return step, errs.Err()
 }
 
@@ -42,7 +45,16 @@ func withoutQuery(opts map[string]any) map[string]any {
 
 type itemReadStep struct {
 	itemBase
-	query *queryOption
+	query      *queryOption
+	collection string // the collection when it is constant
+}
+
+// ReadCollections is the collection read, or any when it is templated.
+func (s *itemReadStep) ReadCollections() ([]string, bool) {
+	if s.collection == "" {
+		return nil, true
+	}
+	return []string{s.collection}, false
 }
 
 // SelfRendered: the query is compiled by the step.

@@ -79,3 +79,37 @@ func TestItemOperationOptions(t *testing.T) {
 		})
 	}
 }
+
+func TestReadCollections(t *testing.T) {
+	t.Parallel()
+	store := &storage.Store{}
+	tests := []struct {
+		op      operations.Operation
+		options string
+		names   string
+		any     bool
+	}{
+		{operations.ItemRead{Store: store}, `{"collection": "products"}`, "products", false},
+		{operations.ItemRead{Store: store}, `{"collection": "{{$trigger.query.c}}"}`, "", true},
+		{operations.TriggerFlow{}, `{"flow": "6f1c3b1e-1111-4222-8333-444455556666"}`, "", true},
+	}
+	for _, tc := range tests {
+		step := mustPrepare(t, tc.op, tc.options)
+		names, anyCollection := step.(operations.CollectionReader).ReadCollections()
+		if strings.Join(names, ",") != tc.names || anyCollection != tc.any {
+			t.Errorf("%s: %v %v", tc.options, names, anyCollection)
+		}
+	}
+	if _, reads := any(mustPrepare(t, operations.ItemCreate{Store: store}, `{"collection": "c", "payload": {}}`)).(operations.CollectionReader); reads {
+		t.Error("item-create returns what it wrote, not what it read")
+	}
+}
+
+func mustPrepare(t *testing.T, op operations.Operation, options string) operations.Step {
+	t.Helper()
+	step, err := prepare(t, op, options)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return step
+}

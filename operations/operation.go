@@ -68,3 +68,14 @@ type RunInfo struct {
 	// Depth counts nested flow runs (a flow triggering a flow).
 	Depth int
 }
+
+// CollectionReader is implemented by steps whose results come from stored
+// items: a cached answer of a GET webhook is dropped when one of those
+// collections changes. Steps that do not implement it are taken to read
+// no items.
+type CollectionReader interface {
+	// ReadCollections names the collections the step reads; anyCollection
+	// is set when they are only known at run time (a templated collection,
+	// another flow).
+	ReadCollections() (names []string, anyCollection bool)
+}

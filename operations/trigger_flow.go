@@ -100,6 +100,9 @@ type triggerFlowStep struct {
 	batch   int
 }
 
+// ReadCollections: the flows a trigger runs may read any collection.
+func (s *triggerFlowStep) ReadCollections() ([]string, bool) { return nil, true }
+
 // SelfRendered: the payload may be JSON text, parsed after rendering.
 func (s *triggerFlowStep) SelfRendered() []string { return []string{"payload"} }
 

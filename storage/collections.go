@@ -79,7 +79,7 @@ func (s *Store) CreateCollection(ctx context.Context, c Collection) (*Collection
 		return nil, err
 	}
 	row.Indexes = indexesJSON(c.Indexes)
-	_, err = s.items.do(ctx, func(w *writeTx) (any, []ItemEvent, error) {
+	_, err = s.items.do(ctx, "", func(w *writeTx) (any, []ItemEvent, error) {
 		tx := w.tx
 		if err := w.forget(c.Name); err != nil {
 			return nil, nil, err
@@ -114,7 +114,7 @@ func (s *Store) UpdateCollection(ctx context.Context, name string, p CollectionP
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.items.do(ctx, func(w *writeTx) (any, []ItemEvent, error) {
+	out, err := s.items.do(ctx, "", func(w *writeTx) (any, []ItemEvent, error) {
 		tx := w.tx
 		if err := w.forget(name); err != nil {
 			return nil, nil, err
@@ -201,7 +201,7 @@ func (s *Store) DeleteCollection(ctx context.Context, name string) error {
 	if err := CheckCollectionName(name); err != nil {
 		return err
 	}
-	_, err := s.items.do(ctx, func(w *writeTx) (any, []ItemEvent, error) {
+	_, err := s.items.do(ctx, name, func(w *writeTx) (any, []ItemEvent, error) {
 		tx := w.tx
 		if err := w.forget(name); err != nil {
 			return nil, nil, err

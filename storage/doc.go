@@ -7,7 +7,11 @@
 // queue) and a read handle with several connections that, under WAL, read
 // beside the writer. Run records are written by a batching writer (runs.go,
 // run_writer.go) so that a burst of webhook calls becomes a few transactions
-// instead of one fsync each.
+// instead of one fsync each; oversized records are capped there
+// (run_cap.go), and old ones pruned in the background in small batches
+// (run_retention.go). Users, roles and permissions are plain tables
+// (users.go, roles.go, permissions.go); the access package holds their
+// rules.
 //
 // # Items
 //

@@ -62,7 +62,7 @@ func (s *Store) modify(ctx context.Context, collection string, sel ItemSelection
 	if err != nil {
 		return nil, err
 	}
-	return s.items.do(ctx, func(w *writeTx) (any, []ItemEvent, error) {
+	return s.items.do(ctx, collection, func(w *writeTx) (any, []ItemEvent, error) {
 		rows, err := s.selectForWrite(w.tx, collection, keys, sel.Query)
 		if err != nil {
 			return nil, nil, err
@@ -95,7 +95,7 @@ func (s *Store) UpdateEach(ctx context.Context, collection string, items []map[s
 		seen[key] = true
 		patches[i], keys[i] = itemPatch{key: key, data: it}, key
 	}
-	out, err := s.items.do(ctx, func(w *writeTx) (any, []ItemEvent, error) {
+	out, err := s.items.do(ctx, collection, func(w *writeTx) (any, []ItemEvent, error) {
 		rows, err := s.selectForWrite(w.tx, collection, keys, nil)
 		if err != nil {
 			return nil, nil, err

@@ -18,11 +18,16 @@ var ErrInvalidPayload = errors.New("invalid payload")
 // reads the same in URLs, filters and any future per-collection table.
 var collectionName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,63}$`)
 
-// CheckCollectionName reports whether name may name a collection.
+// CheckCollectionName reports whether name may name a collection: an
+// identifier that is not a system collection.
 func CheckCollectionName(name string) error {
 	if !collectionName.MatchString(name) {
 		return fmt.Errorf("%w: collection name %q must start with a letter or _ and hold at most 64 letters, digits or _",
 			ErrInvalidPayload, name)
+	}
+	if IsSystemCollection(name) {
+		return fmt.Errorf("%w: collection name %q is reserved: permissions use it for the server's own %s",
+			ErrInvalidPayload, name, name)
 	}
 	return nil
 }

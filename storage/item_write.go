@@ -56,7 +56,7 @@ func (s *Store) CreateItems(ctx context.Context, collection string, items []map[
 		n.body = raw
 		prepared[i] = n
 	}
-	out, err := s.items.do(ctx, func(w *writeTx) (any, []ItemEvent, error) {
+	out, err := s.items.do(ctx, collection, func(w *writeTx) (any, []ItemEvent, error) {
 		return s.applyCreate(w, collection, prepared, opts)
 	})
 	if err != nil {

@@ -22,43 +22,49 @@ var errItemWriterClosed = errors.New("item writer is closed")
 // savepoint, so a failing write (a validation error, a duplicate id) is
 // rolled back alone and the others of its batch still commit; a write is
 // never half-applied. The waiting caller gets its result once the batch has
-// committed; then the write's events are handed to notify, in commit order.
+// committed; then the write's events are handed to notify, in commit order,
+// and the collection it changed to changed (quiet writes included).
 //
 // Under load a batch holds many writes and the commit (the fsync) is shared;
 // at rest each write commits at once, so a lone request is not delayed.
 type itemWriter struct {
-	db     *gorm.DB
-	logger *slog.Logger
-	notify func(ItemEvent)
-	jobs   chan *itemJob
-	cache  *collectionCache // used by the writer goroutine only
-	mu     sync.RWMutex
-	closed bool
-	done   chan struct{}
+	db      *gorm.DB
+	logger  *slog.Logger
+	notify  func(ItemEvent)
+	changed func(collection string)
+	jobs    chan *itemJob
+	cache   *collectionCache // used by the writer goroutine only
+	mu      sync.RWMutex
+	closed  bool
+	done    chan struct{}
 }
 
 // itemJob is one write: apply runs it inside the batch transaction.
 type itemJob struct {
-	ctx    context.Context
-	apply  func(w *writeTx) (any, []ItemEvent, error)
-	result any
-	events []ItemEvent
-	err    error
-	done   chan struct{}
+	ctx context.Context
+	// collection is the collection whose items the write changes; "" for
+	// writes that change none (a collection's schema or indexes).
+	collection string
+	apply      func(w *writeTx) (any, []ItemEvent, error)
+	result     any
+	events     []ItemEvent
+	err        error
+	done       chan struct{}
 }
 
-func newItemWriter(db *gorm.DB, logger *slog.Logger, notify func(ItemEvent)) *itemWriter {
-	w := &itemWriter{db: db, logger: logger, notify: notify, jobs: make(chan *itemJob, 1024),
+func newItemWriter(db *gorm.DB, logger *slog.Logger, notify func(ItemEvent), changed func(string)) *itemWriter {
+	w := &itemWriter{db: db, logger: logger, notify: notify, changed: changed, jobs: make(chan *itemJob, 1024),
 		cache: newCollectionCache(), done: make(chan struct{})}
 	go w.loop()
 	return w
 }
 
-// do submits a write and waits until its batch has committed. When ctx
-// ends first the caller stops waiting; a write already picked up still
-// completes, one not yet started is skipped.
-func (w *itemWriter) do(ctx context.Context, apply func(w *writeTx) (any, []ItemEvent, error)) (any, error) {
-	j := &itemJob{ctx: ctx, apply: apply, done: make(chan struct{})}
+// do submits a write that changes the items of collection ("" for none)
+// and waits until its batch has committed. When ctx ends first the caller
+// stops waiting; a write already picked up still completes, one not yet
+// started is skipped.
+func (w *itemWriter) do(ctx context.Context, collection string, apply func(w *writeTx) (any, []ItemEvent, error)) (any, error) {
+	j := &itemJob{ctx: ctx, collection: collection, apply: apply, done: make(chan struct{})}
 	w.mu.RLock()
 	if w.closed {
 		w.mu.RUnlock()
@@ -148,6 +154,9 @@ func (w *itemWriter) commit(batch []*itemJob) {
 			for _, e := range j.events {
 				w.notify(e)
 			}
+		}
+		if j.err == nil && w.changed != nil && j.collection != "" {
+			w.changed(j.collection)
 		}
 		close(j.done)
 	}

@@ -19,11 +19,13 @@ created_at = excluded.created_at, record = excluded.record, input = excluded.inp
 // GORM's batched Create on the load workload's records (BenchmarkRecordRun).
 // The runs table itself is defined and migrated by GORM from the Run model.
 type runInserter struct {
-	db     *sql.DB
-	stmt   *sql.Stmt
-	record bytes.Buffer // scratch buffers, reused for every row: SQLite
-	input  bytes.Buffer // copies bound values, so nothing is allocated per record
-	argv   []any
+	db *sql.DB
+	// maxRecord bounds an encoded record (capRecord).
+	maxRecord int
+	stmt      *sql.Stmt
+	record    bytes.Buffer // scratch buffers, reused for every row: SQLite
+	input     bytes.Buffer // copies bound values, so nothing is allocated per record
+	argv      []any
 }
 
 // insert commits the batch in one transaction.
@@ -62,7 +64,7 @@ func (ri *runInserter) args(r *Run) ([]any, error) {
 		if err := encodeJSON(&ri.record, r.doc); err != nil {
 			return nil, err
 		}
-		record = ri.record.Bytes()
+		record = capRecord(ri.record.Bytes(), ri.maxRecord)
 	}
 	if r.input != nil {
 		ri.input.Reset()

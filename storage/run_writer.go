@@ -44,9 +44,9 @@ type runWrite struct {
 	flush chan struct{} // a flush marker instead of a run
 }
 
-func newRunWriter(db *gorm.DB, logger *slog.Logger) *runWriter {
+func newRunWriter(db *gorm.DB, logger *slog.Logger, maxRecord int) *runWriter {
 	sqlDB, _ := db.DB()
-	w := &runWriter{inserter: &runInserter{db: sqlDB}, logger: logger, ch: make(chan runWrite, 4096), done: make(chan struct{})}
+	w := &runWriter{inserter: &runInserter{db: sqlDB, maxRecord: maxRecord}, logger: logger, ch: make(chan runWrite, 4096), done: make(chan struct{})}
 	go w.loop()
 	return w
 }
@@ -102,7 +102,7 @@ func (w *runWriter) pendingRun(id string) (*Run, bool) {
 	if !ok {
 		return nil, false
 	}
-	c, err := v.(*Run).encoded()
+	c, err := v.(*Run).encoded(w.inserter.maxRecord)
 	if err != nil {
 		return nil, false
 	}

@@ -61,8 +61,9 @@ type Run struct {
 // it can start again after a crash; pass nil once the run is finished. The
 // record is encoded by the run writer, off the request path, and must not be
 // changed after this call.
+// CreatedAt is stored in UTC, so that stored times compare as text.
 func NewRun(doc *RunRecord, input any) *Run {
-	return &Run{ID: doc.ID, FlowID: doc.Flow, Status: doc.Status, CreatedAt: doc.CreatedAt, doc: doc, input: input}
+	return &Run{ID: doc.ID, FlowID: doc.Flow, Status: doc.Status, CreatedAt: doc.CreatedAt.UTC(), doc: doc, input: input}
 }
 
 // Doc returns the run's document: the one it was created with, or the
@@ -87,9 +88,10 @@ func (r *Run) DecodeInput(v any) error {
 	return json.Unmarshal(r.Input, v)
 }
 
-// encoded returns a copy of the run with its document and input turned into
-// JSON; the original is left alone because readers may hold it.
-func (r *Run) encoded() (*Run, error) {
+// encoded returns a copy of the run with its document (capped at
+// maxRecord bytes) and input turned into JSON; the original is left alone
+// because readers may hold it.
+func (r *Run) encoded(maxRecord int) (*Run, error) {
 	c := *r
 	c.doc, c.input = nil, nil
 	if r.doc != nil {
@@ -97,7 +99,7 @@ func (r *Run) encoded() (*Run, error) {
 		if err != nil {
 			return nil, fmt.Errorf("encode run %s: %w", r.ID, err)
 		}
-		c.Record = raw
+		c.Record = capRecord(raw, maxRecord)
 	}
 	if r.input != nil {
 		raw, err := marshalJSON(r.input)

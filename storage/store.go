@@ -25,6 +25,19 @@ type Config struct {
 	// from the item writer's goroutine: it must not block (events.Bus's
 	// Publish does not).
 	OnItemEvent func(ItemEvent)
+	// OnCollectionWrite receives the name of every collection whose items
+	// a committed write changed — quiet writes and collection deletes
+	// included, which publish no events — from the item writer's goroutine,
+	// before the writer answers: caches of item reads drop what they hold.
+	// It must not block.
+	OnCollectionWrite func(collection string)
+	// RunRetention removes old run records in the background; the zero
+	// value keeps every record.
+	RunRetention RunRetention
+	// MaxRunRecordSize bounds an encoded run record in bytes
+	// (DefaultMaxRunRecordSize when zero; larger records lose their
+	// largest values, see capRecord).
+	MaxRunRecordSize int
 }
 
 // Store is the open database.
@@ -34,6 +47,7 @@ type Store struct {
 	logger  *slog.Logger
 	runs    *runWriter
 	items   *itemWriter
+	janitor *runJanitor
 	dialect dialect
 	schemas schemaCache
 }
@@ -46,6 +60,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	if cfg.ReadConnections <= 0 {
 		cfg.ReadConnections = 4
+	}
+	if cfg.MaxRunRecordSize <= 0 {
+		cfg.MaxRunRecordSize = DefaultMaxRunRecordSize
 	}
 	writeDSN, readDSN, err := sqliteDSNs(cfg.Filename)
 	if err != nil {
@@ -85,8 +102,11 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		rdb.SetMaxIdleConns(cfg.ReadConnections)
 		s.read = read
 	}
-	s.runs = newRunWriter(s.write, cfg.Logger)
-	s.items = newItemWriter(s.write, cfg.Logger, cfg.OnItemEvent)
+	s.runs = newRunWriter(s.write, cfg.Logger, cfg.MaxRunRecordSize)
+	s.items = newItemWriter(s.write, cfg.Logger, cfg.OnItemEvent, cfg.OnCollectionWrite)
+	if cfg.RunRetention.enabled() {
+		s.janitor = s.startRunJanitor(cfg.RunRetention, cfg.Logger)
+	}
 	return s, nil
 }
 
@@ -97,7 +117,8 @@ func openSQLite(dsn string) gorm.Dialector {
 
 // migrate creates or updates every table.
 func (s *Store) migrate(ctx context.Context) error {
-	err := s.write.WithContext(ctx).AutoMigrate(&flowRow{}, &operationRow{}, &Run{}, &setting{}, &collectionRow{})
+	err := s.write.WithContext(ctx).AutoMigrate(&flowRow{}, &operationRow{}, &Run{}, &setting{}, &collectionRow{},
+		&Role{}, &User{}, &permissionRow{})
 	if err != nil {
 		return fmt.Errorf("migrate database: %w", err)
 	}
@@ -112,9 +133,10 @@ func (s *Store) migrate(ctx context.Context) error {
 	return s.migrateItems(ctx)
 }
 
-// Close commits queued item writes, flushes pending run records and closes
-// the database.
+// Close stops the retention sweeps, commits queued item writes, flushes
+// pending run records and closes the database.
 func (s *Store) Close() error {
+	s.janitor.close()
 	s.items.close()
 	s.runs.close()
 	var firstErr error

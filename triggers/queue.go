@@ -64,9 +64,10 @@ func NewQueue(c *Catalog, r *Runner, store *storage.Store, logger *slog.Logger, 
 // Enqueue stores a run as queued, waits for the write to commit, and hands
 // it to the workers.
 func (q *Queue) Enqueue(ctx context.Context, p *engine.Plan, req Request) (*storage.RunRecord, error) {
+	stored, _ := storedTrigger(req.Trigger, q.runner.scrub)
 	doc := &storage.RunRecord{
 		ID: NewRunID(), Flow: p.Flow.ID, Status: storage.RunQueued, Async: true, CreatedAt: timeNow(),
-		Trigger: q.runner.secrets.redact(storedTrigger(req.Trigger)), Accountability: req.Accountability,
+		Trigger: stored, Accountability: req.Accountability,
 	}
 	run := storage.NewRun(doc, req)
 	if err := q.store.RecordRunDurably(ctx, run); err != nil {
@@ -207,7 +208,7 @@ func (q *Queue) execute(item queuedRun) {
 		}
 		return
 	}
-	rec := completedRecord(&running, plan, *req, res, q.runner.secrets)
+	rec := completedRecord(&running, plan, *req, res, q.runner.scrub)
 	if err := q.store.RecordRunDurably(ctx, storage.NewRun(rec, nil)); err != nil {
 		q.logger.Error("recording finished run failed", "run", doc.ID, "error", err)
 	}

@@ -2,7 +2,6 @@ package triggers
 
 import (
 	"reflect"
-	"strings"
 
 	"github.com/goccy/go-json"
 )
@@ -10,39 +9,50 @@ import (
 // redacted replaces secret values in stored run records.
 const redacted = "[REDACTED]"
 
-// secretHeaders are request headers that carry credentials.
-var secretHeaders = map[string]bool{
-	"authorization": true, "proxy-authorization": true, "cookie": true, "set-cookie": true,
-	"x-api-key": true, "x-auth-token": true, "x-access-token": true,
+// storedTrigger is the form of `$trigger` kept in run records: the request
+// scrubbed (credential headers such as Authorization and Cookie, the
+// access_token parameter and secret-named body fields redacted, long
+// strings cut), without the copies of body fields at the top level (they
+// are in `body`). The raw body is kept only when the body could not be
+// parsed, since otherwise it repeats `body`.
+//
+// It also returns the scrubber for the rest of the run's record: one that
+// hides the credentials found in the request wherever they reappear.
+func storedTrigger(trigger any, base *scrubber) (any, *scrubber) {
+	var found []string
+	s := *base
+	s.found = &found
+	stored := storedRequest(trigger, &s)
+	return stored, base.withRequest(found)
 }
 
-// storedTrigger is the form of `$trigger` kept in run records: the request
-// without credentials, and without the copies of body fields at the top
-// level (they are in `body`). The raw body is kept only when the body could
-// not be parsed, since otherwise it repeats `body`.
-func storedTrigger(trigger any) any {
+// storedRequest scrubs the trigger, collecting credentials into s.found.
+func storedRequest(trigger any, s *scrubber) any {
 	t, ok := trigger.(map[string]any)
 	if !ok {
-		return trigger
+		return s.value(trigger)
 	}
 	if _, isWebhook := t["headers"]; !isWebhook {
-		return trigger
+		return s.value(trigger)
 	}
 	out := map[string]any{
-		"method": t["method"], "path": t["path"], "query": redactQuery(t["query"]),
-		"headers": redactHeaders(t["headers"]), "body": t["body"],
+		"method": t["method"], "path": s.value(t["path"]), "query": s.value(t["query"]),
+		"headers": s.value(t["headers"]),
 	}
 	raw, _ := t["raw"].(string)
-	switch t["body"].(type) {
-	case nil:
-		out["raw"] = raw
-	case map[string]any, []any, float64, bool:
-		// The body was parsed from JSON: store the sender's bytes rather than
-		// encoding the parsed value again.
-		if raw != "" && isJSONMediaType(t["headers"]) {
-			out["body"] = json.RawMessage(raw)
-		}
+	if t["body"] == nil {
+		out["body"] = nil
+		out["raw"], _ = s.text(raw)
+		return out
 	}
+	// A JSON body that needs no change is stored as the sender's bytes,
+	// found so by a scan of those bytes rather than a walk of the parsed
+	// value; the walk runs only when there is something to change.
+	if raw != "" && isJSONMediaType(t["headers"]) && cleanJSON(raw, s.maxString) && !s.known.inString(raw) {
+		out["body"] = json.RawMessage(raw)
+		return out
+	}
+	out["body"], _ = s.walk(t["body"])
 	return out
 }
 
@@ -71,54 +81,4 @@ func sameMap(a, b any) bool {
 	ma, okA := a.(map[string]any)
 	mb, okB := b.(map[string]any)
 	return okA && okB && reflect.ValueOf(ma).UnsafePointer() == reflect.ValueOf(mb).UnsafePointer()
-}
-
-func redactHeaders(v any) any {
-	h, ok := v.(map[string]any)
-	if !ok {
-		return v
-	}
-	if !hasSecretHeader(h) {
-		return h
-	}
-	out := make(map[string]any, len(h))
-	for k, val := range h {
-		if isSecretHeader(k) {
-			val = redacted
-		}
-		out[k] = val
-	}
-	return out
-}
-
-// hasSecretHeader reports whether any header needs redacting, so the common
-// case stores the header map as it is.
-func hasSecretHeader(h map[string]any) bool {
-	for k := range h {
-		if isSecretHeader(k) {
-			return true
-		}
-	}
-	return false
-}
-
-// isSecretHeader names headers that carry credentials.
-func isSecretHeader(k string) bool {
-	return secretHeaders[k] || strings.HasSuffix(k, "-token") || strings.HasSuffix(k, "-secret")
-}
-
-func redactQuery(v any) any {
-	q, ok := v.(map[string]any)
-	if !ok {
-		return v
-	}
-	if _, has := q["access_token"]; !has {
-		return q
-	}
-	out := make(map[string]any, len(q))
-	for k, val := range q {
-		out[k] = val
-	}
-	out["access_token"] = redacted
-	return out
 }

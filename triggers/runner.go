@@ -23,19 +23,28 @@ type Request struct {
 // accountability setting asks: "all" keeps every step, "activity" the run
 // only, null nothing.
 type Runner struct {
-	engine  *engine.Engine
-	store   *storage.Store
-	env     map[string]any
-	secrets *secrets // the env's values, redacted from run records
-	logger  *slog.Logger
+	engine *engine.Engine
+	store  *storage.Store
+	env    map[string]any
+	scrub  *scrubber // what run records may keep
+	logger *slog.Logger
 }
 
-// NewRunner returns a runner; env is the `$env` every run sees.
-func NewRunner(e *engine.Engine, store *storage.Store, env map[string]any, logger *slog.Logger) *Runner {
-	if env == nil {
-		env = map[string]any{}
+// RunnerConfig tunes a Runner.
+type RunnerConfig struct {
+	// Env is the `$env` every run sees; its values never reach run records.
+	Env map[string]any
+	// MaxValueSize cuts longer strings in run records (DefaultMaxValueSize
+	// when zero).
+	MaxValueSize int
+}
+
+// NewRunner returns a runner.
+func NewRunner(e *engine.Engine, store *storage.Store, cfg RunnerConfig, logger *slog.Logger) *Runner {
+	if cfg.Env == nil {
+		cfg.Env = map[string]any{}
 	}
-	return &Runner{engine: e, store: store, env: env, secrets: newSecrets(env), logger: logger}
+	return &Runner{engine: e, store: store, env: cfg.Env, scrub: newScrubber(cfg.Env, cfg.MaxValueSize), logger: logger}
 }
 
 // NewRunID returns a new run id: a time-ordered UUID (v7), so run records
@@ -61,15 +70,15 @@ func (r *Runner) RunNow(ctx context.Context, p *engine.Plan, req Request) *engin
 	res := r.run(ctx, p, req, NewRunID())
 	if p.Flow.RecordsRuns() {
 		doc := &storage.RunRecord{ID: res.RunID, Flow: p.Flow.ID, CreatedAt: res.Started}
-		r.store.RecordRun(storage.NewRun(completedRecord(doc, p, req, res, r.secrets), nil))
+		r.store.RecordRun(storage.NewRun(completedRecord(doc, p, req, res, r.scrub), nil))
 	}
 	return res
 }
 
 // completedRecord returns the document of a finished run: doc (the run as
-// it was queued, or a new one) with the outcome filled in, the values of
-// `$env` redacted.
-func completedRecord(doc *storage.RunRecord, p *engine.Plan, req Request, res *engine.Result, sec *secrets) *storage.RunRecord {
+// it was queued, or a new one) with the outcome filled in, scrubbed of
+// secrets and oversized strings.
+func completedRecord(doc *storage.RunRecord, p *engine.Plan, req Request, res *engine.Result, sc *scrubber) *storage.RunRecord {
 	rec := *doc
 	started := res.Started
 	finished := started.Add(res.Duration)
@@ -78,21 +87,29 @@ func completedRecord(doc *storage.RunRecord, p *engine.Plan, req Request, res *e
 	rec.StartedAt, rec.FinishedAt, rec.DurationMS = &started, &finished, &ms
 	rec.Attempts = max(rec.Attempts, 1)
 	rec.Rejected = res.Rejected
-	rec.Trigger = sec.redact(storedTrigger(req.Trigger))
+	rec.Trigger, sc = storedTrigger(req.Trigger, sc)
 	rec.Accountability = req.Accountability
-	rec.Result = sec.redact(dedupeTrigger(res.Last, req.Trigger))
-	if res.Err != nil {
-		rec.Status = storage.RunFailed
-		rec.Error = sec.redactMap(engine.ErrorObject(res.Err))
-	}
+	// The run's result is usually the last step's: scrub it once.
+	var lastIn, lastOut any
 	if p.Flow.RecordsSteps() {
 		steps := make([]engine.StepRecord, len(res.Steps))
 		for i, s := range res.Steps {
-			s.Options = sec.redactMap(s.Options)
-			s.Result = sec.redact(dedupeTrigger(s.Result, req.Trigger))
+			s.Options = sc.object(s.Options)
+			lastIn = dedupeTrigger(s.Result, req.Trigger)
+			s.Result = sc.value(lastIn)
+			lastOut = s.Result
 			steps[i] = s
 		}
 		rec.Steps = steps
+	}
+	if last := dedupeTrigger(res.Last, req.Trigger); sameMap(last, lastIn) {
+		rec.Result = lastOut
+	} else {
+		rec.Result = sc.value(last)
+	}
+	if res.Err != nil {
+		rec.Status = storage.RunFailed
+		rec.Error = sc.object(engine.ErrorObject(res.Err))
 	}
 	return &rec
 }

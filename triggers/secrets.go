@@ -3,7 +3,7 @@ package triggers
 import (
 	"bytes"
 	"encoding/json"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -13,19 +13,21 @@ import (
 // secrets either.
 const minSecretLength = 4
 
-// secrets removes the values of `$env` variables from what run records
-// store: every occurrence inside a string becomes "[REDACTED]", wherever
-// it sits (the trigger, rendered step options such as an Authorization
-// header, step results, the run's result and error). Object keys are left
-// as they are.
+// secrets are values run records never show: those of `$env` variables,
+// and the credentials a request carried (its Authorization header, a
+// password field). Every occurrence inside a string becomes "[REDACTED]",
+// wherever it sits (the trigger, rendered step options, step results, the
+// run's result and error), so a flow that copies a credential elsewhere
+// does not leak it either. The scrubber applies them.
 type secrets struct {
 	values   []string // longest first, so a longer secret wins over a shorter one inside it
-	escaped  [][]byte // the values as they appear inside JSON string literals
+	escaped  [][]byte // the values as they appear inside JSON string literals; nil when the same
 	replacer *strings.Replacer
 }
 
-// newSecrets returns the redactor for an `$env`, or nil when no value is
-// long enough to be redacted (then records are stored untouched, at no cost).
+// newSecrets returns the values of an `$env` to hide, or nil when no value
+// is long enough to be redacted (then strings are stored untouched, at no
+// cost).
 func newSecrets(env map[string]any) *secrets {
 	var values []string
 	for _, v := range env {
@@ -36,117 +38,106 @@ func newSecrets(env map[string]any) *secrets {
 	if len(values) == 0 {
 		return nil
 	}
-	sort.Slice(values, func(i, j int) bool { return len(values[i]) > len(values[j]) })
-	s := &secrets{values: values}
-	pairs := make([]string, 0, 2*len(values))
-	for _, v := range values {
+	s := secretValues(values)
+	pairs := make([]string, 0, 2*len(s.values))
+	for _, v := range s.values {
 		pairs = append(pairs, v, redacted)
-		quoted, _ := json.Marshal(v)
-		s.escaped = append(s.escaped, quoted[1:len(quoted)-1])
 	}
 	s.replacer = strings.NewReplacer(pairs...)
 	return s
 }
 
-// redact returns v with secrets replaced. Values without secrets are
-// returned as they are; containers holding one are copied, never changed,
-// because run values share maps with the data chain and compiled plans.
-func (s *secrets) redact(v any) any {
+// secretValues returns the secrets of values. Without a replacer (built
+// once for `$env`, too costly per request) replace works value by value.
+func secretValues(values []string) *secrets {
+	s := &secrets{}
+	s.set(values)
+	return s
+}
+
+// set makes values the secrets, longest first.
+func (s *secrets) set(values []string) {
+	slices.SortFunc(values, func(a, b string) int { return len(b) - len(a) })
+	s.values = values
+	for i, v := range values {
+		if needsEscaping(v) {
+			if s.escaped == nil {
+				s.escaped = make([][]byte, len(values))
+			}
+			quoted, _ := json.Marshal(v)
+			s.escaped[i] = quoted[1 : len(quoted)-1]
+		}
+	}
+}
+
+// needsEscaping reports whether a string reads differently inside a JSON
+// string literal (quotes, backslashes, control characters, and what
+// encoding/json escapes for HTML).
+func needsEscaping(v string) bool {
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c < 0x20, c == '"', c == '\\', c == '<', c == '>', c == '&', c >= 0x80:
+			return true
+		}
+	}
+	return false
+}
+
+// plus returns the values of s and more (a request's credentials) that
+// are long enough to hide, without repeats.
+func (s *secrets) plus(more []string) []string {
+	var values []string
+	if s != nil {
+		values = make([]string, len(s.values), len(s.values)+len(more))
+		copy(values, s.values)
+	}
+	for _, v := range more {
+		if len(v) >= minSecretLength && !slices.Contains(values, v) {
+			values = append(values, v)
+		}
+	}
+	return values
+}
+
+// count is the number of values.
+func (s *secrets) count() int {
 	if s == nil {
-		return v
+		return 0
 	}
-	out, _ := s.walk(v)
-	return out
+	return len(s.values)
 }
 
-// redactMap is redact for an object.
-func (s *secrets) redactMap(m map[string]any) map[string]any {
-	if out, ok := s.redact(m).(map[string]any); ok {
-		return out
+// replace hides every secret in x.
+func (s *secrets) replace(x string) string {
+	if s.replacer != nil {
+		return s.replacer.Replace(x)
 	}
-	return m
+	for _, v := range s.values {
+		x = strings.ReplaceAll(x, v, redacted)
+	}
+	return x
 }
 
-func (s *secrets) walk(v any) (any, bool) {
-	switch x := v.(type) {
-	case nil, bool, float64, int, int64:
-		return v, false
-	case string:
-		if s.containsString(x) {
-			return s.replacer.Replace(x), true
-		}
-		return v, false
-	case map[string]any:
-		var out map[string]any
-		for k, e := range x {
-			if r, changed := s.walk(e); changed {
-				if out == nil {
-					out = make(map[string]any, len(x))
-					for k2, e2 := range x {
-						out[k2] = e2
-					}
-				}
-				out[k] = r
-			}
-		}
-		if out == nil {
-			return v, false
-		}
-		return out, true
-	case []any:
-		var out []any
-		for i, e := range x {
-			if r, changed := s.walk(e); changed {
-				if out == nil {
-					out = append([]any(nil), x...)
-				}
-				out[i] = r
-			}
-		}
-		if out == nil {
-			return v, false
-		}
-		return out, true
-	case json.RawMessage:
-		return s.walkJSON(x)
-	default:
-		// Other Go values (typed slices, structs from custom operations)
-		// are checked in the JSON form the record will store.
-		raw, err := json.Marshal(x)
-		if err != nil {
-			return v, false
-		}
-		if out, changed := s.walkJSON(raw); changed {
-			return out, true
-		}
-		return v, false
+// inString reports whether a string holds a secret.
+func (s *secrets) inString(x string) bool {
+	if s == nil {
+		return false
 	}
-}
-
-// walkJSON redacts encoded JSON by decoding it: replacing inside the bytes
-// could break the document (a secret "123" in `{"n": 123}`).
-func (s *secrets) walkJSON(raw []byte) (any, bool) {
-	found := false
-	for i, v := range s.values {
-		if bytes.Contains(raw, []byte(v)) || bytes.Contains(raw, s.escaped[i]) {
-			found = true
-			break
-		}
-	}
-	if !found {
-		return json.RawMessage(raw), false
-	}
-	var decoded any
-	if err := json.Unmarshal(raw, &decoded); err != nil {
-		return redacted, true
-	}
-	out, _ := s.walk(decoded)
-	return out, true
-}
-
-func (s *secrets) containsString(x string) bool {
 	for _, v := range s.values {
 		if strings.Contains(x, v) {
+			return true
+		}
+	}
+	return false
+}
+
+// inJSON reports whether encoded JSON may hold a secret.
+func (s *secrets) inJSON(raw []byte) bool {
+	if s == nil {
+		return false
+	}
+	for i, v := range s.values {
+		if bytes.Contains(raw, []byte(v)) || (s.escaped != nil && s.escaped[i] != nil && bytes.Contains(raw, s.escaped[i])) {
 			return true
 		}
 	}

@@ -6,9 +6,11 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/goccy/go-json"
 	"github.com/hookflow/hookflow/access"
 	"github.com/hookflow/hookflow/engine"
 	"github.com/hookflow/hookflow/flows"
+	"github.com/hookflow/hookflow/ratelimit"
 )
 
 // WebhookConfig tunes the webhook trigger.
@@ -17,6 +19,23 @@ type WebhookConfig struct {
 	MaxPayload int64
 	// SyncTimeout bounds a synchronous run (FLOWS_SYNC_TIMEOUT).
 	SyncTimeout time.Duration
+	// Policy says who may trigger which flow; nil lets only admins and
+	// flows with "access": "public" through.
+	Policy TriggerPolicy
+	// Limiter counts calls of flows with a rate_limit; nil disables those
+	// limits.
+	Limiter *ratelimit.Limiter
+	// Cache keeps answers of GET flows with cacheEnabled; nil disables
+	// caching.
+	Cache *ResponseCache
+}
+
+// TriggerPolicy decides who may trigger which flow (access.Service).
+type TriggerPolicy interface {
+	// MayTrigger reports whether the caller may trigger the flow.
+	MayTrigger(c access.Caller, flowID string) bool
+	// PublicMayTrigger reports whether anyone may: the flow is public.
+	PublicMayTrigger(flowID string) bool
 }
 
 // Webhook is the `/flows/trigger/{id}` trigger.
@@ -25,6 +44,9 @@ type Webhook struct {
 	runner  *Runner
 	queue   *Queue
 	cfg     WebhookConfig
+	policy  TriggerPolicy
+	limiter *ratelimit.Limiter
+	cache   *ResponseCache
 }
 
 // NewWebhook wires the webhook trigger.
@@ -35,7 +57,7 @@ func NewWebhook(c *Catalog, r *Runner, q *Queue, cfg WebhookConfig) *Webhook {
 	if cfg.SyncTimeout <= 0 {
 		cfg.SyncTimeout = 30 * time.Second
 	}
-	return &Webhook{catalog: c, runner: r, queue: q, cfg: cfg}
+	return &Webhook{catalog: c, runner: r, queue: q, cfg: cfg, policy: cfg.Policy, limiter: cfg.Limiter, cache: cfg.Cache}
 }
 
 // Response is a successful webhook answer.
@@ -50,10 +72,15 @@ type Response struct {
 	Location string
 }
 
-// Handle runs the flow for one request. Errors are the package's sentinels
-// and types, access.ErrInvalidToken, or a run's failure (engine errors and
-// *RejectedError); the api package maps them to statuses.
-func (w *Webhook) Handle(ctx context.Context, flowID string, r *http.Request, caller access.Caller) (*Response, error) {
+// Handle runs the flow for one request. It checks, in order, that the flow
+// exists and listens on the method, that the caller may trigger it, and
+// the flow's rate limit; then it answers from the cache or runs the flow.
+// Headers of the answer (X-RateLimit-*, X-Cache) go into h, also when Handle
+// fails. Errors are the package's sentinels and types,
+// access.ErrInvalidToken, *ratelimit.ExceededError, or a run's failure
+// (engine errors and *RejectedError); the api package maps them to
+// statuses.
+func (w *Webhook) Handle(ctx context.Context, flowID string, r *http.Request, caller access.Caller, h http.Header) (*Response, error) {
 	plan, ok := w.catalog.Plan(flowID)
 	if !ok || plan.Flow.Trigger != flows.TriggerWebhook || !plan.Flow.IsActive() || plan.Flow.Webhook == nil {
 		return nil, ErrFlowNotFound
@@ -62,9 +89,47 @@ func (w *Webhook) Handle(ctx context.Context, flowID string, r *http.Request, ca
 	if r.Method != opts.Method {
 		return nil, &MethodNotAllowedError{Method: r.Method, Allow: opts.Method}
 	}
-	if err := authorize(plan.Flow, caller); err != nil {
+	if err := w.authorize(plan.Flow, caller); err != nil {
 		return nil, err
 	}
+	if err := w.limit(plan.Flow, r, caller, h); err != nil {
+		return nil, err
+	}
+	if opts.CacheEnabled && w.cache != nil && !opts.Async {
+		return w.cached(ctx, plan, r, caller, h)
+	}
+	return w.run(ctx, plan, r, caller)
+}
+
+// cached answers a GET flow with cacheEnabled: from the cache when it
+// holds a valid answer, else by running the flow and caching a 200 answer.
+func (w *Webhook) cached(ctx context.Context, plan *engine.Plan, r *http.Request, caller access.Caller, h http.Header) (*Response, error) {
+	key, cacheable := cacheKey(plan.Flow.ID, caller.Role, r.URL.RawQuery)
+	read, write := cacheDirectives(r.Header)
+	if cacheable && read {
+		if body, hit := w.cache.Get(key, plan); hit {
+			h.Set("X-Cache", "HIT")
+			return &Response{Status: http.StatusOK, Data: json.RawMessage(body)}, nil
+		}
+	}
+	h.Set("X-Cache", "MISS")
+	version := w.cache.Version(plan)
+	resp, err := w.run(ctx, plan, r, caller)
+	if err != nil || resp.Status != http.StatusOK || !cacheable || !write {
+		return resp, err
+	}
+	body, err := json.MarshalWithOption(resp.Data, json.DisableHTMLEscape())
+	if err != nil {
+		return resp, nil // not cacheable; the API reports the encoding problem
+	}
+	w.cache.Put(key, plan, body, plan.Flow.Webhook.CacheTTL, version)
+	resp.Data = json.RawMessage(body)
+	return resp, nil
+}
+
+// run reads the request and runs the flow, or queues the run.
+func (w *Webhook) run(ctx context.Context, plan *engine.Plan, r *http.Request, caller access.Caller) (*Response, error) {
+	opts := plan.Flow.Webhook
 	raw, err := readBody(r, w.cfg.MaxPayload)
 	if err != nil {
 		return nil, err
@@ -73,7 +138,7 @@ func (w *Webhook) Handle(ctx context.Context, flowID string, r *http.Request, ca
 	if err != nil {
 		return nil, err
 	}
-	req := Request{FlowID: flowID, Trigger: trigger, Accountability: accountabilityOf(caller)}
+	req := Request{FlowID: plan.Flow.ID, Trigger: trigger, Accountability: accountabilityOf(caller)}
 	if opts.Async {
 		run, err := w.queue.Enqueue(ctx, plan, req)
 		if err != nil {
@@ -103,12 +168,15 @@ func respond(plan *engine.Plan, res *engine.Result) (*Response, error) {
 	return &Response{Status: http.StatusOK, Data: plan.ReturnValue(res), RunID: res.RunID}, nil
 }
 
-// authorize applies the flow's access: public flows take anyone (an
-// unrecognised token is passed through to the flow); private flows need a
-// valid token that may trigger them.
-func authorize(f *flows.Flow, caller access.Caller) error {
+// authorize applies the flow's access: public flows — "access": "public",
+// or the public role may trigger them — take anyone (an unrecognised token
+// is passed through to the flow); private flows need a valid token whose
+// role may trigger them.
+func (w *Webhook) authorize(f *flows.Flow, caller access.Caller) error {
 	switch {
 	case f.Webhook.Access == flows.AccessPublic:
+		return nil
+	case w.policy != nil && w.policy.PublicMayTrigger(f.ID):
 		return nil
 	case caller.Admin:
 		return nil
@@ -116,6 +184,8 @@ func authorize(f *flows.Flow, caller access.Caller) error {
 		return access.ErrInvalidToken
 	case !caller.Authenticated():
 		return ErrUnauthorized
+	case w.policy != nil && w.policy.MayTrigger(caller, f.ID):
+		return nil
 	default:
 		return ErrForbidden
 	}

@@ -1,0 +1,27 @@
+package triggers
+
+import "testing"
+
+func TestCleanJSON(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		raw   string
+		clean bool
+	}{
+		{`{"type":"order","items":[{"sku":"a"}],"total":9.5}`, true},
+		{`{"a": {"b" : {"password": "x"}}}`, false},
+		{`{"a": ["password", "token"]}`, true}, // values, not keys
+		{`{"note": "a \"token\": b"}`, true},
+		{`{"API-Key"  :  1}`, false},
+		{`{"pass\u0077ord": "x"}`, false}, // an escaped key is not trusted
+		{`{"text": "0123456789abcdefghijKLMN"}`, false},
+		{`{"text": "0123456789abcdefghij"}`, true},
+		{`"just a string"`, true},
+		{`[]`, true},
+	}
+	for _, tc := range tests {
+		if got := cleanJSON(tc.raw, 20); got != tc.clean {
+			t.Errorf("%s: %v, want %v", tc.raw, got, tc.clean)
+		}
+	}
+}
