@@ -30,6 +30,7 @@ type itemWriter struct {
 	db     *gorm.DB
 	logger *slog.Logger
 	notify func(ItemEvent)
+	outbox Outbox
 	jobs   chan *itemJob
 	cache  *collectionCache // used by the writer goroutine only
 	mu     sync.RWMutex
@@ -47,8 +48,8 @@ type itemJob struct {
 	done   chan struct{}
 }
 
-func newItemWriter(db *gorm.DB, logger *slog.Logger, notify func(ItemEvent)) *itemWriter {
-	w := &itemWriter{db: db, logger: logger, notify: notify, jobs: make(chan *itemJob, 1024),
+func newItemWriter(db *gorm.DB, logger *slog.Logger, notify func(ItemEvent), outbox Outbox) *itemWriter {
+	w := &itemWriter{db: db, logger: logger, notify: notify, outbox: outbox, jobs: make(chan *itemJob, 1024),
 		cache: newCollectionCache(), done: make(chan struct{})}
 	go w.loop()
 	return w
@@ -110,8 +111,10 @@ func (w *itemWriter) loop() {
 
 // commit runs a batch in one transaction and answers its callers. Each
 // write runs in a savepoint that is released when it succeeds (so they
-// never nest) and rolled back when it fails.
+// never nest) and rolled back when it fails. The webhook deliveries a
+// write owes are stored inside its savepoint.
 func (w *itemWriter) commit(batch []*itemJob) {
+	var queued []int64 // subscriptions with deliveries in this batch
 	err := w.db.Transaction(func(tx *gorm.DB) error {
 		for _, j := range batch {
 			if err := j.ctx.Err(); err != nil {
@@ -122,10 +125,12 @@ func (w *itemWriter) commit(batch []*itemJob) {
 				return fmt.Errorf("savepoint: %w", err)
 			}
 			wt := &writeTx{tx: tx, cache: w.cache, before: map[string]cacheEntry{}}
-			j.result, j.events, j.err = w.run(wt, j)
+			mark := len(queued)
+			j.result, j.events, j.err = w.run(wt, j, &queued)
 			end := "RELEASE w"
 			if j.err != nil {
 				wt.undo()
+				queued = queued[:mark]
 				end = "ROLLBACK TO w; RELEASE w"
 			}
 			if err := tx.Exec(end).Error; err != nil {
@@ -139,6 +144,8 @@ func (w *itemWriter) commit(batch []*itemJob) {
 	}
 	if err != nil {
 		w.logger.Error("item write batch failed", "writes", len(batch), "error", err)
+	} else if len(queued) > 0 {
+		w.outbox.DeliveriesCommitted(queued)
 	}
 	for _, j := range batch {
 		if err != nil && j.err == nil {
@@ -153,14 +160,22 @@ func (w *itemWriter) commit(batch []*itemJob) {
 	}
 }
 
-// run applies one write, turning a panic into its error so that one bad
-// write cannot stop the writer every other write waits on.
-func (w *itemWriter) run(tx *writeTx, j *itemJob) (result any, events []ItemEvent, err error) {
+// run applies one write and queues its deliveries, turning a panic into
+// its error so that one bad write cannot stop the writer every other write
+// waits on.
+func (w *itemWriter) run(tx *writeTx, j *itemJob, queued *[]int64) (result any, events []ItemEvent, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			w.logger.Error("item write panicked", "panic", r)
 			result, events, err = nil, nil, fmt.Errorf("item write panicked: %v", r)
 		}
 	}()
-	return j.apply(tx)
+	result, events, err = j.apply(tx)
+	if err == nil {
+		err = w.queueDeliveries(tx, events, queued)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return result, events, nil
 }

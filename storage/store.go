@@ -25,6 +25,9 @@ type Config struct {
 	// from the item writer's goroutine: it must not block (events.Bus's
 	// Publish does not).
 	OnItemEvent func(ItemEvent)
+	// Outbox, when set, queues the webhook deliveries item writes owe
+	// inside their own transactions.
+	Outbox Outbox
 }
 
 // Store is the open database.
@@ -86,7 +89,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		s.read = read
 	}
 	s.runs = newRunWriter(s.write, cfg.Logger)
-	s.items = newItemWriter(s.write, cfg.Logger, cfg.OnItemEvent)
+	s.items = newItemWriter(s.write, cfg.Logger, cfg.OnItemEvent, cfg.Outbox)
 	return s, nil
 }
 
@@ -97,8 +100,12 @@ func openSQLite(dsn string) gorm.Dialector {
 
 // migrate creates or updates every table.
 func (s *Store) migrate(ctx context.Context) error {
-	err := s.write.WithContext(ctx).AutoMigrate(&flowRow{}, &operationRow{}, &Run{}, &setting{}, &collectionRow{})
+	err := s.write.WithContext(ctx).AutoMigrate(&flowRow{}, &operationRow{}, &Run{}, &setting{}, &collectionRow{},
+		&Subscription{}, &Delivery{}, &Attempt{})
 	if err != nil {
+		return fmt.Errorf("migrate database: %w", err)
+	}
+	if err := migrateDeliveries(s.write.WithContext(ctx)); err != nil {
 		return fmt.Errorf("migrate database: %w", err)
 	}
 	// Only unfinished runs are ever looked up by status (to resume them at
