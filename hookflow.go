@@ -26,14 +26,16 @@ import (
 	"github.com/hookflow/hookflow/outbound"
 	"github.com/hookflow/hookflow/storage"
 	"github.com/hookflow/hookflow/triggers"
+	"github.com/hookflow/hookflow/webhooks"
 )
 
 // Server is a running hookflow: an http.Handler plus the background work
-// (queued runs, the run writer) that Close stops.
+// (queued runs, webhook deliveries, the run writer) that Close stops.
 type Server struct {
 	handler http.Handler
 	store   *storage.Store
 	queue   *triggers.Queue
+	hooks   *webhooks.Service
 	bus     *events.Bus
 	cfg     Config
 	// GeneratedAdminToken is set on the very first start when no admin token
@@ -42,22 +44,33 @@ type Server struct {
 }
 
 // New opens the database, loads and compiles the saved flows, resumes
-// unfinished queued runs and returns the server.
+// unfinished queued runs and webhook deliveries, and returns the server.
 func New(ctx context.Context, cfg Config) (*Server, error) {
 	cfg = cfg.withDefaults()
 	logger := cfg.Logger
 	bus := events.NewBus(logger)
+	// The webhooks service is the store's outbox: item writes queue their
+	// deliveries inside their own transactions.
+	hooks := webhooks.New(cfg.webhookConfig(bus))
 	store, err := storage.Open(ctx, storage.Config{
-		Filename: cfg.DBFilename, Logger: logger, OnItemEvent: publishItemEvent(bus),
+		Filename: cfg.DBFilename, Logger: logger, OnItemEvent: publishItemEvent(bus), Outbox: hooks,
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := hooks.Start(ctx, store); err != nil {
+		_ = store.Close()
+		return nil, err
+	}
+	fail := func(err error) (*Server, error) {
+		hooks.Stop(ctx)
+		_ = store.Close()
 		return nil, err
 	}
 	logger.Info("database opened", "file", cfg.DBFilename)
 	auth, generated, err := access.Bootstrap(ctx, store, cfg.AdminToken)
 	if err != nil {
-		_ = store.Close()
-		return nil, err
+		return fail(err)
 	}
 	// The trigger operation runs flows through the catalog and runner,
 	// which need the registry first: it is bound below.
@@ -69,15 +82,13 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	})
 	for name, op := range cfg.Operations {
 		if err := registry.Register(name, op); err != nil {
-			_ = store.Close()
-			return nil, err
+			return fail(err)
 		}
 	}
 	eng := engine.New(registry, engine.Config{MaxSteps: cfg.MaxSteps, Logger: logger})
 	catalog := triggers.NewCatalog(eng, store, logger)
 	if err := catalog.Load(ctx); err != nil {
-		_ = store.Close()
-		return nil, err
+		return fail(err)
 	}
 	runner := triggers.NewRunner(eng, store, allowedEnv(cfg), logger)
 	flowCalls.Bind(catalog, runner)
@@ -88,13 +99,14 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		MaxPayload: cfg.MaxPayloadSize, SyncTimeout: cfg.SyncTimeout,
 	})
 	if err := queue.Start(ctx); err != nil {
-		_ = store.Close()
-		return nil, err
+		return fail(err)
 	}
 	handler := api.New(api.Deps{
 		Catalog: catalog, Webhook: webhook, Store: store, Auth: auth, Logger: logger, MaxPayload: cfg.MaxPayloadSize,
+		Webhooks: hooks,
 	})
-	return &Server{handler: handler, store: store, queue: queue, bus: bus, cfg: cfg, GeneratedAdminToken: generated}, nil
+	return &Server{handler: handler, store: store, queue: queue, hooks: hooks, bus: bus, cfg: cfg,
+		GeneratedAdminToken: generated}, nil
 }
 
 // Bus is the server's event bus: committed item writes are published on it
@@ -113,12 +125,15 @@ func (s *Server) Events() *events.Bus { return s.bus }
 func (s *Server) Addr() string { return fmt.Sprintf("%s:%d", s.cfg.Host, s.cfg.Port) }
 
 // Close stops the queue workers (waiting up to 10 s for runs in progress;
-// the rest resume at the next start), flushes run records and closes the
-// database. Stop serving HTTP before calling it.
+// the rest resume at the next start), stops webhook delivery (attempts in
+// flight get what is left of those 10 s; the rest are attempted again at
+// the next start), flushes run records and closes the database. Stop
+// serving HTTP before calling it.
 func (s *Server) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	s.queue.Stop(ctx)
+	s.hooks.Stop(ctx)
 	err := s.store.Close() // commits queued item writes, whose events go to the bus
 	s.bus.Close()
 	return err

@@ -2,8 +2,11 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hookflow/hookflow/access"
 	"github.com/hookflow/hookflow/engine"
@@ -12,6 +15,7 @@ import (
 	"github.com/hookflow/hookflow/query"
 	"github.com/hookflow/hookflow/storage"
 	"github.com/hookflow/hookflow/triggers"
+	"github.com/hookflow/hookflow/webhooks"
 	"github.com/labstack/echo/v4"
 )
 
@@ -36,6 +40,21 @@ func (e *apiError) Error() string { return e.Message }
 func badRequest(code, message string) error {
 	return &apiError{Status: http.StatusBadRequest, Code: code, Message: message}
 }
+
+// tooManyRequests is a 429 REQUESTS_EXCEEDED; the client may retry after
+// wait.
+func tooManyRequests(wait time.Duration) error {
+	secs := int((wait + time.Second - 1) / time.Second)
+	return &apiError{Status: http.StatusTooManyRequests, Code: "REQUESTS_EXCEEDED",
+		Message: "Too many requests, retry after " + strconv.Itoa(secs) + "s.", Extra: map[string]any{"retry_after": secs}}
+}
+
+// invalidWebhookURL is a webhook the generic API refuses because of its
+// URL (with any other findings): seed 004 answers 422 for an invalid URL.
+type invalidWebhookURL struct{ flows.ValidationErrors }
+
+// Unwrap exposes the findings.
+func (e invalidWebhookURL) Unwrap() error { return e.ValidationErrors }
 
 // handleError is the one place where errors become statuses and envelopes.
 func (s *server) handleError(err error, c echo.Context) {
@@ -64,6 +83,7 @@ func (s *server) describe(err error, c echo.Context) (int, []errorItem) {
 		return status, []errorItem{{Message: message, Extensions: ext}}
 	}
 	var (
+		badURL   invalidWebhookURL
 		verrs    flows.ValidationErrors
 		itemErr  *storage.ValidationError
 		queryErr query.Errors
@@ -75,6 +95,16 @@ func (s *server) describe(err error, c echo.Context) (int, []errorItem) {
 		opErr    *engine.OperationError
 	)
 	switch {
+	case errors.As(err, &badURL):
+		items := make([]errorItem, len(badURL.ValidationErrors))
+		for i, v := range badURL.ValidationErrors {
+			code := "INVALID_PAYLOAD"
+			if v.Path == "url" {
+				code = "INVALID_URL"
+			}
+			items[i] = errorItem{Message: v.Error(), Extensions: map[string]any{"code": code, "path": v.Path}}
+		}
+		return http.StatusUnprocessableEntity, items
 	case errors.As(err, &verrs):
 		items := make([]errorItem, len(verrs))
 		for i, v := range verrs {
@@ -82,7 +112,12 @@ func (s *server) describe(err error, c echo.Context) (int, []errorItem) {
 		}
 		return http.StatusBadRequest, items
 	case errors.As(err, &apiErr):
+		if apiErr.Status == http.StatusTooManyRequests {
+			c.Response().Header().Set("Retry-After", fmt.Sprint(apiErr.Extra["retry_after"]))
+		}
 		return one(apiErr.Status, apiErr.Code, apiErr.Message, apiErr.Extra)
+	case errors.Is(err, webhooks.ErrNotActive):
+		return one(http.StatusConflict, "WEBHOOK_NOT_ACTIVE", err.Error(), nil)
 	case errors.As(err, &itemErr):
 		items := make([]errorItem, len(itemErr.Fields))
 		for i, f := range itemErr.Fields {

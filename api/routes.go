@@ -48,4 +48,30 @@ func (s *server) routes(e *echo.Echo) {
 	e.GET("/items/:collection/:id", s.getItem, admin...)
 	e.PATCH("/items/:collection/:id", s.updateItem, admin...)
 	e.DELETE("/items/:collection/:id", s.deleteItem, admin...)
+
+	// Outgoing webhooks: one model in three dialects. /webhooks is
+	// Directus's, or DatoCMS's when the request says X-Api-Version: 2 (the
+	// handlers choose); /api/v1/webhooks is the generic API.
+	e.GET("/webhooks", s.listWebhooks, admin...)
+	e.POST("/webhooks", s.createWebhooks, admin...)
+	e.DELETE("/webhooks", s.deleteWebhooks, admin...)
+	e.GET("/webhooks/:id", s.getWebhook, admin...)
+	e.PATCH("/webhooks/:id", s.patchWebhook, admin...)
+	e.PUT("/webhooks/:id", s.putWebhook, admin...)
+	e.DELETE("/webhooks/:id", s.deleteWebhook, admin...)
+	e.POST("/webhooks/:id/rotate-secret", s.rotateSecret, admin...)
+	e.POST("/webhooks/:id/test", s.postTest, admin...)
+	e.GET("/webhooks/:id/deliveries", s.listDeliveries, admin...)
+	e.GET("/webhooks/deliveries/:id", s.getDelivery, admin...)
+	e.POST("/webhooks/deliveries/:id/resend", s.resendDelivery, admin...)
+	e.GET("/webhook_calls", s.listWebhookCalls, admin...)
+	e.GET("/webhook_calls/:id", s.getWebhookCall, admin...)
+	e.POST("/webhook_calls/:id/resend_webhook", s.resendWebhookCall, admin...)
+	e.GET("/api/v1/webhooks", s.genericList, admin...)
+	e.POST("/api/v1/webhooks", s.genericCreate, admin...)
+	e.GET("/api/v1/webhooks/:id", s.genericGet, admin...)
+	e.PUT("/api/v1/webhooks/:id", s.genericUpdate, admin...)
+	e.DELETE("/api/v1/webhooks/:id", s.genericDelete, admin...)
+	e.POST("/api/v1/webhooks/:id/test", s.genericTest, admin...)
+	e.POST("/api/v1/webhooks/:id/rotate-secret", s.genericRotateSecret, admin...)
 }

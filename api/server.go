@@ -3,10 +3,12 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/hookflow/hookflow/access"
 	"github.com/hookflow/hookflow/storage"
 	"github.com/hookflow/hookflow/triggers"
+	"github.com/hookflow/hookflow/webhooks"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 )
@@ -21,11 +23,17 @@ type Deps struct {
 	// MaxPayload bounds request bodies of the management API (bytes); the
 	// webhook trigger enforces its own limit to answer with its own error.
 	MaxPayload int64
+	// Webhooks is the outgoing webhooks service the /webhooks,
+	// /api/v1/webhooks and /webhook_calls dialects adapt.
+	Webhooks *webhooks.Service
+	// Now is the clock of the DatoCMS dialect's rate limit (time.Now).
+	Now func() time.Time
 }
 
 // server carries the dependencies of every handler.
 type server struct {
 	Deps
+	datoLimits *windowLimiter
 }
 
 // New builds the HTTP handler: routes, middleware and the error handler.
@@ -36,7 +44,10 @@ func New(d Deps) http.Handler {
 	if d.MaxPayload <= 0 {
 		d.MaxPayload = 1 << 20
 	}
-	s := &server{Deps: d}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	s := &server{Deps: d, datoLimits: newWindowLimiter(datoRateLimit, datoRateWindow, d.Now)}
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
