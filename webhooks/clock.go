@@ -6,8 +6,10 @@ import "time"
 // run retry schedules of hours in milliseconds.
 type Clock interface {
 	Now() time.Time
-	// NewTimer returns a timer that fires once, after d.
-	NewTimer(d time.Duration) Timer
+	// TimerAt returns a timer that fires once, at the instant at (at once
+	// when it is past). An absolute instant, unlike a duration, cannot go
+	// stale between reading the clock and starting the timer.
+	TimerAt(at time.Time) Timer
 }
 
 // Timer is a Clock's one-shot timer.
@@ -22,8 +24,8 @@ type SystemClock struct{}
 // Now returns the current time in UTC.
 func (SystemClock) Now() time.Time { return time.Now().UTC() }
 
-// NewTimer starts a time.Timer.
-func (SystemClock) NewTimer(d time.Duration) Timer { return systemTimer{time.NewTimer(d)} }
+// TimerAt starts a time.Timer.
+func (SystemClock) TimerAt(at time.Time) Timer { return systemTimer{time.NewTimer(time.Until(at))} }
 
 type systemTimer struct{ t *time.Timer }
 

@@ -145,7 +145,7 @@ func (d *dispatcher) loop() {
 		var timer Timer
 		var fire <-chan time.Time
 		if next > now {
-			timer = clock.NewTimer(time.Duration(next-now) * time.Millisecond)
+			timer = clock.TimerAt(time.UnixMilli(next))
 			fire = timer.C()
 		}
 		select {

@@ -120,7 +120,7 @@ func (s *Service) janitor() {
 		} else if n > 0 {
 			s.cfg.Logger.Info("pruned webhook deliveries", "deliveries", n)
 		}
-		t := s.cfg.Clock.NewTimer(time.Hour)
+		t := s.cfg.Clock.TimerAt(s.cfg.Clock.Now().Add(time.Hour))
 		select {
 		case <-t.C():
 		case <-s.janitorStop:
