@@ -114,7 +114,8 @@ func (w *itemWriter) loop() {
 // never nest) and rolled back when it fails. The webhook deliveries a
 // write owes are stored inside its savepoint.
 func (w *itemWriter) commit(batch []*itemJob) {
-	var queued []int64 // subscriptions with deliveries in this batch
+	var queued []*Delivery // deliveries this batch queues
+	committing := false
 	err := w.db.Transaction(func(tx *gorm.DB) error {
 		for _, j := range batch {
 			if err := j.ctx.Err(); err != nil {
@@ -137,14 +138,23 @@ func (w *itemWriter) commit(batch []*itemJob) {
 				return fmt.Errorf("end savepoint: %w", err)
 			}
 		}
-		return w.cache.flush(tx)
+		if err := w.cache.flush(tx); err != nil {
+			return err
+		}
+		if len(queued) > 0 {
+			committing = true
+			w.outbox.DeliveriesCommitting()
+		}
+		return nil
 	})
 	if err != nil || len(w.cache.rows) > maxCachedCollections {
 		w.cache.reset()
 	}
 	if err != nil {
 		w.logger.Error("item write batch failed", "writes", len(batch), "error", err)
-	} else if len(queued) > 0 {
+		queued = nil
+	}
+	if committing {
 		w.outbox.DeliveriesCommitted(queued)
 	}
 	for _, j := range batch {
@@ -163,7 +173,7 @@ func (w *itemWriter) commit(batch []*itemJob) {
 // run applies one write and queues its deliveries, turning a panic into
 // its error so that one bad write cannot stop the writer every other write
 // waits on.
-func (w *itemWriter) run(tx *writeTx, j *itemJob, queued *[]int64) (result any, events []ItemEvent, err error) {
+func (w *itemWriter) run(tx *writeTx, j *itemJob, queued *[]*Delivery) (result any, events []ItemEvent, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			w.logger.Error("item write panicked", "panic", r)

@@ -5,22 +5,25 @@ package storage
 // with the items or not at all, so an acknowledged write can never lose
 // its webhooks, and a write that fails queues none.
 //
-// Both methods run on the item writer's goroutine, which every item write
-// waits on: they must be quick and must not block. With no subscription
-// interested in a write, ItemDeliveries should return nil without
-// allocating.
+// The methods run on the item writer's goroutine, which every item write
+// waits on: they must be quick. With no subscription interested in a
+// write, ItemDeliveries should return nil without allocating.
 type Outbox interface {
 	// ItemDeliveries returns the deliveries one write's events owe.
 	ItemDeliveries(events []ItemEvent) []*Delivery
-	// DeliveriesCommitted is told, after a transaction holding new
-	// deliveries committed, which subscriptions they are for (an id may
-	// repeat), so that they can be attempted at once.
-	DeliveriesCommitted(webhookIDs []int64)
+	// DeliveriesCommitting is called just before a transaction holding new
+	// deliveries commits, and DeliveriesCommitted right after: with the
+	// deliveries, their ids set, when the commit succeeded, with nil when
+	// it failed. Between the two calls the outbox may hold back readers of
+	// the queue, so that a delivery handed over from memory is never also
+	// read from the table.
+	DeliveriesCommitting()
+	DeliveriesCommitted(rows []*Delivery)
 }
 
 // queueDeliveries stores the deliveries a successful write's events owe,
-// inside its savepoint, and notes their subscriptions in queued.
-func (w *itemWriter) queueDeliveries(tx *writeTx, events []ItemEvent, queued *[]int64) error {
+// inside its savepoint, and adds them to queued.
+func (w *itemWriter) queueDeliveries(tx *writeTx, events []ItemEvent, queued *[]*Delivery) error {
 	if w.outbox == nil || len(events) == 0 {
 		return nil
 	}
@@ -31,8 +34,6 @@ func (w *itemWriter) queueDeliveries(tx *writeTx, events []ItemEvent, queued *[]
 	if err := insertDeliveries(tx.tx, rows); err != nil {
 		return err
 	}
-	for _, d := range rows {
-		*queued = append(*queued, d.WebhookID)
-	}
+	*queued = append(*queued, rows...)
 	return nil
 }

@@ -39,6 +39,7 @@ type Store struct {
 	items   *itemWriter
 	dialect dialect
 	schemas schemaCache
+	stmts   *stmtCache // prepared statements of the write connection
 }
 
 // Open opens (creating if needed) and migrates the database and starts the
@@ -67,7 +68,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	wdb.SetMaxOpenConns(1)
 	wdb.SetMaxIdleConns(1)
 	wdb.SetConnMaxLifetime(0)
-	s := &Store{write: write, logger: cfg.Logger, dialect: sqliteDialect{}}
+	s := &Store{write: write, logger: cfg.Logger, dialect: sqliteDialect{}, stmts: newStmtCache(wdb)}
 	if err := s.migrate(ctx); err != nil {
 		_ = wdb.Close()
 		return nil, err
@@ -124,6 +125,7 @@ func (s *Store) migrate(ctx context.Context) error {
 func (s *Store) Close() error {
 	s.items.close()
 	s.runs.close()
+	s.stmts.close()
 	var firstErr error
 	for _, db := range []*gorm.DB{s.read, s.write} {
 		if db == nil || (db == s.read && s.read == s.write) {

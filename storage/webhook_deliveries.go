@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -64,35 +65,58 @@ func migrateDeliveries(db *gorm.DB) error {
 // deliveryInsert begins an INSERT of new deliveries.
 const deliveryInsert = "INSERT INTO webhook_deliveries (webhook_id, message_id, event, message, status, attempts, next_attempt_at, last_status, last_error, test, created_at, updated_at) VALUES "
 
-// insertDeliveries inserts rows in multi-row statements inside tx. Their
-// ids are not read back: the queue finds them by subscription and due time.
+// insertDeliveries inserts rows in multi-row statements inside tx and sets
+// their ids. RETURNING promises no order, so ids are matched back by
+// (subscription, message), which is unique within one call.
 func insertDeliveries(tx *gorm.DB, rows []*Delivery) error {
 	const perRow = 12
+	type rowKey struct {
+		webhook int64
+		message string
+	}
 	for start := 0; start < len(rows); start += maxInsertRows {
 		chunk := rows[start:min(start+maxInsertRows, len(rows))]
-		stmt := make([]byte, 0, len(deliveryInsert)+len(chunk)*40)
-		stmt = append(stmt, deliveryInsert...)
+		stmt := appendRows([]byte(deliveryInsert), len(chunk), perRow)
+		stmt = append(stmt, " RETURNING id, webhook_id, message_id"...)
 		args := make([]any, 0, perRow*len(chunk))
-		for i, d := range chunk {
-			if i > 0 {
-				stmt = append(stmt, ", "...)
-			}
-			stmt = append(stmt, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"...)
+		byKey := make(map[rowKey]*Delivery, len(chunk))
+		for _, d := range chunk {
 			if d.Status == "" {
 				d.Status = DeliveryPending
 			}
 			args = append(args, d.WebhookID, d.MessageID, d.Event, []byte(d.Message), d.Status, d.Attempts,
 				d.NextAttemptAt, d.LastStatus, d.LastError, d.Test, d.CreatedAt, d.UpdatedAt)
+			byKey[rowKey{d.WebhookID, d.MessageID}] = d
 		}
-		if err := tx.Exec(string(stmt), args...).Error; err != nil {
+		rs, err := tx.Raw(string(stmt), args...).Rows()
+		if err != nil {
 			return fmt.Errorf("queue deliveries: %w", translate(err))
+		}
+		for rs.Next() {
+			var k rowKey
+			var id int64
+			if err := rs.Scan(&id, &k.webhook, &k.message); err != nil {
+				rs.Close()
+				return fmt.Errorf("queue deliveries: %w", err)
+			}
+			if d := byKey[k]; d != nil {
+				d.ID = id
+			}
+		}
+		if err := rs.Err(); err != nil {
+			rs.Close()
+			return fmt.Errorf("queue deliveries: %w", err)
+		}
+		if err := rs.Close(); err != nil {
+			return fmt.Errorf("queue deliveries: %w", err)
 		}
 	}
 	return nil
 }
 
-// InsertDeliveries stores deliveries in one transaction (deliveries of
-// events that are not item writes: emitted events and alerts).
+// InsertDeliveries stores deliveries in one transaction and sets their
+// ids (deliveries of events that are not item writes: emitted events and
+// alerts).
 func (s *Store) InsertDeliveries(ctx context.Context, rows []*Delivery) error {
 	if len(rows) == 0 {
 		return nil
@@ -109,26 +133,53 @@ func (s *Store) CreateDelivery(ctx context.Context, d *Delivery) error {
 	return nil
 }
 
+// claimColumns are the columns a claim reads: what an attempt needs.
+const claimColumns = "id, webhook_id, message_id, event, message, attempts, next_attempt_at"
+
 // ClaimDue returns up to limit pending deliveries of a subscription that
 // are due at now (Unix ms), oldest due first, leaving out the ids in
 // skip (deliveries already being attempted). next is when the first
 // pending delivery not returned is due: now when more are due already,
-// 0 when there is none.
+// 0 when there is none. It is the delivery queue's hottest read, so it
+// scans rows by hand rather than through gorm.
 func (s *Store) ClaimDue(ctx context.Context, webhookID, now int64, skip []int64, limit int) (due []*Delivery, next int64, err error) {
-	q := s.read.WithContext(ctx).Where("webhook_id = ? AND status = ?", webhookID, DeliveryPending)
+	sqlDB, err := s.read.DB()
+	if err != nil {
+		return nil, 0, err
+	}
+	query := make([]byte, 0, 200+2*len(skip))
+	query = append(query, "SELECT "+claimColumns+" FROM webhook_deliveries WHERE webhook_id = ? AND status = 'pending'"...)
+	args := make([]any, 0, len(skip)+2)
+	args = append(args, webhookID)
 	if len(skip) > 0 {
-		q = q.Where("id NOT IN ?", skip)
-	}
-	var rows []*Delivery
-	if err := q.Order("next_attempt_at, id").Limit(limit + 1).Find(&rows).Error; err != nil {
-		return nil, 0, fmt.Errorf("claim deliveries of webhook %d: %w", webhookID, translate(err))
-	}
-	for i, d := range rows {
-		if d.NextAttemptAt > now || i == limit {
-			return rows[:i], max(d.NextAttemptAt, now), nil
+		query = append(query, " AND id NOT IN (?"...)
+		query = append(query, strings.Repeat(", ?", len(skip)-1)...)
+		query = append(query, ')')
+		for _, id := range skip {
+			args = append(args, id)
 		}
 	}
-	return rows, 0, nil
+	query = append(query, " ORDER BY next_attempt_at, id LIMIT ?"...)
+	args = append(args, limit+1)
+	rows, err := sqlDB.QueryContext(ctx, string(query), args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("claim deliveries of webhook %d: %w", webhookID, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		d := &Delivery{Status: DeliveryPending}
+		if err := rows.Scan(&d.ID, &d.WebhookID, &d.MessageID, &d.Event, &d.Message, &d.Attempts, &d.NextAttemptAt); err != nil {
+			return nil, 0, fmt.Errorf("claim deliveries of webhook %d: %w", webhookID, err)
+		}
+		if d.NextAttemptAt > now || len(due) == limit {
+			return due, max(d.NextAttemptAt, now), nil
+		}
+		due = append(due, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("claim deliveries of webhook %d: %w", webhookID, err)
+	}
+	return due, 0, nil
 }
 
 // PendingDue returns, per subscription with pending deliveries, when the

@@ -139,7 +139,7 @@ func (s *Store) DeleteSubscriptions(ctx context.Context, ids []int64) error {
 			if res.RowsAffected == 0 {
 				return fmt.Errorf("webhook %d: %w", id, ErrNotFound)
 			}
-			if err := tx.Where("webhook_id = ?", id).Delete(&Attempt{}).Error; err != nil {
+			if err := tx.Where("delivery_id IN (SELECT id FROM webhook_deliveries WHERE webhook_id = ?)", id).Delete(&Attempt{}).Error; err != nil {
 				return fmt.Errorf("delete attempts of webhook %d: %w", id, translate(err))
 			}
 			if err := tx.Where("webhook_id = ?", id).Delete(&Delivery{}).Error; err != nil {
