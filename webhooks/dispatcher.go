@@ -20,24 +20,41 @@ const resyncEvery = time.Minute
 // claimBackoff is how long an endpoint waits after its claim failed.
 const claimBackoff = time.Second
 
-// dispatcher hands due deliveries to attempts. It keeps, per subscription,
-// the deliveries in flight and when its next pending delivery is due, and
-// claims (reads) due deliveries only for subscriptions below their
-// concurrency cap: a subscription whose endpoint hangs fills its own slots
-// and no others. Claims live in memory (the deliveries in flight are left
-// out of the next claim): one server owns its database, as SQLite's single
-// writer already requires, and after a crash every pending delivery is
-// simply due again.
+// dispatcher hands due deliveries to attempts. Per subscription it keeps
+// the deliveries it has claimed (read) but not yet recorded, a small queue
+// of claimed deliveries waiting for a slot, the attempts in flight, and
+// when the next pending delivery is due. An attempt's slot is freed as soon
+// as its answer arrives, while its delivery stays held until the outcome
+// is committed, so a claim never sees a delivery whose success is not yet
+// recorded and a subscription's throughput is not bound by commit latency.
+// A subscription whose endpoint hangs fills its own slots and no others.
+//
+// Fresh deliveries of item writes are handed over from memory as they
+// commit (offer), and read from the table (claim) only when they did not
+// fit in the queue, after a restart, or when a retry is due. The handoff
+// lock keeps the two apart: a claim starts reading only once every commit
+// in progress has handed its deliveries over, offers are absorbed before
+// claim results, and deliveries recorded while a claim was reading are
+// remembered (recent) until it ends, so a delivery is never queued twice.
+//
+// Claims live in memory (held deliveries are left out of the next claim):
+// one server owns its database, as SQLite's single writer already
+// requires, and after a crash every pending delivery is simply due again.
 //
 // One goroutine (loop) owns the per-subscription state; other goroutines
-// leave notes (notify, release) under mu and wake it.
+// leave notes (notify, attemptFinished, releaseAttempts) under mu and wake
+// it.
 type dispatcher struct {
 	svc *Service
 
 	mu       sync.Mutex
 	hints    map[int64]int64 // subscription → earliest due (ms) learned of
+	offered  []*storage.Delivery
+	finished []int64 // subscriptions whose attempt got its answer
 	released []release
+	claimed  []claimResult
 	wake     chan struct{}
+	handoff  sync.RWMutex // read-held by committing item writes
 
 	endpoints map[int64]*endpoint // owned by loop
 	flying    int                 // attempts in flight, owned by loop
@@ -46,17 +63,51 @@ type dispatcher struct {
 	cancel   context.CancelFunc
 	stop     chan struct{}
 	loopDone chan struct{}
-	attempts sync.WaitGroup
+	attempts sync.WaitGroup // attempts and claims in progress
 }
+
+// claimResult is a claim that finished: the deliveries read, and when the
+// subscription's next pending delivery is due (0: none), or the error.
+type claimResult struct {
+	webhookID int64
+	rows      []*storage.Delivery
+	next      int64
+	err       error
+}
+
+// prefetch is how many deliveries one claim reads for a subscription, so
+// that a busy subscription costs a query per prefetch deliveries rather
+// than one per delivery.
+const prefetch = 128
+
+// maxHeld bounds the deliveries of one subscription held in memory (queued,
+// in flight, or waiting for their outcome to be committed).
+const maxHeld = 1024
 
 // endpoint is one subscription's queue state.
 type endpoint struct {
 	due    int64 // Unix ms; noDue when nothing is known to be pending
-	flying map[int64]bool
+	queue  []*storage.Delivery
+	flying int
+	held   map[int64]bool
+	// claiming: a claim is reading; dueSince collects what was learned
+	// meanwhile, which its result must not overwrite, and recent the
+	// deliveries recorded meanwhile, which it may have read as pending.
+	claiming bool
+	dueSince int64
+	recent   map[int64]bool
 }
 
-// release is a finished attempt handed back to the dispatcher: its
-// delivery is no longer in flight and, if pending, due again at retryAt.
+// learn lowers the endpoint's due time.
+func (ep *endpoint) learn(due int64) {
+	ep.due = min(ep.due, due)
+	if ep.claiming {
+		ep.dueSince = min(ep.dueSince, due)
+	}
+}
+
+// release is a recorded attempt handed back to the dispatcher: its
+// delivery is no longer held and, if pending, due again at retryAt.
 type release struct {
 	webhookID, deliveryID, retryAt int64
 }
@@ -80,7 +131,23 @@ func (d *dispatcher) notify(webhookIDs []int64, due int64) {
 	d.poke()
 }
 
-// releaseAttempts hands finished attempts back.
+// offer hands over freshly committed deliveries.
+func (d *dispatcher) offer(rows []*storage.Delivery) {
+	d.mu.Lock()
+	d.offered = append(d.offered, rows...)
+	d.mu.Unlock()
+	d.poke()
+}
+
+// attemptFinished frees the slot of a subscription's attempt.
+func (d *dispatcher) attemptFinished(webhookID int64) {
+	d.mu.Lock()
+	d.finished = append(d.finished, webhookID)
+	d.mu.Unlock()
+	d.poke()
+}
+
+// releaseAttempts hands recorded attempts back.
 func (d *dispatcher) releaseAttempts(rs []release) {
 	d.mu.Lock()
 	d.released = append(d.released, rs...)
@@ -99,7 +166,7 @@ func (d *dispatcher) poke() {
 func (d *dispatcher) endpoint(id int64) *endpoint {
 	ep := d.endpoints[id]
 	if ep == nil {
-		ep = &endpoint{due: noDue, flying: map[int64]bool{}}
+		ep = &endpoint{due: noDue, held: map[int64]bool{}, recent: map[int64]bool{}}
 		d.endpoints[id] = ep
 	}
 	return ep
@@ -108,23 +175,42 @@ func (d *dispatcher) endpoint(id int64) *endpoint {
 // absorb takes the notes other goroutines left.
 func (d *dispatcher) absorb() {
 	d.mu.Lock()
-	hints, released := d.hints, d.released
-	d.hints, d.released = map[int64]int64{}, nil
+	hints, finished, released := d.hints, d.finished, d.released
+	claimed, offered := d.claimed, d.offered
+	d.hints, d.finished, d.released, d.claimed, d.offered = map[int64]int64{}, nil, nil, nil, nil
 	d.mu.Unlock()
 	for id, due := range hints {
-		if ep := d.endpoint(id); due < ep.due {
-			ep.due = due
+		d.endpoint(id).learn(due)
+	}
+	snap := d.svc.snap.Load()
+	for _, row := range offered {
+		ep := d.endpoint(row.WebhookID)
+		if ep.held[row.ID] {
+			continue
 		}
+		if row.ID == 0 || len(ep.held) >= maxHeld || snap.active(row.WebhookID) == nil {
+			ep.learn(row.NextAttemptAt) // a claim will read it
+			continue
+		}
+		ep.held[row.ID] = true
+		ep.queue = append(ep.queue, row)
+	}
+	for _, id := range finished {
+		d.endpoint(id).flying--
+		d.flying--
 	}
 	for _, r := range released {
 		ep := d.endpoint(r.webhookID)
-		if ep.flying[r.deliveryID] {
-			delete(ep.flying, r.deliveryID)
-			d.flying--
+		delete(ep.held, r.deliveryID)
+		if ep.claiming {
+			ep.recent[r.deliveryID] = true
 		}
-		if r.retryAt > 0 && r.retryAt < ep.due {
-			ep.due = r.retryAt
+		if r.retryAt > 0 {
+			ep.learn(r.retryAt)
 		}
+	}
+	for _, c := range claimed {
+		d.claimDone(d.endpoint(c.webhookID), c)
 	}
 }
 
@@ -175,66 +261,116 @@ func (d *dispatcher) resync() {
 	}
 }
 
-// dispatch claims due deliveries for every subscription with free slots
-// and returns when the dispatcher should look again (noDue: only when
-// told). A time not after now means work is waiting for a free slot.
+// dispatch starts queued deliveries where slots are free, claims more for
+// subscriptions that are due, and returns when the dispatcher should look
+// again (noDue: only when told). A time not after now means work is
+// waiting for a free slot.
 func (d *dispatcher) dispatch(now int64) int64 {
 	snap := d.svc.snap.Load()
-	capacity, limit := d.svc.cfg.Concurrency, d.svc.cfg.MaxInFlight
+	capacity := d.svc.cfg.Concurrency
 	next := int64(noDue)
 	for id, ep := range d.endpoints {
 		en := snap.active(id)
 		if en == nil {
 			// Inactive, disabled or deleted: nothing to send. Switching a
 			// subscription back on notifies again.
-			if len(ep.flying) == 0 {
+			for _, q := range ep.queue {
+				delete(ep.held, q.ID)
+			}
+			ep.queue = nil
+			if len(ep.held) == 0 && ep.flying == 0 && !ep.claiming {
 				delete(d.endpoints, id)
 			}
 			continue
 		}
-		if ep.due <= now && len(ep.flying) < capacity && d.flying < limit {
-			d.claim(en, ep, now, min(capacity-len(ep.flying), limit-d.flying))
+		d.start(en, ep)
+		if !ep.claiming && len(ep.queue) < prefetch/2 && ep.due <= now && len(ep.held) < maxHeld {
+			d.claim(en, ep, now)
 		}
-		if len(ep.flying) < capacity && ep.due < next {
+		switch {
+		case ep.flying >= capacity, ep.claiming:
+			// An answer or the claim's result wakes the loop.
+		case len(ep.queue) > 0:
+			next = min(next, now) // waiting for a slot elsewhere (MaxInFlight)
+		case len(ep.held) >= maxHeld:
+			// Recording frees room and wakes the loop.
+		case ep.due < next:
 			next = ep.due
 		}
-		if len(ep.flying) == 0 && ep.due == noDue {
+		if len(ep.held) == 0 && ep.flying == 0 && ep.due == noDue && !ep.claiming {
 			delete(d.endpoints, id)
 		}
 	}
 	return next
 }
 
-// claim reads up to n due deliveries of a subscription and starts them.
-func (d *dispatcher) claim(en *entry, ep *endpoint, now int64, n int) {
-	skip := make([]int64, 0, len(ep.flying))
-	for id := range ep.flying {
-		skip = append(skip, id)
-	}
-	rows, next, err := d.svc.store.ClaimDue(d.ctx, en.sub.ID, now, skip, n)
-	if err != nil {
-		d.svc.cfg.Logger.Error("claiming webhook deliveries failed", "webhook", en.sub.ID, "error", err)
-		ep.due = now + claimBackoff.Milliseconds()
-		return
-	}
-	ep.due = next
-	if next == 0 {
-		ep.due = noDue
-	}
-	for _, row := range rows {
-		ep.flying[row.ID] = true
+// start begins attempts from a subscription's queue while it and the
+// server have free slots.
+func (d *dispatcher) start(en *entry, ep *endpoint) {
+	for len(ep.queue) > 0 && ep.flying < d.svc.cfg.Concurrency && d.flying < d.svc.cfg.MaxInFlight {
+		row := ep.queue[0]
+		ep.queue[0] = nil
+		ep.queue = ep.queue[1:]
+		ep.flying++
 		d.flying++
 		d.attempts.Add(1)
 		go d.run(en, row)
 	}
 }
 
+// claim starts reading due deliveries of a subscription, off the loop so
+// that attempts keep starting meanwhile; claimDone takes the result.
+func (d *dispatcher) claim(en *entry, ep *endpoint, now int64) {
+	skip := make([]int64, 0, len(ep.held))
+	for id := range ep.held {
+		skip = append(skip, id)
+	}
+	ep.claiming, ep.dueSince = true, noDue
+	id, limit := en.sub.ID, prefetch-len(ep.queue)
+	d.attempts.Add(1)
+	go func() {
+		defer d.attempts.Done()
+		// Wait for commits that are handing deliveries over: what this
+		// claim can read has then been offered already.
+		d.handoff.Lock()
+		d.handoff.Unlock() //nolint:staticcheck // a barrier, not a critical section
+		rows, next, err := d.svc.store.ClaimDue(d.ctx, id, now, skip, limit)
+		if err != nil {
+			next = now + claimBackoff.Milliseconds()
+		}
+		d.mu.Lock()
+		d.claimed = append(d.claimed, claimResult{webhookID: id, rows: rows, next: next, err: err})
+		d.mu.Unlock()
+		d.poke()
+	}()
+}
+
+// claimDone queues what a claim read.
+func (d *dispatcher) claimDone(ep *endpoint, c claimResult) {
+	ep.claiming = false
+	if c.err != nil && d.ctx.Err() == nil {
+		d.svc.cfg.Logger.Error("claiming webhook deliveries failed", "webhook", c.webhookID, "error", c.err)
+	}
+	ep.due = c.next
+	if c.next == 0 {
+		ep.due = noDue
+	}
+	ep.due = min(ep.due, ep.dueSince)
+	for _, row := range c.rows {
+		if !ep.held[row.ID] && !ep.recent[row.ID] {
+			ep.held[row.ID] = true
+			ep.queue = append(ep.queue, row)
+		}
+	}
+	clear(ep.recent)
+}
+
 // run makes one attempt and hands its outcome to the result writer,
-// which releases the delivery once the outcome is committed (so that a
-// claim never sees a delivery whose success is not yet recorded).
+// which releases the delivery once the outcome is committed.
 func (d *dispatcher) run(en *entry, row *storage.Delivery) {
 	defer d.attempts.Done()
 	o := d.svc.attemptDelivery(d.ctx, en, row)
+	d.attemptFinished(en.sub.ID)
 	if o == nil {
 		// Cut short by a stop: nothing is recorded, the delivery stays
 		// pending and is attempted again at the next start.

@@ -41,9 +41,19 @@ func (s *Service) ItemDeliveries(evs []storage.ItemEvent) []*storage.Delivery {
 	return rows
 }
 
-// DeliveriesCommitted implements storage.Outbox: the dispatcher learns of
-// new deliveries as soon as they are committed.
-func (s *Service) DeliveriesCommitted(webhookIDs []int64) { s.disp.notify(webhookIDs, 0) }
+// DeliveriesCommitting implements storage.Outbox: claims wait until the
+// committing deliveries are handed over (DeliveriesCommitted), so that a
+// claim never reads a delivery the dispatcher is about to receive.
+func (s *Service) DeliveriesCommitting() { s.disp.handoff.RLock() }
+
+// DeliveriesCommitted implements storage.Outbox: committed deliveries are
+// handed to the dispatcher as they are, sparing a read of the queue.
+func (s *Service) DeliveriesCommitted(rows []*storage.Delivery) {
+	if len(rows) > 0 {
+		s.disp.offer(rows)
+	}
+	s.disp.handoff.RUnlock()
+}
 
 // itemMessages builds the messages of one item event, each encoded once
 // however many subscriptions it goes to.

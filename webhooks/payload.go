@@ -31,35 +31,63 @@ var Formats = []string{FormatDirectus, FormatGeneric, FormatDatoCMS}
 // message in the subscription's format, or nil when the subscription sends
 // no body (data false, or method GET). The bytes depend only on the
 // message and the subscription's settings, so every attempt sends (and
-// signs) the same body.
+// signs) the same body. The message's values are copied as stored, never
+// decoded and encoded again, so numbers go out exactly as they came in.
 func Body(sub *storage.Subscription, d *storage.Delivery) ([]byte, error) {
 	if !sub.Data || sub.Method == http.MethodGet {
 		return nil, nil
 	}
-	m, err := DecodeMessage(d.Message)
-	if err != nil {
-		return nil, err
+	var m storedMessage
+	if err := gojson.Unmarshal(d.Message, &m); err != nil {
+		return nil, fmt.Errorf("decode the message of delivery %d: %w", d.ID, err)
 	}
-	var v any
 	switch sub.Format {
 	case FormatGeneric:
-		v = genericBody(m)
+		return genericBody(&m), nil
 	case FormatDatoCMS:
-		v = datoBody(m, sub.ID, d.ID)
+		p, err := datoBody(&m, sub.ID, d.ID)
+		if err != nil {
+			return nil, fmt.Errorf("render delivery %d: %w", d.ID, err)
+		}
+		var buf bytes.Buffer
+		enc := gojson.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(p); err != nil {
+			return nil, fmt.Errorf("render delivery %d: %w", d.ID, err)
+		}
+		return bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), nil
 	default:
-		v = directusBody(m)
+		return directusBody(&m), nil
 	}
-	var buf bytes.Buffer
-	enc := gojson.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, fmt.Errorf("render delivery %d: %w", d.ID, err)
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), nil
 }
 
-// DecodeMessage reads a stored message. Numbers stay json.Number, so they
-// are sent exactly as they were written.
+// storedMessage is a Message as rendering reads it: the values stay the
+// JSON they were stored as.
+type storedMessage struct {
+	ID             string            `json:"id"`
+	Event          string            `json:"event"`
+	Action         string            `json:"action"`
+	Collection     string            `json:"collection"`
+	Keys           []json.RawMessage `json:"keys"`
+	Payload        json.RawMessage   `json:"payload"`
+	Item           json.RawMessage   `json:"item"`
+	Accountability *struct {
+		User json.RawMessage `json:"user"`
+		Role json.RawMessage `json:"role"`
+	} `json:"accountability"`
+	Time time.Time `json:"time"`
+}
+
+// orNullJSON is raw, or the JSON null when it is empty.
+func orNullJSON(raw json.RawMessage) json.RawMessage {
+	if len(raw) == 0 {
+		return json.RawMessage("null")
+	}
+	return raw
+}
+
+// DecodeMessage reads a stored message, with numbers as json.Number so
+// that they show as written.
 func DecodeMessage(raw []byte) (*Message, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
@@ -70,53 +98,73 @@ func DecodeMessage(raw []byte) (*Message, error) {
 	return &m, nil
 }
 
-// directusPayload is Directus's webhook body.
-type directusPayload struct {
-	Event          string         `json:"event"`
-	Accountability map[string]any `json:"accountability"`
-	Payload        any            `json:"payload"`
-	Key            any            `json:"key,omitempty"`
-	Keys           []any          `json:"keys,omitempty"`
-	Collection     string         `json:"collection,omitempty"`
-}
-
-func directusBody(m *Message) directusPayload {
-	acc := map[string]any{"user": nil, "role": nil}
-	if m.Accountability != nil {
-		acc = map[string]any{"user": m.Accountability["user"], "role": m.Accountability["role"]}
+// directusBody is Directus's webhook body: {event, accountability:
+// {user, role}, payload, key|keys, collection}. The two envelopes sent
+// most are written by hand around the stored values, which a general
+// encoder would parse and compact again.
+func directusBody(m *storedMessage) []byte {
+	b := make([]byte, 0, 96+len(m.Payload))
+	event := m.Event
+	if m.Action != "" {
+		event = directusEventName(m.Action)
 	}
-	p := directusPayload{Event: m.Event, Accountability: acc, Payload: m.Payload}
-	if m.Action == "" {
-		return p
-	}
-	p.Event, p.Collection = directusEventName(m.Action), m.Collection
-	if m.Action == "create" && len(m.Keys) == 1 {
-		p.Key = m.Keys[0]
+	b = append(b, `{"event":`...)
+	b = appendJSONString(b, event)
+	b = append(b, `,"accountability":{"user":`...)
+	if a := m.Accountability; a != nil {
+		b = append(append(append(b, orNullJSON(a.User)...), `,"role":`...), orNullJSON(a.Role)...)
 	} else {
-		p.Keys = m.Keys
+		b = append(b, `null,"role":null`...)
 	}
-	return p
+	b = append(append(b, `},"payload":`...), orNullJSON(m.Payload)...)
+	if m.Action == "" {
+		return append(b, '}')
+	}
+	if m.Action == "create" && len(m.Keys) == 1 {
+		b = append(append(b, `,"key":`...), m.Keys[0]...)
+	} else {
+		b = append(b, `,"keys":[`...)
+		for i, k := range m.Keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, k...)
+		}
+		b = append(b, ']')
+	}
+	b = appendJSONString(append(b, `,"collection":`...), m.Collection)
+	return append(b, '}')
 }
 
-// genericPayload is seed 004's event envelope.
-type genericPayload struct {
-	ID      string `json:"id"`
-	Type    string `json:"type"`
-	Created string `json:"created"`
-	Data    any    `json:"data"`
+// genericBody is seed 004's event envelope: {id, type, created, data}.
+func genericBody(m *storedMessage) []byte {
+	data := entityOf(m)
+	b := make([]byte, 0, 96+len(data))
+	b = appendJSONString(append(b, `{"id":`...), m.ID)
+	b = appendJSONString(append(b, `,"type":`...), m.Event)
+	b = appendJSONString(append(b, `,"created":`...), m.Time.UTC().Format(time.RFC3339))
+	b = append(append(append(b, `,"data":`...), data...), '}')
+	return b
 }
 
-func genericBody(m *Message) genericPayload {
-	return genericPayload{ID: m.ID, Type: m.Event, Created: m.Time.UTC().Format(time.RFC3339), Data: entityOf(m)}
+// appendJSONString appends s as a JSON string.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			raw, _ := gojson.Marshal(s)
+			return append(b, raw...)
+		}
+	}
+	return append(append(append(b, '"'), s...), '"')
 }
 
 // entityOf is the item a per-item message is about (the created item, the
 // updated item, the deleted item), or an emitted event's data.
-func entityOf(m *Message) any {
-	if m.Item != nil {
+func entityOf(m *storedMessage) json.RawMessage {
+	if len(m.Item) > 0 {
 		return m.Item
 	}
-	return m.Payload
+	return orNullJSON(m.Payload)
 }
 
 // datoPayload is DatoCMS's webhook body.
@@ -131,36 +179,41 @@ type datoPayload struct {
 	RelatedEntities  []any  `json:"related_entities"`
 }
 
-func datoBody(m *Message, webhookID, deliveryID int64) datoPayload {
+func datoBody(m *storedMessage, webhookID, deliveryID int64) (datoPayload, error) {
 	p := datoPayload{WebhookCallID: strconv.FormatInt(deliveryID, 10), WebhookID: strconv.FormatInt(webhookID, 10),
 		EventTriggeredAt: m.Time.UTC().Format(time.RFC3339), Environment: "main", RelatedEntities: []any{}}
-	entityType, eventType := DatoTypes(m)
-	p.EntityType, p.EventType = entityType, eventType
+	p.EntityType, p.EventType = datoTypes(m.Action, m.Event)
 	if m.Action == "" {
-		p.Entity = m.Payload
-		return p
+		p.Entity = orNullJSON(m.Payload)
+		return p, nil
 	}
-	item, _ := entityOf(m).(map[string]any)
-	attrs := make(map[string]any, len(item))
-	for k, v := range item {
-		if k != "id" {
-			attrs[k] = v
-		}
+	var attrs map[string]json.RawMessage
+	if err := gojson.Unmarshal(entityOf(m), &attrs); err != nil {
+		return p, err
+	}
+	delete(attrs, "id")
+	if attrs == nil {
+		attrs = map[string]json.RawMessage{}
 	}
 	var id any
 	if len(m.Keys) > 0 {
-		id = keyText(m.Keys[0])
+		var k any
+		if err := json.Unmarshal(m.Keys[0], &k); err == nil {
+			id = keyText(k)
+		}
 	}
 	p.Entity = map[string]any{"id": id, "type": "item", "attributes": attrs,
 		"relationships": map[string]any{"item_type": map[string]any{"data": map[string]any{"id": m.Collection, "type": "item_type"}}}}
-	return p
+	return p, nil
 }
 
 // DatoTypes is the DatoCMS entity_type and event_type of a message: item
 // and the action for item events, "event" and the name otherwise.
-func DatoTypes(m *Message) (entityType, eventType string) {
-	if m.Action != "" {
-		return "item", m.Action
+func DatoTypes(m *Message) (entityType, eventType string) { return datoTypes(m.Action, m.Event) }
+
+func datoTypes(action, event string) (entityType, eventType string) {
+	if action != "" {
+		return "item", action
 	}
-	return "event", m.Event
+	return "event", event
 }
