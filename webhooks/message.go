@@ -1,9 +1,11 @@
 package webhooks
 
 import (
+	"bytes"
 	"strings"
 	"time"
 
+	gojson "github.com/goccy/go-json"
 	"github.com/google/uuid"
 )
 
@@ -51,6 +53,22 @@ func directusEventName(action string) string { return "items." + action }
 // isItemEventName reports whether a bus event is an item event (those
 // reach webhooks through the item write's transaction instead).
 func isItemEventName(name string) bool { return strings.HasPrefix(name, "items.") }
+
+// encodeMessage is a message as stored.
+func encodeMessage(m *Message) ([]byte, error) { return encodeJSON(m) }
+
+// encodeJSON is compact JSON with map keys sorted and no HTML escaping, so
+// values go out as they were written. (An Encoder: go-json's
+// MarshalNoEscape still escapes inside interface values.)
+func encodeJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := gojson.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), nil
+}
 
 // newMessageID returns "evt_" and a time-ordered UUID in hex.
 func newMessageID() string {

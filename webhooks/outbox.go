@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	gojson "github.com/goccy/go-json"
 	"github.com/hookflow/hookflow/events"
 	"github.com/hookflow/hookflow/storage"
 )
@@ -121,12 +120,12 @@ func (b *itemMessages) encode(i int) *encodedMessage {
 	} else if len(e.Keys) == 1 {
 		m.Item = itemOf(e.Action, e.Items, 0)
 	}
-	raw, err := gojson.Marshal(m)
+	raw, err := encodeMessage(&m)
 	if err != nil {
 		// Items come from JSON and always encode; keep the event rather
 		// than fail the write.
 		b.logger.cfg.Logger.Error("encoding a webhook message failed", "event", m.Event, "error", err)
-		raw, _ = gojson.Marshal(Message{ID: m.ID, Event: m.Event, Action: m.Action, Collection: m.Collection, Time: b.now})
+		raw, _ = encodeMessage(&Message{ID: m.ID, Event: m.Event, Action: m.Action, Collection: m.Collection, Time: b.now})
 	}
 	return &encodedMessage{id: m.ID, raw: raw}
 }
@@ -160,7 +159,7 @@ func (s *Service) onBusEvent(e events.Event) {
 		if raw == nil {
 			id = newMessageID()
 			var err error
-			raw, err = gojson.Marshal(Message{ID: id, Event: e.Name, Payload: e.Payload,
+			raw, err = encodeMessage(&Message{ID: id, Event: e.Name, Payload: e.Payload,
 				Accountability: e.Accountability, Time: e.Time.UTC()})
 			if err != nil {
 				s.cfg.Logger.Error("encoding a webhook message failed", "event", e.Name, "error", err)

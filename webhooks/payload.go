@@ -46,16 +46,13 @@ func Body(sub *storage.Subscription, d *storage.Delivery) ([]byte, error) {
 		return genericBody(&m), nil
 	case FormatDatoCMS:
 		p, err := datoBody(&m, sub.ID, d.ID)
-		if err != nil {
-			return nil, fmt.Errorf("render delivery %d: %w", d.ID, err)
+		if err == nil {
+			var body []byte
+			if body, err = encodeJSON(p); err == nil {
+				return body, nil
+			}
 		}
-		var buf bytes.Buffer
-		enc := gojson.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(p); err != nil {
-			return nil, fmt.Errorf("render delivery %d: %w", d.ID, err)
-		}
-		return bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), nil
+		return nil, fmt.Errorf("render delivery %d: %w", d.ID, err)
 	default:
 		return directusBody(&m), nil
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 
-	gojson "github.com/goccy/go-json"
 	"github.com/hookflow/hookflow/flows"
 	"github.com/hookflow/hookflow/storage"
 )
@@ -42,7 +41,7 @@ func (s *Service) Test(ctx context.Context, id int64, event string) (*TestResult
 			}
 		}
 	}
-	raw, err := gojson.Marshal(m)
+	raw, err := encodeMessage(&m)
 	if err != nil {
 		return nil, err
 	}
