@@ -151,3 +151,23 @@ func TestDatoCMSDeliveriesAndWebhookCalls(t *testing.T) {
 		t.Fatalf("unknown call: %d", resp.Status)
 	}
 }
+
+// TestDatoCMSRateLimit: past 60 requests in 3 seconds the DatoCMS dialect
+// answers 429 with Retry-After.
+func TestDatoCMSRateLimit(t *testing.T) {
+	t.Parallel()
+	srv := hookflowtest.New(t)
+	var last *hookflowtest.Response
+	for i := 0; i < 61; i++ {
+		last = srv.Do(t, "GET", "/webhooks", nil, "X-Api-Version", "2")
+		if last.Status == http.StatusTooManyRequests {
+			break
+		}
+	}
+	if last.Status != http.StatusTooManyRequests || last.ErrorCode(t) != "REQUESTS_EXCEEDED" ||
+		last.Header.Get("Retry-After") == "" || last.Header.Get("X-RateLimit-Remaining") != "0" {
+		t.Fatalf("61st request: %d %v %s", last.Status, last.Header, last.Body)
+	}
+	// The Directus dialect is not limited.
+	check(t, srv.Do(t, "GET", "/webhooks", nil), 200, "")
+}
