@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"runtime"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -43,17 +44,44 @@ func BenchmarkTriggerItemCreateNoLog(b *testing.B) {
 	benchmarkTrigger(b, "flows/testdata/bench_item_create.json", noRunLog, callers50())
 }
 
+// BenchmarkTriggerItemCreateUnwatched is BenchmarkTriggerItemCreate with
+// outgoing webhooks on other collections: writes to a collection no
+// webhook watches must cost what they cost without webhooks.
+func BenchmarkTriggerItemCreateUnwatched(b *testing.B) {
+	benchmarkTrigger(b, "flows/testdata/bench_item_create.json", nil, callers50(), func(srv *hookflow.Server) {
+		for _, doc := range []string{
+			`{"name": "pages", "actions": "create,update,delete", "collections": "pages,articles", "url": "https://example.com/a"}`,
+			`{"name": "reports", "events": ["report.*", "customers.created"], "url": "https://example.com/b", "actions": [], "collections": []}`,
+		} {
+			req := httptest.NewRequest(http.MethodPost, "/webhooks", strings.NewReader(doc))
+			req.Header.Set("Authorization", "Bearer bench")
+			req.Header.Set("Content-Type", "application/json")
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK {
+				b.Fatalf("create webhook: %d %s", rec.Code, rec.Body)
+			}
+		}
+	})
+}
+
 // callers50 is the RunParallel factor that gives about 50 goroutines.
 func callers50() int { return max(1, 50/runtime.GOMAXPROCS(0)) }
 
 func noRunLog(flow map[string]any) { flow["accountability"] = nil }
 
-func benchmarkTrigger(b *testing.B, file string, edit func(map[string]any), parallelism int) {
+// benchmarkTrigger measures calls of the flow in file (edited by edit)
+// from parallelism×GOMAXPROCS callers; setup, when given, prepares the
+// server first.
+func benchmarkTrigger(b *testing.B, file string, edit func(map[string]any), parallelism int, setup ...func(*hookflow.Server)) {
 	srv, err := hookflow.New(context.Background(), hookflow.Config{
 		DBFilename: b.TempDir() + "/bench.db", AdminToken: "bench", Logger: slog.New(slog.DiscardHandler),
 	})
 	if err != nil {
 		b.Fatal(err)
+	}
+	for _, f := range setup {
+		f(srv)
 	}
 	raw, err := os.ReadFile(file)
 	if err != nil {
