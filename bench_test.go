@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"runtime"
-	"strings"
 	"syscall"
 	"testing"
 
@@ -53,16 +52,22 @@ func BenchmarkTriggerItemCreateUnwatched(b *testing.B) {
 			`{"name": "pages", "actions": "create,update,delete", "collections": "pages,articles", "url": "https://example.com/a"}`,
 			`{"name": "reports", "events": ["report.*", "customers.created"], "url": "https://example.com/b", "actions": [], "collections": []}`,
 		} {
-			req := httptest.NewRequest(http.MethodPost, "/webhooks", strings.NewReader(doc))
-			req.Header.Set("Authorization", "Bearer bench")
-			req.Header.Set("Content-Type", "application/json")
-			rec := httptest.NewRecorder()
-			srv.ServeHTTP(rec, req)
-			if rec.Code != http.StatusOK {
+			if rec := serveAdmin(srv, http.MethodPost, "/webhooks", []byte(doc)); rec.Code != http.StatusOK {
 				b.Fatalf("create webhook: %d %s", rec.Code, rec.Body)
 			}
 		}
 	})
+}
+
+// serveAdmin sends a JSON request with the benchmarks' admin token
+// straight to the server's handler.
+func serveAdmin(srv http.Handler, method, path string, body []byte) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(method, path, bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer bench")
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, req)
+	return rec
 }
 
 // callers50 is the RunParallel factor that gives about 50 goroutines.
@@ -95,11 +100,7 @@ func benchmarkTrigger(b *testing.B, file string, edit func(map[string]any), para
 		edit(flow)
 	}
 	raw, _ = json.Marshal(flow)
-	req := httptest.NewRequest(http.MethodPost, "/flows", bytes.NewReader(raw))
-	req.Header.Set("Authorization", "Bearer bench")
-	req.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	srv.ServeHTTP(rec, req)
+	rec := serveAdmin(srv, http.MethodPost, "/flows", raw)
 	var created struct{ Data struct{ ID string } }
 	if err := json.Unmarshal(rec.Body.Bytes(), &created); err != nil || created.Data.ID == "" {
 		b.Fatalf("upload: %d %s", rec.Code, rec.Body)

@@ -148,16 +148,8 @@ func benchmarkItemDeliveries(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	serve := func(method, path string, body []byte) *httptest.ResponseRecorder {
-		req := httptest.NewRequest(method, path, bytes.NewReader(body))
-		req.Header.Set("Authorization", "Bearer bench")
-		req.Header.Set("Content-Type", "application/json")
-		rec := httptest.NewRecorder()
-		srv.ServeHTTP(rec, req)
-		return rec
-	}
 	hook, _ := json.Marshal(map[string]any{"name": "bench", "actions": "create", "collections": "orders", "url": ts.URL})
-	if rec := serve("POST", "/webhooks", hook); rec.Code != http.StatusOK {
+	if rec := serveAdmin(srv, "POST", "/webhooks", hook); rec.Code != http.StatusOK {
 		b.Fatalf("create webhook: %d %s", rec.Code, rec.Body)
 	}
 	batch := []byte("[" + strings.TrimSuffix(strings.Repeat(benchBody+",", benchItemBatch), ",") + "]")
@@ -169,7 +161,7 @@ func benchmarkItemDeliveries(b *testing.B) {
 		if left < benchItemBatch {
 			body = []byte("[" + strings.TrimSuffix(strings.Repeat(benchBody+",", left), ",") + "]")
 		}
-		if rec := serve("POST", "/items/orders", body); rec.Code != http.StatusOK {
+		if rec := serveAdmin(srv, "POST", "/items/orders", body); rec.Code != http.StatusOK {
 			b.Fatalf("write items: %d %s", rec.Code, rec.Body)
 		}
 	}
@@ -203,12 +195,7 @@ func benchmarkQueuedDeliveries(b *testing.B) {
 	b.ResetTimer()
 	start, cpu := time.Now(), processCPU()
 	// Switching the webhook on starts its queue.
-	req := httptest.NewRequest(http.MethodPatch, "/webhooks/1", strings.NewReader(`{"status": "active"}`))
-	req.Header.Set("Authorization", "Bearer bench")
-	req.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	srv.ServeHTTP(rec, req)
-	if rec.Code != http.StatusOK {
+	if rec := serveAdmin(srv, http.MethodPatch, "/webhooks/1", []byte(`{"status": "active"}`)); rec.Code != http.StatusOK {
 		b.Fatalf("activate: %d %s", rec.Code, rec.Body)
 	}
 	for received.Load() < int64(b.N) {

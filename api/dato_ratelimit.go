@@ -56,14 +56,17 @@ func (l *windowLimiter) take(key string) (remaining int, retryAfter time.Duratio
 	return l.limit - c.n, 0
 }
 
-// datoLimit applies the DatoCMS dialect's rate limit to a request.
-func (s *server) datoLimit(c echo.Context) error {
-	remaining, wait := s.datoLimits.take(callerOf(c).User)
-	h := c.Response().Header()
-	h.Set("X-RateLimit-Limit", strconv.Itoa(datoRateLimit))
-	h.Set("X-RateLimit-Remaining", strconv.Itoa(remaining))
-	if wait > 0 {
-		return tooManyRequests(wait)
+// datoRateLimited applies the DatoCMS dialect's rate limit to a handler
+// (it is also route middleware for /webhook_calls).
+func (s *server) datoRateLimited(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		remaining, wait := s.datoLimits.take(callerOf(c).User)
+		h := c.Response().Header()
+		h.Set("X-RateLimit-Limit", strconv.Itoa(datoRateLimit))
+		h.Set("X-RateLimit-Remaining", strconv.Itoa(remaining))
+		if wait > 0 {
+			return tooManyRequests(wait)
+		}
+		return next(c)
 	}
-	return nil
 }

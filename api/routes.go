@@ -50,23 +50,24 @@ func (s *server) routes(e *echo.Echo) {
 	e.DELETE("/items/:collection/:id", s.deleteItem, admin...)
 
 	// Outgoing webhooks: one model in three dialects. /webhooks is
-	// Directus's, or DatoCMS's when the request says X-Api-Version: 2 (the
-	// handlers choose); /api/v1/webhooks is the generic API.
-	e.GET("/webhooks", s.listWebhooks, admin...)
-	e.POST("/webhooks", s.createWebhooks, admin...)
+	// Directus's, or DatoCMS's when the request says X-Api-Version: 2
+	// (byAPIVersion); /api/v1/webhooks is the generic API.
+	e.GET("/webhooks", s.byAPIVersion(s.listWebhooks, s.datoList), admin...)
+	e.POST("/webhooks", s.byAPIVersion(s.createWebhooks, s.datoCreate), admin...)
 	e.DELETE("/webhooks", s.deleteWebhooks, admin...)
-	e.GET("/webhooks/:id", s.getWebhook, admin...)
+	e.GET("/webhooks/:id", s.byAPIVersion(s.getWebhook, s.datoGet), admin...)
 	e.PATCH("/webhooks/:id", s.patchWebhook, admin...)
-	e.PUT("/webhooks/:id", s.putWebhook, admin...)
-	e.DELETE("/webhooks/:id", s.deleteWebhook, admin...)
+	e.PUT("/webhooks/:id", s.byAPIVersion(s.patchWebhook, s.datoUpdate), admin...)
+	e.DELETE("/webhooks/:id", s.byAPIVersion(s.deleteWebhook, s.datoDelete), admin...)
 	e.POST("/webhooks/:id/rotate-secret", s.rotateSecret, admin...)
 	e.POST("/webhooks/:id/test", s.postTest, admin...)
 	e.GET("/webhooks/:id/deliveries", s.listDeliveries, admin...)
 	e.GET("/webhooks/deliveries/:id", s.getDelivery, admin...)
 	e.POST("/webhooks/deliveries/:id/resend", s.resendDelivery, admin...)
-	e.GET("/webhook_calls", s.listWebhookCalls, admin...)
-	e.GET("/webhook_calls/:id", s.getWebhookCall, admin...)
-	e.POST("/webhook_calls/:id/resend_webhook", s.resendWebhookCall, admin...)
+	dato := append(admin[:len(admin):len(admin)], s.datoRateLimited)
+	e.GET("/webhook_calls", s.listWebhookCalls, dato...)
+	e.GET("/webhook_calls/:id", s.getWebhookCall, dato...)
+	e.POST("/webhook_calls/:id/resend_webhook", s.resendWebhookCall, dato...)
 	e.GET("/api/v1/webhooks", s.genericList, admin...)
 	e.POST("/api/v1/webhooks", s.genericCreate, admin...)
 	e.GET("/api/v1/webhooks/:id", s.genericGet, admin...)

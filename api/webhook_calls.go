@@ -119,9 +119,6 @@ func datoCallFilter(c echo.Context) (storage.DeliveryFilter, error) {
 
 // listWebhookCalls serves GET /webhook_calls.
 func (s *server) listWebhookCalls(c echo.Context) error {
-	if err := s.datoLimit(c); err != nil {
-		return err
-	}
 	f, err := datoCallFilter(c)
 	if err != nil {
 		return err
@@ -154,37 +151,23 @@ func (s *server) listWebhookCalls(c echo.Context) error {
 
 // getWebhookCall serves GET /webhook_calls/{id}.
 func (s *server) getWebhookCall(c echo.Context) error {
-	if err := s.datoLimit(c); err != nil {
-		return err
-	}
-	id, err := deliveryID(c)
+	d, err := s.delivery(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	d, err := s.Store.GetDelivery(ctx, id)
-	if err != nil {
-		return err
-	}
-	last, err := s.Store.LastAttempts(ctx, []int64{id})
+	last, err := s.Store.LastAttempts(ctx, []int64{d.ID})
 	if err != nil {
 		return err
 	}
 	sub, _ := s.Webhooks.Get(ctx, d.WebhookID)
-	return writeData(c, http.StatusOK, datoCall(d, sub, last[id]))
+	return writeData(c, http.StatusOK, datoCall(d, sub, last[d.ID]))
 }
 
 // resendWebhookCall serves POST /webhook_calls/{id}/resend_webhook: 204,
 // the delivery is due again at once.
 func (s *server) resendWebhookCall(c echo.Context) error {
-	if err := s.datoLimit(c); err != nil {
-		return err
-	}
-	id, err := deliveryID(c)
-	if err != nil {
-		return err
-	}
-	if _, err := s.Webhooks.Resend(c.Request().Context(), id); err != nil {
+	if _, err := s.resend(c); err != nil {
 		return err
 	}
 	return noContent(c)

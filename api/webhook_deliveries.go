@@ -72,6 +72,24 @@ func deliveryID(c echo.Context) (int64, error) {
 	return id, nil
 }
 
+// delivery reads the delivery named by the URL.
+func (s *server) delivery(c echo.Context) (*storage.Delivery, error) {
+	id, err := deliveryID(c)
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.GetDelivery(c.Request().Context(), id)
+}
+
+// resend makes the delivery named by the URL due again.
+func (s *server) resend(c echo.Context) (*storage.Delivery, error) {
+	id, err := deliveryID(c)
+	if err != nil {
+		return nil, err
+	}
+	return s.Webhooks.Resend(c.Request().Context(), id)
+}
+
 // listDeliveries serves GET /webhooks/{id}/deliveries: newest first,
 // ?status= (pending, succeeded, failed), ?event=, ?limit= (50, at most
 // 500), ?page=.
@@ -105,16 +123,11 @@ func (s *server) listDeliveries(c echo.Context) error {
 // getDelivery serves GET /webhooks/deliveries/{id}: the delivery, the
 // body it sends and every attempt.
 func (s *server) getDelivery(c echo.Context) error {
-	id, err := deliveryID(c)
+	d, err := s.delivery(c)
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	d, err := s.Store.GetDelivery(ctx, id)
-	if err != nil {
-		return err
-	}
-	attempts, err := s.Store.ListAttempts(ctx, id)
+	attempts, err := s.Store.ListAttempts(c.Request().Context(), d.ID)
 	if err != nil {
 		return err
 	}
@@ -124,11 +137,7 @@ func (s *server) getDelivery(c echo.Context) error {
 // resendDelivery serves POST /webhooks/deliveries/{id}/resend: 202, the
 // delivery is due again at once (409 when its webhook is not active).
 func (s *server) resendDelivery(c echo.Context) error {
-	id, err := deliveryID(c)
-	if err != nil {
-		return err
-	}
-	d, err := s.Webhooks.Resend(c.Request().Context(), id)
+	d, err := s.resend(c)
 	if err != nil {
 		return err
 	}

@@ -14,13 +14,25 @@ import (
 // Outgoing webhooks are one model (webhooks.Service) served in three
 // dialects: Directus at /webhooks (this file), DatoCMS at /webhooks when
 // the request says X-Api-Version: 2 (webhooks_dato.go), and the generic
-// API at /api/v1/webhooks (webhooks_generic.go). The handlers registered
-// for /webhooks pick the dialect by that header.
+// API at /api/v1/webhooks (webhooks_generic.go). routes.go registers
+// /webhooks handlers that pick the dialect by that header (byAPIVersion).
 
 // isDato reports whether a /webhooks request speaks the DatoCMS dialect.
 func isDato(c echo.Context) bool {
 	v := c.Request().Header.Get("X-Api-Version")
 	return v == "2" || v == "3"
+}
+
+// byAPIVersion serves a request with the DatoCMS handler (rate limited as
+// DatoCMS is) when it says X-Api-Version: 2, else with the Directus one.
+func (s *server) byAPIVersion(directus, dato echo.HandlerFunc) echo.HandlerFunc {
+	dato = s.datoRateLimited(dato)
+	return func(c echo.Context) error {
+		if isDato(c) {
+			return dato(c)
+		}
+		return directus(c)
+	}
 }
 
 // webhookID reads the subscription id of the URL ("12" or "wh_12").
@@ -110,9 +122,6 @@ func directusWebhook(sub *storage.Subscription, fullSecret bool) map[string]any 
 // global query parameters (filter, search, sort, limit, offset, page,
 // fields, meta), evaluated in memory.
 func (s *server) listWebhooks(c echo.Context) error {
-	if isDato(c) {
-		return s.datoList(c)
-	}
 	params, err := itemParams(c)
 	if err != nil {
 		return err
@@ -147,9 +156,6 @@ func (s *server) listWebhooks(c echo.Context) error {
 
 // getWebhook serves GET /webhooks/{id}.
 func (s *server) getWebhook(c echo.Context) error {
-	if isDato(c) {
-		return s.datoGet(c)
-	}
 	params, err := itemParams(c)
 	if err != nil {
 		return err
@@ -176,9 +182,6 @@ var directusRequired = []string{"name", "actions", "collections", "url"}
 // createWebhooks serves POST /webhooks: one webhook or an array, all or
 // nothing. The answer shows the generated secrets in full, once.
 func (s *server) createWebhooks(c echo.Context) error {
-	if isDato(c) {
-		return s.datoCreate(c)
-	}
 	params, err := itemParams(c)
 	if err != nil {
 		return err
@@ -230,54 +233,49 @@ func (s *server) patchWebhook(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	sub, err := s.subscription(c)
+	sub, err := s.changeSubscription(c)
 	if err != nil {
-		return err
-	}
-	doc, err := readObject(c)
-	if err != nil {
-		return err
-	}
-	if err := s.updateSubscription(c, sub, doc); err != nil {
 		return err
 	}
 	return writeData(c, http.StatusOK, params.Fields.Project(directusWebhook(sub, false)))
 }
 
-// updateSubscription applies a change to a subscription and saves it.
-func (s *server) updateSubscription(c echo.Context, sub *storage.Subscription, doc map[string]any) error {
+// changeSubscription applies the body's fields to the subscription named
+// by the URL and saves it.
+func (s *server) changeSubscription(c echo.Context) (*storage.Subscription, error) {
+	sub, err := s.subscription(c)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := readObject(c)
+	if err != nil {
+		return nil, err
+	}
 	was := sub.Status
 	var errs flows.ValidationErrors
 	s.Webhooks.Apply(sub, doc, "", &errs)
 	if len(errs) > 0 {
-		return errs.Unique()
+		return nil, errs.Unique()
 	}
-	return s.Webhooks.Update(c.Request().Context(), sub, was)
+	return sub, s.Webhooks.Update(c.Request().Context(), sub, was)
 }
 
-// putWebhook serves PUT /webhooks/{id}: the DatoCMS update, or a Directus
-// patch.
-func (s *server) putWebhook(c echo.Context) error {
-	if isDato(c) {
-		return s.datoUpdate(c)
-	}
-	return s.patchWebhook(c)
-}
-
-// deleteWebhook serves DELETE /webhooks/{id}: 204 (DatoCMS: the deleted
-// resource).
+// deleteWebhook serves DELETE /webhooks/{id}: 204.
 func (s *server) deleteWebhook(c echo.Context) error {
-	if isDato(c) {
-		return s.datoDelete(c)
-	}
-	id, err := webhookID(c)
-	if err != nil {
-		return err
-	}
-	if err := s.Webhooks.Delete(c.Request().Context(), []int64{id}); err != nil {
+	if _, err := s.deleteSubscription(c); err != nil {
 		return err
 	}
 	return noContent(c)
+}
+
+// deleteSubscription deletes the subscription named by the URL and
+// returns it as it was.
+func (s *server) deleteSubscription(c echo.Context) (*storage.Subscription, error) {
+	sub, err := s.subscription(c)
+	if err != nil {
+		return nil, err
+	}
+	return sub, s.Webhooks.Delete(c.Request().Context(), []int64{sub.ID})
 }
 
 // deleteWebhooks serves DELETE /webhooks with an array of ids (or

@@ -81,9 +81,6 @@ func datoDocument(c echo.Context, errs *flows.ValidationErrors) (attrs map[strin
 
 // datoList serves GET /webhooks (DatoCMS).
 func (s *server) datoList(c echo.Context) error {
-	if err := s.datoLimit(c); err != nil {
-		return err
-	}
 	subs, err := s.Webhooks.List(c.Request().Context())
 	if err != nil {
 		return err
@@ -97,9 +94,6 @@ func (s *server) datoList(c echo.Context) error {
 
 // datoGet serves GET /webhooks/{id} (DatoCMS).
 func (s *server) datoGet(c echo.Context) error {
-	if err := s.datoLimit(c); err != nil {
-		return err
-	}
 	sub, err := s.subscription(c)
 	if err != nil {
 		return err
@@ -109,9 +103,6 @@ func (s *server) datoGet(c echo.Context) error {
 
 // datoCreate serves POST /webhooks (DatoCMS).
 func (s *server) datoCreate(c echo.Context) error {
-	if err := s.datoLimit(c); err != nil {
-		return err
-	}
 	var errs flows.ValidationErrors
 	attrs, _, err := datoDocument(c, &errs)
 	if err != nil {
@@ -132,9 +123,6 @@ func (s *server) datoCreate(c echo.Context) error {
 // datoUpdate serves PUT /webhooks/{id} (DatoCMS): the attributes given
 // replace the webhook's.
 func (s *server) datoUpdate(c echo.Context) error {
-	if err := s.datoLimit(c); err != nil {
-		return err
-	}
 	sub, err := s.subscription(c)
 	if err != nil {
 		return err
@@ -160,14 +148,8 @@ func (s *server) datoUpdate(c echo.Context) error {
 
 // datoDelete serves DELETE /webhooks/{id} (DatoCMS): the deleted resource.
 func (s *server) datoDelete(c echo.Context) error {
-	if err := s.datoLimit(c); err != nil {
-		return err
-	}
-	sub, err := s.subscription(c)
+	sub, err := s.deleteSubscription(c)
 	if err != nil {
-		return err
-	}
-	if err := s.Webhooks.Delete(c.Request().Context(), []int64{sub.ID}); err != nil {
 		return err
 	}
 	return writeData(c, http.StatusOK, datoWebhook(sub, false))

@@ -113,15 +113,8 @@ func (s *server) genericCreate(c echo.Context) error {
 // genericUpdate serves PUT /api/v1/webhooks/{id}: the fields given
 // replace the webhook's.
 func (s *server) genericUpdate(c echo.Context) error {
-	sub, err := s.subscription(c)
+	sub, err := s.changeSubscription(c)
 	if err != nil {
-		return err
-	}
-	doc, err := readObject(c)
-	if err != nil {
-		return err
-	}
-	if err := s.updateSubscription(c, sub, doc); err != nil {
 		var errs flows.ValidationErrors
 		if errors.As(err, &errs) {
 			return genericError(errs)
@@ -133,11 +126,7 @@ func (s *server) genericUpdate(c echo.Context) error {
 
 // genericDelete serves DELETE /api/v1/webhooks/{id}.
 func (s *server) genericDelete(c echo.Context) error {
-	id, err := webhookID(c)
-	if err != nil {
-		return err
-	}
-	if err := s.Webhooks.Delete(c.Request().Context(), []int64{id}); err != nil {
+	if _, err := s.deleteSubscription(c); err != nil {
 		return err
 	}
 	return writeJSON(c, http.StatusOK, map[string]any{"success": true, "message": "Webhook deleted successfully"})

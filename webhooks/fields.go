@@ -61,20 +61,12 @@ func (s *Service) Apply(sub *storage.Subscription, doc map[string]any, prefix st
 func applyField(sub *storage.Subscription, key string, v any, errs *flows.ValidationErrors) {
 	switch key {
 	case "name":
-		name, ok := optionalString(v)
-		if !ok {
-			errs.Add(key, "must be a string")
-		}
 		sub.Name = nil
-		if name = strings.TrimSpace(name); name != "" {
+		if name := strings.TrimSpace(optionalField(key, v, errs)); name != "" {
 			sub.Name = &name
 		}
 	case "description":
-		text, ok := optionalString(v)
-		if !ok {
-			errs.Add(key, "must be a string")
-		}
-		sub.Description = text
+		sub.Description = optionalField(key, v, errs)
 	case "url":
 		text, ok := v.(string)
 		if !ok {
@@ -111,17 +103,9 @@ func applyField(sub *storage.Subscription, key string, v any, errs *flows.Valida
 	case "headers":
 		sub.Headers = headerList(v, errs)
 	case "http_basic_user":
-		text, ok := optionalString(v)
-		if !ok {
-			errs.Add(key, "must be a string or null")
-		}
-		sub.BasicUser = text
+		sub.BasicUser = optionalField(key, v, errs)
 	case "http_basic_password":
-		text, ok := optionalString(v)
-		if !ok {
-			errs.Add(key, "must be a string or null")
-		}
-		if text != PasswordMask {
+		if text := optionalField(key, v, errs); text != PasswordMask {
 			sub.BasicPassword = text
 		}
 	case "retry_schedule":
@@ -208,13 +192,16 @@ func (s *Service) checkURL(raw string) string {
 	return ""
 }
 
-// optionalString reads a string or null.
-func optionalString(v any) (string, bool) {
+// optionalField reads a string or null ("") field.
+func optionalField(key string, v any, errs *flows.ValidationErrors) string {
 	if v == nil {
-		return "", true
+		return ""
 	}
 	s, ok := v.(string)
-	return s, ok
+	if !ok {
+		errs.Add(key, "must be a string or null")
+	}
+	return s
 }
 
 // csvList reads a list of strings given as an array or a comma-separated
