@@ -16,9 +16,13 @@ import (
 
 // Error classes of a failed attempt.
 const (
-	ClassDNS     = "dns"
+	// ClassDNS: the host name did not resolve.
+	ClassDNS = "dns"
+	// ClassConnect: no connection, or it broke before an answer.
 	ClassConnect = "connect"
-	ClassTLS     = "tls"
+	// ClassTLS: the TLS handshake or the certificate failed.
+	ClassTLS = "tls"
+	// ClassTimeout: no complete answer within the attempt's timeout.
 	ClassTimeout = "timeout"
 	// ClassBlocked: the outbound policy refused the address.
 	ClassBlocked = "blocked"

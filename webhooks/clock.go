@@ -29,5 +29,8 @@ func (SystemClock) TimerAt(at time.Time) Timer { return systemTimer{time.NewTime
 
 type systemTimer struct{ t *time.Timer }
 
+// C is the timer's channel.
 func (t systemTimer) C() <-chan time.Time { return t.t.C }
-func (t systemTimer) Stop() bool          { return t.t.Stop() }
+
+// Stop stops the timer.
+func (t systemTimer) Stop() bool { return t.t.Stop() }

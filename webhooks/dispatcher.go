@@ -219,6 +219,10 @@ func (d *dispatcher) loop() {
 	defer close(d.loopDone)
 	clock := d.svc.cfg.Clock
 	resync := clock.Now().Add(resyncEvery).UnixMilli()
+	// The timer is kept while the time it waits for stays the same: the
+	// loop turns once per answer under load.
+	var timer Timer
+	var timerAt int64
 	for {
 		d.absorb()
 		now := clock.Now().UnixMilli()
@@ -228,23 +232,26 @@ func (d *dispatcher) loop() {
 			d.absorb()
 		}
 		next := min(d.dispatch(now), resync)
-		var timer Timer
+		if timer != nil && (next <= now || next != timerAt) {
+			timer.Stop()
+			timer = nil
+		}
+		if timer == nil && next > now {
+			timer, timerAt = clock.TimerAt(time.UnixMilli(next)), next
+		}
 		var fire <-chan time.Time
-		if next > now {
-			timer = clock.TimerAt(time.UnixMilli(next))
+		if timer != nil {
 			fire = timer.C()
 		}
 		select {
 		case <-d.wake:
 		case <-fire:
+			timer = nil
 		case <-d.stop:
 			if timer != nil {
 				timer.Stop()
 			}
 			return
-		}
-		if timer != nil {
-			timer.Stop()
 		}
 	}
 }

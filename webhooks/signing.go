@@ -15,10 +15,12 @@ import (
 // Signature headers. They are set after a subscription's custom headers,
 // so custom headers can never replace them.
 const (
-	// HeaderID, HeaderTimestamp and HeaderSignature are the Standard
-	// Webhooks headers (https://www.standardwebhooks.com).
-	HeaderID        = "webhook-id"
+	// HeaderID is the Standard Webhooks message id
+	// (https://www.standardwebhooks.com): the same on every attempt.
+	HeaderID = "webhook-id"
+	// HeaderTimestamp is the attempt's time in Unix seconds.
 	HeaderTimestamp = "webhook-timestamp"
+	// HeaderSignature lists "v1,<base64>" signatures, space-separated.
 	HeaderSignature = "webhook-signature"
 	// HeaderHexSignature is seed 004's signature: hex HMAC-SHA256 of the
 	// body keyed with the secret string as shown ("whsec_…").

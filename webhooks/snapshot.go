@@ -9,7 +9,9 @@ import (
 
 // Subscription statuses.
 const (
-	StatusActive   = "active"
+	// StatusActive webhooks fire.
+	StatusActive = "active"
+	// StatusInactive webhooks do not fire; their queued deliveries wait.
 	StatusInactive = "inactive"
 	// StatusDisabled is set by the server after sustained failure or a
 	// 410 Gone answer.
