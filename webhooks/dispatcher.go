@@ -66,15 +66,6 @@ type dispatcher struct {
 	attempts sync.WaitGroup // attempts and claims in progress
 }
 
-// claimResult is a claim that finished: the deliveries read, and when the
-// subscription's next pending delivery is due (0: none), or the error.
-type claimResult struct {
-	webhookID int64
-	rows      []*storage.Delivery
-	next      int64
-	err       error
-}
-
 // prefetch is how many deliveries one claim reads for a subscription, so
 // that a busy subscription costs a query per prefetch deliveries rather
 // than one per delivery.
@@ -116,102 +107,6 @@ func newDispatcher(svc *Service) *dispatcher {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &dispatcher{svc: svc, hints: map[int64]int64{}, wake: make(chan struct{}, 1),
 		endpoints: map[int64]*endpoint{}, ctx: ctx, cancel: cancel, stop: make(chan struct{}), loopDone: make(chan struct{})}
-}
-
-// notify says that subscriptions have pending deliveries due at due (Unix
-// ms; 0 means now). It never blocks.
-func (d *dispatcher) notify(webhookIDs []int64, due int64) {
-	d.mu.Lock()
-	for _, id := range webhookIDs {
-		if old, ok := d.hints[id]; !ok || due < old {
-			d.hints[id] = due
-		}
-	}
-	d.mu.Unlock()
-	d.poke()
-}
-
-// offer hands over freshly committed deliveries.
-func (d *dispatcher) offer(rows []*storage.Delivery) {
-	d.mu.Lock()
-	d.offered = append(d.offered, rows...)
-	d.mu.Unlock()
-	d.poke()
-}
-
-// attemptFinished frees the slot of a subscription's attempt.
-func (d *dispatcher) attemptFinished(webhookID int64) {
-	d.mu.Lock()
-	d.finished = append(d.finished, webhookID)
-	d.mu.Unlock()
-	d.poke()
-}
-
-// releaseAttempts hands recorded attempts back.
-func (d *dispatcher) releaseAttempts(rs []release) {
-	d.mu.Lock()
-	d.released = append(d.released, rs...)
-	d.mu.Unlock()
-	d.poke()
-}
-
-func (d *dispatcher) poke() {
-	select {
-	case d.wake <- struct{}{}:
-	default:
-	}
-}
-
-// endpoint returns a subscription's state, creating it.
-func (d *dispatcher) endpoint(id int64) *endpoint {
-	ep := d.endpoints[id]
-	if ep == nil {
-		ep = &endpoint{due: noDue, held: map[int64]bool{}, recent: map[int64]bool{}}
-		d.endpoints[id] = ep
-	}
-	return ep
-}
-
-// absorb takes the notes other goroutines left.
-func (d *dispatcher) absorb() {
-	d.mu.Lock()
-	hints, finished, released := d.hints, d.finished, d.released
-	claimed, offered := d.claimed, d.offered
-	d.hints, d.finished, d.released, d.claimed, d.offered = map[int64]int64{}, nil, nil, nil, nil
-	d.mu.Unlock()
-	for id, due := range hints {
-		d.endpoint(id).learn(due)
-	}
-	snap := d.svc.snap.Load()
-	for _, row := range offered {
-		ep := d.endpoint(row.WebhookID)
-		if ep.held[row.ID] {
-			continue
-		}
-		if row.ID == 0 || len(ep.held) >= maxHeld || snap.active(row.WebhookID) == nil {
-			ep.learn(row.NextAttemptAt) // a claim will read it
-			continue
-		}
-		ep.held[row.ID] = true
-		ep.queue = append(ep.queue, row)
-	}
-	for _, id := range finished {
-		d.endpoint(id).flying--
-		d.flying--
-	}
-	for _, r := range released {
-		ep := d.endpoint(r.webhookID)
-		delete(ep.held, r.deliveryID)
-		if ep.claiming {
-			ep.recent[r.deliveryID] = true
-		}
-		if r.retryAt > 0 {
-			ep.learn(r.retryAt)
-		}
-	}
-	for _, c := range claimed {
-		d.claimDone(d.endpoint(c.webhookID), c)
-	}
 }
 
 // loop claims and dispatches until stop.
@@ -323,53 +218,6 @@ func (d *dispatcher) start(en *entry, ep *endpoint) {
 		d.attempts.Add(1)
 		go d.run(en, row)
 	}
-}
-
-// claim starts reading due deliveries of a subscription, off the loop so
-// that attempts keep starting meanwhile; claimDone takes the result.
-func (d *dispatcher) claim(en *entry, ep *endpoint, now int64) {
-	skip := make([]int64, 0, len(ep.held))
-	for id := range ep.held {
-		skip = append(skip, id)
-	}
-	ep.claiming, ep.dueSince = true, noDue
-	id, limit := en.sub.ID, prefetch-len(ep.queue)
-	d.attempts.Add(1)
-	go func() {
-		defer d.attempts.Done()
-		// Wait for commits that are handing deliveries over: what this
-		// claim can read has then been offered already.
-		d.handoff.Lock()
-		d.handoff.Unlock() //nolint:staticcheck // a barrier, not a critical section
-		rows, next, err := d.svc.store.ClaimDue(d.ctx, id, now, skip, limit)
-		if err != nil {
-			next = now + claimBackoff.Milliseconds()
-		}
-		d.mu.Lock()
-		d.claimed = append(d.claimed, claimResult{webhookID: id, rows: rows, next: next, err: err})
-		d.mu.Unlock()
-		d.poke()
-	}()
-}
-
-// claimDone queues what a claim read.
-func (d *dispatcher) claimDone(ep *endpoint, c claimResult) {
-	ep.claiming = false
-	if c.err != nil && d.ctx.Err() == nil {
-		d.svc.cfg.Logger.Error("claiming webhook deliveries failed", "webhook", c.webhookID, "error", c.err)
-	}
-	ep.due = c.next
-	if c.next == 0 {
-		ep.due = noDue
-	}
-	ep.due = min(ep.due, ep.dueSince)
-	for _, row := range c.rows {
-		if !ep.held[row.ID] && !ep.recent[row.ID] {
-			ep.held[row.ID] = true
-			ep.queue = append(ep.queue, row)
-		}
-	}
-	clear(ep.recent)
 }
 
 // run makes one attempt and hands its outcome to the result writer,
