@@ -6,9 +6,11 @@
 // the thin adapters, this package the rules. A newcomer can read it in
 // this order:
 //
-//   - fields.go: how a client's JSON becomes a subscription (lists as
-//     arrays or CSV, headers as an object or a Directus list) and what is
-//     checked; manage.go: create, update, delete, rotate a secret, resend.
+//   - fields.go, fields_values.go: how a client's JSON becomes a
+//     subscription (lists as arrays or CSV, headers as an object or a
+//     Directus list) and what is checked; manage.go: create, update,
+//     delete, rotate a secret, resend; test_delivery.go: the synchronous
+//     test.
 //   - match.go, events_spec.go: matching. Directus actions × collections,
 //     event-name patterns with * wildcards ("orders.created", "user.*",
 //     "*"), and DatoCMS event objects with entity_ids filters (item_type
@@ -23,10 +25,12 @@
 //     write's own transaction, before anything is sent. Emitted events and
 //     system.alert arrive from the event bus and are stored likewise
 //     before any attempt.
-//   - dispatcher.go: claims due deliveries per subscription, below its
-//     concurrency cap, and starts attempts; results.go records outcomes in
-//     group commits and applies the disable rules; retry.go decides the
-//     next attempt (schedule, jitter, Retry-After, 410).
+//   - dispatcher.go (with dispatcher_notes.go and dispatcher_claim.go):
+//     takes committed deliveries from the outbox, claims due ones from the
+//     table, and starts attempts per subscription below its concurrency
+//     cap; results.go records outcomes in group commits and applies the
+//     disable rules; retry.go decides the next attempt (schedule, jitter,
+//     Retry-After, 410); service.go starts and stops it all.
 //   - send.go, signing.go, payload.go, classify.go: one attempt: the body
 //     in the subscription's payload format, the Standard Webhooks and
 //     X-Webhook-Signature headers signed afresh, the response logged, the
