@@ -88,6 +88,32 @@ func BenchmarkTriggerCachedGet(b *testing.B) {
 	}
 }
 
+// BenchmarkTriggerItemCreateUnwatched is BenchmarkTriggerItemCreate with
+// outgoing webhooks on other collections: writes to a collection no
+// webhook watches must cost what they cost without webhooks.
+func BenchmarkTriggerItemCreateUnwatched(b *testing.B) {
+	benchmarkTrigger(b, benchCase{file: "flows/testdata/bench_item_create.json", parallelism: callers50(),
+		setup: func(srv *hookflow.Server) {
+			for _, doc := range []string{
+				`{"name": "pages", "actions": "create,update,delete", "collections": "pages,articles", "url": "https://example.com/a"}`,
+				`{"name": "reports", "events": ["report.*", "customers.created"], "url": "https://example.com/b", "actions": [], "collections": []}`,
+			} {
+				benchAdmin(b, srv, "/webhooks", json.RawMessage(doc), nil)
+			}
+		}})
+}
+
+// serveAdmin sends a JSON request with the benchmarks' admin token
+// straight to the server's handler.
+func serveAdmin(srv http.Handler, method, path string, body []byte) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(method, path, bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer bench")
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, req)
+	return rec
+}
+
 // callers50 is the RunParallel factor that gives about 50 goroutines.
 func callers50() int { return max(1, 50/runtime.GOMAXPROCS(0)) }
 
@@ -103,6 +129,7 @@ type benchCase struct {
 	query       string
 	uniqueQuery bool // append a call number to the query
 	userToken   bool // call as a user whose role may trigger the flow
+	setup       func(srv *hookflow.Server)
 }
 
 func benchmarkTrigger(b *testing.B, bc benchCase) {
@@ -113,6 +140,9 @@ func benchmarkTrigger(b *testing.B, bc benchCase) {
 	srv, err := hookflow.New(context.Background(), cfg)
 	if err != nil {
 		b.Fatal(err)
+	}
+	if bc.setup != nil {
+		bc.setup(srv)
 	}
 	raw, err := os.ReadFile(bc.file)
 	if err != nil {
@@ -177,11 +207,7 @@ func benchmarkTrigger(b *testing.B, bc benchCase) {
 func benchAdmin(b *testing.B, srv http.Handler, path string, doc any, out any) {
 	b.Helper()
 	raw, _ := json.Marshal(doc)
-	req := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(raw))
-	req.Header.Set("Authorization", "Bearer bench")
-	req.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	srv.ServeHTTP(rec, req)
+	rec := serveAdmin(srv, http.MethodPost, path, raw)
 	if rec.Code != http.StatusOK {
 		b.Fatalf("POST %s: %d %s", path, rec.Code, rec.Body)
 	}

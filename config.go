@@ -9,11 +9,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hookflow/hookflow/events"
 	"github.com/hookflow/hookflow/flows"
 	"github.com/hookflow/hookflow/operations"
 	"github.com/hookflow/hookflow/outbound"
 	"github.com/hookflow/hookflow/storage"
 	"github.com/hookflow/hookflow/triggers"
+	"github.com/hookflow/hookflow/webhooks"
 )
 
 // Config is everything the server needs; every field has a working default.
@@ -80,6 +82,11 @@ type Config struct {
 	// record (FLOWS_RUN_MAX_RECORD_SIZE, 512 KiB).
 	RunMaxValueSize  int64
 	RunMaxRecordSize int64
+	// Webhooks tunes outgoing webhook delivery: WEBHOOKS_TIMEOUT,
+	// WEBHOOKS_RETRY_SCHEDULE, WEBHOOKS_CONCURRENCY, WEBHOOKS_MAX_IN_FLIGHT,
+	// WEBHOOKS_DISABLE_AFTER, WEBHOOKS_LOG_RETENTION. Its client, policy,
+	// bus and logger are the server's unless set.
+	Webhooks webhooks.Config
 }
 
 // withDefaults fills unset fields.
@@ -173,6 +180,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	sizeVar(getenv, "REQUEST_MAX_RESPONSE_SIZE", &c.RequestMaxResponseSize, fail)
 	c.Outbound = outboundPolicy(getenv, fail)
 	accessFromEnv(getenv, &c, fail)
+	webhookVars(getenv, &c.Webhooks, fail)
 	logger, err := newLogger(getenv("LOG_LEVEL"), getenv("LOG_FORMAT"))
 	if err != nil {
 		fail("LOG_LEVEL/LOG_FORMAT", err)
@@ -239,6 +247,57 @@ func outboundPolicy(getenv func(string) string, fail func(string, error)) outbou
 	}
 	p.AllowPorts, p.AnyPort = ports, anyPort
 	return p
+}
+
+// webhookConfig is the webhooks configuration with the server's outbound
+// policy, client (redirects are not followed: a 3xx is a failed attempt),
+// bus and logger.
+func (c Config) webhookConfig(bus *events.Bus) webhooks.Config {
+	w := c.Webhooks
+	w.Policy = c.Outbound
+	if w.Client == nil {
+		w.Client = outbound.NewClient(c.Outbound, 0)
+	}
+	if w.Bus == nil {
+		w.Bus = bus
+	}
+	if w.Logger == nil {
+		w.Logger = c.Logger
+	}
+	return w
+}
+
+// webhookVars reads the WEBHOOKS_* variables.
+func webhookVars(getenv func(string) string, w *webhooks.Config, fail func(string, error)) {
+	durationVar(getenv, "WEBHOOKS_TIMEOUT", &w.Timeout, fail)
+	durationVar(getenv, "WEBHOOKS_DISABLE_AFTER", &w.DisableAfter, fail)
+	durationVar(getenv, "WEBHOOKS_LOG_RETENTION", &w.Retention, fail)
+	intVar(getenv, "WEBHOOKS_CONCURRENCY", &w.Concurrency, fail)
+	intVar(getenv, "WEBHOOKS_MAX_IN_FLIGHT", &w.MaxInFlight, fail)
+	if v := strings.TrimSpace(getenv("WEBHOOKS_RETRY_SCHEDULE")); v != "" {
+		schedule, err := parseSchedule(v)
+		if err != nil {
+			fail("WEBHOOKS_RETRY_SCHEDULE", err)
+		}
+		w.Schedule = schedule
+	}
+}
+
+// parseSchedule reads a retry schedule: comma-separated delays ("5s,5m,
+// 30m,2h"), or "none" for no retries.
+func parseSchedule(v string) ([]time.Duration, error) {
+	if strings.EqualFold(v, "none") {
+		return []time.Duration{}, nil
+	}
+	var out []time.Duration
+	for _, part := range strings.Split(v, ",") {
+		d, err := time.ParseDuration(strings.TrimSpace(part))
+		if err != nil || d < 0 {
+			return nil, fmt.Errorf("not a list of delays (\"5s,5m,30m,2h\") or none: %q", v)
+		}
+		out = append(out, d)
+	}
+	return out, nil
 }
 
 // parseSize reads a byte size: "1048576", "512kb", "2mb", "1gb".

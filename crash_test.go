@@ -27,23 +27,11 @@ func TestQueuedRunsSurviveKill9(t *testing.T) {
 		t.Skip("builds and runs the server binary")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "hookflow")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/hookflow")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildServer(t, dir)
 	dbFile := filepath.Join(dir, "data", "hookflow.db")
 	port := freePort(t)
 	start := func() *exec.Cmd {
-		cmd := exec.Command(bin)
-		cmd.Env = append(os.Environ(), "PORT="+port, "HOST=127.0.0.1", "DB_FILENAME="+dbFile,
-			"ADMIN_TOKEN=crash-admin", "FLOWS_WORKERS=1", "FLOWS_MAX_STEPS=100000", "LOG_LEVEL=error")
-		cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		waitReady(t, "http://127.0.0.1:"+port)
-		return cmd
+		return startServer(t, bin, port, "DB_FILENAME="+dbFile, "FLOWS_WORKERS=1", "FLOWS_MAX_STEPS=100000")
 	}
 	base := "http://127.0.0.1:" + port
 	server := start()
@@ -105,6 +93,32 @@ func TestQueuedRunsSurviveKill9(t *testing.T) {
 			time.Sleep(20 * time.Millisecond)
 		}
 	}
+}
+
+// startServer starts the binary on 127.0.0.1:port with the admin token
+// crash-admin and the given environment, and waits until it answers.
+func startServer(t *testing.T, bin, port string, env ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(), "PORT="+port, "HOST=127.0.0.1", "ADMIN_TOKEN=crash-admin", "LOG_LEVEL=error")
+	cmd.Env = append(cmd.Env, env...)
+	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitReady(t, "http://127.0.0.1:"+port)
+	return cmd
+}
+
+// buildServer builds cmd/hookflow into dir and returns the binary's path.
+func buildServer(t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "hookflow")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/hookflow")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
 }
 
 func freePort(t *testing.T) string {

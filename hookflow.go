@@ -16,6 +16,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/hookflow/hookflow/access"
@@ -27,23 +28,28 @@ import (
 	"github.com/hookflow/hookflow/ratelimit"
 	"github.com/hookflow/hookflow/storage"
 	"github.com/hookflow/hookflow/triggers"
+	"github.com/hookflow/hookflow/webhooks"
 )
 
 // Server is a running hookflow: an http.Handler plus the background work
-// (queued runs, the run writer) that Close stops.
+// (queued runs, webhook deliveries, the run writer) that Close stops.
 type Server struct {
 	handler http.Handler
 	store   *storage.Store
 	queue   *triggers.Queue
+	hooks   *webhooks.Service
 	bus     *events.Bus
 	cfg     Config
 	// GeneratedAdminToken is set on the very first start when no admin token
 	// was configured: it is the only time the token can be seen.
 	GeneratedAdminToken string
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // New opens the database, loads and compiles the saved flows, resumes
-// unfinished queued runs and returns the server.
+// unfinished queued runs and webhook deliveries, and returns the server.
 func New(ctx context.Context, cfg Config) (*Server, error) {
 	cfg = cfg.withDefaults()
 	logger := cfg.Logger
@@ -53,18 +59,29 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	cache := triggers.NewResponseCache(triggers.CacheConfig{TTL: cfg.CacheTTL, MaxSize: int(cfg.CacheMaxSize), Now: cfg.Now})
 	retention := *cfg.RunRetention
 	retention.Now = cfg.Now
+	// The webhooks service is the store's outbox: item writes queue their
+	// deliveries inside their own transactions.
+	hooks := webhooks.New(cfg.webhookConfig(bus))
 	store, err := storage.Open(ctx, storage.Config{
-		Filename: cfg.DBFilename, Logger: logger, OnItemEvent: publishItemEvent(bus),
+		Filename: cfg.DBFilename, Logger: logger, OnItemEvent: publishItemEvent(bus), Outbox: hooks,
 		OnCollectionWrite: cache.CollectionWritten, RunRetention: retention, MaxRunRecordSize: int(cfg.RunMaxRecordSize),
 	})
 	if err != nil {
 		return nil, err
 	}
+	if err := hooks.Start(ctx, store); err != nil {
+		_ = store.Close()
+		return nil, err
+	}
+	fail := func(err error) (*Server, error) {
+		hooks.Stop(ctx)
+		_ = store.Close()
+		return nil, err
+	}
 	logger.Info("database opened", "file", cfg.DBFilename)
 	acl, generated, err := access.New(ctx, store, access.Config{AdminToken: cfg.AdminToken, Logger: logger, Now: cfg.Now})
 	if err != nil {
-		_ = store.Close()
-		return nil, err
+		return fail(err)
 	}
 	// The trigger operation runs flows through the catalog and runner,
 	// which need the registry first: it is bound below.
@@ -76,15 +93,13 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	})
 	for name, op := range cfg.Operations {
 		if err := registry.Register(name, op); err != nil {
-			_ = store.Close()
-			return nil, err
+			return fail(err)
 		}
 	}
 	eng := engine.New(registry, engine.Config{MaxSteps: cfg.MaxSteps, Logger: logger})
 	catalog := triggers.NewCatalog(eng, store, logger)
 	if err := catalog.Load(ctx); err != nil {
-		_ = store.Close()
-		return nil, err
+		return fail(err)
 	}
 	runner := triggers.NewRunner(eng, store, triggers.RunnerConfig{Env: allowedEnv(cfg), MaxValueSize: int(cfg.RunMaxValueSize)}, logger)
 	flowCalls.Bind(catalog, runner)
@@ -96,19 +111,19 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		Policy: acl, Limiter: ratelimit.New(ratelimit.Config{Now: cfg.Now}), Cache: cache,
 	})
 	if err := queue.Start(ctx); err != nil {
-		_ = store.Close()
-		return nil, err
+		return fail(err)
 	}
 	deps := api.Deps{
 		Catalog: catalog, Webhook: webhook, Store: store, Access: acl, Logger: logger, MaxPayload: cfg.MaxPayloadSize,
-		TrustedProxies: cfg.TrustedProxies,
+		TrustedProxies: cfg.TrustedProxies, Webhooks: hooks, Now: cfg.Now,
 	}
 	if rl := cfg.RateLimiter; rl.Enabled {
 		deps.RateLimiter = ratelimit.New(ratelimit.Config{Now: cfg.Now})
 		deps.RateLimit = ratelimit.Rule{Points: rl.Points, Duration: rl.Duration}
 	}
 	handler := api.New(deps)
-	return &Server{handler: handler, store: store, queue: queue, bus: bus, cfg: cfg, GeneratedAdminToken: generated}, nil
+	return &Server{handler: handler, store: store, queue: queue, hooks: hooks, bus: bus, cfg: cfg,
+		GeneratedAdminToken: generated}, nil
 }
 
 // Bus is the server's event bus: committed item writes are published on it
@@ -127,15 +142,20 @@ func (s *Server) Events() *events.Bus { return s.bus }
 func (s *Server) Addr() string { return fmt.Sprintf("%s:%d", s.cfg.Host, s.cfg.Port) }
 
 // Close stops the queue workers (waiting up to 10 s for runs in progress;
-// the rest resume at the next start), flushes run records and closes the
-// database. Stop serving HTTP before calling it.
+// the rest resume at the next start), stops webhook delivery (attempts in
+// flight get what is left of those 10 s; the rest are attempted again at
+// the next start), flushes run records and closes the database. Stop
+// serving HTTP before calling it.
 func (s *Server) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	s.queue.Stop(ctx)
-	err := s.store.Close() // commits queued item writes, whose events go to the bus
-	s.bus.Close()
-	return err
+	s.closeOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		s.queue.Stop(ctx)
+		s.hooks.Stop(ctx)
+		s.closeErr = s.store.Close() // commits queued item writes, whose events go to the bus
+		s.bus.Close()
+	})
+	return s.closeErr
 }
 
 // publishItemEvent announces committed item writes on the bus as

@@ -13,6 +13,12 @@ import (
 // (as JSON, "<any>" matching anything).
 func check(t *testing.T, resp *hookflowtest.Response, status int, want string) {
 	t.Helper()
+	checkWith(t, resp, status, want, matchJSON)
+}
+
+// checkWith is check with the comparison of bodies given.
+func checkWith(t *testing.T, resp *hookflowtest.Response, status int, want string, compare func(want, got any, path string) string) {
+	t.Helper()
 	if resp.Status != status {
 		t.Fatalf("status %d, want %d: %s", resp.Status, status, resp.Body)
 	}
@@ -26,7 +32,7 @@ func check(t *testing.T, resp *hookflowtest.Response, status int, want string) {
 	if err := json.Unmarshal([]byte(want), &w); err != nil {
 		t.Fatalf("bad expectation %s: %v", want, err)
 	}
-	if d := matchJSON(w, got, "$"); d != "" {
+	if d := compare(w, got, "$"); d != "" {
 		t.Errorf("%s\n got: %s", d, resp.Body)
 	}
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/hookflow/hookflow/ratelimit"
 	"github.com/hookflow/hookflow/storage"
 	"github.com/hookflow/hookflow/triggers"
+	"github.com/hookflow/hookflow/webhooks"
 	"github.com/labstack/echo/v4"
 )
 
@@ -37,6 +39,13 @@ func (e *apiError) Error() string { return e.Message }
 func badRequest(code, message string) error {
 	return &apiError{Status: http.StatusBadRequest, Code: code, Message: message}
 }
+
+// invalidWebhookURL is a webhook the generic API refuses because of its
+// URL (with any other findings): seed 004 answers 422 for an invalid URL.
+type invalidWebhookURL struct{ flows.ValidationErrors }
+
+// Unwrap exposes the findings.
+func (e invalidWebhookURL) Unwrap() error { return e.ValidationErrors }
 
 // handleError is the one place where errors become statuses and envelopes.
 func (s *server) handleError(err error, c echo.Context) {
@@ -65,6 +74,7 @@ func (s *server) describe(err error, c echo.Context) (int, []errorItem) {
 		return status, []errorItem{{Message: message, Extensions: ext}}
 	}
 	var (
+		badURL   invalidWebhookURL
 		verrs    flows.ValidationErrors
 		itemErr  *storage.ValidationError
 		queryErr query.Errors
@@ -77,6 +87,16 @@ func (s *server) describe(err error, c echo.Context) (int, []errorItem) {
 		exceeded *ratelimit.ExceededError
 	)
 	switch {
+	case errors.As(err, &badURL):
+		items := make([]errorItem, len(badURL.ValidationErrors))
+		for i, v := range badURL.ValidationErrors {
+			code := "INVALID_PAYLOAD"
+			if v.Path == "url" {
+				code = "INVALID_URL"
+			}
+			items[i] = errorItem{Message: v.Error(), Extensions: map[string]any{"code": code, "path": v.Path}}
+		}
+		return http.StatusUnprocessableEntity, items
 	case errors.As(err, &verrs):
 		items := make([]errorItem, len(verrs))
 		for i, v := range verrs {
@@ -84,7 +104,12 @@ func (s *server) describe(err error, c echo.Context) (int, []errorItem) {
 		}
 		return http.StatusBadRequest, items
 	case errors.As(err, &apiErr):
+		if apiErr.Status == http.StatusTooManyRequests {
+			c.Response().Header().Set("Retry-After", fmt.Sprint(apiErr.Extra["retry_after"]))
+		}
 		return one(apiErr.Status, apiErr.Code, apiErr.Message, apiErr.Extra)
+	case errors.Is(err, webhooks.ErrNotActive):
+		return one(http.StatusConflict, "WEBHOOK_NOT_ACTIVE", err.Error(), nil)
 	case errors.As(err, &itemErr):
 		items := make([]errorItem, len(itemErr.Fields))
 		for i, f := range itemErr.Fields {

@@ -48,6 +48,7 @@ func (s *server) routes(e *echo.Echo) {
 		get, post, patch, put, del = http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodPut, http.MethodDelete
 		read, create, update, drop = access.ActionRead, access.ActionCreate, access.ActionUpdate, access.ActionDelete
 		flows, runs, collections   = storage.SystemFlows, storage.SystemRuns, storage.SystemCollections
+		webhooks                   = storage.SystemWebhooks
 	)
 	table := []route{
 		{get, "/flows", s.listFlows, flows, read},
@@ -96,6 +97,33 @@ func (s *server) routes(e *echo.Echo) {
 		{patch, "/permissions/:id", s.updatePermission, adminOnly, ""},
 		{del, "/permissions/:id", s.deletePermission, adminOnly, ""},
 		{del, "/permissions", s.deletePermissions, adminOnly, ""},
+
+		// Outgoing webhooks: one model in three dialects. /webhooks is
+		// Directus's, or DatoCMS's when the request says X-Api-Version: 2
+		// (byAPIVersion); /api/v1/webhooks is the generic API. A test send
+		// makes a request, so it needs update.
+		{get, "/webhooks", s.byAPIVersion(s.listWebhooks, s.datoList), webhooks, read},
+		{post, "/webhooks", s.byAPIVersion(s.createWebhooks, s.datoCreate), webhooks, create},
+		{del, "/webhooks", s.deleteWebhooks, webhooks, drop},
+		{get, "/webhooks/:id", s.byAPIVersion(s.getWebhook, s.datoGet), webhooks, read},
+		{patch, "/webhooks/:id", s.patchWebhook, webhooks, update},
+		{put, "/webhooks/:id", s.byAPIVersion(s.patchWebhook, s.datoUpdate), webhooks, update},
+		{del, "/webhooks/:id", s.byAPIVersion(s.deleteWebhook, s.datoDelete), webhooks, drop},
+		{post, "/webhooks/:id/rotate-secret", s.rotateSecret, webhooks, update},
+		{post, "/webhooks/:id/test", s.postTest, webhooks, update},
+		{get, "/webhooks/:id/deliveries", s.listDeliveries, webhooks, read},
+		{get, "/webhooks/deliveries/:id", s.getDelivery, webhooks, read},
+		{post, "/webhooks/deliveries/:id/resend", s.resendDelivery, webhooks, update},
+		{get, "/webhook_calls", s.datoRateLimited(s.listWebhookCalls), webhooks, read},
+		{get, "/webhook_calls/:id", s.datoRateLimited(s.getWebhookCall), webhooks, read},
+		{post, "/webhook_calls/:id/resend_webhook", s.datoRateLimited(s.resendWebhookCall), webhooks, update},
+		{get, "/api/v1/webhooks", s.genericList, webhooks, read},
+		{post, "/api/v1/webhooks", s.genericCreate, webhooks, create},
+		{get, "/api/v1/webhooks/:id", s.genericGet, webhooks, read},
+		{put, "/api/v1/webhooks/:id", s.genericUpdate, webhooks, update},
+		{del, "/api/v1/webhooks/:id", s.genericDelete, webhooks, drop},
+		{post, "/api/v1/webhooks/:id/test", s.genericTest, webhooks, update},
+		{post, "/api/v1/webhooks/:id/rotate-secret", s.genericRotateSecret, webhooks, update},
 	}
 	limit := middleware.BodyLimit(s.bodyLimit())
 	for _, r := range table {

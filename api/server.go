@@ -5,11 +5,13 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"time"
 
 	"github.com/hookflow/hookflow/access"
 	"github.com/hookflow/hookflow/ratelimit"
 	"github.com/hookflow/hookflow/storage"
 	"github.com/hookflow/hookflow/triggers"
+	"github.com/hookflow/hookflow/webhooks"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 )
@@ -32,11 +34,17 @@ type Deps struct {
 	// (TRUSTED_PROXIES); without any, the client address is the
 	// connection's.
 	TrustedProxies []netip.Prefix
+	// Webhooks is the outgoing webhooks service the /webhooks,
+	// /api/v1/webhooks and /webhook_calls dialects adapt.
+	Webhooks *webhooks.Service
+	// Now is the clock of the DatoCMS dialect's rate limit (time.Now).
+	Now func() time.Time
 }
 
 // server carries the dependencies of every handler.
 type server struct {
 	Deps
+	datoLimits *ratelimit.Limiter
 }
 
 // New builds the HTTP handler: routes, middleware and the error handler.
@@ -47,7 +55,10 @@ func New(d Deps) http.Handler {
 	if d.MaxPayload <= 0 {
 		d.MaxPayload = 1 << 20
 	}
-	s := &server{Deps: d}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	s := &server{Deps: d, datoLimits: ratelimit.New(ratelimit.Config{Now: d.Now})}
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true

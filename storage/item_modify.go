@@ -43,7 +43,7 @@ func (s *Store) UpdateItems(ctx context.Context, collection string, sel ItemSele
 			ids[i] = it["id"]
 		}
 		return updated, []ItemEvent{{Action: "update", Collection: collection, Keys: ids, Payload: data,
-			Accountability: opts.Accountability}}, nil
+			Items: updated, Accountability: opts.Accountability}}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -107,7 +107,7 @@ func (s *Store) UpdateEach(ctx context.Context, collection string, items []map[s
 		events := make([]ItemEvent, len(updated))
 		for i, it := range updated {
 			events[i] = ItemEvent{Action: "update", Collection: collection, Keys: []any{it["id"]},
-				Payload: patches[i].data, Accountability: opts.Accountability}
+				Payload: patches[i].data, Items: updated[i : i+1], Accountability: opts.Accountability}
 		}
 		return updated, events, nil
 	})
@@ -173,8 +173,9 @@ func (s *Store) DeleteItems(ctx context.Context, collection string, sel ItemSele
 	out, err := s.modify(ctx, collection, sel, func(w *writeTx, rows []storedItem) (any, []ItemEvent, error) {
 		ids := make([]any, len(rows))
 		seqs := make([]any, len(rows))
+		gone := make([]map[string]any, len(rows))
 		for i, r := range rows {
-			ids[i], seqs[i] = r.item["id"], r.seq
+			ids[i], seqs[i], gone[i] = r.item["id"], r.seq, r.item
 		}
 		for start := 0; start < len(seqs); start += maxInsertRows {
 			chunk := seqs[start:min(start+maxInsertRows, len(seqs))]
@@ -191,7 +192,7 @@ func (s *Store) DeleteItems(ctx context.Context, collection string, sel ItemSele
 			return ids, nil, nil
 		}
 		return ids, []ItemEvent{{Action: "delete", Collection: collection, Keys: ids, Payload: ids,
-			Accountability: opts.Accountability}}, nil
+			Items: gone, Accountability: opts.Accountability}}, nil
 	})
 	if err != nil {
 		return nil, err

@@ -70,7 +70,11 @@ type ItemEvent struct {
 	Keys []any
 	// Payload is the created item, the update's data, or the deleted keys
 	// (what Directus sends).
-	Payload        any
+	Payload any
+	// Items are, for updates and deletes, the items as stored after the
+	// write (as they were, for deletes), in Keys order: what webhooks that
+	// send one message per item need. Nil for creates (Payload is the item).
+	Items          []map[string]any
 	Accountability map[string]any
 }
 

@@ -137,13 +137,9 @@ func withLeadingID(body []byte, key string) []byte {
 func insertItems(tx *gorm.DB, collection string, keys []string, bodies [][]byte) error {
 	for start := 0; start < len(keys); start += maxInsertRows {
 		end := min(start+maxInsertRows, len(keys))
-		stmt := []byte("INSERT INTO items (collection, key, data) VALUES ")
+		stmt := appendRows([]byte("INSERT INTO items (collection, key, data) VALUES "), end-start, 3)
 		args := make([]any, 0, 3*(end-start))
 		for i := start; i < end; i++ {
-			if i > start {
-				stmt = append(stmt, ", "...)
-			}
-			stmt = append(stmt, "(?, ?, ?)"...)
 			args = append(args, collection, keys[i], string(bodies[i]))
 		}
 		if err := tx.Exec(string(stmt), args...).Error; err != nil {

@@ -32,6 +32,7 @@ type itemWriter struct {
 	logger  *slog.Logger
 	notify  func(ItemEvent)
 	changed func(collection string)
+	outbox  Outbox
 	jobs    chan *itemJob
 	cache   *collectionCache // used by the writer goroutine only
 	mu      sync.RWMutex
@@ -52,8 +53,8 @@ type itemJob struct {
 	done       chan struct{}
 }
 
-func newItemWriter(db *gorm.DB, logger *slog.Logger, notify func(ItemEvent), changed func(string)) *itemWriter {
-	w := &itemWriter{db: db, logger: logger, notify: notify, changed: changed, jobs: make(chan *itemJob, 1024),
+func newItemWriter(db *gorm.DB, logger *slog.Logger, notify func(ItemEvent), changed func(string), outbox Outbox) *itemWriter {
+	w := &itemWriter{db: db, logger: logger, notify: notify, changed: changed, outbox: outbox, jobs: make(chan *itemJob, 1024),
 		cache: newCollectionCache(), done: make(chan struct{})}
 	go w.loop()
 	return w
@@ -116,8 +117,11 @@ func (w *itemWriter) loop() {
 
 // commit runs a batch in one transaction and answers its callers. Each
 // write runs in a savepoint that is released when it succeeds (so they
-// never nest) and rolled back when it fails.
+// never nest) and rolled back when it fails. The webhook deliveries a
+// write owes are stored inside its savepoint.
 func (w *itemWriter) commit(batch []*itemJob) {
+	var queued []*Delivery // deliveries this batch queues
+	committing := false
 	err := w.db.Transaction(func(tx *gorm.DB) error {
 		for _, j := range batch {
 			if err := j.ctx.Err(); err != nil {
@@ -128,23 +132,36 @@ func (w *itemWriter) commit(batch []*itemJob) {
 				return fmt.Errorf("savepoint: %w", err)
 			}
 			wt := &writeTx{tx: tx, cache: w.cache, before: map[string]cacheEntry{}}
-			j.result, j.events, j.err = w.run(wt, j)
+			mark := len(queued)
+			j.result, j.events, j.err = w.run(wt, j, &queued)
 			end := "RELEASE w"
 			if j.err != nil {
 				wt.undo()
+				queued = queued[:mark]
 				end = "ROLLBACK TO w; RELEASE w"
 			}
 			if err := tx.Exec(end).Error; err != nil {
 				return fmt.Errorf("end savepoint: %w", err)
 			}
 		}
-		return w.cache.flush(tx)
+		if err := w.cache.flush(tx); err != nil {
+			return err
+		}
+		if len(queued) > 0 {
+			committing = true
+			w.outbox.DeliveriesCommitting()
+		}
+		return nil
 	})
 	if err != nil || len(w.cache.rows) > maxCachedCollections {
 		w.cache.reset()
 	}
 	if err != nil {
 		w.logger.Error("item write batch failed", "writes", len(batch), "error", err)
+		queued = nil
+	}
+	if committing {
+		w.outbox.DeliveriesCommitted(queued)
 	}
 	for _, j := range batch {
 		if err != nil && j.err == nil {
@@ -162,14 +179,22 @@ func (w *itemWriter) commit(batch []*itemJob) {
 	}
 }
 
-// run applies one write, turning a panic into its error so that one bad
-// write cannot stop the writer every other write waits on.
-func (w *itemWriter) run(tx *writeTx, j *itemJob) (result any, events []ItemEvent, err error) {
+// run applies one write and queues its deliveries, turning a panic into
+// its error so that one bad write cannot stop the writer every other write
+// waits on.
+func (w *itemWriter) run(tx *writeTx, j *itemJob, queued *[]*Delivery) (result any, events []ItemEvent, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			w.logger.Error("item write panicked", "panic", r)
 			result, events, err = nil, nil, fmt.Errorf("item write panicked: %v", r)
 		}
 	}()
-	return j.apply(tx)
+	result, events, err = j.apply(tx)
+	if err == nil {
+		err = w.queueDeliveries(tx, events, queued)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return result, events, nil
 }

@@ -83,3 +83,22 @@ func logical(sep string, empty sqlExpr, parts []sqlExpr) sqlExpr {
 func sqlString(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }
+
+// appendRows appends rows groups of cols placeholders, "(?, ?), (?, ?)",
+// for multi-row INSERT and VALUES lists.
+func appendRows(b []byte, rows, cols int) []byte {
+	for r := 0; r < rows; r++ {
+		if r > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(b, '(')
+		for c := 0; c < cols; c++ {
+			if c > 0 {
+				b = append(b, ", "...)
+			}
+			b = append(b, '?')
+		}
+		b = append(b, ')')
+	}
+	return b
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"sync"
 	"time"
 
 	"gorm.io/driver/sqlite"
@@ -38,6 +39,9 @@ type Config struct {
 	// (DefaultMaxRunRecordSize when zero; larger records lose their
 	// largest values, see capRecord).
 	MaxRunRecordSize int
+	// Outbox, when set, queues the webhook deliveries item writes owe
+	// inside their own transactions.
+	Outbox Outbox
 }
 
 // Store is the open database.
@@ -50,6 +54,10 @@ type Store struct {
 	janitor *runJanitor
 	dialect dialect
 	schemas schemaCache
+	stmts   *stmtCache // prepared statements of the write connection
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // Open opens (creating if needed) and migrates the database and starts the
@@ -81,7 +89,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	wdb.SetMaxOpenConns(1)
 	wdb.SetMaxIdleConns(1)
 	wdb.SetConnMaxLifetime(0)
-	s := &Store{write: write, logger: cfg.Logger, dialect: sqliteDialect{}}
+	s := &Store{write: write, logger: cfg.Logger, dialect: sqliteDialect{}, stmts: newStmtCache(wdb)}
 	if err := s.migrate(ctx); err != nil {
 		_ = wdb.Close()
 		return nil, err
@@ -103,7 +111,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		s.read = read
 	}
 	s.runs = newRunWriter(s.write, cfg.Logger, cfg.MaxRunRecordSize)
-	s.items = newItemWriter(s.write, cfg.Logger, cfg.OnItemEvent, cfg.OnCollectionWrite)
+	s.items = newItemWriter(s.write, cfg.Logger, cfg.OnItemEvent, cfg.OnCollectionWrite, cfg.Outbox)
 	if cfg.RunRetention.enabled() {
 		s.janitor = s.startRunJanitor(cfg.RunRetention, cfg.Logger)
 	}
@@ -118,8 +126,11 @@ func openSQLite(dsn string) gorm.Dialector {
 // migrate creates or updates every table.
 func (s *Store) migrate(ctx context.Context) error {
 	err := s.write.WithContext(ctx).AutoMigrate(&flowRow{}, &operationRow{}, &Run{}, &setting{}, &collectionRow{},
-		&Role{}, &User{}, &permissionRow{})
+		&Role{}, &User{}, &permissionRow{}, &Subscription{}, &Delivery{}, &Attempt{})
 	if err != nil {
+		return fmt.Errorf("migrate database: %w", err)
+	}
+	if err := migrateDeliveries(s.write.WithContext(ctx)); err != nil {
 		return fmt.Errorf("migrate database: %w", err)
 	}
 	// Only unfinished runs are ever looked up by status (to resume them at
@@ -134,11 +145,17 @@ func (s *Store) migrate(ctx context.Context) error {
 }
 
 // Close stops the retention sweeps, commits queued item writes, flushes
-// pending run records and closes the database.
+// pending run records and closes the database. Later calls do nothing.
 func (s *Store) Close() error {
+	s.closeOnce.Do(func() { s.closeErr = s.close() })
+	return s.closeErr
+}
+
+func (s *Store) close() error {
 	s.janitor.close()
 	s.items.close()
 	s.runs.close()
+	s.stmts.close()
 	var firstErr error
 	for _, db := range []*gorm.DB{s.read, s.write} {
 		if db == nil || (db == s.read && s.read == s.write) {

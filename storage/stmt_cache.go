@@ -1,0 +1,60 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"sync"
+)
+
+// stmtCache keeps prepared statements of the write connection by their
+// text, for hot statements whose text repeats: parsing a multi-row
+// statement costs about as much as running it. Statements are prepared
+// before a transaction begins (prepare), since the single write
+// connection is taken while one is open, and used inside it (in).
+type stmtCache struct {
+	db    *sql.DB
+	mu    sync.Mutex
+	stmts map[string]*sql.Stmt
+}
+
+func newStmtCache(db *sql.DB) *stmtCache { return &stmtCache{db: db, stmts: map[string]*sql.Stmt{}} }
+
+// prepare makes sure the queries are prepared; call it outside any
+// transaction of the write connection.
+func (c *stmtCache) prepare(ctx context.Context, queries ...string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, q := range queries {
+		if _, ok := c.stmts[q]; ok {
+			continue
+		}
+		stmt, err := c.db.PrepareContext(ctx, q)
+		if err != nil {
+			return err
+		}
+		c.stmts[q] = stmt
+	}
+	return nil
+}
+
+// in returns the statement for query, prepared earlier, bound to tx; a
+// query not prepared is prepared inside tx for this use only.
+func (c *stmtCache) in(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
+	c.mu.Lock()
+	stmt, ok := c.stmts[query]
+	c.mu.Unlock()
+	if !ok {
+		return tx.PrepareContext(ctx, query)
+	}
+	return tx.StmtContext(ctx, stmt), nil
+}
+
+// close releases the statements.
+func (c *stmtCache) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, stmt := range c.stmts {
+		_ = stmt.Close()
+	}
+	clear(c.stmts)
+}

@@ -1,0 +1,196 @@
+package webhooks
+
+import (
+	"fmt"
+	"strings"
+)
+
+// pattern is an event-name pattern: "orders.created", "user.*", "*". A
+// "*" stands for any run of characters, dots included.
+type pattern struct {
+	parts []string // the text between the stars
+	stars bool
+}
+
+func compilePattern(p string) pattern {
+	if !strings.Contains(p, "*") {
+		return pattern{parts: []string{p}}
+	}
+	return pattern{parts: strings.Split(p, "*"), stars: true}
+}
+
+// match reports whether name matches the pattern.
+func (p pattern) match(name string) bool {
+	if !p.stars {
+		return name == p.parts[0]
+	}
+	first, last := p.parts[0], p.parts[len(p.parts)-1]
+	if !strings.HasPrefix(name, first) {
+		return false
+	}
+	name = name[len(first):]
+	for _, mid := range p.parts[1 : len(p.parts)-1] {
+		i := strings.Index(name, mid)
+		if i < 0 {
+			return false
+		}
+		name = name[i+len(mid):]
+	}
+	return strings.HasSuffix(name, last)
+}
+
+// collection returns the collection an item-event pattern is bound to
+// ("orders" for "orders.created" or "orders.*"), or "" when the pattern
+// can match item events of any collection.
+func (p pattern) collection() string {
+	head, _, found := strings.Cut(p.parts[0], ".")
+	if !found || head == "items" {
+		return ""
+	}
+	return head
+}
+
+// datoEvent is a DatoCMS event object: {entity_type, event_types,
+// filter|filters: {entity_type, entity_ids}}. Items are DatoCMS items,
+// collections their item types.
+type datoEvent struct {
+	entity  string
+	actions map[string]bool
+	filters []datoFilter
+}
+
+// datoFilter keeps events about the listed entities.
+type datoFilter struct {
+	entity string
+	ids    map[string]bool
+}
+
+// matcher decides whether a subscription wants an event. Its three forms
+// are alternatives: an event matches when any of them does.
+type matcher struct {
+	actions        map[string]bool // Directus form: actions × collections
+	collections    map[string]bool
+	allCollections bool
+	patterns       []pattern
+	dato           []datoEvent
+}
+
+// itemEvent is the view of an item event the matcher works on.
+type itemEvent struct {
+	action, collection string
+	names              [2]string // "<collection>.<past tense>", "items.<action>"
+}
+
+func newItemEvent(action, collection string) itemEvent {
+	return itemEvent{action: action, collection: collection,
+		names: [2]string{itemEventName(collection, action), directusEventName(action)}}
+}
+
+// item reports whether the subscription wants an item event; key is one
+// of its keys as text, or "" for the event as a whole (then any key may
+// satisfy a DatoCMS item filter: keyIn says whether one does).
+func (m *matcher) item(e *itemEvent, key string, keyIn func(ids map[string]bool) bool) bool {
+	if m.actions[e.action] && (m.allCollections || m.collections[e.collection]) {
+		return true
+	}
+	for _, p := range m.patterns {
+		if p.match(e.names[0]) || p.match(e.names[1]) {
+			return true
+		}
+	}
+	for i := range m.dato {
+		if m.dato[i].item(e, key, keyIn) {
+			return true
+		}
+	}
+	return false
+}
+
+// custom reports whether the subscription wants an emitted event.
+func (m *matcher) custom(name string) bool {
+	for _, p := range m.patterns {
+		if p.match(name) {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *datoEvent) item(e *itemEvent, key string, keyIn func(map[string]bool) bool) bool {
+	if d.entity != "item" || !d.actions[e.action] {
+		return false
+	}
+	for _, f := range d.filters {
+		switch f.entity {
+		case "item_type":
+			if !f.ids[e.collection] {
+				return false
+			}
+		case "item":
+			if key != "" && !f.ids[key] || key == "" && !keyIn(f.ids) {
+				return false
+			}
+		case "environment":
+			if !f.ids["main"] {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// boundCollections returns the collections whose item events the matcher can
+// match, or nil, true when it can match events of any collection.
+func (m *matcher) boundCollections() (names []string, any bool) {
+	if len(m.actions) > 0 {
+		if m.allCollections {
+			return nil, true
+		}
+		for c := range m.collections {
+			names = append(names, c)
+		}
+	}
+	for _, p := range m.patterns {
+		c := p.collection()
+		if c == "" {
+			return nil, true
+		}
+		names = append(names, c)
+	}
+	for _, d := range m.dato {
+		if d.entity != "item" {
+			continue
+		}
+		bound := false
+		for _, f := range d.filters {
+			if f.entity == "item_type" {
+				for id := range f.ids {
+					names = append(names, id)
+				}
+				bound = true
+				break
+			}
+		}
+		if !bound {
+			return nil, true
+		}
+	}
+	return names, false
+}
+
+// keyText is an item key as DatoCMS filters and per-item matching see it.
+func keyText(k any) string {
+	switch v := k.(type) {
+	case string:
+		return v
+	case float64:
+		if v == float64(int64(v)) {
+			return fmt.Sprintf("%d", int64(v))
+		}
+		return fmt.Sprint(v)
+	default:
+		return fmt.Sprint(v)
+	}
+}
