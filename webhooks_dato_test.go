@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hookflow/hookflow"
 	"github.com/hookflow/hookflow/hookflowtest"
 )
 
@@ -153,10 +154,12 @@ func TestDatoCMSDeliveriesAndWebhookCalls(t *testing.T) {
 }
 
 // TestDatoCMSRateLimit: past 60 requests in 3 seconds the DatoCMS dialect
-// answers 429 with Retry-After.
+// answers 429 with Retry-After, and the budget comes back with time. The
+// clock is frozen so that no token refills while the requests are sent.
 func TestDatoCMSRateLimit(t *testing.T) {
 	t.Parallel()
-	srv := hookflowtest.New(t)
+	clock := hookflowtest.NewClock(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
+	srv := hookflowtest.New(t, func(c *hookflow.Config) { c.Now = clock.Now })
 	var last *hookflowtest.Response
 	for i := 0; i < 61; i++ {
 		last = srv.Do(t, "GET", "/webhooks", nil, "X-Api-Version", "2")
@@ -170,4 +173,8 @@ func TestDatoCMSRateLimit(t *testing.T) {
 	}
 	// The Directus dialect is not limited.
 	check(t, srv.Do(t, "GET", "/webhooks", nil), 200, "")
+	clock.Advance(3 * time.Second)
+	if again := srv.Do(t, "GET", "/webhooks", nil, "X-Api-Version", "2"); again.Status != http.StatusOK {
+		t.Fatalf("after the window: %d %s", again.Status, again.Body)
+	}
 }
