@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -178,8 +180,25 @@ func appendText(dst []byte, v any, present bool) []byte {
 }
 
 // appendJSON appends v as compact JSON without HTML escaping; values that
-// cannot be encoded become null rather than failing the run.
+// cannot be encoded become null rather than failing the run. Numbers and
+// booleans, the usual embedded values, skip the encoder.
 func appendJSON(dst []byte, v any) []byte {
+	switch x := v.(type) {
+	case nil:
+		return append(dst, "null"...)
+	case bool:
+		return strconv.AppendBool(dst, x)
+	case float64:
+		// The form encoding/json writes: plain decimals, exponents only for
+		// very large or small magnitudes (those take the encoder below).
+		if a := math.Abs(x); a == 0 || (a >= 1e-6 && a < 1e21) {
+			return strconv.AppendFloat(dst, x, 'f', -1, 64)
+		}
+	case int:
+		return strconv.AppendInt(dst, int64(x), 10)
+	case int64:
+		return strconv.AppendInt(dst, x, 10)
+	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)

@@ -174,3 +174,13 @@ func jsonEqual(a, b any) bool {
 	jb, err2 := json.Marshal(b)
 	return err1 == nil && err2 == nil && string(ja) == string(jb)
 }
+
+func TestEmbeddedNumbersMatchEncodingJSON(t *testing.T) {
+	t.Parallel()
+	for _, f := range []float64{0, 1, -1, 99.99, 0.1, 1e-6, 1.5e-7, 123456789012345678, 1e20, 1e21, 1e300, -2.5e-9, 3.0000000000000004} {
+		want, _ := json.Marshal(f)
+		if got := appendJSON(nil, f); string(got) != string(want) {
+			t.Errorf("%v: got %s, want %s", f, got, want)
+		}
+	}
+}

@@ -1,0 +1,25 @@
+package engine
+
+import "testing"
+
+// BenchmarkTemplateRender renders pre-parsed templates of the three kinds:
+// a whole-string placeholder (typed value), text with placeholders, and a
+// JSON document rendered JSON-safely.
+func BenchmarkTemplateRender(b *testing.B) {
+	for _, tc := range []struct{ name, src string }{
+		{"whole", "{{$trigger.items.length}}"},
+		{"text", "{{$trigger.customer_id}} ordered {{$trigger.items.length}} items for {{$trigger.total}}"},
+		{"json", `{"customer": "{{$trigger.customer_id}}", "total": {{$trigger.total}}, "quote": "{{$trigger.quote}}"}`},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			tmpl, err := ParseTemplate(tc.src)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = tmpl.Render(chain)
+			}
+		})
+	}
+}
