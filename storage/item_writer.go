@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -33,6 +34,7 @@ type itemWriter struct {
 	notify  func(ItemEvent)
 	changed func(collection string)
 	outbox  Outbox
+	stmts   *stmtCache
 	jobs    chan *itemJob
 	cache   *collectionCache // used by the writer goroutine only
 	mu      sync.RWMutex
@@ -53,8 +55,8 @@ type itemJob struct {
 	done       chan struct{}
 }
 
-func newItemWriter(db *gorm.DB, logger *slog.Logger, notify func(ItemEvent), changed func(string), outbox Outbox) *itemWriter {
-	w := &itemWriter{db: db, logger: logger, notify: notify, changed: changed, outbox: outbox, jobs: make(chan *itemJob, 1024),
+func newItemWriter(db *gorm.DB, stmts *stmtCache, logger *slog.Logger, notify func(ItemEvent), changed func(string), outbox Outbox) *itemWriter {
+	w := &itemWriter{db: db, stmts: stmts, logger: logger, notify: notify, changed: changed, outbox: outbox, jobs: make(chan *itemJob, 1024),
 		cache: newCollectionCache(), done: make(chan struct{})}
 	go w.loop()
 	return w
@@ -115,6 +117,13 @@ func (w *itemWriter) loop() {
 	}
 }
 
+// The statements around each write of a batch.
+const (
+	savepointSQL  = "SAVEPOINT w"
+	releaseSQL    = "RELEASE w"
+	rollbackToSQL = "ROLLBACK TO w"
+)
+
 // commit runs a batch in one transaction and answers its callers. Each
 // write runs in a savepoint that is released when it succeeds (so they
 // never nest) and rolled back when it fails. The webhook deliveries a
@@ -122,25 +131,43 @@ func (w *itemWriter) loop() {
 func (w *itemWriter) commit(batch []*itemJob) {
 	var queued []*Delivery // deliveries this batch queues
 	committing := false
+	ctx := context.Background()
+	// The savepoint statements run twice per write: prepared once, they
+	// skip a parse each time.
+	if err := w.stmts.prepare(ctx, savepointSQL, releaseSQL, rollbackToSQL); err != nil {
+		w.logger.Error("preparing savepoints failed", "error", err)
+	}
 	err := w.db.Transaction(func(tx *gorm.DB) error {
+		sqlTx, _ := tx.Statement.ConnPool.(*sql.Tx)
+		exec := func(query string) error {
+			if sqlTx == nil {
+				return tx.Exec(query).Error
+			}
+			stmt, err := w.stmts.in(ctx, sqlTx, query)
+			if err == nil {
+				_, err = stmt.ExecContext(ctx)
+			}
+			return err
+		}
 		for _, j := range batch {
 			if err := j.ctx.Err(); err != nil {
 				j.err = err
 				continue
 			}
-			if err := tx.Exec("SAVEPOINT w").Error; err != nil {
+			if err := exec(savepointSQL); err != nil {
 				return fmt.Errorf("savepoint: %w", err)
 			}
 			wt := &writeTx{tx: tx, cache: w.cache, before: map[string]cacheEntry{}}
 			mark := len(queued)
 			j.result, j.events, j.err = w.run(wt, j, &queued)
-			end := "RELEASE w"
 			if j.err != nil {
 				wt.undo()
 				queued = queued[:mark]
-				end = "ROLLBACK TO w; RELEASE w"
+				if err := exec(rollbackToSQL); err != nil {
+					return fmt.Errorf("roll back savepoint: %w", err)
+				}
 			}
-			if err := tx.Exec(end).Error; err != nil {
+			if err := exec(releaseSQL); err != nil {
 				return fmt.Errorf("end savepoint: %w", err)
 			}
 		}

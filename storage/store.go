@@ -111,7 +111,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		s.read = read
 	}
 	s.runs = newRunWriter(s.write, cfg.Logger, cfg.MaxRunRecordSize)
-	s.items = newItemWriter(s.write, cfg.Logger, cfg.OnItemEvent, cfg.OnCollectionWrite, cfg.Outbox)
+	s.items = newItemWriter(s.write, s.stmts, cfg.Logger, cfg.OnItemEvent, cfg.OnCollectionWrite, cfg.Outbox)
 	if cfg.RunRetention.enabled() {
 		s.janitor = s.startRunJanitor(cfg.RunRetention, cfg.Logger)
 	}
