@@ -20,19 +20,28 @@ type stmtCache struct {
 func newStmtCache(db *sql.DB) *stmtCache { return &stmtCache{db: db, stmts: map[string]*sql.Stmt{}} }
 
 // prepare makes sure the queries are prepared; call it outside any
-// transaction of the write connection.
+// transaction of the write connection. The lock is never held while
+// waiting for the connection: a transaction holding it may need the
+// cache (in) before it lets the connection go.
 func (c *stmtCache) prepare(ctx context.Context, queries ...string) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	for _, q := range queries {
-		if _, ok := c.stmts[q]; ok {
+		c.mu.Lock()
+		_, ok := c.stmts[q]
+		c.mu.Unlock()
+		if ok {
 			continue
 		}
 		stmt, err := c.db.PrepareContext(ctx, q)
 		if err != nil {
 			return err
 		}
-		c.stmts[q] = stmt
+		c.mu.Lock()
+		if _, raced := c.stmts[q]; raced {
+			_ = stmt.Close()
+		} else {
+			c.stmts[q] = stmt
+		}
+		c.mu.Unlock()
 	}
 	return nil
 }
