@@ -160,6 +160,9 @@ func (s *Store) applyUpdate(w *writeTx, collection string, rows []storedItem, pa
 		if err != nil {
 			return nil, fmt.Errorf("%w: encode item: %v", ErrInvalidPayload, err)
 		}
+		if tooDeep(body) {
+			return nil, errTooDeep("item " + r.key + " of " + collection)
+		}
 		if err := w.tx.Exec("UPDATE items SET data = ? WHERE seq = ?", string(body), r.seq).Error; err != nil {
 			return nil, fmt.Errorf("update item %s of %s: %w", r.key, collection, translate(err))
 		}

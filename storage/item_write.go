@@ -53,6 +53,13 @@ func (s *Store) CreateItems(ctx context.Context, collection string, items []map[
 		if err != nil {
 			return nil, fmt.Errorf("%w: encode item: %v", ErrInvalidPayload, err)
 		}
+		if tooDeep(raw) {
+			which := "the item"
+			if len(items) > 1 {
+				which = "item [" + strconv.Itoa(i) + "]"
+			}
+			return nil, errTooDeep(which)
+		}
 		n.body = raw
 		prepared[i] = n
 	}
