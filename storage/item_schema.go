@@ -36,6 +36,10 @@ func compileSchema(doc any) (*jsonschema.Schema, error) {
 	c := jsonschema.NewCompiler()
 	c.UseLoader(noLoader{})
 	c.DefaultDraft(jsonschema.Draft2020)
+	// "format" is only an annotation in draft 2020-12, but whoever writes
+	// "format": "email" into a collection's schema means it as a rule (as
+	// ajv and most validators treat it): formats are checked.
+	c.AssertFormat()
 	if err := c.AddResource(schemaURL, doc); err != nil {
 		return nil, fmt.Errorf("%w: schema: %v", ErrInvalidPayload, err)
 	}
