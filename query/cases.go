@@ -1,5 +1,7 @@
 package query
 
+import "time"
+
 // Case is one filter-evaluation example: Filter (JSON) applied to Item (a
 // JSON object) must give Want.
 type Case struct {
@@ -23,11 +25,15 @@ const sample = `{
 	"x-api-key": "s3cr3t"
 }`
 
+// CaseEnv is the environment every runner of SharedCases evaluates in: $NOW
+// is this fixed instant (so that no result depends on the clock),
+// $CURRENT_USER and $CURRENT_ROLE are these ids.
+var CaseEnv = Env{Now: time.Date(2024, 3, 15, 12, 0, 0, 0, time.UTC), User: "u-1", Role: "editor"}
+
 // SharedCases is the one table of filter semantics (SPEC §6). The in-memory
 // evaluator runs it through MatchValue; the store's SQL translation must run
 // the very same cases against its database, so that a filter means the same
-// in a condition operation and in an item query. Dates are fixed (no $NOW)
-// so that results never depend on the clock.
+// in a condition operation and in an item query. Both run them in CaseEnv.
 var SharedCases = []Case{
 	// _eq, shorthand, coercions
 	{"eq string", `{"type": {"_eq": "order"}}`, sample, true},
@@ -338,4 +344,43 @@ var SharedCases = []Case{
 	{"none on missing", `{"missing": {"_none": {"_eq": 1}}}`, sample, false},
 	{"none on non-array", `{"type": {"_none": {"_eq": "x"}}}`, sample, false},
 	{"none on null", `{"nothing": {"_none": {"_eq": "x"}}}`, sample, false},
+
+	// $NOW (CaseEnv.Now is 2024-03-15T12:00:00Z; sample's created is 10:30)
+	{"now minus 2 hours", `{"created": {"_gte": "$NOW(-2 hours)"}}`, sample, true},
+	{"now minus 1 hour", `{"created": {"_gte": "$NOW(-1 hour)"}}`, sample, false},
+	{"now minus minutes", `{"created": {"_gt": "$NOW(-90 min)"}}`, sample, false},
+	{"now minus minutes inclusive", `{"created": {"_gte": "$NOW(-90 min)"}}`, sample, true},
+	{"before now", `{"created": {"_lt": "$NOW"}}`, sample, true},
+	{"after now fails", `{"created": {"_gt": "$NOW"}}`, sample, false},
+	{"now plus a week", `{"created": {"_lt": "$NOW(+1 week)"}}`, sample, true},
+	{"now minus a month", `{"created": {"_gt": "$NOW(-1 month)"}}`, sample, true},
+	{"now minus a year", `{"created": {"_lte": "$NOW(-1 year)"}}`, sample, false},
+	{"now vs date-only field", `{"day": {"_lt": "$NOW(-12 h)"}}`, sample, false},
+	{"now vs date-only field inclusive", `{"day": {"_lte": "$NOW(-12 h)"}}`, sample, true},
+	{"now vs zoned field", `{"t": {"_gte": "$NOW"}}`, `{"t": "2024-03-15T14:00:00+02:00"}`, true},
+	{"now between", `{"created": {"_between": ["$NOW(-1 day)", "$NOW"]}}`, sample, true},
+	{"now between comma string", `{"created": {"_between": "$NOW(-1 hour),$NOW"}}`, sample, false},
+	{"now nbetween", `{"created": {"_nbetween": ["$NOW(-1 hour)", "$NOW(+1 hour)"]}}`, sample, true},
+	{"now equals its own text", `{"t": {"_eq": "$NOW"}}`, `{"t": "2024-03-15T12:00:00.000Z"}`, true},
+	{"now equals text exactly", `{"t": {"_eq": "$NOW"}}`, `{"t": "2024-03-15T12:00:00Z"}`, false},
+	{"now in list", `{"t": {"_in": ["x", "$NOW(-1 day)"]}}`, `{"t": "2024-03-14T12:00:00.000Z"}`, true},
+	{"now vs number field never", `{"qty": {"_lt": "$NOW"}}`, sample, false},
+	{"now vs word uses string order", `{"type": {"_gt": "$NOW"}}`, sample, true},
+	{"now in some", `{"ts": {"_some": {"_gt": "$NOW(-1 hour)"}}}`, `{"ts": ["2024-03-01", "2024-03-15T11:30:00Z"]}`, true},
+	{"now in none", `{"ts": {"_none": {"_gt": "$NOW(-1 hour)"}}}`, `{"ts": ["2024-03-01", "2024-03-15T10:30:00Z"]}`, true},
+	{"now missing", `{"missing": {"_gte": "$NOW(-1 hour)"}}`, sample, false},
+	{"now missing lt", `{"missing": {"_lt": "$NOW"}}`, sample, false},
+
+	// $CURRENT_USER, $CURRENT_ROLE (CaseEnv: "u-1", "editor")
+	{"current user", `{"owner": {"_eq": "$CURRENT_USER"}}`, `{"owner": "u-1"}`, true},
+	{"current user fails", `{"owner": {"_eq": "$CURRENT_USER"}}`, `{"owner": "u-2"}`, false},
+	{"current user shorthand", `{"owner": "$CURRENT_USER"}`, `{"owner": "u-1"}`, true},
+	{"not current user", `{"owner": {"_neq": "$CURRENT_USER"}}`, `{"owner": "u-2"}`, true},
+	{"current user in list", `{"owner": {"_in": ["$CURRENT_USER", "u-9"]}}`, `{"owner": "u-1"}`, true},
+	{"current user nin", `{"owner": {"_nin": ["$CURRENT_USER"]}}`, `{"owner": "u-1"}`, false},
+	{"current user in array", `{"owners": {"_contains": "$CURRENT_USER"}}`, `{"owners": ["u-0", "u-1"]}`, true},
+	{"current user nested", `{"meta": {"by": {"_eq": "$CURRENT_USER"}}}`, `{"meta": {"by": "u-1"}}`, true},
+	{"current user missing", `{"missing": {"_eq": "$CURRENT_USER"}}`, sample, false},
+	{"current role", `{"role": {"_eq": "$CURRENT_ROLE"}}`, `{"role": "editor"}`, true},
+	{"current role fails", `{"role": {"_eq": "$CURRENT_ROLE"}}`, `{"role": "admin"}`, false},
 }

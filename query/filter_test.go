@@ -39,10 +39,10 @@ func TestSharedCases(t *testing.T) {
 			t.Parallel()
 			f := mustFilter(t, c.Filter, ParseOptions{})
 			item := decode(t, c.Item)
-			if got := MatchValue(item, f, Env{}); got != c.Want {
+			if got := MatchValue(item, f, CaseEnv); got != c.Want {
 				t.Errorf("filter %s: got %v, want %v", c.Filter, got, c.Want)
 			}
-			ok, mm := f.Explain(func(k string) (any, bool) { v, ok := item[k]; return v, ok }, Env{})
+			ok, mm := f.Explain(func(k string) (any, bool) { v, ok := item[k]; return v, ok }, CaseEnv)
 			if ok != c.Want || (ok && mm != nil) || (!ok && len(mm) == 0) {
 				t.Errorf("Explain = %v %v, want %v with mismatches iff failing", ok, mm, c.Want)
 			}

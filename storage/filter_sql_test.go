@@ -51,14 +51,14 @@ func runFilterCases(t *testing.T, s *Store, cases []query.Case) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			memory := query.MatchValue(stored[c.Item], f, query.Env{})
-			page, err := s.ReadItems(ctx, collections[c.Item], ItemQuery{Params: &query.Params{Filter: f, Limit: -1, HasLimit: true}})
+			memory := query.MatchValue(stored[c.Item], f, query.CaseEnv)
+			page, err := s.ReadItems(ctx, collections[c.Item], ItemQuery{Params: &query.Params{Filter: f, Limit: -1, HasLimit: true}, Env: query.CaseEnv})
 			if err != nil {
 				t.Fatalf("filter %s: %v", c.Filter, err)
 			}
 			inSQL := len(page.Data) == 1
 			if inSQL != memory || memory != c.Want {
-				where, _ := s.where(collections[c.Item], ItemQuery{Params: &query.Params{Filter: f}})
+				where, _ := s.where(collections[c.Item], ItemQuery{Params: &query.Params{Filter: f}, Env: query.CaseEnv})
 				t.Errorf("filter %s on %s: SQL %v, memory %v, want %v\nSQL: %s %v", c.Filter, c.Item, inSQL, memory, c.Want, where.sql, where.args)
 			}
 		})
