@@ -7,14 +7,18 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// listPermissions serves GET /permissions; ?role= narrows the list to one
-// role.
+// listPermissions serves GET /permissions with the global query
+// parameters; ?role= is a shorthand for filter[role][_eq].
 func (s *server) listPermissions(c echo.Context) error {
 	perms, err := s.Store.ListPermissions(c.Request().Context(), c.QueryParam("role"))
 	if err != nil {
 		return err
 	}
-	return writeData(c, http.StatusOK, perms)
+	docs, err := documents(perms)
+	if err != nil {
+		return err
+	}
+	return writeList(c, "permissions", docs)
 }
 
 // permissionID reads the {id} of the URL.

@@ -6,13 +6,17 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// listRoles serves GET /roles.
+// listRoles serves GET /roles, with the global query parameters.
 func (s *server) listRoles(c echo.Context) error {
 	roles, err := s.Store.ListRoles(c.Request().Context())
 	if err != nil {
 		return err
 	}
-	return writeData(c, http.StatusOK, roles)
+	docs, err := documents(roles)
+	if err != nil {
+		return err
+	}
+	return writeList(c, "roles", docs)
 }
 
 // getRole serves GET /roles/{id}.

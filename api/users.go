@@ -30,7 +30,7 @@ func viewUser(u storage.User, token string) userView {
 	return v
 }
 
-// listUsers serves GET /users.
+// listUsers serves GET /users, with the global query parameters.
 func (s *server) listUsers(c echo.Context) error {
 	users, err := s.Store.ListUsers(c.Request().Context())
 	if err != nil {
@@ -40,7 +40,11 @@ func (s *server) listUsers(c echo.Context) error {
 	for i, u := range users {
 		out[i] = viewUser(u, "")
 	}
-	return writeData(c, http.StatusOK, out)
+	docs, err := documents(out)
+	if err != nil {
+		return err
+	}
+	return writeList(c, "users", docs)
 }
 
 // getUser serves GET /users/{id}.

@@ -119,16 +119,8 @@ func directusWebhook(sub *storage.Subscription, fullSecret bool) map[string]any 
 }
 
 // listWebhooks serves GET /webhooks: every subscription, shaped by the
-// global query parameters (filter, search, sort, limit, offset, page,
-// fields, meta), evaluated in memory.
+// global query parameters.
 func (s *server) listWebhooks(c echo.Context) error {
-	params, err := itemParams(c)
-	if err != nil {
-		return err
-	}
-	if params.Aggregates() {
-		return badRequest("INVALID_QUERY", "aggregate and groupBy are not supported on /webhooks")
-	}
 	subs, err := s.Webhooks.List(c.Request().Context())
 	if err != nil {
 		return err
@@ -137,21 +129,7 @@ func (s *server) listWebhooks(c echo.Context) error {
 	for i, sub := range subs {
 		docs[i] = directusWebhook(sub, false)
 	}
-	page, counts := params.Select(docs, itemEnv(c))
-	for i, d := range page {
-		page[i] = params.Fields.Project(d)
-	}
-	if params.Meta.Any() {
-		meta := map[string]any{}
-		if params.Meta.TotalCount {
-			meta["total_count"] = counts.Total
-		}
-		if params.Meta.FilterCount {
-			meta["filter_count"] = counts.Filtered
-		}
-		return writeJSON(c, http.StatusOK, map[string]any{"data": page, "meta": meta})
-	}
-	return writeData(c, http.StatusOK, page)
+	return writeList(c, "webhooks", docs)
 }
 
 // getWebhook serves GET /webhooks/{id}.
