@@ -56,6 +56,12 @@ func TestGenericWebhooksAPI(t *testing.T) {
 	checkSubset(t, srv.Do(t, "GET", "/api/v1/webhooks?limit=1&page=2", nil), 200,
 		fmt.Sprintf(`{"data": [{"id": %q}], "meta": {"total": 2, "page": 2, "limit": 1, "pages": 2}}`, usersID))
 	checkSubset(t, srv.Do(t, "GET", "/api/v1/webhooks?limit=500", nil), 200, `{"meta": {"limit": 100}}`)
+	// Invalid parameters are seed 004's 400, not an empty page.
+	for _, q := range []string{"status=bogus", "limit=-1", "page=abc"} {
+		if resp := srv.Do(t, "GET", "/api/v1/webhooks?"+q, nil); resp.Status != http.StatusBadRequest || resp.ErrorCode(t) != "INVALID_QUERY" {
+			t.Fatalf("?%s: %d %s", q, resp.Status, resp.Body)
+		}
+	}
 
 	// Update (the seed's request and response).
 	checkSubset(t, srv.Do(t, "PUT", "/api/v1/webhooks/"+id, `{

@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -49,8 +50,8 @@ func genericError(errs flows.ValidationErrors) error {
 }
 
 // genericList serves GET /api/v1/webhooks: ?page= (from 1), ?limit=
-// (default 20, at most 100), ?status=, ?event= (webhooks that would
-// receive that event).
+// (default 20, at most 100), ?status= (active, inactive or disabled; any
+// other value is 400), ?event= (webhooks that would receive that event).
 func (s *server) genericList(c echo.Context) error {
 	limit, err := intParam(c, "limit", 20, 100)
 	if err != nil {
@@ -69,6 +70,11 @@ func (s *server) genericList(c echo.Context) error {
 		return err
 	}
 	status, event := c.QueryParam("status"), c.QueryParam("event")
+	switch status {
+	case "", webhooks.StatusActive, webhooks.StatusInactive, webhooks.StatusDisabled:
+	default:
+		return badRequest("INVALID_QUERY", fmt.Sprintf("status must be %s, %s or %s", webhooks.StatusActive, webhooks.StatusInactive, webhooks.StatusDisabled))
+	}
 	kept := make([]map[string]any, 0, len(subs))
 	for _, sub := range subs {
 		if (status == "" || sub.Status == status) && (event == "" || s.Webhooks.Listens(sub, event)) {
