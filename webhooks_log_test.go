@@ -52,6 +52,9 @@ func TestDeliveryLogEndpoints(t *testing.T) {
 		`{"data": [{"event": "orders.created", "last_status": 418, "last_error": "418 I'm a teapot"}], "meta": {"total": 1, "page": 1, "limit": 50}}`)
 	checkSubset(t, srv.Do(t, "GET", webhookPath(hook, "/deliveries?status=succeeded&limit=1"), nil), 200,
 		`{"data": [{"test": true}], "meta": {"total": 1, "limit": 1}}`)
+	if resp := srv.Do(t, "GET", webhookPath(hook, "/deliveries?status=success"), nil); resp.Status != http.StatusBadRequest || resp.ErrorCode(t) != "INVALID_QUERY" {
+		t.Fatalf("unknown status: %d %s", resp.Status, resp.Body)
+	}
 	checkSubset(t, srv.Do(t, "GET", "/webhooks/deliveries/"+id, nil), 200, `{"data": {"attempts": [{"number": 1,
 		"response": {"status": 418, "headers": {"X-Reason": "short and stout"}}, "error_class": "status", "error": "418 I'm a teapot"}],
 		"message": {"event": "orders.created", "action": "create", "collection": "orders", "keys": [1]}}}`)

@@ -107,8 +107,14 @@ func (s *server) listDeliveries(c echo.Context) error {
 		return err
 	}
 	limit, page = max(limit, 1), max(page, 1)
+	status := c.QueryParam("status")
+	switch status {
+	case "", storage.DeliveryPending, storage.DeliverySucceeded, storage.DeliveryFailed:
+	default:
+		return badRequest("INVALID_QUERY", "status must be pending, succeeded or failed")
+	}
 	rows, total, err := s.Store.ListDeliveries(c.Request().Context(), storage.DeliveryFilter{WebhookID: sub.ID,
-		Status: c.QueryParam("status"), Event: c.QueryParam("event"), Desc: true, Limit: limit, Offset: (page - 1) * limit})
+		Status: status, Event: c.QueryParam("event"), Desc: true, Limit: limit, Offset: (page - 1) * limit})
 	if err != nil {
 		return err
 	}
