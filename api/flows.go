@@ -12,16 +12,19 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// listFlows returns every flow with its operations.
+// listFlows lists the flows with their operations, shaped by the global
+// query parameters (filter, search, sort, limit, offset, page, fields,
+// meta) as Directus lists are.
 func (s *server) listFlows(c echo.Context) error {
 	all, err := s.Store.ListFlows(c.Request().Context())
 	if err != nil {
 		return err
 	}
-	if all == nil {
-		all = []*flows.Flow{}
+	docs, err := documents(all)
+	if err != nil {
+		return err
 	}
-	return writeData(c, http.StatusOK, all)
+	return writeList(c, "flows", docs)
 }
 
 // getFlow returns one flow.

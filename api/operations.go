@@ -17,7 +17,9 @@ import (
 // whole flow and saves it: the flow stays the unit of consistency, and its
 // plan is recompiled. Nothing is chained implicitly here.
 
-// listOperations lists operations, optionally of one flow (?flow=<id>).
+// listOperations lists operations, optionally of one flow (?flow=<id>),
+// shaped by the global query parameters: the Directus SDK reads a flow's
+// operations with filter[flow][_eq]=<id>.
 func (s *server) listOperations(c echo.Context) error {
 	ctx := c.Request().Context()
 	var list []*flows.Flow
@@ -38,7 +40,11 @@ func (s *server) listOperations(c echo.Context) error {
 	for _, f := range list {
 		ops = append(ops, f.Operations...)
 	}
-	return writeData(c, http.StatusOK, ops)
+	docs, err := documents(ops)
+	if err != nil {
+		return err
+	}
+	return writeList(c, "operations", docs)
 }
 
 // getOperation returns one operation.

@@ -87,3 +87,45 @@ func TestSeedOperationIDsRepeatAcrossFlows(t *testing.T) {
 		t.Fatal("?flow= did not pick the flow")
 	}
 }
+
+// TestListsTakeQueryParameters: the Directus SDK reads a flow's operations
+// with filter[flow][_eq]=<id> (readOperations({filter})) and narrows flow
+// lists with filter and fields; a filter must never be ignored.
+func TestListsTakeQueryParameters(t *testing.T) {
+	t.Parallel()
+	srv := hookflowtest.New(t)
+	a := srv.CreateFlow(t, `{"name":"first","operations":[{"id":"a1","operation":"log"},{"id":"a2","operation":"log"}]}`)
+	b := srv.CreateFlow(t, `{"name":"second","status":"inactive","operations":[{"id":"b1","operation":"log"}]}`)
+
+	for _, path := range []string{
+		"/operations?filter[flow][_eq]=" + a,
+		`/operations?filter={"flow":{"_eq":"` + a + `"}}`,
+		"/operations?flow=" + a,
+	} {
+		list := srv.Do(t, http.MethodGet, path, nil).Data(t).([]any)
+		if len(list) != 2 {
+			t.Fatalf("%s: %d operations, want the 2 of flow %s: %v", path, len(list), a, list)
+		}
+		for _, op := range list {
+			if op.(map[string]any)["flow"] != a {
+				t.Fatalf("%s: operation of another flow: %v", path, op)
+			}
+		}
+	}
+	if list := srv.Do(t, http.MethodGet, "/operations?filter[key][_eq]=b1&fields=id,flow", nil).Data(t).([]any); len(list) != 1 ||
+		len(list[0].(map[string]any)) != 2 || list[0].(map[string]any)["flow"] != b {
+		t.Fatalf("operations by key with fields = %v", list)
+	}
+
+	list := srv.Do(t, http.MethodGet, "/flows?filter[status][_eq]=inactive&fields=id,name", nil).Data(t).([]any)
+	if len(list) != 1 || list[0].(map[string]any)["id"] != b || len(list[0].(map[string]any)) != 2 {
+		t.Fatalf("inactive flows = %v", list)
+	}
+	meta := srv.Do(t, http.MethodGet, "/flows?sort=-name&limit=1&meta=total_count", nil).JSON(t)
+	if d := meta["data"].([]any); len(d) != 1 || d[0].(map[string]any)["name"] != "second" ||
+		meta["meta"].(map[string]any)["total_count"] != float64(2) {
+		t.Fatalf("sorted, limited flows = %v", meta)
+	}
+	expectStatus(t, srv.Do(t, http.MethodGet, "/flows?filter[name][_bogus]=x", nil), http.StatusBadRequest, "")
+	expectStatus(t, srv.Do(t, http.MethodGet, "/operations?aggregate[count]=*", nil), http.StatusBadRequest, "")
+}
