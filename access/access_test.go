@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/hookflow/hookflow/flows"
@@ -169,6 +170,31 @@ func TestUserTokens(t *testing.T) {
 		t.Fatal(err)
 	}
 	expect(u.Token, "", false)
+}
+
+// TestUserEmailsAreUnique: an address is one user's whatever its case,
+// and a taken one is named as the cause of the conflict.
+func TestUserEmailsAreUnique(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := newService(t)
+	created, err := s.CreateUsers(ctx, docs(t, `{"email": " Ann@Example.COM "}`, `{"email": "bob@example.com"}`), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := *created[0].Email; got != "ann@example.com" {
+		t.Fatalf("stored email %q", got)
+	}
+	taken := func(err error) {
+		t.Helper()
+		if !errors.Is(err, storage.ErrConflict) || !strings.Contains(err.Error(), "email") {
+			t.Fatalf("want a conflict naming the email, got %v", err)
+		}
+	}
+	_, err = s.CreateUsers(ctx, docs(t, `{"email": "ANN@example.com"}`), false)
+	taken(err)
+	_, err = s.UpdateUser(ctx, created[1].ID, obj(t, `{"email": "ann@EXAMPLE.com"}`))
+	taken(err)
 }
 
 func TestDeletingARoleLeavesItsUsersWithoutOne(t *testing.T) {

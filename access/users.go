@@ -2,6 +2,8 @@ package access
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/google/uuid"
@@ -34,7 +36,9 @@ func (s *Service) CreateUsers(ctx context.Context, docs []map[string]any, prefix
 		u.TokenHash, tokens[n] = &hash, token
 		n++
 		return u
-	}, s.store.CreateUsers)
+	}, func(ctx context.Context, users []storage.User) error {
+		return emailTaken(s.store.CreateUsers(ctx, users))
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +59,9 @@ func (s *Service) UpdateUser(ctx context.Context, id string, patch map[string]an
 	return updateOne(ctx, s, u, patch, func(f fields, u *storage.User) {
 		s.readUser(f, u)
 		u.DateUpdated = &now
-	}, s.store.UpdateUser)
+	}, func(ctx context.Context, u storage.User) error {
+		return emailTaken(s.store.UpdateUser(ctx, u))
+	})
 }
 
 // RotateToken gives a user a new token; the old one stops working at once.
@@ -94,8 +100,13 @@ func (s *Service) readUser(f fields, u *storage.User) {
 	}
 	f.only(userFields...)
 	if email, ok := f.nullable("email"); ok {
-		if email != nil && !strings.Contains(*email, "@") {
-			f.fail("email", "must be an email address")
+		if email != nil {
+			// Addresses are compared as people read them: Ann@X.io is
+			// ann@x.io, and only one user may have it.
+			*email = strings.ToLower(strings.TrimSpace(*email))
+			if !strings.Contains(*email, "@") {
+				f.fail("email", "must be an email address")
+			}
 		}
 		u.Email = email
 	}
@@ -117,4 +128,13 @@ func (s *Service) readUser(f fields, u *storage.User) {
 		}
 		u.Status = status
 	}
+}
+
+// emailTaken names the cause of a conflict on writing users: ids and
+// tokens are generated, so the taken value is the email address.
+func emailTaken(err error) error {
+	if errors.Is(err, storage.ErrConflict) {
+		return fmt.Errorf("email: a user with this email address already exists: %w", storage.ErrConflict)
+	}
+	return err
 }
