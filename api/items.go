@@ -48,9 +48,14 @@ func nilIfEmpty(s string) any {
 	return s
 }
 
-// itemID is the {id} of the URL, unescaped: echo hands over the escaped
-// form when the path holds escapes (an id with a '/' or a space).
+// itemID is the {id} of the URL, unescaped. Echo routes on the escaped
+// path, and hands over escaped parameters, only when the URL has one
+// (RawPath: an id with an escaped '/'); otherwise the parameter is already
+// decoded and unescaping it again would misread an id holding '%'.
 func itemID(c echo.Context) (string, error) {
+	if c.Request().URL.RawPath == "" {
+		return c.Param("id"), nil
+	}
 	id, err := url.PathUnescape(c.Param("id"))
 	if err != nil {
 		return "", badRequest("INVALID_PAYLOAD", "malformed item id in the URL")
