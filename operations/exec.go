@@ -83,6 +83,11 @@ func (e Exec) Prepare(p Prepare) (Step, error) {
 			strings.Join(unknown, ", "), environmentVar)
 		return nil, errs
 	}
+	if misread := names.misreadEnv(); len(misread) > 0 {
+		errs.Add("expression", "$env.%s is no operation key: inside exec, hookflow's $env is %s (%s.%s); $env[\"key\"] reads operation keys",
+			misread[0], environmentVar, environmentVar, misread[0])
+		return nil, errs
+	}
 	return &execStep{program: program}, nil
 }
 

@@ -189,6 +189,8 @@ func TestExecValidation(t *testing.T) {
 		{"syntax", `{"expression": "1 +"}`, "line 1"},
 		{"unknown variable", `{"expression": "$triger.body"}`, "unknown variable $triger"},
 		{"unknown plain name", `{"expression": "orders.total"}`, "unknown variable orders"},
+		{"template-style env", `{"expression": "hmac_sha256($env.SECRET, $trigger.raw)"}`, "$environment.SECRET"},
+		{"template-style env, brackets", `{"expression": "$env[\"API-KEY\"] ?? \"\""}`, "$environment.API-KEY"},
 		{"helper arity", `{"expression": "hmac_sha256(\"a\")"}`, "hmac_sha256"},
 		{"too long", `{"expression": "` + strings.Repeat("1+", operations.MaxExpressionLength) + `1"}`, "the limit is"},
 		{"too many nodes", `{"expression": "` + strings.Repeat("1+", 1500) + `1"}`, "exceeds maximum allowed nodes"},
@@ -210,5 +212,9 @@ func TestExecValidation(t *testing.T) {
 	// Operation keys without dashes are variables.
 	if _, err := compileFlow(t, reg, execFlow(`script.x ?? 1`)); err != nil {
 		t.Fatalf("operation key refused: %v", err)
+	}
+	// $env still reads operation keys and chain variables.
+	if _, err := compileFlow(t, reg, execFlow(`[$env["prepare-order"].id, $env.script, $env["$trigger"], $env.$last]`)); err != nil {
+		t.Fatalf("$env read of an operation key refused: %v", err)
 	}
 }
