@@ -2,11 +2,11 @@ package api
 
 import (
 	"encoding/json"
+	"net/http"
 	"time"
 
 	"github.com/hookflow/hookflow/storage"
 	"github.com/labstack/echo/v4"
-	"net/http"
 )
 
 // getRun returns one run with its steps.
@@ -18,8 +18,9 @@ func (s *server) getRun(c echo.Context) error {
 	return writeData(c, http.StatusOK, run.Record)
 }
 
-// listRuns lists a flow's runs, newest first: ?status=, ?limit= (default
-// 100, at most 1000), ?page= (from 1), ?since= (RFC 3339).
+// listRuns lists a flow's runs, newest first: ?status= (queued, running,
+// completed, failed), ?limit= (default 100, at most 1000), ?page= (from
+// 1), ?since= (RFC 3339).
 func (s *server) listRuns(c echo.Context) error {
 	ctx := c.Request().Context()
 	if _, err := s.Store.GetFlow(ctx, c.Param("id")); err != nil {
@@ -33,10 +34,19 @@ func (s *server) listRuns(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if limit < 1 {
+		limit = 100
+	}
 	if page < 1 {
 		page = 1
 	}
-	f := storage.RunFilter{FlowID: c.Param("id"), Status: c.QueryParam("status"), Limit: limit, Offset: (page - 1) * limit}
+	status := c.QueryParam("status")
+	switch status {
+	case "", storage.RunQueued, storage.RunRunning, storage.RunCompleted, storage.RunFailed:
+	default:
+		return badRequest("INVALID_QUERY", "status must be queued, running, completed or failed")
+	}
+	f := storage.RunFilter{FlowID: c.Param("id"), Status: status, Limit: limit, Offset: (page - 1) * limit}
 	if since := c.QueryParam("since"); since != "" {
 		t, err := time.Parse(time.RFC3339, since)
 		if err != nil {

@@ -103,6 +103,11 @@ func TestRunRecords(t *testing.T) {
 	}
 	expectStatus(t, srv.Do(t, "GET", "/flows/"+all+"/runs?limit=x", nil), 400, "INVALID_QUERY")
 	expectStatus(t, srv.Do(t, "GET", "/flows/"+all+"/runs?since=yesterday", nil), 400, "INVALID_QUERY")
+	expectStatus(t, srv.Do(t, "GET", "/flows/"+all+"/runs?status=error", nil), 400, "INVALID_QUERY")
+	zero := srv.Do(t, "GET", "/flows/"+all+"/runs?limit=0", nil)
+	if n, limit := len(zero.Data(t).([]any)), zero.JSON(t)["meta"].(map[string]any)["limit"]; n != 2 || limit != 100.0 {
+		t.Fatalf("limit=0: %d runs, meta limit %v (want the default)", n, limit)
+	}
 
 	act := srv.Do(t, "POST", "/flows/trigger/"+activity, `{}`)
 	actRun := srv.Do(t, "GET", "/flows/runs/"+act.Header.Get("X-Run-Id"), nil).Data(t).(map[string]any)
