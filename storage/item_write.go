@@ -91,12 +91,17 @@ func (s *Store) applyCreate(w *writeTx, collection string, items []newItem, opts
 		stored := n.item
 		key, body := n.key, n.body
 		if key == "" {
+			if lastID >= maxSafeID {
+				return nil, nil, fmt.Errorf("%w: the integer ids of %s are used up to 2^53: give the item an id", ErrInvalidPayload, collection)
+			}
 			lastID++
 			key = strconv.FormatInt(lastID, 10)
 			body = withLeadingID(body, key)
 			stored = maps.Clone(n.item)
 			stored["id"] = float64(lastID)
-		} else if k, isInt := integerKey(key); isInt && k > lastID {
+		} else if k, isInt := integerKey(key); isInt && k > lastID && k <= maxSafeID {
+			// Integer strings beyond 2^53 ("1234567890123456789", a
+			// snowflake) cannot meet an assigned id, which stays below.
 			lastID = k
 		}
 		if schema != nil {
