@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -44,8 +45,21 @@ func (s *server) createFlows(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	now := time.Now().UTC()
 	created := make([]*flows.Flow, len(docs))
+	if err := s.Catalog.Edit(func() error { return s.createChecked(ctx, docs, isArray, created) }); err != nil {
+		return err
+	}
+	if isArray {
+		return writeData(c, http.StatusOK, created)
+	}
+	return writeData(c, http.StatusOK, created[0])
+}
+
+// createChecked decodes and saves new flows into created, all or nothing;
+// callers hold Catalog.Edit, so an id cannot be taken between the check
+// and the save.
+func (s *server) createChecked(ctx context.Context, docs []map[string]any, isArray bool, created []*flows.Flow) error {
+	now := time.Now().UTC()
 	var all flows.ValidationErrors
 	for i, doc := range docs {
 		prefix := ""
@@ -65,63 +79,65 @@ func (s *server) createFlows(c echo.Context) error {
 	if len(all) > 0 {
 		return all
 	}
-	if err := s.Catalog.Save(ctx, created...); err != nil {
-		return err
-	}
-	if isArray {
-		return writeData(c, http.StatusOK, created)
-	}
-	return writeData(c, http.StatusOK, created[0])
+	return s.Catalog.Save(ctx, created...)
 }
 
 // patchFlow changes the fields given; `operations`, when given, replaces
 // the whole graph (seed shape, with the implicit-sequence rule).
 func (s *server) patchFlow(c echo.Context) error {
-	ctx := c.Request().Context()
-	existing, err := s.Store.GetFlow(ctx, c.Param("id"))
-	if err != nil {
-		return err
-	}
 	patch, err := readObject(c)
 	if err != nil {
 		return err
 	}
-	doc, err := document(existing)
-	if err != nil {
-		return err
-	}
-	for k, v := range patch {
-		doc[k] = v
-	}
-	return s.saveReplacement(c, existing, doc)
+	return s.saveReplacement(c, func(existing *flows.Flow) (map[string]any, error) {
+		doc, err := document(existing)
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range patch {
+			doc[k] = v
+		}
+		return doc, nil
+	})
 }
 
 // replaceFlow replaces a flow with the document sent.
 func (s *server) replaceFlow(c echo.Context) error {
-	ctx := c.Request().Context()
-	existing, err := s.Store.GetFlow(ctx, c.Param("id"))
-	if err != nil {
-		return err
-	}
 	doc, err := readObject(c)
 	if err != nil {
 		return err
 	}
-	return s.saveReplacement(c, existing, doc)
+	return s.saveReplacement(c, func(*flows.Flow) (map[string]any, error) { return doc, nil })
 }
 
-// saveReplacement validates a new document for an existing flow and saves it.
-func (s *server) saveReplacement(c echo.Context, existing *flows.Flow, doc map[string]any) error {
-	if id, ok := doc["id"].(string); ok && id != existing.ID {
-		return flows.ValidationErrors{{Path: "id", Message: "cannot change a flow's id"}}
-	}
-	doc["id"] = existing.ID
-	f, errs := s.decodeAndCheck(doc)
-	if len(errs) > 0 {
-		return errs
-	}
-	stamp(f, existing, time.Now().UTC())
-	if err := s.Catalog.Save(c.Request().Context(), f); err != nil {
+// saveReplacement loads the flow of the URL, validates the document next
+// builds from it and saves it, under Catalog.Edit so that no concurrent
+// change of the flow is lost.
+func (s *server) saveReplacement(c echo.Context, next func(existing *flows.Flow) (map[string]any, error)) error {
+	ctx := c.Request().Context()
+	var f *flows.Flow
+	err := s.Catalog.Edit(func() error {
+		existing, err := s.Store.GetFlow(ctx, c.Param("id"))
+		if err != nil {
+			return err
+		}
+		doc, err := next(existing)
+		if err != nil {
+			return err
+		}
+		if id, ok := doc["id"].(string); ok && id != existing.ID {
+			return flows.ValidationErrors{{Path: "id", Message: "cannot change a flow's id"}}
+		}
+		doc["id"] = existing.ID
+		var errs flows.ValidationErrors
+		f, errs = s.decodeAndCheck(doc)
+		if len(errs) > 0 {
+			return errs
+		}
+		stamp(f, existing, time.Now().UTC())
+		return s.Catalog.Save(ctx, f)
+	})
+	if err != nil {
 		return err
 	}
 	return writeData(c, http.StatusOK, f)
@@ -129,7 +145,8 @@ func (s *server) saveReplacement(c echo.Context, existing *flows.Flow, doc map[s
 
 // deleteFlow removes a flow and its operations.
 func (s *server) deleteFlow(c echo.Context) error {
-	if err := s.Catalog.Delete(c.Request().Context(), c.Param("id")); err != nil {
+	err := s.Catalog.Edit(func() error { return s.Catalog.Delete(c.Request().Context(), c.Param("id")) })
+	if err != nil {
 		return err
 	}
 	return noContent(c)

@@ -56,9 +56,10 @@ func (s *server) getOperation(c echo.Context) error {
 	return writeData(c, http.StatusOK, op)
 }
 
-// createOperations adds one operation (object body) or several (array) to
-// their flows (`flow` field). Ids are UUIDs unless given; keys default to
-// `<type>_<n>`. An operation added to a flow without an entry becomes it.
+// createOperations adds one operation (object body) or several (array,
+// all or nothing) to their flows (`flow` field). Ids are UUIDs unless
+// given; keys default to `<type>_<n>`. An operation added to a flow
+// without an entry becomes it.
 func (s *server) createOperations(c echo.Context) error {
 	ctx := c.Request().Context()
 	docs, isArray, err := readObjects(c, "operation")
@@ -66,43 +67,60 @@ func (s *server) createOperations(c echo.Context) error {
 		return err
 	}
 	created := make([]*flows.Operation, 0, len(docs))
-	for i, doc := range docs {
-		prefix := ""
-		if isArray {
-			prefix = fmt.Sprintf("[%d]", i)
+	err = s.Catalog.Edit(func() error {
+		byID := map[string]*flows.Flow{}
+		var changed []*flows.Flow
+		var all flows.ValidationErrors
+		for i, doc := range docs {
+			prefix := ""
+			if isArray {
+				prefix = fmt.Sprintf("[%d]", i)
+			}
+			op, errs := flows.DecodeOperation(doc)
+			if op.Flow == "" {
+				errs.Add("flow", "is required: the id of the flow the operation belongs to")
+			}
+			if len(errs) > 0 {
+				all.Merge(prefix, errs)
+				continue
+			}
+			f := byID[op.Flow]
+			if f == nil {
+				loaded, err := s.Store.GetFlow(ctx, op.Flow)
+				if isNotFound(err) {
+					all.Add(flows.JoinPath(prefix, "flow"), "names no existing flow")
+					continue
+				}
+				if err != nil {
+					return err
+				}
+				f, byID[op.Flow] = loaded, loaded
+				changed = append(changed, f)
+			}
+			if op.ID == "" {
+				op.ID = uuid.NewString()
+			}
+			if op.Key == "" {
+				op.Key = flows.GenerateKey(f, op.Type)
+			}
+			op.DateCreated = time.Now().UTC()
+			if f.OperationByID(op.ID) != nil {
+				return &apiError{Status: http.StatusConflict, Code: "RECORD_NOT_UNIQUE",
+					Message: fmt.Sprintf("flow %s already has an operation with id %q", f.ID, op.ID)}
+			}
+			f.Operations = append(f.Operations, op)
+			if f.Operation == nil {
+				f.Operation = &op.ID
+			}
+			created = append(created, op)
 		}
-		op, errs := flows.DecodeOperation(doc)
-		if op.Flow == "" {
-			errs.Add("flow", "is required: the id of the flow the operation belongs to")
-		}
-		if len(errs) > 0 {
-			var all flows.ValidationErrors
-			all.Merge(prefix, errs)
+		if len(all) > 0 {
 			return all
 		}
-		f, err := s.Store.GetFlow(ctx, op.Flow)
-		if err != nil {
-			return flowReference(err, prefix)
-		}
-		if op.ID == "" {
-			op.ID = uuid.NewString()
-		}
-		if op.Key == "" {
-			op.Key = flows.GenerateKey(f, op.Type)
-		}
-		op.DateCreated = time.Now().UTC()
-		if f.OperationByID(op.ID) != nil {
-			return &apiError{Status: http.StatusConflict, Code: "RECORD_NOT_UNIQUE",
-				Message: fmt.Sprintf("flow %s already has an operation with id %q", f.ID, op.ID)}
-		}
-		f.Operations = append(f.Operations, op)
-		if f.Operation == nil {
-			f.Operation = &op.ID
-		}
-		if err := s.saveEdited(ctx, f); err != nil {
-			return err
-		}
-		created = append(created, op)
+		return s.saveEdited(ctx, changed...)
+	})
+	if err != nil {
+		return err
 	}
 	if isArray {
 		return writeData(c, http.StatusOK, created)
@@ -113,44 +131,49 @@ func (s *server) createOperations(c echo.Context) error {
 // patchOperation changes the fields given of one operation.
 func (s *server) patchOperation(c echo.Context) error {
 	ctx := c.Request().Context()
-	f, op, err := s.findOperation(c)
-	if err != nil {
-		return err
-	}
 	patch, err := readObject(c)
 	if err != nil {
 		return err
 	}
-	doc, err := document(f)
+	var updated *flows.Operation
+	err = s.Catalog.Edit(func() error {
+		f, op, err := s.findOperation(c)
+		if err != nil {
+			return err
+		}
+		doc, err := document(f)
+		if err != nil {
+			return err
+		}
+		var current map[string]any
+		for _, o := range doc["operations"].([]any) {
+			if m := o.(map[string]any); m["id"] == op.ID {
+				current = m
+			}
+		}
+		for k, v := range patch {
+			current[k] = v
+		}
+		if id, ok := current["id"].(string); !ok || id != op.ID {
+			return flows.ValidationErrors{{Path: "id", Message: "cannot change an operation's id"}}
+		}
+		if flowID, ok := current["flow"].(string); ok && flowID != f.ID {
+			return flows.ValidationErrors{{Path: "flow", Message: "cannot move an operation to another flow"}}
+		}
+		var errs flows.ValidationErrors
+		updated, errs = flows.DecodeOperation(current)
+		if len(errs) > 0 {
+			return errs
+		}
+		updated.Flow, updated.DateCreated = f.ID, op.DateCreated
+		for i, o := range f.Operations {
+			if o.ID == op.ID {
+				f.Operations[i] = updated
+			}
+		}
+		return s.saveEdited(ctx, f)
+	})
 	if err != nil {
-		return err
-	}
-	var current map[string]any
-	for _, o := range doc["operations"].([]any) {
-		if m := o.(map[string]any); m["id"] == op.ID {
-			current = m
-		}
-	}
-	for k, v := range patch {
-		current[k] = v
-	}
-	if id, ok := current["id"].(string); !ok || id != op.ID {
-		return flows.ValidationErrors{{Path: "id", Message: "cannot change an operation's id"}}
-	}
-	if flowID, ok := current["flow"].(string); ok && flowID != f.ID {
-		return flows.ValidationErrors{{Path: "flow", Message: "cannot move an operation to another flow"}}
-	}
-	updated, errs := flows.DecodeOperation(current)
-	if len(errs) > 0 {
-		return errs
-	}
-	updated.Flow, updated.DateCreated = f.ID, op.DateCreated
-	for i, o := range f.Operations {
-		if o.ID == op.ID {
-			f.Operations[i] = updated
-		}
-	}
-	if err := s.saveEdited(ctx, f); err != nil {
 		return err
 	}
 	return writeData(c, http.StatusOK, updated)
@@ -159,39 +182,45 @@ func (s *server) patchOperation(c echo.Context) error {
 // deleteOperation removes an operation; edges that pointed at it (and the
 // flow's entry, if it was the entry) are cleared, as Directus does.
 func (s *server) deleteOperation(c echo.Context) error {
-	f, op, err := s.findOperation(c)
+	err := s.Catalog.Edit(func() error {
+		f, op, err := s.findOperation(c)
+		if err != nil {
+			return err
+		}
+		kept := f.Operations[:0]
+		for _, o := range f.Operations {
+			if o.ID == op.ID {
+				continue
+			}
+			if o.Resolve != nil && *o.Resolve == op.ID {
+				o.Resolve = nil
+			}
+			if o.Reject != nil && *o.Reject == op.ID {
+				o.Reject = nil
+			}
+			kept = append(kept, o)
+		}
+		f.Operations = kept
+		if f.Operation != nil && *f.Operation == op.ID {
+			f.Operation = nil
+		}
+		return s.saveEdited(c.Request().Context(), f)
+	})
 	if err != nil {
-		return err
-	}
-	kept := f.Operations[:0]
-	for _, o := range f.Operations {
-		if o.ID == op.ID {
-			continue
-		}
-		if o.Resolve != nil && *o.Resolve == op.ID {
-			o.Resolve = nil
-		}
-		if o.Reject != nil && *o.Reject == op.ID {
-			o.Reject = nil
-		}
-		kept = append(kept, o)
-	}
-	f.Operations = kept
-	if f.Operation != nil && *f.Operation == op.ID {
-		f.Operation = nil
-	}
-	if err := s.saveEdited(c.Request().Context(), f); err != nil {
 		return err
 	}
 	return noContent(c)
 }
 
-// saveEdited validates and saves a flow changed through /operations;
-// findings point into the flow (`operations[2].options.filter`).
-func (s *server) saveEdited(ctx context.Context, f *flows.Flow) error {
+// saveEdited validates and saves flows changed through /operations, in one
+// transaction; findings point into the flow (`operations[2].options.filter`).
+// Callers hold Catalog.Edit.
+func (s *server) saveEdited(ctx context.Context, fs ...*flows.Flow) error {
 	now := time.Now().UTC()
-	f.DateUpdated = &now
-	return s.Catalog.Save(ctx, f)
+	for _, f := range fs {
+		f.DateUpdated = &now
+	}
+	return s.Catalog.Save(ctx, fs...)
 }
 
 // findOperation resolves /operations/{id}. Seed-form ids (such as
@@ -230,14 +259,6 @@ func (s *server) findOperation(c echo.Context) (*flows.Flow, *flows.Operation, e
 		return nil, nil, notFound("operation", id)
 	}
 	return f, op, nil
-}
-
-// flowReference reports an operation naming a flow that does not exist.
-func flowReference(err error, prefix string) error {
-	if isNotFound(err) {
-		return flows.ValidationErrors{{Path: flows.JoinPath(prefix, "flow"), Message: "names no existing flow"}}
-	}
-	return err
 }
 
 func notFound(kind, id string) error {

@@ -22,6 +22,18 @@ type Catalog struct {
 
 	mu    sync.RWMutex
 	plans map[string]*engine.Plan
+	// edit serializes read-modify-write changes of saved flows (Edit).
+	edit sync.Mutex
+}
+
+// Edit runs fn alone among Edit calls. A change that loads a saved flow,
+// changes it and saves it runs inside, so two concurrent edits of one flow
+// (an editor adding two operations at once) cannot overwrite each other.
+// fn must not call Edit.
+func (c *Catalog) Edit(fn func() error) error {
+	c.edit.Lock()
+	defer c.edit.Unlock()
+	return fn()
 }
 
 // NewCatalog returns an empty catalog; call Load to fill it from the store.
