@@ -282,31 +282,3 @@ func (s *Store) RequeueDelivery(ctx context.Context, id int64, now time.Time) (*
 	}
 	return &d, nil
 }
-
-// PruneDeliveries removes finished deliveries (and their attempts) last
-// changed before cutoff, pending deliveries whose subscription is gone (an
-// item write can queue one just as its subscription is deleted), and
-// attempts whose delivery is gone. It returns the number of deliveries
-// removed.
-func (s *Store) PruneDeliveries(ctx context.Context, cutoff time.Time) (int64, error) {
-	var removed int64
-	err := s.write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		const doomed = `SELECT id FROM webhook_deliveries WHERE (status != 'pending' AND updated_at < ?)
-			OR webhook_id NOT IN (SELECT id FROM webhooks)`
-		if err := tx.Exec("DELETE FROM webhook_attempts WHERE delivery_id IN ("+doomed+")", cutoff).Error; err != nil {
-			return translate(err)
-		}
-		res := tx.Exec("DELETE FROM webhook_deliveries WHERE id IN ("+doomed+")", cutoff)
-		if res.Error != nil {
-			return translate(res.Error)
-		}
-		removed = res.RowsAffected
-		// An attempt in flight when its webhook was deleted is recorded
-		// after its delivery is gone.
-		return translate(tx.Exec("DELETE FROM webhook_attempts WHERE delivery_id NOT IN (SELECT id FROM webhook_deliveries)").Error)
-	})
-	if err != nil {
-		return 0, fmt.Errorf("prune deliveries: %w", err)
-	}
-	return removed, nil
-}

@@ -1,0 +1,117 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// prunedDelivery is what retention removes: a finished delivery last
+// changed before the cutoff, or any delivery whose subscription is gone
+// (an item write can queue one just as its subscription is deleted).
+const prunedDelivery = `((status != 'pending' AND updated_at < ?) OR webhook_id NOT IN (SELECT id FROM webhooks))`
+
+// PruneDeliveries removes finished deliveries (and their attempts) last
+// changed before cutoff, deliveries whose subscription is gone, and
+// attempts whose delivery is gone. It returns the number of deliveries
+// removed.
+//
+// The rows are found through the read connection and deleted pruneBatch
+// at a time, with a pause between batches: the write connection is shared
+// with item writes and the delivery queue, which wait at most for one
+// batch, however much a sweep removes.
+func (s *Store) PruneDeliveries(ctx context.Context, cutoff time.Time) (int64, error) {
+	var removed int64
+	after := int64(0)
+	for {
+		var ids []int64
+		// Oldest first, from where the last batch ended: what retention
+		// removes is at the start of the table.
+		err := s.read.WithContext(ctx).Model(&Delivery{}).Where("id > ? AND "+prunedDelivery, after, cutoff).
+			Order("id").Limit(pruneBatch).Pluck("id", &ids).Error
+		if err != nil {
+			return removed, fmt.Errorf("prune deliveries: %w", translate(err))
+		}
+		if len(ids) == 0 {
+			break
+		}
+		after = ids[len(ids)-1]
+		n, err := s.deleteDeliveries(ctx, ids, cutoff)
+		removed += n
+		if err != nil {
+			return removed, err
+		}
+		if len(ids) < pruneBatch {
+			break
+		}
+		if err := prunePauseOrDone(ctx); err != nil {
+			return removed, err
+		}
+	}
+	return removed, s.pruneOrphanAttempts(ctx)
+}
+
+// deleteDeliveries deletes the listed deliveries that retention still
+// removes (a resend may have made one pending since it was listed), with
+// their attempts, in one transaction.
+func (s *Store) deleteDeliveries(ctx context.Context, ids []int64, cutoff time.Time) (int64, error) {
+	var n int64
+	err := s.write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		doomed := tx.Model(&Delivery{}).Select("id").Where("id IN ? AND "+prunedDelivery, ids, cutoff)
+		if err := tx.Where("delivery_id IN (?)", doomed).Delete(&Attempt{}).Error; err != nil {
+			return translate(err)
+		}
+		res := tx.Where("id IN ? AND "+prunedDelivery, ids, cutoff).Delete(&Delivery{})
+		n = res.RowsAffected
+		return translate(res.Error)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("prune deliveries: %w", err)
+	}
+	return n, nil
+}
+
+// pruneOrphanAttempts removes attempts recorded after their delivery was
+// deleted (an attempt in flight when its webhook was deleted). They are
+// found through the read connection (an attempt whose delivery is gone
+// stays so) and deleted pruneBatch at a time.
+func (s *Store) pruneOrphanAttempts(ctx context.Context) error {
+	after := int64(0)
+	for {
+		var ids []int64
+		err := s.read.WithContext(ctx).Model(&Attempt{}).
+			Where("id > ? AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.id = webhook_attempts.delivery_id)", after).
+			Order("id").Limit(pruneBatch).Pluck("id", &ids).Error
+		if err != nil {
+			return fmt.Errorf("prune attempts: %w", translate(err))
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		after = ids[len(ids)-1]
+		if err := s.write.WithContext(ctx).Where("id IN ?", ids).Delete(&Attempt{}).Error; err != nil {
+			return fmt.Errorf("prune attempts: %w", translate(err))
+		}
+		if len(ids) < pruneBatch {
+			return nil
+		}
+		if err := prunePauseOrDone(ctx); err != nil {
+			return err
+		}
+	}
+}
+
+// prunePauseOrDone waits between two delete batches, so that queued
+// writes go first; it returns early with ctx's error.
+func prunePauseOrDone(ctx context.Context) error {
+	t := time.NewTimer(prunePause)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
