@@ -1,6 +1,7 @@
 package hookflow_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -87,6 +88,34 @@ func TestGetCache(t *testing.T) {
 	expectCache(t, get(""), "HIT", "")
 	clock.Advance(time.Minute)
 	expectCache(t, get(""), "MISS", "")
+}
+
+// TestGetCacheFollowsPermissionChanges: a cached answer was computed with
+// the caller's role's permissions; once they change it is not served
+// again, so revoking a grant takes effect at the next request.
+func TestGetCacheFollowsPermissionChanges(t *testing.T) {
+	t.Parallel()
+	srv := hookflowtest.New(t)
+	check(t, srv.Do(t, "POST", "/items/products", `[{"name": "a"}]`), 200, "")
+	url := flow(t, srv, `{"method": "GET", "cacheEnabled": true, "access": "public"}`,
+		`[{"id": "read", "operation": "item-read", "options": {"collection": "products"}}]`)
+	grant := srv.Do(t, "POST", "/permissions", `{"role": "public", "collection": "products", "action": "read"}`)
+	check(t, grant, 200, "")
+	anon := func() *hookflowtest.Response { return srv.Do(t, "GET", url, nil, "Authorization", "") }
+	expectCache(t, anon(), "MISS", `[{"id": 1, "name": "a"}]`)
+	expectCache(t, anon(), "HIT", "")
+
+	check(t, srv.Do(t, "DELETE", fmt.Sprintf("/permissions/%v", grant.Data(t).(map[string]any)["id"]), nil), 204, "")
+	refused := anon()
+	if refused.Status != 403 || refused.Header.Get("X-Cache") != "MISS" {
+		t.Fatalf("after the revoke: %d X-Cache %q %s", refused.Status, refused.Header.Get("X-Cache"), refused.Body)
+	}
+	// Any change of users, roles or permissions counts: a new grant too.
+	srv.Grant(t, "public", map[string]any{"collection": "products", "action": "read"})
+	expectCache(t, anon(), "MISS", `[{"id": 1, "name": "a"}]`)
+	srv.CreateRole(t, "other")
+	expectCache(t, anon(), "MISS", "")
+	expectCache(t, anon(), "HIT", "")
 }
 
 func TestGetCacheDefaultsAndFailures(t *testing.T) {

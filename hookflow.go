@@ -79,7 +79,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	logger.Info("database opened", "file", cfg.DBFilename)
-	acl, generated, err := access.New(ctx, store, access.Config{AdminToken: cfg.AdminToken, Logger: logger, Now: cfg.Now})
+	acl, generated, err := access.New(ctx, store, access.Config{AdminToken: cfg.AdminToken, Logger: logger, Now: cfg.Now,
+		OnChange: cache.AccessChanged})
 	if err != nil {
 		return fail(err)
 	}

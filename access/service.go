@@ -30,6 +30,10 @@ type Config struct {
 	// Now is the clock of creation dates (time.Now by default).
 	Now    func() time.Time
 	Logger *slog.Logger
+	// OnChange is called after every change of users, roles or
+	// permissions, once the new snapshot is in place: what was computed
+	// under the old one (cached answers) must not be served any more.
+	OnChange func()
 }
 
 // Service authenticates callers and decides what they may do; it is also
@@ -42,6 +46,7 @@ type Service struct {
 	adminSum tokenSum // the admin token's hash, decoded
 	policy   atomic.Pointer[policy]
 	tokens   *tokenCache
+	onChange func()
 	// writes serialises changes, so that snapshots are built in the order
 	// the changes were committed.
 	writes sync.Mutex
@@ -58,7 +63,7 @@ func New(ctx context.Context, store *storage.Store, cfg Config) (s *Service, gen
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s = &Service{store: store, now: cfg.Now, logger: cfg.Logger, tokens: newTokenCache()}
+	s = &Service{store: store, now: cfg.Now, logger: cfg.Logger, tokens: newTokenCache(), onChange: cfg.OnChange}
 	roles := make([]storage.Role, len(builtinRoles))
 	for i, r := range builtinRoles {
 		r.DateCreated = cfg.Now().UTC()
@@ -134,6 +139,9 @@ func (s *Service) change(ctx context.Context, write func() error) error {
 		if err == nil {
 			err = rerr
 		}
+	}
+	if s.onChange != nil {
+		s.onChange()
 	}
 	return err
 }

@@ -43,8 +43,8 @@ type CacheConfig struct {
 //
 // An entry is valid for the plan it was computed with (saving a flow makes
 // a new plan, so its entries stop matching), until its TTL, and while no
-// item collection the plan reads has been written since (the writes'
-// counters are part of the entry). Invalid entries are dropped when they
+// item collection the plan reads has been written and no permission has
+// changed since (the counters are part of the entry). Invalid entries are dropped when they
 // are next looked up, or by the LRU.
 type ResponseCache struct {
 	ttl     time.Duration
@@ -57,6 +57,7 @@ type ResponseCache struct {
 	size     int
 	versions [versionSlots]uint64 // writes per collection slot
 	writes   uint64               // all writes, for plans that may read any collection
+	access   uint64               // changes of users, roles and permissions
 }
 
 // cacheEntry is one cached answer.
@@ -98,15 +99,25 @@ func (c *ResponseCache) CollectionWritten(collection string) {
 	c.mu.Unlock()
 }
 
-// version sums the write counters of what a plan reads; the counters only
-// grow, so the sum changes exactly when one of them does. Called with mu
-// held.
+// AccessChanged records a change of users, roles or permissions: no
+// cached answer computed before it is served after it, as what a role may
+// read (and so what a flow run with its permissions answers) may have
+// changed. It is called once the new permissions are in force.
+func (c *ResponseCache) AccessChanged() {
+	c.mu.Lock()
+	c.access++
+	c.mu.Unlock()
+}
+
+// version sums the access counter and the write counters of what a plan
+// reads; the counters only grow, so the sum changes exactly when one of
+// them does. Called with mu held.
 func (c *ResponseCache) version(p *engine.Plan) uint64 {
 	names, anyCollection := p.ReadCollections()
 	if anyCollection {
-		return c.writes
+		return c.access + c.writes
 	}
-	var v uint64
+	v := c.access
 	for _, n := range names {
 		v += c.versions[maphash.String(c.seed, n)%versionSlots]
 	}
