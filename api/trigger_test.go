@@ -39,6 +39,10 @@ func TestTriggerResponses(t *testing.T) {
 		"rejectOn": srv.CreateFlow(t, `{"options":{"error_on_reject":true},"operations":[
 			{"id":"check","operation":"condition","options":{"filter":{"ok":{"_eq":true}}},"reject":"explain"},
 			{"id":"explain","operation":"transform","options":{"json":{"why":"not ok"}}}]}`),
+		"recovered": srv.CreateFlow(t, `{"options":{"error_on_reject":true},"operations":[
+			{"id":"check","operation":"condition","options":{"filter":{"ok":{"_eq":true}}},"reject":"fallback"},
+			{"id":"fallback","operation":"transform","options":{"json":{"ok":"fallback"}},"resolve":"done"},
+			{"id":"done","operation":"transform","options":{"json":{"done":"{{$last.ok}}"}}}]}`),
 		"rejectOff": srv.CreateFlow(t, `{"operations":[{"operation":"condition","options":{"filter":{"ok":{"_eq":true}}}}]}`),
 		"loop":      srv.CreateFlow(t, `{"operations":[{"id":"a","operation":"log","resolve":"b"},{"id":"b","operation":"log","resolve":"a"}]}`),
 		"panic":     srv.CreateFlow(t, `{"operations":[{"id":"boom","operation":"explode"}]}`),
@@ -82,6 +86,11 @@ func TestTriggerResponses(t *testing.T) {
 			}
 		}},
 		{"pass with error_on_reject", "rejectOn", "POST", `{"ok":true}`, 200, "", nil},
+		{"reject branch that goes on over a resolve edge", "recovered", "POST", `{"ok":false}`, 200, "", func(t *testing.T, r *hookflowtest.Response) {
+			if r.Data(t).(map[string]any)["done"] != "fallback" {
+				t.Fatalf("%s", r.Body)
+			}
+		}},
 		{"reject without error_on_reject", "rejectOff", "POST", `{"ok":false}`, 200, "", func(t *testing.T, r *hookflowtest.Response) {
 			if _, ok := r.Data(t).(map[string]any)["errors"]; !ok {
 				t.Fatalf("the condition's result should be returned: %s", r.Body)

@@ -48,6 +48,10 @@ type Result struct {
 	Status   string // StatusCompleted or StatusFailed
 	Err      error  // why it failed: *OperationError, ErrMaxSteps, ErrTimeout
 	Rejected bool   // some step took the reject outcome
+	// EndedOnReject: the run ended on a reject path — its last step
+	// rejected, or was reached over a reject edge. A reject branch that
+	// recovers and goes on over resolve edges does not end on one.
+	EndedOnReject bool
 	Last     any
 	Chain    map[string]any
 	Steps    []StepRecord

@@ -42,10 +42,13 @@ func (e *Engine) Run(ctx context.Context, p *Plan, in RunInput) *Result {
 		chain[st.op.Key] = out
 		chain["$last"] = out
 		if outcome == OutcomeResolve {
+			if st.resolve >= 0 {
+				res.EndedOnReject = false
+			}
 			cur = st.resolve
 			continue
 		}
-		res.Rejected = true
+		res.Rejected, res.EndedOnReject = true, true
 		if ctx.Err() != nil {
 			res.Err = ErrTimeout
 			break

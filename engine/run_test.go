@@ -111,6 +111,40 @@ func TestFailureWithRejectEdgeContinuesAndWithoutOneEndsTheRun(t *testing.T) {
 	}
 }
 
+// TestEndedOnReject: a run ends on a reject path when its last step
+// rejected or was reached over a reject edge; a reject branch that goes on
+// over a resolve edge does not (Directus's lastOperationStatus).
+func TestEndedOnReject(t *testing.T) {
+	t.Parallel()
+	e := testEngine(t, 100)
+	tests := []struct {
+		name, doc string
+		want      bool
+	}{
+		{"resolve path", `{"operations":[{"operation":"log"},{"operation":"log"}]}`, false},
+		{"condition fails, no edge", `{"operations":[{"operation":"condition","options":{"filter":{"n":{"_gt":5}}}}]}`, true},
+		{"reject edge to the last step", `{"operations":[
+			{"id":"c","operation":"condition","options":{"filter":{"n":{"_gt":5}}},"reject":"why"},
+			{"id":"why","operation":"log"}]}`, true},
+		{"reject branch that goes on", `{"operations":[
+			{"id":"c","operation":"condition","options":{"filter":{"n":{"_gt":5}}},"reject":"fix"},
+			{"id":"fix","operation":"log","resolve":"after"},
+			{"id":"after","operation":"log"}]}`, false},
+		{"resolve, then a failure handled by the last step", `{"operations":[
+			{"id":"a","operation":"log"},
+			{"id":"fail","operation":"throw-error","options":{"status":422},"reject":"handle"},
+			{"id":"handle","operation":"log"}]}`, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := e.Run(context.Background(), compileDoc(t, e, tc.doc), RunInput{Trigger: map[string]any{"n": 1.0}})
+			if res.Err != nil || res.EndedOnReject != tc.want {
+				t.Fatalf("EndedOnReject = %v, want %v (err %v)", res.EndedOnReject, tc.want, res.Err)
+			}
+		})
+	}
+}
+
 func TestStepLimitBoundsLoops(t *testing.T) {
 	t.Parallel()
 	e := testEngine(t, 50)

@@ -162,7 +162,7 @@ func respond(plan *engine.Plan, res *engine.Result) (*Response, error) {
 	if res.Err != nil {
 		return nil, res.Err
 	}
-	if res.Rejected && plan.Flow.Webhook.ErrorOnReject {
+	if res.EndedOnReject && plan.Flow.Webhook.ErrorOnReject {
 		return nil, &RejectedError{Data: res.Last}
 	}
 	return &Response{Status: http.StatusOK, Data: plan.ReturnValue(res), RunID: res.RunID}, nil
