@@ -52,11 +52,11 @@ type Result struct {
 	// rejected, or was reached over a reject edge. A reject branch that
 	// recovers and goes on over resolve edges does not end on one.
 	EndedOnReject bool
-	Last     any
-	Chain    map[string]any
-	Steps    []StepRecord
-	Started  time.Time
-	Duration time.Duration
+	Last          any
+	Chain         map[string]any
+	Steps         []StepRecord
+	Started       time.Time
+	Duration      time.Duration
 }
 
 // StepRecord is one executed node.
