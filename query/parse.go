@@ -30,16 +30,28 @@ func ParseFilter(raw any, opts ParseOptions) (*Filter, error) {
 	}
 	p := parser{opts: opts}
 	root := p.object(m, nil, "", false)
+	if p.conds > MaxConditions {
+		p.errs = append(Errors{{Message: fmt.Sprintf(
+			"more than %d conditions (%d): a long list of values is one _in", MaxConditions, p.conds)}}, p.errs...)
+	}
 	if len(p.errs) > 0 {
 		return nil, p.errs
 	}
 	return &Filter{root: root, usesNow: p.usesNow}, nil
 }
 
+// MaxConditions bounds the conditions of one filter (field tests, _some
+// and _none). A filter is translated into one SQL statement, and preparing
+// one grows faster than its length: 1000 conditions take SQLite a tenth of a
+// second, 5000 several seconds. Long lists of values belong in one _in,
+// which has no such cost.
+const MaxConditions = 1000
+
 type parser struct {
 	opts    ParseOptions
 	errs    Errors
 	usesNow bool
+	conds   int // conditions seen, against MaxConditions
 }
 
 func (p *parser) fail(path, msg string) {
@@ -78,6 +90,7 @@ func (p *parser) object(m map[string]any, prefix []string, path string, elem boo
 				p.fail(kp, "must be a filter object")
 				continue
 			}
+			p.conds++
 			inner := p.object(fm, nil, kp, true)
 			if k == "_some" {
 				add(Some{Field: pathOf(prefix), Filter: inner})
@@ -134,6 +147,7 @@ func (p *parser) list(v any, prefix []string, path string, elem bool) []Node {
 }
 
 func (p *parser) cond(field []string, info *opInfo, v any, path string) Cond {
+	p.conds++
 	return Cond{Field: pathOf(field), Op: info.name, Operand: p.operand(info, v, path), info: info}
 }
 

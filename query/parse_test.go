@@ -125,3 +125,24 @@ func TestAST(t *testing.T) {
 		t.Errorf("empty filter root is not And")
 	}
 }
+
+// TestParseMaxConditions checks that a filter may hold MaxConditions
+// conditions, _some and _none counted, and no more.
+func TestParseMaxConditions(t *testing.T) {
+	t.Parallel()
+	build := func(n int) map[string]any {
+		ors := make([]any, 0, n)
+		ors = append(ors, map[string]any{"items": map[string]any{"_some": map[string]any{"sku": "a"}}}) // 2 conditions
+		for i := 2; i < n; i++ {
+			ors = append(ors, map[string]any{"n": map[string]any{"_eq": float64(i)}})
+		}
+		return map[string]any{"_or": ors}
+	}
+	if _, err := ParseFilter(build(MaxConditions), ParseOptions{}); err != nil {
+		t.Errorf("%d conditions: %v", MaxConditions, err)
+	}
+	_, err := ParseFilter(build(MaxConditions+1), ParseOptions{})
+	if err == nil || !strings.Contains(err.Error(), "more than 1000 conditions") {
+		t.Errorf("%d conditions: %v, want an error", MaxConditions+1, err)
+	}
+}

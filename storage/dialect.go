@@ -60,6 +60,11 @@ type dialect interface {
 	equalJSON(r jsonRef, doc []byte) sqlExpr
 	// notTrue is true when e is false or NULL.
 	notTrue(e sqlExpr) sqlExpr
+	// inList is `e IN (values)` for strings and float64s, however long the
+	// list: a long one must not need a bound variable per value.
+	inList(e sqlExpr, values []any) sqlExpr
+	// maxArgs is the most bound variables one statement may have.
+	maxArgs() int
 	// distinct is a value that is equal for two JSON values exactly when
 	// they are the same value of the same type, for countDistinct.
 	distinct(r jsonRef) sqlExpr

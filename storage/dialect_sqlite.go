@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -216,6 +217,28 @@ func (d sqliteDialect) equalJSON(r jsonRef, doc []byte) sqlExpr {
 }
 
 func (sqliteDialect) notTrue(e sqlExpr) sqlExpr { return sqlf("(%s) IS NOT TRUE", e) }
+
+// maxBoundList is the longest list inList binds value by value; a longer
+// one travels as one JSON array, which also keeps the statement's text (and
+// so its cached prepared statement) the same whatever the list's length.
+const maxBoundList = 64
+
+func (sqliteDialect) inList(e sqlExpr, values []any) sqlExpr {
+	if len(values) > maxBoundList {
+		// Strings and finite numbers (all JSON can hold) always encode.
+		if doc, err := json.Marshal(values); err == nil {
+			return sqlf("%s IN (SELECT value FROM json_each(%s))", e, arg(string(doc)))
+		}
+	}
+	list := make([]sqlExpr, len(values))
+	for i, v := range values {
+		list[i] = arg(v)
+	}
+	return sqlf("%s IN (%s)", e, sqlJoin(", ", list))
+}
+
+// maxArgs is SQLite's SQLITE_MAX_VARIABLE_NUMBER (32766 since 3.32).
+func (sqliteDialect) maxArgs() int { return 32766 }
 
 func (sqliteDialect) jsonText(r jsonRef) sqlExpr { return sqlf("(%s -> %s)", r.doc, r.path) }
 

@@ -285,28 +285,48 @@ func (t *filterSQL) dateOrder(ref jsonRef, cmp string, o query.Scalar) sqlExpr {
 // canonicalTimeExample has the width of query.FormatTime's output.
 const canonicalTimeExample = "2006-01-02T15:04:05.000Z"
 
-// in is _in: equal to one of the items. Plain strings (not numeric, not a
-// boolean word, not JSON-looking) are grouped into one IN list, which an
-// expression index serves.
+// in is _in: equal to one of the items, under the equality of eq. Values
+// are grouped into IN lists, whatever their number (an expression index
+// serves the list of texts):
+//
+//   - texts (not a boolean word, not JSON-looking) equal a text field
+//     exactly; numeric ones also equal a number field numerically;
+//   - numbers equal a number field, or a text field reading as the number;
+//   - anything else (booleans, null, composites) is tested one by one.
 func (t *filterSQL) in(ref jsonRef, list []query.Scalar) (sqlExpr, error) {
-	var plain []sqlExpr
+	d := t.d
+	var texts, numbers, numberTexts []any
 	var parts []sqlExpr
 	for _, o := range list {
-		if o.Kind == query.ScalarString && !o.Numeric && o.String != "true" && o.String != "false" &&
-			!strings.HasPrefix(o.String, "[") && !strings.HasPrefix(o.String, "{") {
-			plain = append(plain, arg(o.String))
-			continue
+		switch {
+		case o.Kind == query.ScalarString && o.String != "true" && o.String != "false" &&
+			!strings.HasPrefix(o.String, "[") && !strings.HasPrefix(o.String, "{"):
+			texts = append(texts, o.String)
+			if o.Numeric {
+				numbers = append(numbers, o.Number)
+			}
+		case o.Kind == query.ScalarNumber:
+			numbers = append(numbers, o.Number)
+			numberTexts = append(numberTexts, o.Number)
+		default:
+			e, err := t.eq(ref, o)
+			if err != nil {
+				return sqlExpr{}, err
+			}
+			parts = append(parts, e)
 		}
-		e, err := t.eq(ref, o)
-		if err != nil {
-			return sqlExpr{}, err
-		}
-		parts = append(parts, e)
 	}
-	if len(plain) > 0 {
-		parts = append([]sqlExpr{sqlf("%s IN (%s)", ref.val, sqlJoin(", ", plain))}, parts...)
+	var lists []sqlExpr
+	if len(texts) > 0 {
+		lists = append(lists, d.inList(ref.val, texts))
 	}
-	return sqlOr(parts...), nil
+	if len(numbers) > 0 {
+		lists = append(lists, sqlAnd(d.is(ref, jsonNumber), d.inList(ref.val, numbers)))
+	}
+	if len(numberTexts) > 0 {
+		lists = append(lists, sqlAnd(d.is(ref, jsonText), d.inList(d.number(ref), numberTexts)))
+	}
+	return sqlOr(append(lists, parts...)...), nil
 }
 
 // contains is _contains and _icontains: an element of an array (equal to the

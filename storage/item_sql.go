@@ -35,11 +35,11 @@ func (s *Store) where(collection string, q ItemQuery) (sqlExpr, error) {
 		if err != nil {
 			return sqlExpr{}, err
 		}
-		list := make([]sqlExpr, len(keys))
+		list := make([]any, len(keys))
 		for i, k := range keys {
-			list[i] = arg(k)
+			list[i] = k
 		}
-		parts = append(parts, sqlf("items.key IN (%s)", sqlJoin(", ", list)))
+		parts = append(parts, s.dialect.inList(lit("items.key"), list))
 	}
 	p := q.Params
 	if p == nil {
@@ -56,7 +56,14 @@ func (s *Store) where(collection string, q ItemQuery) (sqlExpr, error) {
 	if p.Search != "" {
 		parts = append(parts, t.search(p.Search))
 	}
-	return sqlAnd(parts...), nil
+	w := sqlAnd(parts...)
+	// A little room is left for the statement's other arguments (limit,
+	// offset).
+	if limit := s.dialect.maxArgs() - 8; len(w.args) > limit {
+		return sqlExpr{}, query.Errors{{Path: "filter", Message: fmt.Sprintf(
+			"is too large: it needs %d values, at most %d fit one query", len(w.args), limit)}}
+	}
+	return w, nil
 }
 
 // search keeps items with a top-level string field containing the term,

@@ -66,12 +66,23 @@ func sqlAnd(parts ...sqlExpr) sqlExpr { return logical(" AND ", sqlTrue, parts) 
 // sqlOr is the disjunction of parts; none is false.
 func sqlOr(parts ...sqlExpr) sqlExpr { return logical(" OR ", sqlFalse, parts) }
 
+// maxFlatTerms is the most terms logical joins in one flat list. SQLite
+// parses `a OR b OR c …` as a chain as deep as its terms and refuses an
+// expression deeper than 1000, so a longer list is nested as a balanced
+// tree of the same operator (as deep as the log of its length), which the
+// planner splits into the very same terms.
+const maxFlatTerms = 64
+
 func logical(sep string, empty sqlExpr, parts []sqlExpr) sqlExpr {
 	switch len(parts) {
 	case 0:
 		return empty
 	case 1:
 		return parts[0]
+	}
+	if len(parts) > maxFlatTerms {
+		mid := len(parts) / 2
+		return logical(sep, empty, []sqlExpr{logical(sep, empty, parts[:mid]), logical(sep, empty, parts[mid:])})
 	}
 	j := sqlJoin(sep, parts)
 	j.sql = "(" + j.sql + ")"
