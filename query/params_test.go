@@ -33,6 +33,9 @@ func TestParseValuesForms(t *testing.T) {
 		{"numbered _or items", `filter[_or][0][a][_eq]=1&filter[_or][1][b][_eq]=2`,
 			map[string]any{"filter": map[string]any{"_or": []any{
 				map[string]any{"a": map[string]any{"_eq": "1"}}, map[string]any{"b": map[string]any{"_eq": "2"}}}}}},
+		{"numbered _or items with a gap keep their order", `filter[_or][5][b][_eq]=2&filter[_or][0][a][_eq]=1`,
+			map[string]any{"filter": map[string]any{"_or": []any{
+				map[string]any{"a": map[string]any{"_eq": "1"}}, map[string]any{"b": map[string]any{"_eq": "2"}}}}}},
 		{"appended _in items", `filter[id][_in][]=1&filter[id][_in][]=2`,
 			map[string]any{"filter": map[string]any{"id": map[string]any{"_in": []any{"1", "2"}}}}},
 		{"repeated _in", `filter[id][_in]=1&filter[id][_in]=2`,

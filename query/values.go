@@ -1,6 +1,7 @@
 package query
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"net/url"
@@ -21,7 +22,8 @@ var (
 
 // listOperators hold lists in a filter: in bracket form their items are
 // written `filter[_or][0][…]` or `filter[id][_in][]=1`, and an object with
-// keys 0..n-1 under them becomes an array.
+// index keys (0, 1, … in their order, gaps allowed) under them becomes an
+// array.
 var listOperators = map[string]bool{
 	"_and": true, "_or": true, "_in": true, "_nin": true, "_between": true, "_nbetween": true,
 }
@@ -195,7 +197,7 @@ func appendStrings(prev any, vs []string) any {
 }
 
 // listsFromIndexes turns the objects under list operators whose keys are
-// exactly 0..n-1 into arrays, everywhere in a bracket-form filter.
+// all indexes into arrays, everywhere in a bracket-form filter.
 func listsFromIndexes(v any) any {
 	m, ok := v.(map[string]any)
 	if !ok {
@@ -220,15 +222,27 @@ func listsFromIndexes(v any) any {
 	return m
 }
 
-// indexedList returns m's values in key order when its keys are 0..n-1.
+// indexedList returns m's values in the order of its keys when every key
+// is an index. Indexes may leave gaps (filter[_or][0]…&filter[_or][2]…,
+// as a client that dropped an entry writes them): like the qs library
+// Directus parses queries with, the list keeps the items in order.
 func indexedList(m map[string]any) ([]any, bool) {
-	list := make([]any, len(m))
+	type entry struct {
+		i int
+		v any
+	}
+	entries := make([]entry, 0, len(m))
 	for k, v := range m {
 		i := parseIndex(k)
-		if i < 0 || i >= len(m) {
+		if i < 0 {
 			return nil, false
 		}
-		list[i] = v
+		entries = append(entries, entry{i, v})
+	}
+	slices.SortFunc(entries, func(a, b entry) int { return cmp.Compare(a.i, b.i) })
+	list := make([]any, len(entries))
+	for n, e := range entries {
+		list[n] = e.v
 	}
 	return list, true
 }
