@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -113,6 +114,8 @@ func TestClassify(t *testing.T) {
 	closed.Close()
 	hanging := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
 	defer hanging.Close()
+	plain := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	defer plain.Close()
 
 	allow := outbound.NewClient(outbound.Policy{AnyPort: true, Allow: loopback()}, 0)
 	tests := []struct {
@@ -123,6 +126,7 @@ func TestClassify(t *testing.T) {
 	}{
 		{"blocked", outbound.NewClient(outbound.Policy{AnyPort: true}, 0), tlsServer.URL, ClassBlocked},
 		{"tls", allow, tlsServer.URL, ClassTLS},
+		{"https to a plain HTTP server", allow, "https://" + strings.TrimPrefix(plain.URL, "http://"), ClassTLS},
 		{"connect", allow, refused, ClassConnect},
 		{"timeout", allow, hanging.URL, ClassTimeout},
 	}
