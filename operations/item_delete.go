@@ -21,6 +21,7 @@ func (op ItemDelete) Prepare(p Prepare) (Step, error) {
 	checkItemOptions(p.Options, &errs)
 	checkSelection(p.Options, true, &errs)
 	step := &itemDeleteStep{
+		selector: selectorOf(p.Options),
 		itemBase: itemBase{Items: Items(op), action: "delete"},
 		query:    prepareQueryOption(p, &errs),
 	}
@@ -29,7 +30,8 @@ func (op ItemDelete) Prepare(p Prepare) (Step, error) {
 
 type itemDeleteStep struct {
 	itemBase
-	query *queryOption
+	selector selector // key or keys as the flow gives them
+	query    *queryOption
 }
 
 // SelfRendered: the query is compiled by the step.
@@ -41,7 +43,7 @@ func (s *itemDeleteStep) Run(ctx context.Context, in Input) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	keys, single, err := selection(in.Options)
+	keys, single, err := selection(in.Options, s.selector)
 	if err != nil {
 		return nil, err
 	}

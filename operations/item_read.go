@@ -22,6 +22,7 @@ func (op ItemRead) Prepare(p Prepare) (Step, error) {
 	checkItemOptions(p.Options, &errs)
 	checkSelection(withoutQuery(p.Options), false, &errs)
 	step := &itemReadStep{
+		selector: selectorOf(p.Options),
 		itemBase: itemBase{Items: Items(op), action: "read"},
 		query:    prepareQueryOption(p, &errs),
 	}
@@ -45,6 +46,7 @@ func withoutQuery(opts map[string]any) map[string]any {
 
 type itemReadStep struct {
 	itemBase
+	selector   selector // key or keys as the flow gives them
 	query      *queryOption
 	collection string // the collection when it is constant
 }
@@ -70,7 +72,7 @@ func (s *itemReadStep) Run(ctx context.Context, in Input) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	keys, single, err := selection(in.Options)
+	keys, single, err := selection(in.Options, s.selector)
 	if err != nil {
 		return nil, err
 	}

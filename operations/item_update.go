@@ -29,6 +29,7 @@ func (op ItemUpdate) Prepare(p Prepare) (Step, error) {
 	_, isArray := p.Options["payload"].([]any)
 	checkSelection(p.Options, !isArray && !isTemplate(p.Options["payload"]), &errs)
 	step := &itemUpdateStep{
+		selector: selectorOf(p.Options),
 		itemBase: itemBase{Items: Items(op), action: "update"},
 		payload:  compileJSONOption(p, "payload", &errs),
 		query:    prepareQueryOption(p, &errs),
@@ -38,8 +39,9 @@ func (op ItemUpdate) Prepare(p Prepare) (Step, error) {
 
 type itemUpdateStep struct {
 	itemBase
-	payload jsonOption
-	query   *queryOption
+	selector selector // key or keys as the flow gives them
+	payload  jsonOption
+	query    *queryOption
 }
 
 // SelfRendered: payload and query are rendered by the step.
@@ -55,7 +57,7 @@ func (s *itemUpdateStep) Run(ctx context.Context, in Input) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	keys, single, err := selection(in.Options)
+	keys, single, err := selection(in.Options, s.selector)
 	if err != nil {
 		return nil, err
 	}

@@ -157,30 +157,62 @@ func itemFailure(action string, err error) error {
 	return &Error{Status: http.StatusInternalServerError, Code: "OPERATION_FAILED", Message: fmt.Sprintf("item %s: %v", action, err)}
 }
 
-// selection reads the rendered key / keys options. single is set for key.
-func selection(opts map[string]any) (keys []any, single bool, err error) {
-	if v, ok := opts["key"]; ok && v != nil {
-		if s, isStr := v.(string); isStr && s == "" {
-			return nil, true, Failf(http.StatusBadRequest, "INVALID_PAYLOAD", "key is empty")
-		}
-		return []any{v}, true, nil
+// selector is which of key and keys a flow gives (none, or a query).
+type selector uint8
+
+const (
+	selectNone selector = iota
+	selectKey
+	selectKeys
+)
+
+// selectorOf is the selector of the options as written.
+func selectorOf(opts map[string]any) selector {
+	switch {
+	case opts["key"] != nil:
+		return selectKey
+	case opts["keys"] != nil:
+		return selectKeys
 	}
-	switch v := opts["keys"].(type) {
-	case nil:
-		return nil, false, nil
-	case []any:
-		return v, false, nil
-	case string:
-		var list []any
-		for part := range strings.SplitSeq(v, ",") {
-			if part = strings.TrimSpace(part); part != "" {
-				list = append(list, part)
+	return selectNone
+}
+
+// selection reads the rendered key / keys options that sel says the flow
+// gives; single is set for key. A key or keys whose template gives no value
+// is a failure, never "no selection": item-delete with a key of
+// {{$trigger.body.id}} must not delete the whole collection when a request
+// lacks the id. Empty keys select no item.
+func selection(opts map[string]any, sel selector) (keys []any, single bool, err error) {
+	switch sel {
+	case selectKey:
+		switch v := opts["key"].(type) {
+		case nil:
+			return nil, true, Failf(http.StatusBadRequest, "INVALID_PAYLOAD", "key is null: its value names no item")
+		case string:
+			if v == "" {
+				return nil, true, Failf(http.StatusBadRequest, "INVALID_PAYLOAD", "key is empty")
 			}
 		}
-		return list, false, nil
-	default:
-		return []any{v}, false, nil
+		return []any{opts["key"]}, true, nil
+	case selectKeys:
+		switch v := opts["keys"].(type) {
+		case nil:
+			return nil, false, Failf(http.StatusBadRequest, "INVALID_PAYLOAD", "keys is null: its value names no items")
+		case []any:
+			return v, false, nil
+		case string:
+			list := []any{}
+			for part := range strings.SplitSeq(v, ",") {
+				if part = strings.TrimSpace(part); part != "" {
+					list = append(list, part)
+				}
+			}
+			return list, false, nil
+		default:
+			return []any{v}, false, nil
+		}
 	}
+	return nil, false, nil
 }
 
 // itemsOf reads a rendered payload as items: an object is one item, an
