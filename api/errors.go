@@ -53,6 +53,10 @@ func (s *server) handleError(err error, c echo.Context) {
 		return
 	}
 	status, items := s.describe(err, c)
+	var hidden *envHidden
+	if errors.As(err, &hidden) {
+		hidden.hideIn(items)
+	}
 	if status >= 500 && status != http.StatusGatewayTimeout && status != http.StatusBadGateway {
 		s.Logger.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path,
 			"status", status, "error", err)

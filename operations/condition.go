@@ -11,7 +11,8 @@ import (
 
 // Condition checks a filter (SPEC §6) against the data chain. It resolves
 // with `$last` unchanged when the filter passes and rejects with
-// {"errors": [{field, operator, expected, actual, message}]} when it does not.
+// {"errors": [{field, operator, expected, actual, message}]} when it does
+// not; `$env` values in that report are hidden (HideEnv).
 type Condition struct{}
 
 // Prepare compiles the filter once; templates in operand values are
@@ -71,7 +72,7 @@ func (s *conditionStep) Run(_ context.Context, in Input) (any, error) {
 			"field": m.Field, "operator": m.Operator, "expected": m.Expected, "actual": m.Actual, "message": m.Message,
 		}
 	}
-	return nil, Reject(map[string]any{"errors": list})
+	return nil, Reject(HideEnv(map[string]any{"errors": list}, in.Chain["$env"]))
 }
 
 // conditionSubject resolves a filter's top-level field names:

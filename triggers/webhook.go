@@ -10,6 +10,7 @@ import (
 	"github.com/hookflow/hookflow/access"
 	"github.com/hookflow/hookflow/engine"
 	"github.com/hookflow/hookflow/flows"
+	"github.com/hookflow/hookflow/operations"
 	"github.com/hookflow/hookflow/ratelimit"
 )
 
@@ -206,6 +207,12 @@ func nilIfEmpty(s string) any {
 	}
 	return s
 }
+
+// HideEnv replaces the `$env` values inside v's strings by "[REDACTED]"
+// (operations.HideEnv). The API passes the error answers of runs through
+// it: their messages are built by operations from rendered options (a
+// request's URL with an API key in its query), never chosen by the caller.
+func (w *Webhook) HideEnv(v any) any { return operations.HideEnv(v, w.runner.env) }
 
 // IsRunFailure reports whether err is the failure of a run (as opposed to a
 // problem with the request).
