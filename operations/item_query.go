@@ -21,6 +21,9 @@ type queryOption struct {
 	static *query.Params // everything constant (the filter may hold templates)
 	filter *query.Filter // the compiled filter when the rest is dynamic
 	rest   Value         // the other parameters, when some have templates
+	// templated names what is written as one template ("query" or
+	// "filter"), whose value a write requires.
+	templated string
 }
 
 // prepareQueryOption compiles opts["query"]; nil when absent.
@@ -33,7 +36,7 @@ func prepareQueryOption(p Prepare, errs *flows.ValidationErrors) *queryOption {
 		if isTemplate(text) {
 			v, verrs := p.Compile(text)
 			errs.Merge("query", verrs)
-			return &queryOption{rest: v}
+			return &queryOption{rest: v, templated: "query"}
 		}
 		var parsed any
 		if err := json.Unmarshal([]byte(text), &parsed); err != nil {
@@ -48,6 +51,9 @@ func prepareQueryOption(p Prepare, errs *flows.ValidationErrors) *queryOption {
 		return nil
 	}
 	o := &queryOption{}
+	if f, isStr := obj["filter"].(string); isStr && isTemplate(f) {
+		o.templated = "filter"
+	}
 	rest := obj
 	popts := query.ParamOptions{Strict: true, Filter: query.ParseOptions{Dynamic: dynamicOperands(p)}}
 	if f, isFilter := obj["filter"].(map[string]any); isFilter {
@@ -79,8 +85,21 @@ func prepareQueryOption(p Prepare, errs *flows.ValidationErrors) *queryOption {
 	return o
 }
 
-// resolve renders and parses the query for one run.
+// resolve renders and parses the query of a read for one run: a query
+// whose template gives no value is no query.
 func (o *queryOption) resolve(chain map[string]any) (*query.Params, error) {
+	return o.resolveFor(chain, false)
+}
+
+// resolveWrite is resolve for item-update and item-delete. There a query or
+// filter written as a template that gives no value fails, so that a request
+// lacking it never writes every item (a filter of {} selects them all on
+// purpose).
+func (o *queryOption) resolveWrite(chain map[string]any) (*query.Params, error) {
+	return o.resolveFor(chain, true)
+}
+
+func (o *queryOption) resolveFor(chain map[string]any, write bool) (*query.Params, error) {
 	if o == nil {
 		return nil, nil
 	}
@@ -95,12 +114,18 @@ func (o *queryOption) resolve(chain map[string]any) (*query.Params, error) {
 		}
 		rendered = parsed
 	}
+	if write && o.templated == "query" && rendered == nil {
+		return nil, Failf(http.StatusBadRequest, "INVALID_QUERY", "invalid query: query is null: its value selects no items")
+	}
 	obj, isObj := rendered.(map[string]any)
 	if rendered == nil {
 		obj, isObj = map[string]any{}, true
 	}
 	if !isObj {
 		return nil, Failf(http.StatusBadRequest, "INVALID_QUERY", "invalid query: must be an object, got %s", query.TypeName(rendered))
+	}
+	if write && o.templated == "filter" && obj["filter"] == nil {
+		return nil, Failf(http.StatusBadRequest, "INVALID_QUERY", "invalid query: filter is null: its value selects no items")
 	}
 	params, err := query.ParseParams(obj, query.ParamOptions{Strict: true})
 	if err != nil {

@@ -61,7 +61,7 @@ func (s *itemUpdateStep) Run(ctx context.Context, in Input) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	params, err := s.query.resolve(in.Chain)
+	params, err := s.query.resolveWrite(in.Chain)
 	if err != nil {
 		return nil, err
 	}
