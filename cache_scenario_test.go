@@ -51,10 +51,16 @@ func TestGetCache(t *testing.T) {
 		t.Fatal("a hit runs nothing")
 	}
 	expectCache(t, get("?a=0&a=1&b=2"), "MISS", "")                  // repeated values keep their order
-	expectCache(t, get("?a=1&b=2&a=0&access_token=nope"), "HIT", "") // the token is not part of the key
+	// An access_token that is not ours is the sender's parameter: the flow
+	// sees it, so it is part of the key.
+	expectCache(t, get("?a=1&b=2&a=0&access_token=nope"), "MISS", `{"products": 1, "query": {"a": ["1", "0"], "access_token": "nope", "b": "2"}}`)
 	// Another role has its own entries.
 	expectCache(t, srv.Do(t, "GET", url+"?b=2&a=1&a=0", nil, "Authorization", "Bearer "+reader), "MISS", "")
 	expectCache(t, srv.Do(t, "GET", url+"?b=2&a=1&a=0", nil, "Authorization", "Bearer "+reader), "HIT", "")
+	// A token of ours given as ?access_token= authenticates and is gone from
+	// the query: the role's answer, which holds no token, is served.
+	expectCache(t, srv.Do(t, "GET", url+"?b=2&access_token="+reader+"&a=1&a=0", nil, "Authorization", ""), "HIT",
+		`{"products": 1, "query": {"a": ["1", "0"], "b": "2"}}`)
 	// no-store bypasses the cache and stores nothing; no-cache refreshes.
 	expectCache(t, get("?fresh=1", "Cache-Control", "no-store"), "MISS", "")
 	expectCache(t, get("?fresh=1"), "MISS", "")
@@ -116,6 +122,23 @@ func TestGetCacheFollowsPermissionChanges(t *testing.T) {
 	srv.CreateRole(t, "other")
 	expectCache(t, anon(), "MISS", "")
 	expectCache(t, anon(), "HIT", "")
+}
+
+// TestCachedAnswersNeverHoldAnotherCallersToken: two users of one role
+// calling a cached flow that echoes its query with ?access_token= share
+// the answer, and it holds neither token.
+func TestCachedAnswersNeverHoldAnotherCallersToken(t *testing.T) {
+	t.Parallel()
+	srv := hookflowtest.New(t)
+	url := flow(t, srv, `{"method": "GET", "cacheEnabled": true}`,
+		`[{"operation": "transform", "options": {"json": {"query": "{{$trigger.query}}"}}}]`)
+	srv.CreateRole(t, "reader", map[string]any{"collection": "flows", "action": "trigger"})
+	_, first := srv.CreateUser(t, "reader")
+	_, second := srv.CreateUser(t, "reader")
+	a := srv.Do(t, "GET", url+"?x=1&access_token="+first, nil, "Authorization", "")
+	expectCache(t, a, "MISS", `{"query": {"x": "1"}}`)
+	b := srv.Do(t, "GET", url+"?x=1&access_token="+second, nil, "Authorization", "")
+	expectCache(t, b, "HIT", `{"query": {"x": "1"}}`)
 }
 
 func TestGetCacheDefaultsAndFailures(t *testing.T) {

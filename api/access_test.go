@@ -1,7 +1,9 @@
 package api_test
 
 import (
+	"encoding/json"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -193,6 +195,24 @@ func TestTriggerAccountabilityAndTokens(t *testing.T) {
 	}
 	expectStatus(t, srv.Do(t, "POST", "/flows/trigger/"+w.private, `{}`, "Authorization", "Basic dXNlcjpwYXNz"),
 		http.StatusUnauthorized, "INVALID_CREDENTIALS")
+	// A token of ours in the query is consumed by authentication: the flow
+	// sees the other parameters as sent, never the token. One that is not
+	// ours is the sender's parameter on a public flow.
+	echo := srv.CreateFlow(t, `{"options":{"access":"public","return":"$trigger.query"},"operations":[{"operation":"log"}]}`)
+	for _, tc := range []struct{ query, want string }{
+		{"a=1&access_token=" + token + "&b=%20x&a=2", `{"a": ["1", "2"], "b": " x"}`},
+		{"access_token=" + token, `{}`},
+		{"a=1&access_token=sender-key", `{"a": "1", "access_token": "sender-key"}`},
+	} {
+		r := srv.Do(t, "POST", "/flows/trigger/"+echo+"?"+tc.query, `{}`, "Authorization", "")
+		var want any
+		if err := json.Unmarshal([]byte(tc.want), &want); err != nil {
+			t.Fatal(err)
+		}
+		if got := r.Data(t); !reflect.DeepEqual(got, want) {
+			t.Fatalf("?%s: $trigger.query = %v, want %v", tc.query, got, want)
+		}
+	}
 	if r := srv.Do(t, "GET", "/server/ping", nil, "Authorization", ""); r.Status != 200 || string(r.Body) != "pong" {
 		t.Fatalf("ping: %d %s", r.Status, r.Body)
 	}

@@ -3,6 +3,8 @@ package api
 import (
 	"errors"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/hookflow/hookflow/access"
 	"github.com/labstack/echo/v4"
@@ -23,6 +25,14 @@ func (s *server) identify(c echo.Context) (access.Caller, error) {
 		switch {
 		case err == nil:
 			caller = found
+			if r.Header.Get("Authorization") == "" {
+				// The token came as ?access_token=: it was ours to read,
+				// not a parameter of the request. A flow never sees it
+				// (nor forwards it), and the GET cache, which keys on
+				// the query and the caller's role, never hands one
+				// caller's token to another.
+				r.URL.RawQuery = withoutAccessToken(r.URL.RawQuery)
+			}
 		case errors.Is(err, access.ErrInvalidToken):
 			caller.TokenRejected = true
 		default:
@@ -32,6 +42,20 @@ func (s *server) identify(c echo.Context) (access.Caller, error) {
 	caller.IP = c.RealIP()
 	caller.UserAgent = r.UserAgent()
 	return caller, nil
+}
+
+// withoutAccessToken is a raw query without its access_token parameters;
+// the other parameters keep their exact form and order.
+func withoutAccessToken(rawQuery string) string {
+	kept := make([]string, 0, strings.Count(rawQuery, "&")+1)
+	for part := range strings.SplitSeq(rawQuery, "&") {
+		name, _, _ := strings.Cut(part, "=")
+		if n, err := url.QueryUnescape(name); err == nil && n == "access_token" {
+			continue
+		}
+		kept = append(kept, part)
+	}
+	return strings.Join(kept, "&")
 }
 
 // errUnauthorized answers a request without a token where one is needed.

@@ -8,9 +8,11 @@ import (
 
 // cacheKey is the key of a GET webhook's answer: the flow, the caller's
 // role, and the query string with every parameter, in canonical order
-// (names sorted, a repeated parameter's values in the order sent).
-// access_token is left out: it names the caller, whose role is in the key.
-// A query that cannot be parsed is not cached (ok is false).
+// (names sorted, a repeated parameter's values in the order sent). A
+// token that authenticated the caller is no longer in the query (the API
+// removes it: the role stands for it); an access_token that is not ours
+// is the sender's parameter, seen by the flow, and so part of the key. A
+// query that cannot be parsed is not cached (ok is false).
 func cacheKey(flowID, role, rawQuery string) (key string, ok bool) {
 	q := ""
 	if rawQuery != "" {
@@ -18,7 +20,6 @@ func cacheKey(flowID, role, rawQuery string) (key string, ok bool) {
 		if err != nil {
 			return "", false
 		}
-		values.Del("access_token")
 		q = values.Encode()
 	}
 	return flowID + "\x00" + role + "\x00" + q, true
