@@ -67,19 +67,19 @@ func ParseParams(raw map[string]any, opts ParamOptions) (*Params, error) {
 			}
 		case "limit":
 			if n, ok := intParam(v); !ok || n < -1 {
-				fail(k, "must be an integer, -1 for no limit")
+				fail(k, "must be an integer up to 2147483647, -1 for no limit")
 			} else {
 				p.Limit, p.HasLimit = n, true
 			}
 		case "offset":
 			if n, ok := intParam(v); !ok || n < 0 {
-				fail(k, "must be a non-negative integer")
+				fail(k, "must be a non-negative integer up to 2147483647")
 			} else {
 				p.Offset = n
 			}
 		case "page":
 			if n, ok := intParam(v); !ok || n < 1 {
-				fail(k, "must be a positive integer (pages start at 1)")
+				fail(k, "must be a positive integer up to 2147483647 (pages start at 1)")
 			} else {
 				p.Page = n
 			}

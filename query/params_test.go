@@ -122,7 +122,8 @@ func TestParseParamsErrors(t *testing.T) {
 	}{
 		{"limit not a number", `limit=abc`, "limit: must be an integer"},
 		{"limit below -1", `limit=-5`, "limit: must be an integer"},
-		{"negative offset", `offset=-1`, "offset: must be a non-negative integer"},
+		{"page beyond int32", `page=9999999999999`, "page: must be a positive integer up to 2147483647 (pages start at 1)"},
+		{"negative offset", `offset=-1`, "offset: must be a non-negative integer up to 2147483647"},
 		{"page zero", `page=0`, "page: must be a positive integer"},
 		{"malformed filter JSON", `filter={"a":`, "filter: invalid JSON"},
 		{"unknown operator", `filter[a][_foo]=1`, `filter.a._foo: unknown operator "_foo"`},
