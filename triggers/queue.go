@@ -18,7 +18,15 @@ type QueueConfig struct {
 	Workers int
 	// RunTimeout bounds one queued run.
 	RunTimeout time.Duration
+	// MaxAttempts is how many times a run may start (DefaultMaxAttempts
+	// when zero). A run is started again when the server stopped or crashed
+	// while it ran; one that keeps bringing the server down is failed with
+	// RUN_ABANDONED instead of crashing every start.
+	MaxAttempts int
 }
+
+// DefaultMaxAttempts is how many times a queued run may start.
+const DefaultMaxAttempts = 3
 
 // Queue executes queued runs on a worker pool. A run is stored as queued
 // before Enqueue returns, so an acknowledged run survives a crash: Start
@@ -54,6 +62,9 @@ func NewQueue(c *Catalog, r *Runner, store *storage.Store, logger *slog.Logger, 
 	}
 	if cfg.RunTimeout <= 0 {
 		cfg.RunTimeout = 5 * time.Minute
+	}
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = DefaultMaxAttempts
 	}
 	return &Queue{
 		catalog: c, runner: r, store: store, logger: logger, cfg: cfg,
@@ -178,26 +189,35 @@ func (q *Queue) execute(item queuedRun) {
 		var err error
 		if doc, err = item.run.Doc(); err != nil {
 			doc = &storage.RunRecord{ID: item.run.ID, Flow: item.run.FlowID, Async: true, CreatedAt: item.run.CreatedAt}
-			q.fail(ctx, doc, fmt.Errorf("unreadable queued run: %w", err))
+			q.fail(ctx, doc, runNotStarted, fmt.Errorf("unreadable queued run: %w", err))
 			return
 		}
 		req = &Request{}
 		if err := item.run.DecodeInput(req); err != nil {
-			q.fail(ctx, doc, fmt.Errorf("unreadable queued input: %w", err))
+			q.fail(ctx, doc, runNotStarted, fmt.Errorf("unreadable queued input: %w", err))
 			return
 		}
 	}
+	if doc.Attempts >= q.cfg.MaxAttempts {
+		q.fail(ctx, doc, runAbandoned, fmt.Errorf(
+			"the run was started %d times and the server stopped or crashed while it ran each time", doc.Attempts))
+		return
+	}
 	plan, ok := q.catalog.Plan(doc.Flow)
 	if !ok {
-		q.fail(ctx, doc, errors.New("the flow no longer exists"))
+		q.fail(ctx, doc, runNotStarted, errors.New("the flow no longer exists"))
 		return
 	}
 	running := *doc
 	started := timeNow()
 	running.Status, running.StartedAt, running.Attempts = storage.RunRunning, &started, doc.Attempts+1
 	// The input stays stored while the run executes: a crash now means the
-	// run starts again at the next start.
-	q.store.RecordRun(storage.NewRun(&running, *req))
+	// run starts again at the next start. The attempt is counted on disk
+	// before the run starts, so a run that crashes the server is not
+	// started for ever.
+	if err := q.store.RecordRunDurably(ctx, storage.NewRun(&running, *req)); err != nil {
+		q.logger.Error("recording started run failed", "run", doc.ID, "error", err)
+	}
 
 	runCtx, cancel := context.WithTimeout(ctx, q.cfg.RunTimeout)
 	res := q.runner.run(runCtx, plan, *req, doc.ID)
@@ -214,13 +234,19 @@ func (q *Queue) execute(item queuedRun) {
 	}
 }
 
-// fail records a queued run that could not start.
-func (q *Queue) fail(ctx context.Context, doc *storage.RunRecord, cause error) {
-	q.logger.Error("queued run failed to start", "run", doc.ID, "flow", doc.Flow, "error", cause)
+// Error codes of queued runs that were not run.
+const (
+	runNotStarted = "RUN_NOT_STARTED" // its flow or its stored input is gone
+	runAbandoned  = "RUN_ABANDONED"   // it used up its attempts
+)
+
+// fail records a queued run that is not run, with the code that says why.
+func (q *Queue) fail(ctx context.Context, doc *storage.RunRecord, code string, cause error) {
+	q.logger.Error("queued run not run", "run", doc.ID, "flow", doc.Flow, "code", code, "error", cause)
 	rec := *doc
 	now := timeNow()
 	rec.Status, rec.FinishedAt = storage.RunFailed, &now
-	rec.Error = map[string]any{"message": cause.Error(), "code": "RUN_NOT_STARTED"}
+	rec.Error = map[string]any{"message": cause.Error(), "code": code}
 	if err := q.store.RecordRunDurably(ctx, storage.NewRun(&rec, nil)); err != nil {
 		q.logger.Error("recording failed run failed", "run", doc.ID, "error", err)
 	}
