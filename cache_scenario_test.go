@@ -50,7 +50,7 @@ func TestGetCache(t *testing.T) {
 	if hit.Header.Get("X-Run-Id") != "" {
 		t.Fatal("a hit runs nothing")
 	}
-	expectCache(t, get("?a=0&a=1&b=2"), "MISS", "")                  // repeated values keep their order
+	expectCache(t, get("?a=0&a=1&b=2"), "MISS", "") // repeated values keep their order
 	// An access_token that is not ours is the sender's parameter: the flow
 	// sees it, so it is part of the key.
 	expectCache(t, get("?a=1&b=2&a=0&access_token=nope"), "MISS", `{"products": 1, "query": {"a": ["1", "0"], "access_token": "nope", "b": "2"}}`)
