@@ -127,16 +127,12 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		GeneratedAdminToken: generated}, nil
 }
 
-// Bus is the server's event bus: committed item writes are published on it
-// (items.create, items.update, items.delete); programs that embed hookflow
-// may subscribe.
-func (s *Server) Bus() *events.Bus { return s.bus }
-
 // ServeHTTP serves the API.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
-// Events is the server's event bus: item writes and the emit operation
-// publish on it; programs that embed hookflow may subscribe.
+// Events is the server's event bus: committed item writes publish
+// items.create, items.update and items.delete on it, and the emit
+// operation its custom events; programs that embed hookflow may subscribe.
 func (s *Server) Events() *events.Bus { return s.bus }
 
 // Addr is the listen address from the configuration.

@@ -134,7 +134,7 @@ func TestItemEvents(t *testing.T) {
 	srv := hookflowtest.New(t)
 	var mu sync.Mutex
 	var got []string
-	unsubscribe := srv.Hookflow.Bus().Subscribe(func(name string) bool { return strings.HasPrefix(name, "items.") },
+	unsubscribe := srv.Hookflow.Events().Subscribe(func(name string) bool { return strings.HasPrefix(name, "items.") },
 		func(e events.Event) {
 			mu.Lock()
 			defer mu.Unlock()
