@@ -213,6 +213,39 @@ func TestTriggerAccountabilityAndTokens(t *testing.T) {
 			t.Fatalf("?%s: $trigger.query = %v, want %v", tc.query, got, want)
 		}
 	}
+	// Likewise a token of ours in the Authorization header: the flow sees
+	// the other headers, never the token (private and public flows alike);
+	// a header that is not ours is the sender's on a public flow.
+	privateHeaders := srv.CreateFlow(t, `{"options":{"return":"$trigger.headers"},"operations":[{"operation":"log"}]}`)
+	publicHeaders := srv.CreateFlow(t, `{"options":{"access":"public","return":"$trigger.headers"},"operations":[{"operation":"log"}]}`)
+	for _, tc := range []struct {
+		flow, auth, want string
+	}{
+		{privateHeaders, "", ""},                                  // the admin token of Do
+		{privateHeaders, w.callers["admin role"], ""},             // a user's token
+		{publicHeaders, "bearer " + token, ""},                    // any spelling of the scheme
+		{publicHeaders, "Bearer sender-key", "Bearer sender-key"}, // the sender's own
+		{publicHeaders, "Basic dXNlcjpwYXNz", "Basic dXNlcjpwYXNz"},
+	} {
+		headers := []string{"X-Probe", "1"}
+		if tc.auth != "" {
+			headers = append(headers, "Authorization", tc.auth)
+		}
+		got := srv.Do(t, "POST", "/flows/trigger/"+tc.flow, `{}`, headers...).Data(t).(map[string]any)
+		if got["x-probe"] != "1" {
+			t.Fatalf("%s: other headers must reach the flow: %v", tc.auth, got)
+		}
+		if auth, _ := got["authorization"].(string); auth != tc.want {
+			t.Fatalf("%s: $trigger.headers.authorization = %q, want %q", tc.auth, auth, tc.want)
+		}
+	}
+	// A client that sends its token both ways has both consumed; an
+	// access_token with another value is the sender's parameter.
+	both := srv.Do(t, "POST", "/flows/trigger/"+echo+"?access_token="+token+"&access_token=sender-key&x=1", `{}`,
+		"Authorization", "Bearer "+token).Data(t)
+	if want := map[string]any{"access_token": "sender-key", "x": "1"}; !reflect.DeepEqual(both, want) {
+		t.Fatalf("token in the header and the query: $trigger.query = %v, want %v", both, want)
+	}
 	if r := srv.Do(t, "GET", "/server/ping", nil, "Authorization", ""); r.Status != 200 || string(r.Body) != "pong" {
 		t.Fatalf("ping: %d %s", r.Status, r.Body)
 	}

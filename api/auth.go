@@ -25,13 +25,16 @@ func (s *server) identify(c echo.Context) (access.Caller, error) {
 		switch {
 		case err == nil:
 			caller = found
-			if r.Header.Get("Authorization") == "" {
-				// The token came as ?access_token=: it was ours to read,
-				// not a parameter of the request. A flow never sees it
-				// (nor forwards it), and the GET cache, which keys on
-				// the query and the caller's role, never hands one
-				// caller's token to another.
-				r.URL.RawQuery = withoutAccessToken(r.URL.RawQuery)
+			// The token was ours to read, not part of the request: a
+			// flow never sees it in $trigger.headers or $trigger.query
+			// (nor forwards it upstream or returns it), and the GET
+			// cache, which keys on the query and the caller's role,
+			// never hands one caller's token to another.
+			if r.Header.Get("Authorization") != "" {
+				r.Header.Del("Authorization")
+			}
+			if strings.Contains(r.URL.RawQuery, "access_token") {
+				r.URL.RawQuery = withoutAccessToken(r.URL.RawQuery, token)
 			}
 		case errors.Is(err, access.ErrInvalidToken):
 			caller.TokenRejected = true
@@ -44,14 +47,17 @@ func (s *server) identify(c echo.Context) (access.Caller, error) {
 	return caller, nil
 }
 
-// withoutAccessToken is a raw query without its access_token parameters;
-// the other parameters keep their exact form and order.
-func withoutAccessToken(rawQuery string) string {
+// withoutAccessToken is a raw query without the access_token parameters
+// that hold token; the other parameters keep their exact form and order.
+// An access_token with another value is the sender's own parameter.
+func withoutAccessToken(rawQuery, token string) string {
 	kept := make([]string, 0, strings.Count(rawQuery, "&")+1)
 	for part := range strings.SplitSeq(rawQuery, "&") {
-		name, _, _ := strings.Cut(part, "=")
+		name, value, _ := strings.Cut(part, "=")
 		if n, err := url.QueryUnescape(name); err == nil && n == "access_token" {
-			continue
+			if v, err := url.QueryUnescape(value); err == nil && v == token {
+				continue
+			}
 		}
 		kept = append(kept, part)
 	}
