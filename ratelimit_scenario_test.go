@@ -70,7 +70,9 @@ func TestGlobalRateLimit(t *testing.T) {
 
 func TestFlowRateLimits(t *testing.T) {
 	t.Parallel()
-	clock, srv := limitedServer(t, 1000, time.Second)
+	clock, srv := limitedServer(t, 1000, time.Second, func(c *hookflow.Config) {
+		c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+	})
 	byIP := flow(t, srv, `{"access": "public", "rate_limit": {"points": 2, "duration": "1h"}}`,
 		`[{"operation": "throw-error", "options": {"status": 418, "code": "TEAPOT"}}]`)
 	byToken := flow(t, srv, `{"access": "public", "rate_limit": {"points": 1, "duration": "1m", "by": "token"}}`, `[{"operation": "log"}]`)
@@ -87,13 +89,17 @@ func TestFlowRateLimits(t *testing.T) {
 	clock.Advance(30 * time.Minute)
 	expectLimit(t, srv.Do(t, "POST", byIP, `{}`), 418, "2", "0", "", "-")
 
-	// By token: each user, and each credential anonymous senders present.
-	for _, auth := range []string{"Bearer " + one, "Bearer " + two, "Bearer sender-a", "", "Bearer sender-b"} {
+	// By token: each user of a verified token; everyone else by client
+	// address, whatever credential they make up (a new one per call
+	// escapes nothing).
+	for _, auth := range []string{"Bearer " + one, "Bearer " + two, "Bearer sender-a"} {
 		expectLimit(t, srv.Do(t, "POST", byToken, `{}`, "Authorization", auth), 200, "1", "0", "60", "-")
 	}
 	expectLimit(t, srv.Do(t, "POST", byToken, `{}`, "Authorization", "Bearer "+one), 429, "1", "0", "60", "60")
-	expectLimit(t, srv.Do(t, "POST", byToken, `{}`, "Authorization", "Bearer sender-a"), 429, "1", "", "", "60")
-	expectLimit(t, srv.Do(t, "POST", byToken, `{}`, "Authorization", ""), 429, "1", "", "", "60")
+	for _, auth := range []string{"Bearer sender-a", "Bearer sender-b", "Basic c2VuZGVyOmM=", ""} {
+		expectLimit(t, srv.Do(t, "POST", byToken+"?access_token=made-up", `{}`, "Authorization", auth), 429, "1", "", "", "60")
+	}
+	expectLimit(t, srv.Do(t, "POST", byToken, `{}`, "Authorization", "Bearer sender-c", "X-Forwarded-For", "203.0.113.9"), 200, "1", "0", "60", "-")
 
 	// By flow: every caller shares one bucket. Callers that may not
 	// trigger the flow are refused before they count.

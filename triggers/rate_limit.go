@@ -11,21 +11,22 @@ import (
 // limit applies a flow's own rate limit to a call, writing the
 // X-RateLimit-* headers into h; an exceeded limit is an
 // *ratelimit.ExceededError.
-func (w *Webhook) limit(f *flows.Flow, r *http.Request, caller access.Caller, h http.Header) error {
+func (w *Webhook) limit(f *flows.Flow, caller access.Caller, h http.Header) error {
 	rl := f.Webhook.RateLimit
 	if rl == nil || w.limiter == nil {
 		return nil
 	}
-	d, err := w.limiter.Allow(rateKey(f.ID, rl.By, r, caller), ratelimit.Rule{Points: rl.Points, Duration: rl.Duration}, "flow")
+	d, err := w.limiter.Allow(rateKey(f.ID, rl.By, caller), ratelimit.Rule{Points: rl.Points, Duration: rl.Duration}, "flow")
 	d.WriteHeaders(h)
 	return err
 }
 
 // rateKey names the bucket of a call: the flow and what one bucket
-// counts — the client address; the caller (a user, else the credential it
-// sent — a sender's own key on a public flow —, else its address); or the
-// flow as a whole.
-func rateKey(flowID, by string, r *http.Request, caller access.Caller) string {
+// counts — the client address; the user of a verified token, else the
+// client address (a credential we did not issue names nobody: a caller
+// sending a new made-up one each time would get a new bucket each time);
+// or the flow as a whole.
+func rateKey(flowID, by string, caller access.Caller) string {
 	switch by {
 	case flows.RateLimitByFlow:
 		return flowID
@@ -33,19 +34,6 @@ func rateKey(flowID, by string, r *http.Request, caller access.Caller) string {
 		if caller.Authenticated() {
 			return flowID + "\x00user:" + caller.User
 		}
-		if cred := credential(r); cred != "" {
-			return flowID + "\x00credential:" + access.HashToken(cred)
-		}
 	}
 	return flowID + "\x00ip:" + caller.IP
-}
-
-// credential is what a request presents as its credential: the
-// Authorization header, or the access_token parameter.
-func credential(r *http.Request) string {
-	if h := r.Header.Get("Authorization"); h != "" {
-		return h
-	}
-	token, _ := access.TokenFromRequest(r)
-	return token
 }
