@@ -65,12 +65,15 @@ func (g *Guard) Control(network, address string, _ syscall.RawConn) error {
 }
 
 // Check returns a *BlockedError when the policy refuses connecting to
-// address (an "ip:port" pair) over network.
+// address (an "ip:port" pair) over network. network is what a dialer
+// reports (tcp4, tcp6) or what a caller checking an address ahead of time
+// knows (tcp, udp): the address's family stands for the missing version.
 func (g *Guard) Check(network, address string) error {
 	ap, err := netip.ParseAddrPort(address)
 	if err != nil {
 		return &BlockedError{Address: address, Err: fmt.Errorf("unparsable address: %w", err)}
 	}
+	network = versioned(network, ap.Addr())
 	ip := ap.Addr().Unmap()
 	for _, m := range metadataAddrs {
 		if ip == m {
@@ -88,6 +91,19 @@ func (g *Guard) Check(network, address string) error {
 		return &BlockedError{Address: address, Err: err}
 	}
 	return nil
+}
+
+// versioned is network with the IP version of addr when it names none:
+// the SSRF guardian only knows tcp4 and tcp6 and refuses a bare "tcp". An
+// IPv4-mapped IPv6 address is IPv6, as it is to the guardian.
+func versioned(network string, addr netip.Addr) string {
+	if network != "tcp" && network != "udp" {
+		return network
+	}
+	if addr.Is4() {
+		return network + "4"
+	}
+	return network + "6"
 }
 
 // BlockedError is a connection the policy refused.

@@ -58,6 +58,18 @@ func TestGuardCheck(t *testing.T) {
 		{"rest of an allowed link-local range", Policy{Allow: linkLocal}, "tcp4", "169.254.10.10:8080", true},
 		{"single allowed address", Policy{Allow: []netip.Prefix{netip.MustParsePrefix("10.1.2.3/32")}}, "tcp4", "10.1.2.3:5432", true},
 		{"not an address", Policy{}, "tcp4", "example.com:80", false},
+		// A bare network (an address checked before any dial) is the
+		// address's own IP version.
+		{"tcp: public IPv4", Policy{}, "tcp", "93.184.216.34:443", true},
+		{"tcp: public IPv6", Policy{}, "tcp", "[2606:4700:4700::1111]:443", true},
+		{"tcp: private IPv4", Policy{}, "tcp", "10.0.0.1:443", false},
+		{"tcp: IPv6 loopback", Policy{}, "tcp", "[::1]:80", false},
+		{"tcp: IPv4-mapped public", Policy{}, "tcp", "[::ffff:8.8.8.8]:443", false},
+		{"tcp: public on another port", Policy{}, "tcp", "8.8.8.8:8080", false},
+		{"tcp: allowed range", Policy{Allow: loopback}, "tcp", "127.0.0.1:39123", true},
+		{"tcp: metadata", Policy{}, "tcp", "169.254.169.254:80", false},
+		{"udp: still refused", Policy{}, "udp", "8.8.8.8:443", false},
+		{"unknown network", Policy{}, "unix", "8.8.8.8:443", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -184,12 +184,7 @@ func (s *Service) checkURL(raw string) string {
 	if port == "" {
 		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
 	}
-	// The network the dialer reports for an address literal.
-	network := "tcp4"
-	if addr.Is6() && !addr.Is4In6() {
-		network = "tcp6"
-	}
-	if err := outbound.NewGuard(s.cfg.Policy).Check(network, net.JoinHostPort(addr.String(), port)); err != nil {
+	if err := outbound.NewGuard(s.cfg.Policy).Check("tcp", net.JoinHostPort(addr.String(), port)); err != nil {
 		return fmt.Sprintf("is not reachable under the outbound policy (%v)", err)
 	}
 	return ""
