@@ -39,6 +39,12 @@ type Config struct {
 	LookupEnv func(string) (string, bool)
 	// MaxSteps bounds one run (FLOWS_MAX_STEPS, default 1000).
 	MaxSteps int
+	// TriggerMaxItems bounds the elements of an array payload one trigger
+	// step runs a flow for (FLOWS_TRIGGER_MAX_ITEMS, default 1000);
+	// TriggerMaxRuns bounds the flow runs a run and the flows it triggers
+	// start together (FLOWS_TRIGGER_MAX_RUNS, default 10000).
+	TriggerMaxItems int
+	TriggerMaxRuns  int
 	// SyncTimeout bounds a synchronous webhook run (FLOWS_SYNC_TIMEOUT, 30s).
 	SyncTimeout time.Duration
 	// RunTimeout bounds a queued run (FLOWS_RUN_TIMEOUT, 5m).
@@ -105,6 +111,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxSteps <= 0 {
 		c.MaxSteps = 1000
+	}
+	if c.TriggerMaxItems <= 0 {
+		c.TriggerMaxItems = operations.DefaultTriggerMaxItems
+	}
+	if c.TriggerMaxRuns <= 0 {
+		c.TriggerMaxRuns = operations.DefaultTriggerMaxRuns
 	}
 	if c.SyncTimeout <= 0 {
 		c.SyncTimeout = 30 * time.Second
@@ -173,6 +185,8 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		}
 	}
 	intVar(getenv, "FLOWS_MAX_STEPS", &c.MaxSteps, fail)
+	intVar(getenv, "FLOWS_TRIGGER_MAX_ITEMS", &c.TriggerMaxItems, fail)
+	intVar(getenv, "FLOWS_TRIGGER_MAX_RUNS", &c.TriggerMaxRuns, fail)
 	intVar(getenv, "FLOWS_WORKERS", &c.Workers, fail)
 	durationVar(getenv, "FLOWS_SYNC_TIMEOUT", &c.SyncTimeout, fail)
 	durationVar(getenv, "FLOWS_RUN_TIMEOUT", &c.RunTimeout, fail)

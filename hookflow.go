@@ -89,6 +89,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	flowCalls := triggers.NewOperationTrigger()
 	registry := operations.Builtins(operations.Dependencies{
 		Logger: logger, Bus: bus, Store: store, Flows: flowCalls, Items: acl,
+		TriggerMaxItems: cfg.TriggerMaxItems, TriggerMaxRuns: cfg.TriggerMaxRuns,
 		HTTPClient:      outbound.NewClient(cfg.Outbound, operations.RequestMaxRedirects),
 		MaxResponseSize: cfg.RequestMaxResponseSize,
 	})

@@ -28,6 +28,9 @@ type Dependencies struct {
 	// Flows runs other flows for the trigger operation
 	// (triggers.OperationTrigger, bound once the server is wired).
 	Flows FlowRunner
+	// TriggerMaxItems and TriggerMaxRuns bound the trigger operation's
+	// fan-out (TriggerFlow.MaxItems, MaxRuns); zero means the defaults.
+	TriggerMaxItems, TriggerMaxRuns int
 	// Store holds the items of item-create, item-read, item-update and
 	// item-delete; without it those types are not registered.
 	Store *storage.Store
@@ -48,7 +51,7 @@ func Builtins(d Dependencies) *Registry {
 	r.MustRegister("throw-error", ThrowError{})
 	r.MustRegister("request", Request{Client: d.HTTPClient, MaxResponseSize: d.MaxResponseSize})
 	r.MustRegister("exec", Exec{Now: d.Now})
-	r.MustRegister("trigger", TriggerFlow{Flows: d.Flows})
+	r.MustRegister("trigger", TriggerFlow{Flows: d.Flows, MaxItems: d.TriggerMaxItems, MaxRuns: d.TriggerMaxRuns})
 	r.MustRegister("emit", Emit{Bus: d.Bus})
 	r.MustRegister("sleep", Sleep{})
 	if d.Store != nil {

@@ -67,6 +67,10 @@ type RunInfo struct {
 	Logger *slog.Logger
 	// Depth counts nested flow runs (a flow triggering a flow).
 	Depth int
+
+	// budget bounds the flow runs the trigger steps of this run and of the
+	// runs it starts may start (runBudgetOf).
+	budget *runBudget
 }
 
 // CollectionReader is implemented by steps whose results come from stored

@@ -1,6 +1,7 @@
 package operations
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -59,8 +60,20 @@ type FlowCall struct {
 // "batch" (`batchSize` at a time, default 10) or "parallel" (all, at most
 // MaxParallelFlows at a time). The first failure, in input order, fails
 // the step; no new run starts after a failure.
+//
+// Fan-out is bounded: a step refuses an array of more than MaxItems
+// elements (FLOW_ITEMS_LIMIT), and a run together with every flow it
+// triggers, at any depth, starts at most MaxRuns runs (FLOW_RUNS_LIMIT).
+// Either refusal fails the step before any of its runs starts, so a
+// reject edge sees all or nothing.
 type TriggerFlow struct {
 	Flows FlowRunner
+	// MaxItems bounds the elements of an array payload one step iterates
+	// over (FLOWS_TRIGGER_MAX_ITEMS); zero means DefaultTriggerMaxItems.
+	MaxItems int
+	// MaxRuns bounds the flow runs one root run and its descendants start
+	// (FLOWS_TRIGGER_MAX_RUNS); zero means DefaultTriggerMaxRuns.
+	MaxRuns int
 }
 
 // Prepare checks the options written without placeholders.
@@ -73,7 +86,8 @@ func (t TriggerFlow) Prepare(p Prepare) (Step, error) {
 			errs.Add("flow", "must be the id (a UUID) of a flow whose trigger is \"operation\"")
 		}
 	}
-	s := &triggerFlowStep{flows: t.Flows, mode: IterateSerial, batch: defaultBatch}
+	s := &triggerFlowStep{flows: t.Flows, mode: IterateSerial, batch: defaultBatch,
+		maxItems: cmp.Or(t.MaxItems, DefaultTriggerMaxItems), maxRuns: cmp.Or(t.MaxRuns, DefaultTriggerMaxRuns)}
 	if v, ok := p.Options["iterationMode"]; ok && v != nil {
 		switch v {
 		case IterateSerial, IterateBatch, IterateParallel:
@@ -94,10 +108,11 @@ func (t TriggerFlow) Prepare(p Prepare) (Step, error) {
 }
 
 type triggerFlowStep struct {
-	flows   FlowRunner
-	payload jsonOption
-	mode    string
-	batch   int
+	flows             FlowRunner
+	payload           jsonOption
+	mode              string
+	batch             int
+	maxItems, maxRuns int
 }
 
 // ReadCollections: the flows a trigger runs may read any collection.
@@ -131,9 +146,17 @@ func (s *triggerFlowStep) Run(ctx context.Context, in Input) (any, error) {
 	call := func(ctx context.Context, p any) (any, error) {
 		return s.flows.RunFlow(ctx, FlowCall{FlowID: flowID, Payload: p, Accountability: acc, Depth: depth})
 	}
+	budget := runBudgetOf(ctx, in.Run, s.maxRuns)
+	ctx = budget.with(ctx)
 	items, isList := payload.([]any)
 	if !isList {
+		if err := checkFanOut(budget, flowID, 1, s.maxItems); err != nil {
+			return nil, err
+		}
 		return call(ctx, payload)
+	}
+	if err := checkFanOut(budget, flowID, len(items), s.maxItems); err != nil {
+		return nil, err
 	}
 	switch s.mode {
 	case IterateParallel:
