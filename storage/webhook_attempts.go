@@ -51,6 +51,11 @@ type AttemptOutcome struct {
 	// Succeeded says whether the attempt counts as a success for the
 	// subscription's failure record (a 2xx answer).
 	Succeeded bool
+	// Test marks an attempt of a test delivery: logged like any other, it
+	// leaves the subscription's last_triggered and failure record alone
+	// (a test is no delivery: neither its failure nor its success says
+	// anything about the events the subscription was sent).
+	Test bool
 }
 
 const (
@@ -76,7 +81,7 @@ const (
 
 // CompleteAttempts records finished attempts in one transaction: the
 // attempt log, each delivery's new state, and each subscription's
-// last_triggered and failure record. It returns, for every subscription
+// last_triggered and failure record (test attempts excepted). It returns, for every subscription
 // whose last attempt in the batch failed, since when it has been failing.
 func (s *Store) CompleteAttempts(ctx context.Context, outcomes []*AttemptOutcome) (map[int64]time.Time, error) {
 	sqlDB, err := s.write.DB()
@@ -152,6 +157,9 @@ func completeAttempts(ctx context.Context, tx *sql.Tx, stmts *stmtCache, outcome
 	records := map[int64]*subscriptionRecord{}
 	var order []int64
 	for _, o := range outcomes {
+		if o.Test {
+			continue
+		}
 		a := o.Attempt
 		r := records[a.WebhookID]
 		if r == nil {

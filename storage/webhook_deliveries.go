@@ -134,7 +134,7 @@ func (s *Store) CreateDelivery(ctx context.Context, d *Delivery) error {
 }
 
 // claimColumns are the columns a claim reads: what an attempt needs.
-const claimColumns = "id, webhook_id, message_id, event, message, attempts, next_attempt_at"
+const claimColumns = "id, webhook_id, message_id, event, message, attempts, next_attempt_at, test"
 
 // ClaimDue returns up to limit pending deliveries of a subscription that
 // are due at now (Unix ms), oldest due first, leaving out the ids in
@@ -168,7 +168,7 @@ func (s *Store) ClaimDue(ctx context.Context, webhookID, now int64, skip []int64
 	defer rows.Close()
 	for rows.Next() {
 		d := &Delivery{Status: DeliveryPending}
-		if err := rows.Scan(&d.ID, &d.WebhookID, &d.MessageID, &d.Event, &d.Message, &d.Attempts, &d.NextAttemptAt); err != nil {
+		if err := rows.Scan(&d.ID, &d.WebhookID, &d.MessageID, &d.Event, &d.Message, &d.Attempts, &d.NextAttemptAt, &d.Test); err != nil {
 			return nil, 0, fmt.Errorf("claim deliveries of webhook %d: %w", webhookID, err)
 		}
 		if d.NextAttemptAt > now || len(due) == limit {

@@ -89,7 +89,7 @@ func (s *Service) record(batch []*storage.AttemptOutcome) {
 		return
 	}
 	for _, o := range batch {
-		if o.Attempt.ResponseStatus == http.StatusGone {
+		if o.Attempt.ResponseStatus == http.StatusGone && !o.Test {
 			s.disable(ctx, o.Attempt.WebhookID, "the endpoint answered 410 Gone")
 		}
 	}

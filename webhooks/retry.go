@@ -12,7 +12,7 @@ import (
 func (s *Service) outcome(en *entry, d *storage.Delivery, r *attemptResult) *storage.AttemptOutcome {
 	a := r.attempt
 	a.DeliveryID, a.Number = d.ID, d.Attempts+1
-	o := &storage.AttemptOutcome{Attempt: a, Succeeded: r.succeeded()}
+	o := &storage.AttemptOutcome{Attempt: a, Succeeded: r.succeeded(), Test: d.Test}
 	switch {
 	case o.Succeeded:
 		o.Status = storage.DeliverySucceeded

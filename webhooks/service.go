@@ -100,7 +100,7 @@ func (s *Service) attemptDelivery(ctx context.Context, en *entry, d *storage.Del
 	if err != nil {
 		a := &storage.Attempt{WebhookID: en.sub.ID, DeliveryID: d.ID, Number: d.Attempts + 1, StartedAt: s.cfg.Clock.Now(),
 			RequestURL: en.sub.URL, RequestMethod: en.sub.Method, Error: err.Error()}
-		return &storage.AttemptOutcome{Attempt: a, Status: storage.DeliveryFailed}
+		return &storage.AttemptOutcome{Attempt: a, Status: storage.DeliveryFailed, Test: d.Test}
 	}
 	r := s.sender.send(ctx, en.sub, d.MessageID, body)
 	if ctx.Err() != nil {

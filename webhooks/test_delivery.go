@@ -58,7 +58,7 @@ func (s *Service) Test(ctx context.Context, id int64, event string) (*TestResult
 	}
 	r := s.sender.send(ctx, sub, d.MessageID, body)
 	r.attempt.DeliveryID, r.attempt.Number = d.ID, 1
-	o := &storage.AttemptOutcome{Attempt: r.attempt, Status: storage.DeliveryFailed, Succeeded: r.succeeded()}
+	o := &storage.AttemptOutcome{Attempt: r.attempt, Status: storage.DeliveryFailed, Succeeded: r.succeeded(), Test: true}
 	if o.Succeeded {
 		o.Status = storage.DeliverySucceeded
 	}
