@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/hookflow/hookflow/flows"
@@ -195,13 +196,32 @@ func (s *server) createWebhooks(c echo.Context) error {
 	return writeData(c, http.StatusOK, out[0])
 }
 
-// requireFields records the fields of names missing from doc.
+// requireFields records the fields of names missing from doc, null or
+// blank.
 func requireFields(doc map[string]any, names []string, prefix string, errs *flows.ValidationErrors) {
 	for _, name := range names {
-		if _, ok := doc[name]; !ok {
+		if v, ok := doc[name]; !ok || blank(v) {
 			errs.Add(flows.JoinPath(prefix, name), "is required")
 		}
 	}
+}
+
+// keepRequired records the fields of names that doc sets to null or a
+// blank string: an update may leave out a field a create requires, not
+// clear it.
+func keepRequired(doc map[string]any, names []string, prefix string, errs *flows.ValidationErrors) {
+	for _, name := range names {
+		if v, ok := doc[name]; ok && blank(v) {
+			errs.Add(flows.JoinPath(prefix, name), "is required")
+		}
+	}
+}
+
+// blank reports whether a field's value gives nothing: null, or a string
+// of spaces.
+func blank(v any) bool {
+	s, isString := v.(string)
+	return v == nil || isString && strings.TrimSpace(s) == ""
 }
 
 // patchWebhook serves PATCH /webhooks/{id} (and PUT without the DatoCMS
@@ -211,7 +231,7 @@ func (s *server) patchWebhook(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	sub, err := s.changeSubscription(c)
+	sub, err := s.changeSubscription(c, directusRequired)
 	if err != nil {
 		return err
 	}
@@ -219,8 +239,9 @@ func (s *server) patchWebhook(c echo.Context) error {
 }
 
 // changeSubscription applies the body's fields to the subscription named
-// by the URL and saves it.
-func (s *server) changeSubscription(c echo.Context) (*storage.Subscription, error) {
+// by the URL and saves it; the fields of required (the dialect's
+// required ones) may not be set to null.
+func (s *server) changeSubscription(c echo.Context, required []string) (*storage.Subscription, error) {
 	sub, err := s.subscription(c)
 	if err != nil {
 		return nil, err
@@ -231,6 +252,7 @@ func (s *server) changeSubscription(c echo.Context) (*storage.Subscription, erro
 	}
 	was := sub.Status
 	var errs flows.ValidationErrors
+	keepRequired(doc, required, "", &errs)
 	s.Webhooks.Apply(sub, doc, "", &errs)
 	if len(errs) > 0 {
 		return nil, errs.Unique()

@@ -136,6 +136,7 @@ func (s *server) datoUpdate(c echo.Context) error {
 		errs.Add("data.id", "must be the id of the URL (%d)", sub.ID)
 	}
 	was := sub.Status
+	keepRequired(attrs, datoRequired, "data.attributes", &errs)
 	s.Webhooks.Apply(sub, attrs, "data.attributes", &errs)
 	if len(errs) > 0 {
 		return errs.Unique()

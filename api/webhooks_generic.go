@@ -97,6 +97,9 @@ func (s *server) genericGet(c echo.Context) error {
 	return writeData(c, http.StatusOK, genericWebhook(sub, false))
 }
 
+// genericRequired are the fields a generic webhook cannot do without.
+var genericRequired = []string{"url", "events"}
+
 // genericCreate serves POST /api/v1/webhooks: 201 with the secret shown
 // in full, this once.
 func (s *server) genericCreate(c echo.Context) error {
@@ -119,7 +122,7 @@ func (s *server) genericCreate(c echo.Context) error {
 // genericUpdate serves PUT /api/v1/webhooks/{id}: the fields given
 // replace the webhook's.
 func (s *server) genericUpdate(c echo.Context) error {
-	sub, err := s.changeSubscription(c)
+	sub, err := s.changeSubscription(c, genericRequired)
 	if err != nil {
 		var errs flows.ValidationErrors
 		if errors.As(err, &errs) {
