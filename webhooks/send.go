@@ -73,7 +73,9 @@ func (s *sender) send(ctx context.Context, sub *storage.Subscription, messageID 
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxDrainedBody))
 	a.DurationMS = s.elapsed(started)
 	a.ResponseStatus = resp.StatusCode
-	a.ResponseHeaders = joinedHeaders(resp.Header)
+	// A receiver's answer may carry credentials too (a session cookie, a
+	// token it hands out, an authentication challenge): logged redacted.
+	a.ResponseHeaders = loggedHeaders(resp.Header)
 	a.ResponseBody = strings.ToValidUTF8(string(head), string(utf8.RuneError))
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		a.ErrorClass, a.Error = ClassStatus, resp.Status
@@ -128,8 +130,8 @@ var secretHeaderWords = []string{"authorization", "cookie", "token", "secret", "
 // redacted replaces credentials in logged headers.
 const redacted = "[REDACTED]"
 
-// loggedHeaders is a request's headers as logged: one line per name, with
-// credentials redacted.
+// loggedHeaders is a request's or a response's headers as logged: one
+// line per name, with credentials redacted.
 func loggedHeaders(h http.Header) map[string]string {
 	out := joinedHeaders(h)
 	for name := range out {
