@@ -63,7 +63,7 @@ func (s *Store) modify(ctx context.Context, collection string, sel ItemSelection
 		return nil, err
 	}
 	return s.items.do(ctx, collection, func(w *writeTx) (any, []ItemEvent, error) {
-		rows, err := s.selectForWrite(w.tx, collection, keys, sel.Query)
+		rows, err := s.selectForWrite(w, collection, keys, sel.Query)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -96,7 +96,7 @@ func (s *Store) UpdateEach(ctx context.Context, collection string, items []map[s
 		patches[i], keys[i] = itemPatch{key: key, data: it}, key
 	}
 	out, err := s.items.do(ctx, collection, func(w *writeTx) (any, []ItemEvent, error) {
-		rows, err := s.selectForWrite(w.tx, collection, keys, nil)
+		rows, err := s.selectForWrite(w, collection, keys, nil)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -204,8 +204,22 @@ func (s *Store) DeleteItems(ctx context.Context, collection string, sel ItemSele
 }
 
 // selectForWrite reads the items a write touches, inside its transaction:
-// by keys (in the order given, each required to exist) or by query.
-func (s *Store) selectForWrite(tx *gorm.DB, collection string, keys []string, q *ItemQuery) ([]storedItem, error) {
+// by keys (in the order given, each required to exist) or by query. The
+// read stops when the write's caller goes away, and then nothing is
+// written.
+func (s *Store) selectForWrite(w *writeTx, collection string, keys []string, q *ItemQuery) ([]storedItem, error) {
+	rows, err := s.selectRowsForWrite(w.reader(), collection, keys, q)
+	if err == nil && w.ctx != nil {
+		err = w.ctx.Err()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
+
+// selectRowsForWrite is selectForWrite's read.
+func (s *Store) selectRowsForWrite(tx *gorm.DB, collection string, keys []string, q *ItemQuery) ([]storedItem, error) {
 	if keys == nil {
 		if q == nil {
 			return nil, fmt.Errorf("%w: a write needs keys or a query", ErrInvalidPayload)

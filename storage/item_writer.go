@@ -157,7 +157,7 @@ func (w *itemWriter) commit(batch []*itemJob) {
 			if err := exec(savepointSQL); err != nil {
 				return fmt.Errorf("savepoint: %w", err)
 			}
-			wt := &writeTx{tx: tx, cache: w.cache, before: map[string]cacheEntry{}}
+			wt := &writeTx{tx: tx, ctx: j.ctx, cache: w.cache, before: map[string]cacheEntry{}}
 			mark := len(queued)
 			j.result, j.events, j.err = w.run(wt, j, &queued)
 			if j.err != nil {

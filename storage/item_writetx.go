@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -29,9 +30,25 @@ func newCollectionCache() *collectionCache {
 // transaction, and the collection cache with an undo record, so that a
 // write rolled back to its savepoint leaves the cache as it found it.
 type writeTx struct {
-	tx     *gorm.DB
+	tx *gorm.DB
+	// ctx is the context of the write's caller; see reader.
+	ctx    context.Context
 	cache  *collectionCache
 	before map[string]cacheEntry // entries as they were before this write
+}
+
+// reader is the transaction for the write's reads (the items a write by
+// query or by keys touches): they stop when the caller goes away, so that
+// an abandoned slow query does not hold the writer every other write waits
+// on. The statements that change the database never take the caller's
+// context: SQLite rolls the whole transaction back (the other writes of
+// the batch included) when it interrupts one of those, while an
+// interrupted read ends alone.
+func (w *writeTx) reader() *gorm.DB {
+	if w.ctx == nil {
+		return w.tx
+	}
+	return w.tx.WithContext(w.ctx)
 }
 
 // cacheEntry is a saved state of one collection in the cache.
