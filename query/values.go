@@ -86,6 +86,12 @@ func ParseValues(values url.Values) (map[string]any, error) {
 			fail(name, "takes a single value, not brackets")
 			continue
 		}
+		if name == "filter" {
+			if path, msg := singleValueProblem(segs, len(vs)); msg != "" {
+				fail(path, "%s %s", key, msg)
+				continue
+			}
+		}
 		root, _ := out[name].(map[string]any)
 		if root == nil {
 			root = map[string]any{}
@@ -104,6 +110,59 @@ func ParseValues(values url.Values) (map[string]any, error) {
 		return nil, errs
 	}
 	return out, nil
+}
+
+// singleValueProblem reports why a bracket-form filter key cannot take its
+// values, with the key's path (filter.a._eq): an operator that takes one
+// value (all but _in, _nin, _between, _nbetween) or a field's shorthand
+// for _eq given more than once (filter[a][_eq]=x&filter[a][_eq]=y would
+// compare a with the list [x, y] and match nothing), or written with more
+// brackets after it (filter[a][_eq][]=x). Lists of values go in the list
+// operators; objects and lists to compare with, as JSON.
+func singleValueProblem(segs []string, values int) (path, msg string) {
+	var b strings.Builder
+	b.WriteString("filter")
+	op := "a field's value"
+	for i, seg := range segs {
+		switch {
+		case seg == "":
+			b.WriteString("[]")
+		case parseIndex(seg) >= 0:
+			b.WriteString("[" + seg + "]")
+		default:
+			b.WriteString("." + seg)
+		}
+		info := opsByName[seg]
+		if info == nil {
+			continue
+		}
+		rest := segs[i+1:]
+		if info.kind == kindIn || info.kind == kindBetween {
+			// filter[a][_in]=x&filter[a][_in]=y, filter[a][_in][]=x, and
+			// filter[a][_in][0]=x (one value each)
+			if len(rest) == 0 || len(rest) == 1 && rest[0] == "" {
+				return "", ""
+			}
+			if len(rest) > 1 || parseIndex(rest[0]) < 0 {
+				return b.String(), "writes the values of " + seg + " with more brackets than " +
+					seg + "[]=a or " + seg + "[0]=a"
+			}
+			b.WriteString("[" + rest[0] + "]")
+			op = "an item of " + seg
+			break
+		}
+		if len(rest) > 0 {
+			return b.String(), "has brackets after " + seg + ", which takes one value " +
+				"(an object or a list to compare with is written as JSON: filter={…})"
+		}
+		op = seg
+		break
+	}
+	if values > 1 {
+		return b.String(), fmt.Sprintf("is given %d times, and %s takes one value "+
+			"(a list of values is _in: filter[field][_in]=a,b)", values, op)
+	}
+	return "", ""
 }
 
 // splitBrackets splits `filter[a][b]` into "filter" and [a b]. `[]` is an
