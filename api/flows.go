@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -57,10 +58,14 @@ func (s *server) createFlows(c echo.Context) error {
 
 // createChecked decodes and saves new flows into created, all or nothing;
 // callers hold Catalog.Edit, so an id cannot be taken between the check
-// and the save.
+// and the save. Findings are a 400; when there are none, an id that a
+// saved flow or an earlier flow of the same request has is a 409
+// RECORD_NOT_UNIQUE, as for every other record.
 func (s *server) createChecked(ctx context.Context, docs []map[string]any, isArray bool, created []*flows.Flow) error {
 	now := time.Now().UTC()
 	var all flows.ValidationErrors
+	var conflict error
+	seen := make(map[string]bool, len(docs))
 	for i, doc := range docs {
 		prefix := ""
 		if isArray {
@@ -70,16 +75,36 @@ func (s *server) createChecked(ctx context.Context, docs []map[string]any, isArr
 		all.Merge(prefix, errs)
 		if f.ID == "" {
 			f.ID = uuid.NewString()
-		} else if _, err := s.Store.GetFlow(ctx, f.ID); err == nil {
-			all.Add(flows.JoinPath(prefix, "id"), "a flow with this id already exists (use PUT to replace it)")
+		} else if conflict == nil {
+			conflict = s.idTaken(ctx, f.ID, seen, flows.JoinPath(prefix, "id"))
 		}
+		seen[f.ID] = true
 		stamp(f, nil, now)
 		created[i] = f
 	}
 	if len(all) > 0 {
 		return all
 	}
+	if conflict != nil {
+		return conflict
+	}
 	return s.Catalog.Save(ctx, created...)
+}
+
+// idTaken is the conflict of a new flow whose id a saved flow or an
+// earlier flow of the request (seen) has, or nil.
+func (s *server) idTaken(ctx context.Context, id string, seen map[string]bool, path string) error {
+	var msg string
+	if seen[id] {
+		msg = fmt.Sprintf("%s: flow id %s is given twice in this request", path, id)
+	} else if _, err := s.Store.GetFlow(ctx, id); err == nil {
+		msg = fmt.Sprintf("%s: a flow with id %s already exists (use PUT or PATCH /flows/%s to change it)", path, id, id)
+	} else if !isNotFound(err) {
+		return err
+	} else {
+		return nil
+	}
+	return &apiError{Status: http.StatusConflict, Code: "RECORD_NOT_UNIQUE", Message: msg, Extra: map[string]any{"path": path}}
 }
 
 // patchFlow changes the fields given; `operations`, when given, replaces
@@ -125,7 +150,7 @@ func (s *server) saveReplacement(c echo.Context, next func(existing *flows.Flow)
 		if err != nil {
 			return err
 		}
-		if id, ok := doc["id"].(string); ok && id != existing.ID {
+		if id, ok := doc["id"].(string); ok && !strings.EqualFold(id, existing.ID) {
 			return flows.ValidationErrors{{Path: "id", Message: "cannot change a flow's id"}}
 		}
 		doc["id"] = existing.ID
@@ -134,6 +159,7 @@ func (s *server) saveReplacement(c echo.Context, next func(existing *flows.Flow)
 		if len(errs) > 0 {
 			return errs
 		}
+		f.ID = existing.ID // as stored, whatever its case
 		stamp(f, existing, time.Now().UTC())
 		return s.Catalog.Save(ctx, f)
 	})

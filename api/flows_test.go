@@ -114,7 +114,7 @@ func TestFlowsAPIBadInput(t *testing.T) {
 		{"not an object", http.MethodPost, "/flows", `"flow"`, http.StatusBadRequest, "INVALID_PAYLOAD"},
 		{"empty array", http.MethodPost, "/flows", `[]`, http.StatusBadRequest, "INVALID_PAYLOAD"},
 		{"non-UUID id", http.MethodPost, "/flows", `{"id":"abc"}`, http.StatusBadRequest, "INVALID_PAYLOAD"},
-		{"existing id", http.MethodPost, "/flows", `{"id":"` + id + `"}`, http.StatusBadRequest, "INVALID_PAYLOAD"},
+		{"existing id", http.MethodPost, "/flows", `{"id":"` + id + `"}`, http.StatusConflict, "RECORD_NOT_UNIQUE"},
 		{"changing the id", http.MethodPatch, "/flows/" + id, `{"id":"00000000-0000-4000-8000-000000000000"}`, http.StatusBadRequest, "INVALID_PAYLOAD"},
 		{"patch with an invalid graph", http.MethodPatch, "/flows/" + id, `{"operation":"ghost"}`, http.StatusBadRequest, "INVALID_PAYLOAD"},
 		{"unknown flow", http.MethodGet, "/flows/00000000-0000-4000-8000-000000000000", ``, http.StatusNotFound, "NOT_FOUND"},

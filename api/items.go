@@ -130,7 +130,7 @@ func (s *server) updateItem(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	data, err := readObject(c)
+	data, err := readItemObject(c)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 
 	gojson "github.com/goccy/go-json"
 	"github.com/hookflow/hookflow/flows"
+	"github.com/hookflow/hookflow/jsondepth"
 	"github.com/labstack/echo/v4"
 )
 
@@ -39,28 +40,68 @@ type dataEnvelope struct {
 	Data any `json:"data"`
 }
 
+// utf8BOM is the byte-order mark some clients put before a JSON body.
+const utf8BOM = "\xef\xbb\xbf"
+
 // readJSON decodes the request body; malformed JSON is INVALID_PAYLOAD.
-func readJSON(c echo.Context) (any, []byte, error) {
+func readJSON(c echo.Context) (any, []byte, error) { return decodeBody(c, 0) }
+
+// readDocument decodes a management document (a flow, an operation, a
+// collection, a webhook, a role…): JSON nested no deeper than
+// jsondepth.MaxDocument levels, so that every list it appears in stays
+// readable. A deeper one is refused before it is decoded, as
+// INVALID_PAYLOAD with the path where the limit is crossed. Items have
+// their own, higher limit (storage).
+func readDocument(c echo.Context) (any, error) {
+	v, _, err := decodeBody(c, jsondepth.MaxDocument)
+	return v, err
+}
+
+// decodeBody reads and decodes the request body, refusing one that nests
+// deeper than maxDepth levels when maxDepth is set. A UTF-8 byte-order
+// mark (.NET and Windows clients write one) is not part of the document.
+func decodeBody(c echo.Context, maxDepth int) (any, []byte, error) {
 	raw, err := io.ReadAll(c.Request().Body)
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(bytes.TrimSpace(raw)) == 0 {
+	text := bytes.TrimPrefix(raw, []byte(utf8BOM))
+	if len(bytes.TrimSpace(text)) == 0 {
 		return nil, raw, badRequest("INVALID_PAYLOAD", "the request body is empty")
 	}
+	if maxDepth > 0 && jsondepth.Exceeds(text, maxDepth) {
+		path, _ := jsondepth.Where(text, maxDepth)
+		return nil, raw, flows.ValidationErrors{{Path: path, Message: fmt.Sprintf(
+			"objects and arrays nest deeper than %d levels here; documents may nest at most %d", maxDepth, maxDepth)}}
+	}
 	var v any
-	if err := json.Unmarshal(raw, &v); err != nil {
+	if err := json.Unmarshal(text, &v); err != nil {
 		return nil, raw, badRequest("INVALID_PAYLOAD", "malformed JSON: "+err.Error())
 	}
 	return v, raw, nil
 }
 
-// readObject decodes a body that must be one JSON object.
+// readObject decodes a document that must be one JSON object.
 func readObject(c echo.Context) (map[string]any, error) {
+	v, err := readDocument(c)
+	if err != nil {
+		return nil, err
+	}
+	return asObject(v)
+}
+
+// readItemObject decodes an item body that must be one JSON object; its
+// depth is checked by the store.
+func readItemObject(c echo.Context) (map[string]any, error) {
 	v, _, err := readJSON(c)
 	if err != nil {
 		return nil, err
 	}
+	return asObject(v)
+}
+
+// asObject is v as the one JSON object a body must be.
+func asObject(v any) (map[string]any, error) {
 	m, ok := v.(map[string]any)
 	if !ok {
 		return nil, badRequest("INVALID_PAYLOAD", "the request body must be a JSON object")
@@ -71,7 +112,7 @@ func readObject(c echo.Context) (map[string]any, error) {
 // readObjects decodes a body that is one JSON object or a non-empty array
 // of objects (creating one or several records); kind names them in errors.
 func readObjects(c echo.Context, kind string) (docs []map[string]any, isArray bool, err error) {
-	v, _, err := readJSON(c)
+	v, err := readDocument(c)
 	if err != nil {
 		return nil, false, err
 	}

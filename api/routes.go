@@ -41,8 +41,10 @@ func (s *server) routes(e *echo.Echo) {
 
 	// The webhook trigger answers every method itself (405 names the
 	// flow's method), checks access itself (public flows take unknown
-	// tokens) and enforces its own body limit.
+	// tokens) and enforces its own body limit. A trailing slash is
+	// accepted, as Directus (Express) accepts it.
 	e.Any("/flows/trigger/:id", s.trigger)
+	e.Any("/flows/trigger/:id/", s.trigger)
 
 	const (
 		get, post, patch, put, del = http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodPut, http.MethodDelete

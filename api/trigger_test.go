@@ -67,7 +67,7 @@ func TestTriggerResponses(t *testing.T) {
 		{"inactive flow", "inactive", "POST", `{}`, 404, "ROUTE_NOT_FOUND", nil},
 		{"not a webhook flow", "manual", "POST", `{}`, 404, "ROUTE_NOT_FOUND", nil},
 		{"wrong method", "get", "POST", `{}`, 405, "METHOD_NOT_ALLOWED", func(t *testing.T, r *hookflowtest.Response) {
-			if r.Header.Get("Allow") != "GET" {
+			if r.Header.Get("Allow") != "GET, HEAD" {
 				t.Fatalf("Allow = %q", r.Header.Get("Allow"))
 			}
 		}},

@@ -52,10 +52,14 @@ func Decode(doc map[string]any) (*Flow, ValidationErrors) {
 		}
 	}
 	if id, ok := optionalString(doc, "id", &errs); ok && id != "" {
-		if _, err := uuid.Parse(id); err != nil {
-			errs.Add("id", "must be a UUID (leave it out to have one assigned)")
-		}
 		f.ID = id
+		if parsed, err := uuid.Parse(id); err != nil {
+			errs.Add("id", "must be a UUID (leave it out to have one assigned)")
+		} else {
+			// One form per UUID (lower case, hyphens), so that an id sent
+			// in upper case names the same flow everywhere.
+			f.ID = parsed.String()
+		}
 	}
 	f.Name, _ = optionalString(doc, "name", &errs)
 	f.Icon, _ = optionalString(doc, "icon", &errs)

@@ -1,6 +1,10 @@
 package storage
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/hookflow/hookflow/jsondepth"
+)
 
 // maxItemDepth is how deeply an item's objects and arrays may nest. SQLite's
 // JSON functions refuse a document nested deeper than 1000 levels as
@@ -9,34 +13,8 @@ import "fmt"
 const maxItemDepth = 1000
 
 // tooDeep reports whether the objects and arrays of encoded JSON nest deeper
-// than maxItemDepth. It counts brackets outside string literals: one pass
-// over the bytes, no allocation.
-func tooDeep(raw []byte) bool {
-	depth, inString, escaped := 0, false, false
-	for _, c := range raw {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == '{' || c == '[':
-			depth++
-			if depth > maxItemDepth {
-				return true
-			}
-		case c == '}' || c == ']':
-			depth--
-		}
-	}
-	return false
-}
+// than maxItemDepth.
+func tooDeep(raw []byte) bool { return jsondepth.Exceeds(raw, maxItemDepth) }
 
 // errTooDeep is the refusal of an item that nests deeper than maxItemDepth;
 // which names the item ("item 3 of orders", "the item").

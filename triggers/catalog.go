@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 
 	"github.com/hookflow/hookflow/engine"
@@ -60,7 +61,7 @@ func (c *Catalog) Load(ctx context.Context) error {
 			c.logger.Error("stored flow does not compile; it will not run", "flow", f.ID, "error", err)
 			continue
 		}
-		plans[f.ID] = p
+		plans[catalogKey(f.ID)] = p
 	}
 	c.mu.Lock()
 	c.plans = plans
@@ -115,7 +116,7 @@ func (c *Catalog) Save(ctx context.Context, fs ...*flows.Flow) error {
 	}
 	c.mu.Lock()
 	for _, p := range plans {
-		c.plans[p.Flow.ID] = p
+		c.plans[catalogKey(p.Flow.ID)] = p
 	}
 	c.mu.Unlock()
 	return nil
@@ -127,15 +128,26 @@ func (c *Catalog) Delete(ctx context.Context, id string) error {
 		return err
 	}
 	c.mu.Lock()
-	delete(c.plans, id)
+	delete(c.plans, catalogKey(id))
 	c.mu.Unlock()
 	return nil
 }
 
-// Plan returns the compiled plan of a flow.
+// Plan returns the compiled plan of a flow. Flow ids are UUIDs, matched
+// whatever the case of their letters (/flows/trigger/<ID IN UPPER CASE>).
 func (c *Catalog) Plan(id string) (*engine.Plan, bool) {
 	c.mu.RLock()
 	p, ok := c.plans[id]
+	if !ok {
+		if key := catalogKey(id); key != id {
+			p, ok = c.plans[key]
+		}
+	}
 	c.mu.RUnlock()
 	return p, ok
 }
+
+// catalogKey is the key of a flow id in the catalog: its lower-case form.
+// Ids are saved in that form; the catalog lowers them again for flows saved
+// before it was the rule.
+func catalogKey(id string) string { return strings.ToLower(id) }

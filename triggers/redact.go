@@ -4,6 +4,7 @@ import (
 	"reflect"
 
 	"github.com/goccy/go-json"
+	"github.com/hookflow/hookflow/jsondepth"
 )
 
 // redacted replaces secret values in stored run records.
@@ -48,11 +49,12 @@ func storedRequest(trigger any, s *scrubber) any {
 	// A JSON body that needs no change is stored as the sender's bytes,
 	// found so by a scan of those bytes rather than a walk of the parsed
 	// value; the walk runs only when there is something to change.
-	if raw != "" && isJSONMediaType(t["headers"]) && cleanJSON(raw, s.maxString) && !s.known.inString(raw) {
-		out["body"] = json.RawMessage(raw)
+	if text := jsonText(raw); text != "" && isJSONMediaType(t["headers"]) && cleanJSON(text, s.maxString) &&
+		!s.known.inString(text) && !jsondepth.Exceeds(text, jsondepth.MaxDocument) {
+		out["body"] = json.RawMessage(text)
 		return out
 	}
-	out["body"], _ = s.walk(t["body"])
+	out["body"], _ = s.walk(t["body"], 0)
 	return out
 }
 

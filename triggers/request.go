@@ -71,7 +71,9 @@ func BuildTrigger(r *http.Request, raw []byte) (map[string]any, error) {
 }
 
 // parseBody interprets the body by its media type. An empty body is no body
-// whatever the Content-Type (clients send application/json on GET).
+// whatever the Content-Type (clients send application/json on GET); so is
+// a JSON body of only white space. A JSON body may start with a UTF-8
+// byte-order mark (.NET and Windows senders write one): it is skipped.
 func parseBody(contentType string, raw []byte) (any, error) {
 	if len(raw) == 0 {
 		return map[string]any{}, nil
@@ -79,8 +81,12 @@ func parseBody(contentType string, raw []byte) (any, error) {
 	mt := mediaType(contentType)
 	switch {
 	case mediaTypeIsJSON(mt):
+		text := jsonText(raw)
+		if len(text) == 0 {
+			return map[string]any{}, nil
+		}
 		var v any
-		if err := json.Unmarshal(raw, &v); err != nil {
+		if err := json.Unmarshal(text, &v); err != nil {
 			return nil, &PayloadError{Err: errors.New("malformed JSON: " + err.Error())}
 		}
 		return v, nil
@@ -96,6 +102,23 @@ func parseBody(contentType string, raw []byte) (any, error) {
 		// Unknown types are left to the flow through `$trigger.raw`.
 		return nil, nil
 	}
+}
+
+// utf8BOM is the byte-order mark some senders put before a JSON body.
+const utf8BOM = "\xef\xbb\xbf"
+
+// jsonText is a JSON body without a leading byte-order mark, and empty
+// when nothing but white space is left.
+func jsonText[T string | []byte](raw T) T {
+	if len(raw) >= len(utf8BOM) && string(raw[:len(utf8BOM)]) == utf8BOM {
+		raw = raw[len(utf8BOM):]
+	}
+	for i := 0; i < len(raw); i++ {
+		if c := raw[i]; c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			return raw
+		}
+	}
+	return raw[:0]
 }
 
 // mediaType is the lower-case media type of a Content-Type header.

@@ -7,6 +7,8 @@ import (
 	"maps"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/hookflow/hookflow/jsondepth"
 )
 
 // DefaultMaxValueSize is the longest string a run record keeps whole
@@ -15,8 +17,10 @@ const DefaultMaxValueSize = 8 << 10
 
 // scrubber prepares values for run records: values of fields whose names
 // hold credentials (isSecretName) become "[REDACTED]", known secret values
-// inside strings too, and strings over maxString bytes are cut with a
-// marker.
+// inside strings too, strings over maxString bytes are cut with a marker,
+// and objects and arrays nested deeper than jsondepth.MaxDocument levels
+// are replaced by a marker (a sender may post a body 9000 levels deep; its
+// run record must stay readable by jq and Python).
 //
 // It runs on the request path for every recorded run, so it only walks
 // what will be stored, allocates nothing for values that need no change,
@@ -58,7 +62,7 @@ func (s *scrubber) withRequest(credentials []string) *scrubber {
 
 // value returns v as a run record may store it.
 func (s *scrubber) value(v any) any {
-	out, _ := s.walk(v)
+	out, _ := s.walk(v, 0)
 	return out
 }
 
@@ -70,8 +74,13 @@ func (s *scrubber) object(m map[string]any) map[string]any {
 	return m
 }
 
-// walk returns v scrubbed and whether anything changed.
-func (s *scrubber) walk(v any) (any, bool) {
+// tooDeepMarker replaces, in run records, the objects and arrays nested
+// deeper than jsondepth.MaxDocument levels.
+var tooDeepMarker = fmt.Sprintf("[nested deeper than %d levels]", jsondepth.MaxDocument)
+
+// walk returns v, found inside depth objects and arrays, scrubbed and
+// whether anything changed.
+func (s *scrubber) walk(v any, depth int) (any, bool) {
 	switch x := v.(type) {
 	case nil, bool, float64, int, int64:
 		return v, false
@@ -81,14 +90,20 @@ func (s *scrubber) walk(v any) (any, bool) {
 		}
 		return v, false
 	case map[string]any:
-		if out, changed := s.walkMap(x); changed {
+		if depth >= jsondepth.MaxDocument {
+			return tooDeepMarker, true
+		}
+		if out, changed := s.walkMap(x, depth+1); changed {
 			return out, true
 		}
 		return v, false
 	case []any:
+		if depth >= jsondepth.MaxDocument {
+			return tooDeepMarker, true
+		}
 		var out []any
 		for i, e := range x {
-			if r, changed := s.walk(e); changed {
+			if r, changed := s.walk(e, depth+1); changed {
 				if out == nil {
 					out = append([]any(nil), x...)
 				}
@@ -100,7 +115,7 @@ func (s *scrubber) walk(v any) (any, bool) {
 		}
 		return out, true
 	case json.RawMessage:
-		return s.walkJSON(x)
+		return s.walkJSON(x, depth)
 	default:
 		// Other Go values (typed slices, structs from custom operations)
 		// are checked in the JSON form the record will store.
@@ -108,16 +123,16 @@ func (s *scrubber) walk(v any) (any, bool) {
 		if err != nil {
 			return v, false
 		}
-		if out, changed := s.walkJSON(raw); changed {
+		if out, changed := s.walkJSON(raw, depth); changed {
 			return out, true
 		}
 		return v, false
 	}
 }
 
-// walkMap scrubs an object: secret-named members are hidden, the others
-// walked.
-func (s *scrubber) walkMap(x map[string]any) (map[string]any, bool) {
+// walkMap scrubs an object whose members are at depth: secret-named
+// members are hidden, the others walked.
+func (s *scrubber) walkMap(x map[string]any, depth int) (map[string]any, bool) {
 	var out map[string]any
 	for k, e := range x {
 		r, changed := e, false
@@ -127,7 +142,7 @@ func (s *scrubber) walkMap(x map[string]any) (map[string]any, bool) {
 				collectStrings(e, s.found)
 			}
 		} else {
-			r, changed = s.walk(e)
+			r, changed = s.walk(e, depth)
 		}
 		if changed {
 			if out == nil {
@@ -179,18 +194,19 @@ func truncate(x string, limit int) string {
 	return fmt.Sprintf("%s…[truncated: %d bytes]", x[:cut], len(x))
 }
 
-// walkJSON scrubs encoded JSON by decoding it — replacing inside the bytes
-// could break the document (a secret "123" in `{"n": 123}`) — but only
-// when it may need it.
-func (s *scrubber) walkJSON(raw []byte) (any, bool) {
-	if !s.known.inJSON(raw) && len(raw) <= s.maxString && !mayNameSecret(raw) {
+// walkJSON scrubs encoded JSON found at depth by decoding it — replacing
+// inside the bytes could break the document (a secret "123" in
+// `{"n": 123}`) — but only when it may need it.
+func (s *scrubber) walkJSON(raw []byte, depth int) (any, bool) {
+	if !s.known.inJSON(raw) && len(raw) <= s.maxString && !mayNameSecret(raw) &&
+		!jsondepth.Exceeds(raw, jsondepth.MaxDocument-depth) {
 		return json.RawMessage(raw), false
 	}
 	var decoded any
 	if err := json.Unmarshal(raw, &decoded); err != nil {
 		return redacted, true
 	}
-	out, _ := s.walk(decoded)
+	out, _ := s.walk(decoded, depth)
 	return out, true
 }
 

@@ -87,8 +87,12 @@ func (w *Webhook) Handle(ctx context.Context, flowID string, r *http.Request, ca
 		return nil, ErrFlowNotFound
 	}
 	opts := plan.Flow.Webhook
-	if r.Method != opts.Method {
-		return nil, &MethodNotAllowedError{Method: r.Method, Allow: opts.Method}
+	if !listensOn(opts.Method, r.Method) {
+		allow := opts.Method
+		if allow == http.MethodGet {
+			allow = "GET, HEAD"
+		}
+		return nil, &MethodNotAllowedError{Method: r.Method, Allow: allow}
 	}
 	if err := w.authorize(plan.Flow, caller); err != nil {
 		return nil, err
@@ -100,6 +104,14 @@ func (w *Webhook) Handle(ctx context.Context, flowID string, r *http.Request, ca
 		return w.cached(ctx, plan, r, caller, h)
 	}
 	return w.run(ctx, plan, r, caller)
+}
+
+// listensOn reports whether a flow listening on method answers a request
+// with the method got. HEAD is GET without the body of the answer (RFC
+// 9110 §9.3.2): a GET flow runs for it once, as for GET, and the server
+// leaves the body out.
+func listensOn(method, got string) bool {
+	return got == method || got == http.MethodHead && method == http.MethodGet
 }
 
 // cached answers a GET flow with cacheEnabled: from the cache when it
