@@ -189,6 +189,10 @@ func TestFieldsProject(t *testing.T) {
 		"id": 1.0, "name": "a",
 		"customer": map[string]any{"name": "Ann", "city": "Berlin"},
 		"items":    []any{map[string]any{"sku": "a", "qty": 2.0}, "loose"},
+		"lines": []any{map[string]any{"sku": "a", "qty": 2.0}, map[string]any{"sku": "b", "qty": 1.0},
+			map[string]any{"sku": "c", "qty": 5.0}},
+		"matrix": []any{[]any{1.0, 2.0}, []any{3.0, 4.0}},
+		"stats":  map[string]any{"2024": 7.0, "2025": 8.0},
 	}
 	tests := []struct {
 		fields []string
@@ -199,10 +203,23 @@ func TestFieldsProject(t *testing.T) {
 		{[]string{"customer.name"}, map[string]any{"customer": map[string]any{"name": "Ann"}}},
 		{[]string{"customer.*"}, map[string]any{"customer": item["customer"]}},
 		{[]string{"*", "customer.name"}, map[string]any{"id": 1.0, "name": "a",
-			"customer": map[string]any{"name": "Ann"}, "items": item["items"]}},
+			"customer": map[string]any{"name": "Ann"}, "items": item["items"], "lines": item["lines"],
+			"matrix": item["matrix"], "stats": item["stats"]}},
 		{[]string{"customer", "customer.name"}, map[string]any{"customer": item["customer"]}},
 		{[]string{"items.sku"}, map[string]any{"items": []any{map[string]any{"sku": "a"}, "loose"}}},
 		{[]string{"name.first"}, map[string]any{"name": "a"}},
+		// A numeric segment selects an element of an array; on an object it
+		// is a key.
+		{[]string{"items.0"}, map[string]any{"items": []any{map[string]any{"sku": "a", "qty": 2.0}}}},
+		{[]string{"items[0].sku"}, map[string]any{"items": []any{map[string]any{"sku": "a"}}}},
+		{[]string{"items.1", "items.0.qty"}, map[string]any{"items": []any{map[string]any{"qty": 2.0}, "loose"}}},
+		{[]string{"items.5"}, map[string]any{"items": []any{}}},
+		{[]string{"items.qty", "items.0.sku"}, map[string]any{"items": []any{map[string]any{"sku": "a", "qty": 2.0}, "loose"}}},
+		{[]string{"lines.sku", "lines.1"}, map[string]any{"lines": []any{
+			map[string]any{"sku": "a"}, map[string]any{"sku": "b", "qty": 1.0}, map[string]any{"sku": "c"}}}},
+		{[]string{"matrix.1.0"}, map[string]any{"matrix": []any{[]any{3.0}}}},
+		{[]string{"stats.2024"}, map[string]any{"stats": map[string]any{"2024": 7.0}}},
+		{[]string{"id", "items.0"}, map[string]any{"id": 1.0, "items": []any{map[string]any{"sku": "a", "qty": 2.0}}}},
 	}
 	for _, tt := range tests {
 		f, err := ParseFields(tt.fields)
