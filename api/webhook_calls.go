@@ -60,12 +60,48 @@ func datoCall(d *storage.Delivery, sub *storage.Subscription, last *storage.Atte
 			"type": "webhook", "id": strconv.FormatInt(d.WebhookID, 10)}}}}
 }
 
+// datoCallParams are the list parameters GET /webhook_calls reads
+// (access_token authenticates).
+var datoCallParams = map[string]bool{
+	"page[offset]": true, "page[limit]": true, "filter[ids]": true,
+	"filter[fields][webhook_id][eq]": true, "filter[fields][status][eq]": true, "order_by": true,
+	"access_token": true,
+}
+
+// datoCallUnsupported are parameters DatoCMS documents for the list that
+// hookflow does not filter by: refused by name rather than ignored, so a
+// client never takes an unfiltered list for a filtered one.
+var datoCallUnsupported = []string{"filter[fields][entity_type]", "filter[fields][event_type]",
+	"filter[fields][last_sent_at]", "filter[fields][next_retry_at]", "filter[fields][created_at]"}
+
+// checkDatoCallParams refuses a parameter the list does not read.
+func checkDatoCallParams(c echo.Context) error {
+	for name := range c.QueryParams() {
+		if datoCallParams[name] {
+			continue
+		}
+		for _, prefix := range datoCallUnsupported {
+			if strings.HasPrefix(name, prefix) {
+				return badRequest("INVALID_QUERY", name+" is not supported: webhook calls filter by "+
+					"filter[ids], filter[fields][webhook_id][eq] and filter[fields][status][eq]")
+			}
+		}
+		return badRequest("INVALID_QUERY", "unknown query parameter "+name+": webhook calls take page[offset], "+
+			"page[limit], filter[ids], filter[fields][webhook_id][eq], filter[fields][status][eq] and order_by")
+	}
+	return nil
+}
+
 // datoCallFilter reads DatoCMS's list parameters: page[offset],
 // page[limit] (30, at most 500), filter[ids], filter[fields][webhook_id][eq],
 // filter[fields][status][eq], and order_by (created_at_asc, or
-// created_at_desc, the default).
+// created_at_desc, the default). Any other parameter, and a value of the
+// wrong form, is 400 INVALID_QUERY.
 func datoCallFilter(c echo.Context) (storage.DeliveryFilter, error) {
 	f := storage.DeliveryFilter{Desc: true, Limit: 30}
+	if err := checkDatoCallParams(c); err != nil {
+		return f, err
+	}
 	if v := c.QueryParam("page[limit]"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
@@ -83,9 +119,11 @@ func datoCallFilter(c echo.Context) (storage.DeliveryFilter, error) {
 	if v := c.QueryParam("filter[ids]"); v != "" {
 		f.IDs = []int64{}
 		for _, part := range strings.Split(v, ",") {
-			if id, err := strconv.ParseInt(strings.TrimSpace(part), 10, 64); err == nil {
-				f.IDs = append(f.IDs, id)
+			id, err := strconv.ParseInt(strings.TrimSpace(part), 10, 64)
+			if err != nil || id < 1 {
+				return f, badRequest("INVALID_QUERY", "filter[ids] must be webhook call ids separated by commas (\"42,554\")")
 			}
+			f.IDs = append(f.IDs, id)
 		}
 	}
 	if v := c.QueryParam("filter[fields][webhook_id][eq]"); v != "" {
