@@ -146,7 +146,7 @@ func TestParseParamsErrors(t *testing.T) {
 		{"repeated _contains in _or", `filter[_or][0][g][_contains]=a&filter[_or][0][g][_contains]=b`,
 			"filter._or[0].g._contains: filter[_or][0][g][_contains] is given 2 times, and _contains takes one value"},
 		{"repeated shorthand", `filter[g]=a&filter[g]=b&filter[g]=c`,
-			"filter.g: filter[g] is given 3 times, and a field's value takes one value"},
+			"filter.g: filter[g] is given 3 times, and the shorthand for _eq takes one value"},
 		{"repeated _in item", `filter[id][_in][0]=1&filter[id][_in][0]=2`, "filter.id._in[0]: filter[id][_in][0] is given 2 times"},
 		{"object in _in", `filter[id][_in][0][x]=1`, "filter.id._in: filter[id][_in][0][x] writes the values of _in with more brackets"},
 		{"list after _eq", `filter[g][_eq][]=a&filter[g][_eq][]=b`,

@@ -122,7 +122,7 @@ func ParseValues(values url.Values) (map[string]any, error) {
 func singleValueProblem(segs []string, values int) (path, msg string) {
 	var b strings.Builder
 	b.WriteString("filter")
-	op := "a field's value"
+	op := "the shorthand for _eq"
 	for i, seg := range segs {
 		switch {
 		case seg == "":
