@@ -2,11 +2,13 @@ package hookflow_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/hookflow/hookflow/hookflowtest"
 	"github.com/hookflow/hookflow/jsondepth"
+	"github.com/hookflow/hookflow/triggers"
 )
 
 // arrays is n arrays nested in one another.
@@ -91,9 +93,9 @@ func TestDeepTriggerBodiesKeepRunRecordsReadable(t *testing.T) {
 			map[string]any{"id": "depth", "operation": "exec", "options": map[string]any{"expression": "len(json_stringify(wrap.tree))"}},
 		},
 	})
-	body := `{"tree": ` + arrays(9000) + `}`
+	body := `{"tree": ` + arrays(triggers.MaxBodyDepth-1) + `}`
 	resp := srv.Do(t, "POST", "/flows/trigger/"+id, body)
-	if resp.Status != 200 || toJSONText(resp.Data(t)) != "18000" {
+	if resp.Status != 200 || toJSONText(resp.Data(t)) != fmt.Sprint(2*(triggers.MaxBodyDepth-1)) {
 		t.Fatalf("the flow did not see the whole body: %d %.300s", resp.Status, resp.Body)
 	}
 	run, raw := waitRun(t, srv, resp.Header.Get("X-Run-Id"))
@@ -106,5 +108,34 @@ func TestDeepTriggerBodiesKeepRunRecordsReadable(t *testing.T) {
 	}
 	if n := strings.Count(string(raw), "[nested deeper than 128 levels]"); n < 2 {
 		t.Fatalf("%d markers in the record (trigger body, wrap's result): %.300s", n, raw)
+	}
+
+	resp = srv.Do(t, "POST", "/flows/trigger/"+id, `{"tree": `+arrays(triggers.MaxBodyDepth)+`}`)
+	if resp.Status != 400 || resp.ErrorCode(t) != "INVALID_PAYLOAD" || !strings.Contains(string(resp.Body), "deeper than 1000 levels") {
+		t.Fatalf("a body beyond the limit: %d %.300s", resp.Status, resp.Body)
+	}
+}
+
+// TestDeepBodiesCanBeQueued: a queued run keeps its whole request for a
+// restart; a body at the limit is stored and run (one 9999 levels deep
+// could not be stored and answered 500).
+func TestDeepBodiesCanBeQueued(t *testing.T) {
+	t.Parallel()
+	srv := hookflowtest.New(t)
+	id := srv.CreateFlow(t, map[string]any{
+		"trigger": "webhook", "options": map[string]any{"async": true},
+		"operations": []any{map[string]any{"id": "depth", "operation": "exec", "options": map[string]any{"expression": "len(json_stringify($trigger.tree))"}}},
+	})
+	resp := srv.Do(t, "POST", "/flows/trigger/"+id, `{"tree": `+arrays(triggers.MaxBodyDepth-1)+`}`)
+	if resp.Status != 202 {
+		t.Fatalf("queue: %d %.300s", resp.Status, resp.Body)
+	}
+	run, _ := waitRun(t, srv, resp.Data(t).(map[string]any)["id"].(string))
+	if run["status"] != "completed" || toJSONText(run["result"]) != fmt.Sprint(2*(triggers.MaxBodyDepth-1)) {
+		t.Fatalf("run %v, result %v", run["status"], run["result"])
+	}
+	resp = srv.Do(t, "POST", "/flows/trigger/"+id, `{"tree": `+arrays(9998)+`}`)
+	if resp.Status != 400 || resp.ErrorCode(t) != "INVALID_PAYLOAD" {
+		t.Fatalf("a body 9999 levels deep: %d %.300s", resp.Status, resp.Body)
 	}
 }

@@ -2,6 +2,7 @@ package triggers
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -9,7 +10,14 @@ import (
 	"unsafe"
 
 	"github.com/goccy/go-json"
+	"github.com/hookflow/hookflow/jsondepth"
 )
+
+// MaxBodyDepth is how deeply a webhook's JSON body may nest: as deeply as
+// an item may (so any body can be stored as one), and far within what the
+// queue reads back of a queued run's request (the body and a few levels
+// around it; the JSON decoder stops at 10 000).
+const MaxBodyDepth = 1000
 
 // reservedTriggerKeys are the request's own fields on `$trigger`; body
 // fields with these names are only reachable through `$trigger.body`.
@@ -84,6 +92,9 @@ func parseBody(contentType string, raw []byte) (any, error) {
 		text := jsonText(raw)
 		if len(text) == 0 {
 			return map[string]any{}, nil
+		}
+		if jsondepth.Exceeds(text, MaxBodyDepth) {
+			return nil, &PayloadError{Err: fmt.Errorf("the JSON body nests objects and arrays deeper than %d levels", MaxBodyDepth)}
 		}
 		var v any
 		if err := json.Unmarshal(text, &v); err != nil {
