@@ -148,6 +148,8 @@ func TestParseParamsErrors(t *testing.T) {
 		{"repeated shorthand", `filter[g]=a&filter[g]=b&filter[g]=c`,
 			"filter.g: filter[g] is given 3 times, and the shorthand for _eq takes one value"},
 		{"repeated _in item", `filter[id][_in][0]=1&filter[id][_in][0]=2`, "filter.id._in[0]: filter[id][_in][0] is given 2 times"},
+		{"repeated in a numeric field key", `filter[items][0][sku]=a&filter[items][0][sku]=b`,
+			"filter.items.0.sku: filter[items][0][sku] is given 2 times"},
 		{"object in _in", `filter[id][_in][0][x]=1`, "filter.id._in: filter[id][_in][0][x] writes the values of _in with more brackets"},
 		{"list after _eq", `filter[g][_eq][]=a&filter[g][_eq][]=b`,
 			"filter.g._eq: filter[g][_eq][] has brackets after _eq, which takes one value"},

@@ -120,17 +120,14 @@ func ParseValues(values url.Values) (map[string]any, error) {
 // brackets after it (filter[a][_eq][]=x). Lists of values go in the list
 // operators; objects and lists to compare with, as JSON.
 func singleValueProblem(segs []string, values int) (path, msg string) {
-	var b strings.Builder
-	b.WriteString("filter")
+	path = "filter"
 	op := "the shorthand for _eq"
 	for i, seg := range segs {
-		switch {
-		case seg == "":
-			b.WriteString("[]")
-		case parseIndex(seg) >= 0:
-			b.WriteString("[" + seg + "]")
-		default:
-			b.WriteString("." + seg)
+		// Paths as ParseFilter writes them: filter._or[0].items.0.sku.
+		if i > 0 && listOperators[segs[i-1]] && (seg == "" || parseIndex(seg) >= 0) {
+			path += "[" + seg + "]"
+		} else {
+			path = joinKey(path, seg)
 		}
 		info := opsByName[seg]
 		if info == nil {
@@ -144,22 +141,22 @@ func singleValueProblem(segs []string, values int) (path, msg string) {
 				return "", ""
 			}
 			if len(rest) > 1 || parseIndex(rest[0]) < 0 {
-				return b.String(), "writes the values of " + seg + " with more brackets than " +
+				return path, "writes the values of " + seg + " with more brackets than " +
 					seg + "[]=a or " + seg + "[0]=a"
 			}
-			b.WriteString("[" + rest[0] + "]")
+			path += "[" + rest[0] + "]"
 			op = "an item of " + seg
 			break
 		}
 		if len(rest) > 0 {
-			return b.String(), "has brackets after " + seg + ", which takes one value " +
+			return path, "has brackets after " + seg + ", which takes one value " +
 				"(an object or a list to compare with is written as JSON: filter={…})"
 		}
 		op = seg
 		break
 	}
 	if values > 1 {
-		return b.String(), fmt.Sprintf("is given %d times, and %s takes one value "+
+		return path, fmt.Sprintf("is given %d times, and %s takes one value "+
 			"(a list of values is _in: filter[field][_in]=a,b)", values, op)
 	}
 	return "", ""
