@@ -153,23 +153,31 @@ func randomFiltersAgree(t *testing.T) {
 		if err != nil {
 			continue // operands that cannot serve (an object for _lt) are parse errors
 		}
-		var want []any
-		for _, it := range stored {
-			if query.MatchValue(it, f, query.Env{}) {
-				want = append(want, it["id"])
-			}
+		checkFilterAgrees(t, s, "random", stored, f, query.Env{}, string(text))
+	}
+}
+
+// checkFilterAgrees fails the test when filter f (written as text) selects
+// other items of collection in SQL than MatchValue passes among stored,
+// the collection's items in insertion order.
+func checkFilterAgrees(t *testing.T, s *Store, collection string, stored []map[string]any, f *query.Filter, env query.Env, text string) {
+	t.Helper()
+	var want []any
+	for _, it := range stored {
+		if query.MatchValue(it, f, env) {
+			want = append(want, it["id"])
 		}
-		page, err := s.ReadItems(ctx, "random", ItemQuery{Params: &query.Params{Filter: f, Limit: -1, HasLimit: true}})
-		if err != nil {
-			t.Fatalf("filter %s: %v", text, err)
-		}
-		var got []any
-		for _, it := range page.Data {
-			got = append(got, it["id"])
-		}
-		if !slices.Equal(got, want) {
-			t.Fatalf("filter %s:\n SQL    %v\n memory %v", text, got, want)
-		}
+	}
+	page, err := s.ReadItems(context.Background(), collection, ItemQuery{Params: &query.Params{Filter: f, Limit: -1, HasLimit: true}, Env: env})
+	if err != nil {
+		t.Fatalf("filter %s: %v", text, err)
+	}
+	var got []any
+	for _, it := range page.Data {
+		got = append(got, it["id"])
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("filter %s:\n SQL    %v\n memory %v", text, got, want)
 	}
 }
 

@@ -45,22 +45,6 @@ func FuzzFilterSQL(f *testing.F) {
 		if err != nil {
 			return
 		}
-		var want []any
-		for _, it := range stored {
-			if query.MatchValue(it, flt, query.CaseEnv) {
-				want = append(want, it["id"])
-			}
-		}
-		page, err := s.ReadItems(ctx, "fuzz", ItemQuery{Params: &query.Params{Filter: flt, Limit: -1, HasLimit: true}, Env: query.CaseEnv})
-		if err != nil {
-			t.Fatalf("filter %s: %v", text, err)
-		}
-		var got []any
-		for _, it := range page.Data {
-			got = append(got, it["id"])
-		}
-		if !slices.Equal(got, want) {
-			t.Fatalf("filter %s:\n SQL    %v\n memory %v", text, got, want)
-		}
+		checkFilterAgrees(t, s, "fuzz", stored, flt, query.CaseEnv, text)
 	})
 }

@@ -43,6 +43,21 @@ func params(t testing.TB, raw string) *query.Params {
 	return p
 }
 
+// invalidFields are the fields a ValidationError names; any other error
+// fails the test.
+func invalidFields(t testing.TB, err error) []string {
+	t.Helper()
+	var verr *ValidationError
+	if !errors.As(err, &verr) {
+		t.Fatalf("error = %v, want a ValidationError", err)
+	}
+	fields := make([]string, len(verr.Fields))
+	for i, f := range verr.Fields {
+		fields[i] = f.Field
+	}
+	return fields
+}
+
 func jsonOf(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
@@ -115,16 +130,8 @@ func TestFailedMultiItemWriteStoresNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := s.CreateItems(ctx, "people", objs(t, `[{"email": "a@example.com"}, {"age": -1}, {"email": 5}]`), WriteOptions{})
-	var verr *ValidationError
-	if !errors.As(err, &verr) {
-		t.Fatalf("error = %v, want a ValidationError", err)
-	}
-	var fields []string
-	for _, f := range verr.Fields {
-		fields = append(fields, f.Field)
-	}
-	if got := strings.Join(fields, " "); got != "[1].age [1].email [2].email" {
-		t.Errorf("invalid fields = %q (%v)", got, verr)
+	if got := strings.Join(invalidFields(t, err), " "); got != "[1].age [1].email [2].email" {
+		t.Errorf("invalid fields = %q (%v)", got, err)
 	}
 	page, _ := s.ReadItems(ctx, "people", ItemQuery{Params: params(t, `{"meta": "total_count"}`)})
 	if len(page.Data) != 0 || page.Meta["total_count"] != int64(0) {
