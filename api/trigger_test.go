@@ -10,6 +10,7 @@ import (
 	"github.com/hookflow/hookflow"
 	"github.com/hookflow/hookflow/hookflowtest"
 	"github.com/hookflow/hookflow/operations"
+	"github.com/hookflow/hookflow/triggers"
 )
 
 // panicOp is a custom operation that panics, to show a panic is a failure.
@@ -263,11 +264,10 @@ func TestDeeplyNestedPayload(t *testing.T) {
 	srv := hookflowtest.New(t)
 	id := srv.CreateFlow(t, `{"operations":[{"operation":"condition","options":{"filter":{"a":{"_nnull":true}}}},
 		{"operation":"transform","options":{"json":{"ok":true}}}]}`)
-	deep := strings.Repeat(`{"a":`, 5000) + "1" + strings.Repeat("}", 5000)
+	deep := strings.Repeat(`{"a":`, triggers.MaxBodyDepth) + "1" + strings.Repeat("}", triggers.MaxBodyDepth)
 	expectStatus(t, srv.Do(t, "POST", "/flows/trigger/"+id, deep), 200, "")
-	tooDeep := strings.Repeat(`[`, 20000) + strings.Repeat("]", 20000)
-	r := srv.Do(t, "POST", "/flows/trigger/"+id, tooDeep)
-	if r.Status != 400 && r.Status != 200 {
-		t.Fatalf("hostile nesting: %d %s", r.Status, r.Body)
+	for _, n := range []int{triggers.MaxBodyDepth + 1, 5000, 20000} {
+		tooDeep := strings.Repeat(`[`, n) + strings.Repeat("]", n)
+		expectStatus(t, srv.Do(t, "POST", "/flows/trigger/"+id, tooDeep), 400, "INVALID_PAYLOAD")
 	}
 }
