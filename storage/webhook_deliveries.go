@@ -201,10 +201,11 @@ func (s *Store) PendingDue(ctx context.Context) (map[int64]int64, error) {
 	return out, nil
 }
 
-// GetDelivery reads one delivery.
+// GetDelivery reads one delivery. A delivery of a deleted subscription,
+// waiting for PurgeDeliveries, is not found.
 func (s *Store) GetDelivery(ctx context.Context, id int64) (*Delivery, error) {
 	var d Delivery
-	if err := s.read.WithContext(ctx).Where("id = ?", id).Take(&d).Error; err != nil {
+	if err := s.read.WithContext(ctx).Where("id = ? AND NOT "+orphanDelivery, id).Take(&d).Error; err != nil {
 		return nil, fmt.Errorf("delivery %d: %w", id, translate(err))
 	}
 	return &d, nil
@@ -225,9 +226,11 @@ type DeliveryFilter struct {
 	Offset int
 }
 
-// ListDeliveries lists deliveries (by id) and counts all that match.
+// ListDeliveries lists deliveries (by id) and counts all that match,
+// leaving out those of deleted subscriptions (waiting for
+// PurgeDeliveries).
 func (s *Store) ListDeliveries(ctx context.Context, f DeliveryFilter) ([]*Delivery, int64, error) {
-	q := s.read.WithContext(ctx).Model(&Delivery{})
+	q := s.read.WithContext(ctx).Model(&Delivery{}).Where("NOT " + orphanDelivery)
 	if f.WebhookID != 0 {
 		q = q.Where("webhook_id = ?", f.WebhookID)
 	}

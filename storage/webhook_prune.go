@@ -11,7 +11,7 @@ import (
 // prunedDelivery is what retention removes: a finished delivery last
 // changed before the cutoff, or any delivery whose subscription is gone
 // (an item write can queue one just as its subscription is deleted).
-const prunedDelivery = `((status != 'pending' AND updated_at < ?) OR webhook_id NOT IN (SELECT id FROM webhooks))`
+const prunedDelivery = `((status != 'pending' AND updated_at < ?) OR ` + orphanDelivery + `)`
 
 // PruneDeliveries removes finished deliveries (and their attempts) last
 // changed before cutoff, deliveries whose subscription is gone, and
@@ -50,39 +50,48 @@ func (s *Store) PruneDeliveries(ctx context.Context, cutoff time.Time) (int64, e
 			return removed, err
 		}
 	}
-	return removed, s.pruneOrphanAttempts(ctx)
+	return removed, s.pruneOrphanAttempts(ctx, "1 = 1")
 }
 
 // deleteDeliveries deletes the listed deliveries that retention still
 // removes (a resend may have made one pending since it was listed), with
 // their attempts, in one transaction.
 func (s *Store) deleteDeliveries(ctx context.Context, ids []int64, cutoff time.Time) (int64, error) {
-	var n int64
-	err := s.write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		doomed := tx.Model(&Delivery{}).Select("id").Where("id IN ? AND "+prunedDelivery, ids, cutoff)
-		if err := tx.Where("delivery_id IN (?)", doomed).Delete(&Attempt{}).Error; err != nil {
-			return translate(err)
-		}
-		res := tx.Where("id IN ? AND "+prunedDelivery, ids, cutoff).Delete(&Delivery{})
-		n = res.RowsAffected
-		return translate(res.Error)
-	})
+	n, err := s.deleteDeliveryBatch(ctx, ids, prunedDelivery, cutoff)
 	if err != nil {
 		return 0, fmt.Errorf("prune deliveries: %w", err)
 	}
 	return n, nil
 }
 
-// pruneOrphanAttempts removes attempts recorded after their delivery was
-// deleted (an attempt in flight when its webhook was deleted). They are
-// found through the read connection (an attempt whose delivery is gone
-// stays so) and deleted pruneBatch at a time.
-func (s *Store) pruneOrphanAttempts(ctx context.Context) error {
+// deleteDeliveryBatch deletes, in one transaction, the listed deliveries
+// that still meet cond (with args) and their attempts.
+func (s *Store) deleteDeliveryBatch(ctx context.Context, ids []int64, cond string, args ...any) (int64, error) {
+	var n int64
+	where := append([]any{ids}, args...)
+	err := s.write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		doomed := tx.Model(&Delivery{}).Select("id").Where("id IN ? AND "+cond, where...)
+		if err := tx.Where("delivery_id IN (?)", doomed).Delete(&Attempt{}).Error; err != nil {
+			return translate(err)
+		}
+		res := tx.Where("id IN ? AND "+cond, where...).Delete(&Delivery{})
+		n = res.RowsAffected
+		return translate(res.Error)
+	})
+	return n, err
+}
+
+// pruneOrphanAttempts removes attempts meeting cond (with args) recorded
+// after their delivery was deleted (an attempt in flight when its webhook
+// was deleted). They are found through the read connection (an attempt
+// whose delivery is gone stays so) and deleted pruneBatch at a time.
+func (s *Store) pruneOrphanAttempts(ctx context.Context, cond string, args ...any) error {
 	after := int64(0)
 	for {
 		var ids []int64
 		err := s.read.WithContext(ctx).Model(&Attempt{}).
 			Where("id > ? AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.id = webhook_attempts.delivery_id)", after).
+			Where(cond, args...).
 			Order("id").Limit(pruneBatch).Pluck("id", &ids).Error
 		if err != nil {
 			return fmt.Errorf("prune attempts: %w", translate(err))

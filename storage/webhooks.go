@@ -127,8 +127,11 @@ func (s *Store) UpdateSubscription(ctx context.Context, sub *Subscription, reset
 	return nil
 }
 
-// DeleteSubscriptions removes subscriptions with their deliveries and
-// attempts, all or nothing: ErrNotFound when one of them does not exist.
+// DeleteSubscriptions removes subscriptions, all or nothing: ErrNotFound
+// when one of them does not exist. It is one short transaction whatever
+// the size of their delivery logs: their deliveries and attempts are left
+// to PurgeDeliveries (or the retention sweep, which removes deliveries of
+// deleted subscriptions), batch by batch.
 func (s *Store) DeleteSubscriptions(ctx context.Context, ids []int64) error {
 	return s.write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		for _, id := range ids {
@@ -138,12 +141,6 @@ func (s *Store) DeleteSubscriptions(ctx context.Context, ids []int64) error {
 			}
 			if res.RowsAffected == 0 {
 				return fmt.Errorf("webhook %d: %w", id, ErrNotFound)
-			}
-			if err := tx.Where("delivery_id IN (SELECT id FROM webhook_deliveries WHERE webhook_id = ?)", id).Delete(&Attempt{}).Error; err != nil {
-				return fmt.Errorf("delete attempts of webhook %d: %w", id, translate(err))
-			}
-			if err := tx.Where("webhook_id = ?", id).Delete(&Delivery{}).Error; err != nil {
-				return fmt.Errorf("delete deliveries of webhook %d: %w", id, translate(err))
 			}
 		}
 		return nil

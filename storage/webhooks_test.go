@@ -48,6 +48,13 @@ func TestOutboxQueuesDeliveriesInTheWriteTransaction(t *testing.T) {
 	outbox := &testOutbox{}
 	s := openTestStore(t, func(c *Config) { c.Outbox = outbox })
 	ctx := context.Background()
+	// Webhook 1, which the outbox queues for (listings leave out the
+	// deliveries of webhooks that do not exist).
+	name := "orders"
+	if err := s.CreateSubscriptions(ctx, []*Subscription{{Name: &name, URL: "https://example.com", Method: "POST",
+		Status: "active", Secret: "s", Format: "generic"}}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.CreateItems(ctx, "orders", []map[string]any{{"id": 1}, {"id": 2}}, WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}

@@ -83,12 +83,17 @@ func (s *Service) Update(ctx context.Context, sub *storage.Subscription, was str
 	return nil
 }
 
-// Delete removes subscriptions with their delivery logs, all or nothing.
+// Delete removes subscriptions, all or nothing: nothing more is delivered
+// for them from now on. Their delivery logs are removed afterwards, in
+// the background and in small batches, so that deleting a webhook with a
+// large log never holds up item writes or other deliveries.
 func (s *Service) Delete(ctx context.Context, ids []int64) error {
 	if err := s.store.DeleteSubscriptions(ctx, ids); err != nil {
 		return err
 	}
-	return s.reload(ctx)
+	err := s.reload(ctx)
+	s.purges.add(ids)
+	return err
 }
 
 // RotateSecret gives a subscription a new secret. The previous one keeps

@@ -69,7 +69,7 @@ func (w *resultWriter) loop() {
 // dispatcher, and applies the disable rules.
 func (s *Service) record(batch []*storage.AttemptOutcome) {
 	ctx := context.Background()
-	failing, err := s.store.CompleteAttempts(ctx, batch)
+	failing, err := s.store.CompleteAttempts(ctx, s.ofExisting(batch))
 	now := s.cfg.Clock.Now()
 	rs := make([]release, len(batch))
 	for i, o := range batch {
@@ -134,3 +134,23 @@ func (s *Service) disable(ctx context.Context, id int64, reason string) {
 // AlertEvent is the event the server emits when it disables a
 // subscription.
 const AlertEvent = "system.alert"
+
+// ofExisting leaves out the outcomes of subscriptions deleted while their
+// attempts were in flight: their logs are being removed, and an attempt
+// recorded now would outlive its delivery.
+func (s *Service) ofExisting(batch []*storage.AttemptOutcome) []*storage.AttemptOutcome {
+	snap := s.snap.Load()
+	for i, o := range batch {
+		if snap.all[o.Attempt.WebhookID] != nil {
+			continue
+		}
+		kept := append(make([]*storage.AttemptOutcome, 0, len(batch)), batch[:i]...)
+		for _, o := range batch[i+1:] {
+			if snap.all[o.Attempt.WebhookID] != nil {
+				kept = append(kept, o)
+			}
+		}
+		return kept
+	}
+	return batch
+}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/hookflow/hookflow/storage"
 )
@@ -26,13 +25,15 @@ type Service struct {
 	unsubscribe func()
 	janitorStop chan struct{}
 	janitorDone chan struct{}
+	purges      purgeQueue
 	started     bool
 }
 
 // New returns a service that is not started yet.
 func New(cfg Config) *Service {
 	cfg = cfg.withDefaults()
-	s := &Service{cfg: cfg, janitorStop: make(chan struct{}), janitorDone: make(chan struct{})}
+	s := &Service{cfg: cfg, janitorStop: make(chan struct{}), janitorDone: make(chan struct{}),
+		purges: purgeQueue{wake: make(chan struct{}, 1)}}
 	s.sender = &sender{client: cfg.Client, clock: cfg.Clock, timeout: cfg.Timeout, userAgent: cfg.UserAgent}
 	s.disp = newDispatcher(s)
 	s.results = newResultWriter(s)
@@ -107,25 +108,4 @@ func (s *Service) attemptDelivery(ctx context.Context, en *entry, d *storage.Del
 		return nil
 	}
 	return s.outcome(en, d, r)
-}
-
-// janitor removes finished deliveries older than the retention period,
-// at start and then every hour.
-func (s *Service) janitor() {
-	defer close(s.janitorDone)
-	for {
-		cutoff := s.cfg.Clock.Now().Add(-s.cfg.Retention)
-		if n, err := s.store.PruneDeliveries(context.Background(), cutoff); err != nil {
-			s.cfg.Logger.Error("pruning webhook deliveries failed", "error", err)
-		} else if n > 0 {
-			s.cfg.Logger.Info("pruned webhook deliveries", "deliveries", n)
-		}
-		t := s.cfg.Clock.TimerAt(s.cfg.Clock.Now().Add(time.Hour))
-		select {
-		case <-t.C():
-		case <-s.janitorStop:
-			t.Stop()
-			return
-		}
-	}
 }
