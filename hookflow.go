@@ -65,6 +65,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	store, err := storage.Open(ctx, storage.Config{
 		Filename: cfg.DBFilename, Logger: logger, OnItemEvent: publishItemEvent(bus), Outbox: hooks,
 		OnCollectionWrite: cache.CollectionWritten, RunRetention: retention, MaxRunRecordSize: int(cfg.RunMaxRecordSize),
+		OnCollectionEvent: publishCollectionEvent(bus),
 	})
 	if err != nil {
 		return nil, err
@@ -164,6 +165,25 @@ func publishItemEvent(bus *events.Bus) func(storage.ItemEvent) {
 			Name: "items." + e.Action, Collection: e.Collection, Keys: e.Keys, Payload: e.Payload,
 			Accountability: e.Accountability,
 		})
+	}
+}
+
+// publishCollectionEvent announces committed collection changes on the
+// bus as collections.created, collections.updated and collections.deleted,
+// with the collection as the payload.
+func publishCollectionEvent(bus *events.Bus) func(storage.CollectionEvent) {
+	return func(e storage.CollectionEvent) {
+		c := e.Collection
+		indexes := make([]any, len(c.Indexes))
+		for i, fields := range c.Indexes {
+			list := make([]any, len(fields))
+			for j, f := range fields {
+				list[j] = f
+			}
+			indexes[i] = list
+		}
+		bus.Publish(events.Event{Name: webhooks.CollectionEventName(e.Action), Collection: c.Name,
+			Payload: map[string]any{"collection": c.Name, "schema": c.Schema, "indexes": indexes}})
 	}
 }
 

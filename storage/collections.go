@@ -95,7 +95,12 @@ func (s *Store) CreateCollection(ctx context.Context, c Collection) (*Collection
 	if err != nil {
 		return nil, err
 	}
-	return toCollection(row)
+	created, err := toCollection(row)
+	if err != nil {
+		return nil, err
+	}
+	s.announceCollection("create", created)
+	return created, nil
 }
 
 // UpdateCollection changes a collection's schema or indexes. A new schema
@@ -145,7 +150,12 @@ func (s *Store) UpdateCollection(ctx context.Context, name string, p CollectionP
 	if err != nil {
 		return nil, err
 	}
-	return toCollection(out.(*collectionRow))
+	updated, err := toCollection(out.(*collectionRow))
+	if err != nil {
+		return nil, err
+	}
+	s.announceCollection("update", updated)
+	return updated, nil
 }
 
 // setSchema checks a schema document and stores its text on row.
@@ -201,22 +211,34 @@ func (s *Store) DeleteCollection(ctx context.Context, name string) error {
 	if err := CheckCollectionName(name); err != nil {
 		return err
 	}
-	_, err := s.items.do(ctx, name, func(w *writeTx) (any, []ItemEvent, error) {
+	out, err := s.items.do(ctx, name, func(w *writeTx) (any, []ItemEvent, error) {
 		tx := w.tx
 		if err := w.forget(name); err != nil {
 			return nil, nil, err
 		}
-		res := tx.Exec("DELETE FROM collections WHERE name = ?", name)
-		if res.Error != nil {
-			return nil, nil, fmt.Errorf("delete collection %s: %w", name, translate(res.Error))
+		row, err := loadCollection(tx, name)
+		if err != nil {
+			return nil, nil, err
 		}
-		if res.RowsAffected == 0 {
-			return nil, nil, fmt.Errorf("collection %s: %w", name, ErrNotFound)
+		if err := tx.Exec("DELETE FROM collections WHERE name = ?", name).Error; err != nil {
+			return nil, nil, fmt.Errorf("delete collection %s: %w", name, translate(err))
 		}
 		if err := tx.Exec("DELETE FROM items WHERE collection = ?", name).Error; err != nil {
 			return nil, nil, fmt.Errorf("delete items of %s: %w", name, translate(err))
 		}
-		return nil, nil, s.dropUnusedIndexes(tx)
+		return row, nil, s.dropUnusedIndexes(tx)
 	})
-	return err
+	if err != nil {
+		return err
+	}
+	if s.onCollectionEvent != nil {
+		// The collection is gone: a record that cannot be read back is
+		// announced by its name.
+		was, decodeErr := toCollection(out.(*collectionRow))
+		if decodeErr != nil {
+			was = &Collection{Name: name, Indexes: [][]string{}}
+		}
+		s.announceCollection("delete", was)
+	}
+	return nil
 }

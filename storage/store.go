@@ -42,6 +42,10 @@ type Config struct {
 	// Outbox, when set, queues the webhook deliveries item writes owe
 	// inside their own transactions.
 	Outbox Outbox
+	// OnCollectionEvent receives every committed creation, change and
+	// deletion of a collection, after the commit, from the caller's
+	// goroutine: it must not block.
+	OnCollectionEvent func(CollectionEvent)
 }
 
 // Store is the open database.
@@ -55,6 +59,8 @@ type Store struct {
 	dialect dialect
 	schemas schemaCache
 	stmts   *stmtCache // prepared statements of the write connection
+	// onCollectionEvent is Config.OnCollectionEvent, or nil.
+	onCollectionEvent func(CollectionEvent)
 
 	closeOnce sync.Once
 	closeErr  error
@@ -89,7 +95,8 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	wdb.SetMaxOpenConns(1)
 	wdb.SetMaxIdleConns(1)
 	wdb.SetConnMaxLifetime(0)
-	s := &Store{write: write, logger: cfg.Logger, dialect: sqliteDialect{}, stmts: newStmtCache(wdb)}
+	s := &Store{write: write, logger: cfg.Logger, dialect: sqliteDialect{}, stmts: newStmtCache(wdb),
+		onCollectionEvent: cfg.OnCollectionEvent}
 	if err := s.migrate(ctx); err != nil {
 		_ = wdb.Close()
 		return nil, err

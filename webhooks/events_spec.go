@@ -17,8 +17,9 @@ var itemActions = []string{"create", "update", "delete"}
 // characters of collection and event names, dots and stars.
 var eventPatternSyntax = regexp.MustCompile(`^[A-Za-z0-9_*-]+(\.[A-Za-z0-9_*-]+)*$`)
 
-// DatoCMS entity and event types. Only items produce events in hookflow;
-// the others are accepted (a DatoCMS client may send them) and never fire.
+// DatoCMS entity and event types. Only items and item types (collections)
+// produce events in hookflow; the others are accepted (a DatoCMS client
+// may send them) and never fire.
 var (
 	datoEntityTypes = []string{"item_type", "item", "upload", "build_trigger", "environment",
 		"maintenance_mode", "sso_user", "cda_cache_tags"}

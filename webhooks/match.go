@@ -116,6 +116,50 @@ func (m *matcher) custom(name string) bool {
 	return false
 }
 
+// itemType reports whether the subscription's DatoCMS event objects want
+// a collection event: DatoCMS item types are hookflow collections, and
+// their ids the collections' names.
+func (m *matcher) itemType(action, collection string) bool {
+	for i := range m.dato {
+		if m.dato[i].itemType(action, collection) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasItemTypes reports whether some DatoCMS event object is about item
+// types.
+func (m *matcher) hasItemTypes() bool {
+	for i := range m.dato {
+		if m.dato[i].entity == "item_type" {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *datoEvent) itemType(action, collection string) bool {
+	if d.entity != "item_type" || !d.actions[action] {
+		return false
+	}
+	for _, f := range d.filters {
+		switch f.entity {
+		case "item_type":
+			if !f.ids[collection] {
+				return false
+			}
+		case "environment":
+			if !f.ids["main"] {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 func (d *datoEvent) item(e *itemEvent, key string, keyIn func(map[string]bool) bool) bool {
 	if d.entity != "item" || !d.actions[e.action] {
 		return false

@@ -50,6 +50,29 @@ func itemEventName(collection, action string) string {
 // directusEventName is the Directus form: "items.create".
 func directusEventName(action string) string { return "items." + action }
 
+// CollectionEventPrefix starts the names of the events a collection's
+// creation, change and deletion publish: "collections.created",
+// "collections.updated", "collections.deleted".
+const CollectionEventPrefix = "collections."
+
+// CollectionEventName is the event name of a collection action.
+func CollectionEventName(action string) string { return itemEventName("collections", action) }
+
+// collectionEventAction is the action of a collection event's name, and
+// whether the name is one.
+func collectionEventAction(name string) (action string, ok bool) {
+	past, found := strings.CutPrefix(name, CollectionEventPrefix)
+	if !found {
+		return "", false
+	}
+	for action, tense := range pastTense {
+		if past == tense {
+			return action, true
+		}
+	}
+	return "", false
+}
+
 // isItemEventName reports whether a bus event is an item event (those
 // reach webhooks through the item write's transaction instead).
 func isItemEventName(name string) bool { return strings.HasPrefix(name, "items.") }

@@ -140,33 +140,43 @@ func newDelivery(webhookID int64, messageID, event string, raw []byte, now time.
 		Status: storage.DeliveryPending, NextAttemptAt: now.UnixMilli(), CreatedAt: now, UpdatedAt: now}
 }
 
-// onBusEvent queues the deliveries an emitted event owes (custom events
-// and system.alert; item events arrive through ItemDeliveries). It runs on
-// the bus subscriber's goroutine, so the emitting flow never waits for
-// the database.
+// onBusEvent queues the deliveries an emitted event owes (custom events,
+// collection events and system.alert; item events arrive through
+// ItemDeliveries). It runs on the bus subscriber's goroutine, so the
+// emitting flow never waits for the database.
 func (s *Service) onBusEvent(e events.Event) {
 	if isItemEventName(e.Name) {
 		return
 	}
 	snap := s.snap.Load()
+	action, isCollection := collectionEventAction(e.Name)
+	wants := func(en *entry) bool {
+		return en.m.custom(e.Name) || isCollection && en.m.itemType(action, e.Collection)
+	}
 	var rows []*storage.Delivery
 	var raw []byte
 	var id string
-	for _, en := range snap.custom {
-		if !en.m.custom(e.Name) {
-			continue
-		}
-		if raw == nil {
-			id = newMessageID()
-			var err error
-			raw, err = encodeMessage(&Message{ID: id, Event: e.Name, Payload: e.Payload,
-				Accountability: e.Accountability, Time: e.Time.UTC()})
-			if err != nil {
-				s.cfg.Logger.Error("encoding a webhook message failed", "event", e.Name, "error", err)
-				return
+	queued := map[int64]bool{}
+	for _, list := range [][]*entry{snap.custom, snap.itemTypes} {
+		for _, en := range list {
+			if queued[en.sub.ID] || !wants(en) {
+				continue
 			}
+			queued[en.sub.ID] = true
+			if raw == nil {
+				id = newMessageID()
+				m := Message{ID: id, Event: e.Name, Payload: e.Payload, Accountability: e.Accountability, Time: e.Time.UTC()}
+				if isCollection {
+					m.Collection = e.Collection
+				}
+				var err error
+				if raw, err = encodeMessage(&m); err != nil {
+					s.cfg.Logger.Error("encoding a webhook message failed", "event", e.Name, "error", err)
+					return
+				}
+			}
+			rows = append(rows, newDelivery(en.sub.ID, id, e.Name, raw, s.cfg.Clock.Now()))
 		}
-		rows = append(rows, newDelivery(en.sub.ID, id, e.Name, raw, s.cfg.Clock.Now()))
 	}
 	if len(rows) == 0 {
 		return

@@ -180,6 +180,9 @@ func datoBody(m *storedMessage, webhookID, deliveryID int64) (datoPayload, error
 	p := datoPayload{WebhookCallID: strconv.FormatInt(deliveryID, 10), WebhookID: strconv.FormatInt(webhookID, 10),
 		EventTriggeredAt: m.Time.UTC().Format(time.RFC3339), Environment: "main", RelatedEntities: []any{}}
 	p.EntityType, p.EventType = datoTypes(m.Action, m.Event)
+	if p.EntityType == "item_type" {
+		return p, datoItemType(&p, m)
+	}
 	if m.Action == "" {
 		p.Entity = orNullJSON(m.Payload)
 		return p, nil
@@ -212,5 +215,27 @@ func datoTypes(action, event string) (entityType, eventType string) {
 	if action != "" {
 		return "item", action
 	}
+	if a, ok := collectionEventAction(event); ok {
+		return "item_type", a
+	}
 	return "event", event
+}
+
+// datoItemType sets the entity of a collection event: the collection as
+// a DatoCMS item_type resource, its name the id and the api_key.
+func datoItemType(p *datoPayload, m *storedMessage) error {
+	var c struct {
+		Schema  json.RawMessage `json:"schema"`
+		Indexes json.RawMessage `json:"indexes"`
+	}
+	if len(m.Payload) > 0 {
+		if err := gojson.Unmarshal(m.Payload, &c); err != nil {
+			return err
+		}
+	}
+	p.Entity = map[string]any{"id": m.Collection, "type": "item_type",
+		"attributes": map[string]any{"name": m.Collection, "api_key": m.Collection,
+			"schema": orNullJSON(c.Schema), "indexes": orNullJSON(c.Indexes)},
+		"relationships": map[string]any{}}
+	return nil
 }

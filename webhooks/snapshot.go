@@ -42,6 +42,9 @@ type snapshot struct {
 	// custom lists active subscriptions with event-name patterns, the
 	// only form emitted events can match.
 	custom []*entry
+	// itemTypes lists active subscriptions with DatoCMS event objects
+	// about item types, which collection events match.
+	itemTypes []*entry
 }
 
 func newSnapshot(subs []*storage.Subscription, defaultSchedule []time.Duration) *snapshot {
@@ -56,6 +59,9 @@ func newSnapshot(subs []*storage.Subscription, defaultSchedule []time.Duration) 
 		}
 		if len(e.m.patterns) > 0 {
 			s.custom = append(s.custom, e)
+		}
+		if e.m.hasItemTypes() {
+			s.itemTypes = append(s.itemTypes, e)
 		}
 		names, anyCollection := e.m.boundCollections()
 		switch {
