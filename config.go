@@ -28,6 +28,9 @@ type Config struct {
 	// DBFilename is the SQLite file (DB_FILENAME); storage.MemoryFilename
 	// (":memory:") keeps everything in memory, for tests.
 	DBFilename string
+	// QueryTimeout bounds one item query: a read, or the selection of a
+	// write by query (DB_QUERY_TIMEOUT, 30s).
+	QueryTimeout time.Duration
 	// AdminToken is the bootstrap admin's token (ADMIN_TOKEN). When empty, a
 	// stored token is kept, or one is generated on the first start and
 	// returned once in Server.GeneratedAdminToken.
@@ -178,6 +181,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		fail("DB_CLIENT", fmt.Errorf("%q is not supported by this build (use sqlite)", client))
 	}
 	c.DBFilename = getenv("DB_FILENAME")
+	durationVar(getenv, "DB_QUERY_TIMEOUT", &c.QueryTimeout, fail)
 	c.AdminToken = getenv("ADMIN_TOKEN")
 	for _, name := range strings.Split(getenv("FLOWS_ENV_ALLOW_LIST"), ",") {
 		if name = strings.TrimSpace(name); name != "" {

@@ -65,6 +65,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	store, err := storage.Open(ctx, storage.Config{
 		Filename: cfg.DBFilename, Logger: logger, OnItemEvent: publishItemEvent(bus), Outbox: hooks,
 		OnCollectionWrite: cache.CollectionWritten, RunRetention: retention, MaxRunRecordSize: int(cfg.RunMaxRecordSize),
+		QueryTimeout:      cfg.QueryTimeout,
 		OnCollectionEvent: publishCollectionEvent(bus),
 	})
 	if err != nil {

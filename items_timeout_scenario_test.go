@@ -2,6 +2,7 @@ package hookflow_test
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -18,19 +19,8 @@ import (
 func TestSlowItemQueriesEndAtTheSyncTimeout(t *testing.T) {
 	t.Parallel()
 	srv := hookflowtest.New(t, func(c *hookflow.Config) { c.SyncTimeout = 300 * time.Millisecond })
-	items := make([]string, 3000)
-	for i := range items {
-		items[i] = fmt.Sprintf(`{"name": "item %d"}`, i)
-	}
-	check(t, srv.Do(t, "POST", "/items/big", "["+strings.Join(items, ",")+"]"), 200, "")
-	// 900 distinct regular expressions, none matching, or one name:
-	// minutes of work on 3000 items.
-	conds := make([]string, 900)
-	for i := range conds {
-		conds[i] = fmt.Sprintf(`{"name": {"_regex": "^zz%d"}}`, i)
-	}
-	conds = append(conds, `{"name": {"_eq": "item 7"}}`)
-	filter := `{"_or": [` + strings.Join(conds, ",") + `]}`
+	check(t, srv.Do(t, "POST", "/items/big", slowItems(300)), 200, "")
+	filter := slowItemFilter()
 	read := flow(t, srv, `{"method": "POST"}`, `[{"operation": "item-read", "options": {"collection": "big",
 		"query": {"filter": `+filter+`, "limit": -1}}}]`)
 	update := flow(t, srv, `{"method": "POST"}`, `[{"operation": "item-update", "options": {"collection": "big",
@@ -46,6 +36,56 @@ func TestSlowItemQueriesEndAtTheSyncTimeout(t *testing.T) {
 	check(t, srv.Do(t, "POST", "/items/other", `{"n": 1}`), 200, `{"data": {"id": 1, "n": 1}}`)
 	if took := time.Since(start); took > 5*time.Second {
 		t.Errorf("a write after the timed-out update waited %s", took)
+	}
+	check(t, srv.Do(t, "GET", "/items/big?aggregate[count]=touched", nil), 200, `{"data": [{"count": {"touched": 0}}]}`)
+}
+
+// slowItems is n items with a 2000-character text each.
+func slowItems(n int) string {
+	items := make([]string, n)
+	text := strings.Repeat("0", 2000)
+	for i := range items {
+		items[i] = fmt.Sprintf(`{"name": "item %d", "text": %q}`, i, text)
+	}
+	return "[" + strings.Join(items, ",") + "]"
+}
+
+// slowItemFilter takes seconds on slowItems(300): 900 case-insensitive
+// substring tests of the text (each folds it again), none matching, or one
+// name.
+func slowItemFilter() string {
+	conds := make([]string, 900)
+	for i := range conds {
+		conds[i] = fmt.Sprintf(`{"text": {"_icontains": "zz%d"}}`, i)
+	}
+	conds = append(conds, `{"name": {"_eq": "item 7"}}`)
+	return `{"_or": [` + strings.Join(conds, ",") + `]}`
+}
+
+// TestSlowItemQueriesEndAtTheQueryTimeout: /items reads and writes by
+// query, and item operations, stop at DB_QUERY_TIMEOUT with 503
+// QUERY_TIMEOUT, whoever waits for them.
+func TestSlowItemQueriesEndAtTheQueryTimeout(t *testing.T) {
+	t.Parallel()
+	srv := hookflowtest.New(t, func(c *hookflow.Config) { c.QueryTimeout = 300 * time.Millisecond })
+	check(t, srv.Do(t, "POST", "/items/big", slowItems(300)), 200, "")
+	filter := slowItemFilter()
+	read := flow(t, srv, `{"method": "POST"}`, `[{"operation": "item-read", "options": {"collection": "big",
+		"query": {"filter": `+filter+`}}}]`)
+	for _, call := range []struct{ method, path, body string }{
+		{"GET", "/items/big?filter=" + url.QueryEscape(filter), ""},
+		{"PATCH", "/items/big", `{"query": {"filter": ` + filter + `}, "data": {"touched": true}}`},
+		{"POST", read, `{}`},
+	} {
+		start := time.Now()
+		var body any
+		if call.body != "" {
+			body = call.body
+		}
+		resp := srv.Do(t, call.method, call.path, body)
+		if resp.Status != 503 || resp.ErrorCode(t) != "QUERY_TIMEOUT" || time.Since(start) > 10*time.Second {
+			t.Errorf("%s %.40s: got %d %s after %s", call.method, call.path, resp.Status, resp.Body, time.Since(start))
+		}
 	}
 	check(t, srv.Do(t, "GET", "/items/big?aggregate[count]=touched", nil), 200, `{"data": [{"count": {"touched": 0}}]}`)
 }

@@ -161,6 +161,8 @@ func (s *server) describe(err error, c echo.Context) (int, []errorItem) {
 		delete(obj, "code")
 		delete(obj, "message")
 		return one(operationStatus(opErr.Err), code, opErr.Err.Error(), obj)
+	case errors.Is(err, storage.ErrQueryTimeout):
+		return one(http.StatusServiceUnavailable, "QUERY_TIMEOUT", err.Error(), nil)
 	case errors.Is(err, storage.ErrNotFound):
 		return one(http.StatusNotFound, "NOT_FOUND", specific(err, "The record does not exist."), nil)
 	case errors.Is(err, storage.ErrConflict):

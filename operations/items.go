@@ -149,6 +149,8 @@ func itemFailure(action string, err error) error {
 		return &Error{Status: http.StatusBadRequest, Code: "INVALID_PAYLOAD", Message: err.Error()}
 	case errors.Is(err, access.ErrForbidden):
 		return &Error{Status: http.StatusForbidden, Code: "FORBIDDEN", Message: err.Error()}
+	case errors.Is(err, storage.ErrQueryTimeout):
+		return &Error{Status: http.StatusServiceUnavailable, Code: "QUERY_TIMEOUT", Message: err.Error()}
 	case errors.Is(err, storage.ErrNotFound):
 		return &Error{Status: http.StatusNotFound, Code: "NOT_FOUND", Message: err.Error()}
 	case errors.Is(err, storage.ErrConflict):

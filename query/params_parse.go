@@ -303,6 +303,13 @@ func parseAggregate(v any, errs *Errors) []Aggregate {
 					*errs = append(*errs, Error{Path: path, Message: fn + " needs a field, not *"})
 					continue
 				}
+				if len(list) > 1 {
+					// count(*) is a number under "count", per-field counts an
+					// object under the same key: one would hide the other.
+					*errs = append(*errs, Error{Path: path,
+						Message: "count of * and of fields cannot be asked together: ask count=* and countDistinct, or count the fields alone"})
+					continue
+				}
 				out = append(out, Aggregate{Func: fn, Name: "*"})
 				continue
 			}

@@ -138,6 +138,8 @@ func TestParseParamsErrors(t *testing.T) {
 		{"unknown meta", `meta=everything`, `meta: unknown meta "everything"`},
 		{"unknown aggregate", `aggregate[median]=x`, "aggregate.median: unknown aggregate function"},
 		{"sum of star", `aggregate[sum]=*`, "sum needs a field"},
+		{"count of star and a field", `aggregate[count]=*,g`, "aggregate.count: count of * and of fields cannot be asked together"},
+		{"count of a field and star", `aggregate[count]=g&aggregate[count]=*`, "aggregate.count: count of * and of fields"},
 		{"bad sort path", `sort=a..b`, "sort[0]"},
 		{"json and brackets", `filter={"a":1}&filter[b]=2`, "filter: is given both"},
 		{"repeated limit", `limit=1&limit=2`, "limit: is given 2 times"},

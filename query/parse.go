@@ -34,6 +34,10 @@ func ParseFilter(raw any, opts ParseOptions) (*Filter, error) {
 		p.errs = append(Errors{{Message: fmt.Sprintf(
 			"more than %d conditions (%d): a long list of values is one _in", MaxConditions, p.conds)}}, p.errs...)
 	}
+	if p.regexes > MaxRegexes {
+		p.errs = append(Errors{{Message: fmt.Sprintf(
+			"more than %d _regex conditions (%d): join alternatives into one pattern with |", MaxRegexes, p.regexes)}}, p.errs...)
+	}
 	if len(p.errs) > 0 {
 		return nil, p.errs
 	}
@@ -47,11 +51,17 @@ func ParseFilter(raw any, opts ParseOptions) (*Filter, error) {
 // which has no such cost.
 const MaxConditions = 1000
 
+// MaxRegexes bounds the _regex conditions of one filter. The database keeps
+// a few dozen compiled patterns per connection; a filter with more would
+// compile its patterns again for every row it tests.
+const MaxRegexes = 32
+
 type parser struct {
 	opts    ParseOptions
 	errs    Errors
 	usesNow bool
 	conds   int // conditions seen, against MaxConditions
+	regexes int // _regex conditions seen, against MaxRegexes
 }
 
 func (p *parser) fail(path, msg string) {
@@ -148,6 +158,9 @@ func (p *parser) list(v any, prefix []string, path string, elem bool) []Node {
 
 func (p *parser) cond(field []string, info *opInfo, v any, path string) Cond {
 	p.conds++
+	if info.kind == kindRegex {
+		p.regexes++
+	}
 	return Cond{Field: pathOf(field), Op: info.name, Operand: p.operand(info, v, path), info: info}
 }
 

@@ -3,6 +3,7 @@ package query
 import (
 	"errors"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -144,5 +145,25 @@ func TestParseMaxConditions(t *testing.T) {
 	_, err := ParseFilter(build(MaxConditions+1), ParseOptions{})
 	if err == nil || !strings.Contains(err.Error(), "more than 1000 conditions") {
 		t.Errorf("%d conditions: %v, want an error", MaxConditions+1, err)
+	}
+}
+
+// TestParseMaxRegexes checks that a filter may hold MaxRegexes _regex
+// conditions and no more.
+func TestParseMaxRegexes(t *testing.T) {
+	t.Parallel()
+	build := func(n int) map[string]any {
+		ors := make([]any, n)
+		for i := range ors {
+			ors[i] = map[string]any{"name": map[string]any{"_regex": "^a" + strconv.Itoa(i)}}
+		}
+		return map[string]any{"_or": ors}
+	}
+	if _, err := ParseFilter(build(MaxRegexes), ParseOptions{}); err != nil {
+		t.Errorf("%d patterns: %v", MaxRegexes, err)
+	}
+	_, err := ParseFilter(build(MaxRegexes+1), ParseOptions{})
+	if err == nil || !strings.Contains(err.Error(), "more than 32 _regex conditions") {
+		t.Errorf("%d patterns: %v, want an error", MaxRegexes+1, err)
 	}
 }

@@ -18,19 +18,20 @@ func seedSlowCollection(t testing.TB, s *Store, c string, n int) {
 	}
 	err := s.write.Exec(`INSERT INTO items(collection, key, data)
 	  WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < ?)
-	  SELECT ?, i, json_object('id', i, 'name', 'item ' || i) FROM n`, n, c).Error
+	  SELECT ?, i, json_object('id', i, 'name', 'item ' || i, 'text', hex(zeroblob(1000))) FROM n`, n, c).Error
 	if err != nil {
 		t.Fatal(err)
 	}
 }
 
-// slowFilter is a filter that takes minutes on a few thousand items and
-// selects one of them: 900 distinct regular expressions (more than a
-// connection keeps compiled), none matching, or the name "item 7".
+// slowFilter is a filter that takes seconds on a few hundred items and
+// selects one of them: 900 case-insensitive substring tests of a 2000
+// character text (each folds the text again), none matching, or the name
+// "item 7".
 func slowFilter() string {
 	parts := make([]string, 900)
 	for i := range parts {
-		parts[i] = fmt.Sprintf(`{"name": {"_regex": "^zz%d"}}`, i)
+		parts[i] = fmt.Sprintf(`{"text": {"_icontains": "zz%d"}}`, i)
 	}
 	parts = append(parts, `{"name": {"_eq": "item 7"}}`)
 	return `{"_or": [` + strings.Join(parts, ",") + `]}`
@@ -43,7 +44,7 @@ func slowFilter() string {
 func TestSlowQueriesStopWithTheirCaller(t *testing.T) {
 	t.Parallel()
 	s := openTestStore(t)
-	seedSlowCollection(t, s, "big", 4000)
+	seedSlowCollection(t, s, "big", 400)
 	filter := slowFilter()
 	run := func(name string, f func(ctx context.Context) error) {
 		t.Helper()
@@ -83,12 +84,50 @@ func TestSlowQueriesStopWithTheirCaller(t *testing.T) {
 		t.Fatalf("a write after the abandoned ones: %v", err)
 	}
 	for q, want := range map[string]string{
-		`{"aggregate": {"count": "*"}}`:       `[{"count":4001}]`,
+		`{"aggregate": {"count": "*"}}`:       `[{"count":401}]`,
 		`{"aggregate": {"count": "touched"}}`: `[{"count":{"touched":0}}]`,
 	} {
 		page, err := s.ReadItems(context.Background(), "big", ItemQuery{Params: params(t, q)})
 		if err != nil || jsonOf(page.Data) != want {
 			t.Errorf("the abandoned writes changed items: %s gives %s %v, want %s", q, jsonOf(page.Data), err, want)
 		}
+	}
+}
+
+// TestQueriesStopAtTheQueryTimeout: a read or a write by query that runs
+// longer than Config.QueryTimeout stops there with ErrQueryTimeout, even
+// when its caller would wait for ever, and the write writes nothing.
+func TestQueriesStopAtTheQueryTimeout(t *testing.T) {
+	t.Parallel()
+	s := openTestStore(t, func(c *Config) { c.QueryTimeout = 200 * time.Millisecond })
+	seedSlowCollection(t, s, "big", 400)
+	filter := params(t, `{"filter": `+slowFilter()+`}`)
+	for name, f := range map[string]func() error{
+		"read": func() error {
+			_, err := s.ReadItems(context.Background(), "big", ItemQuery{Params: filter})
+			return err
+		},
+		"update": func() error {
+			_, err := s.UpdateItems(context.Background(), "big", ItemSelection{Query: &ItemQuery{Params: filter}},
+				obj(t, `{"touched": true}`), WriteOptions{})
+			return err
+		},
+	} {
+		start := time.Now()
+		err := f()
+		if !errors.Is(err, ErrQueryTimeout) || !strings.Contains(err.Error(), "DB_QUERY_TIMEOUT") {
+			t.Errorf("%s: %v, want ErrQueryTimeout", name, err)
+		}
+		if took := time.Since(start); took > 5*time.Second {
+			t.Errorf("%s took %v with a 200ms query timeout", name, took)
+		}
+	}
+	page, err := s.ReadItems(context.Background(), "big", ItemQuery{Params: params(t, `{"aggregate": {"count": "touched"}}`)})
+	if err != nil || jsonOf(page.Data) != `[{"count":{"touched":0}}]` {
+		t.Errorf("the stopped update wrote: %s %v", jsonOf(page.Data), err)
+	}
+	// Quick queries are not affected.
+	if _, err := s.ReadItems(context.Background(), "big", ItemQuery{Params: params(t, `{"filter": {"name": {"_eq": "item 7"}}}`)}); err != nil {
+		t.Errorf("a quick read: %v", err)
 	}
 }

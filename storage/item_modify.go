@@ -62,13 +62,21 @@ func (s *Store) modify(ctx context.Context, collection string, sel ItemSelection
 	if err != nil {
 		return nil, err
 	}
-	return s.items.do(ctx, collection, func(w *writeTx) (any, []ItemEvent, error) {
+	if sel.Query != nil {
+		// The selection's read is bounded like any item query; the write
+		// itself is not (stopping it would roll back its whole batch).
+		var cancel context.CancelFunc
+		ctx, cancel = s.queryContext(ctx)
+		defer cancel()
+	}
+	out, err := s.items.do(ctx, collection, func(w *writeTx) (any, []ItemEvent, error) {
 		rows, err := s.selectForWrite(w, collection, keys, sel.Query)
 		if err != nil {
 			return nil, nil, err
 		}
 		return apply(w, rows)
 	})
+	return out, s.queryError(ctx, err)
 }
 
 // UpdateEach merges each object of items into the stored item with its id

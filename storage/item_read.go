@@ -14,6 +14,13 @@ import (
 // A collection that does not exist reads as empty. Filters, search, sort,
 // limit and aggregates run in the database.
 func (s *Store) ReadItems(ctx context.Context, collection string, q ItemQuery) (*ItemPage, error) {
+	ctx, cancel := s.queryContext(ctx)
+	defer cancel()
+	page, err := s.readItems(ctx, collection, q)
+	return page, s.queryError(ctx, err)
+}
+
+func (s *Store) readItems(ctx context.Context, collection string, q ItemQuery) (*ItemPage, error) {
 	if err := CheckCollectionName(collection); err != nil {
 		return nil, err
 	}

@@ -121,7 +121,9 @@ func sqlFold(v any) any {
 // requests.
 type regexCache map[string]*regexp.Regexp
 
-const maxCachedRegexps = 64
+// maxCachedRegexps holds every pattern of the largest filter allowed with
+// room to spare, so one query never compiles a pattern per row.
+const maxCachedRegexps = 2 * query.MaxRegexes
 
 // match is hf_regexp(pattern, text): 1 when text matches, NULL when it is
 // NULL. An invalid pattern matches nothing (patterns are validated before

@@ -46,6 +46,9 @@ type Config struct {
 	// deletion of a collection, after the commit, from the caller's
 	// goroutine: it must not block.
 	OnCollectionEvent func(CollectionEvent)
+	// QueryTimeout bounds one item query (DefaultQueryTimeout when zero;
+	// negative: no bound beyond the caller's context).
+	QueryTimeout time.Duration
 }
 
 // Store is the open database.
@@ -61,6 +64,7 @@ type Store struct {
 	stmts   *stmtCache // prepared statements of the write connection
 	// onCollectionEvent is Config.OnCollectionEvent, or nil.
 	onCollectionEvent func(CollectionEvent)
+	queryTimeout      time.Duration
 
 	closeOnce sync.Once
 	closeErr  error
@@ -96,7 +100,10 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	wdb.SetMaxIdleConns(1)
 	wdb.SetConnMaxLifetime(0)
 	s := &Store{write: write, logger: cfg.Logger, dialect: sqliteDialect{}, stmts: newStmtCache(wdb),
-		onCollectionEvent: cfg.OnCollectionEvent}
+		onCollectionEvent: cfg.OnCollectionEvent, queryTimeout: cfg.QueryTimeout}
+	if s.queryTimeout == 0 {
+		s.queryTimeout = DefaultQueryTimeout
+	}
 	if err := s.migrate(ctx); err != nil {
 		_ = wdb.Close()
 		return nil, err
