@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -50,6 +51,11 @@ func (e invalidWebhookURL) Unwrap() error { return e.ValidationErrors }
 // handleError is the one place where errors become statuses and envelopes.
 func (s *server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
+		return
+	}
+	if errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil {
+		// The client went away: nobody reads an answer, and nothing failed.
+		s.Logger.Info("client went away", "method", c.Request().Method, "path", c.Request().URL.Path)
 		return
 	}
 	status, items := s.describe(err, c)
