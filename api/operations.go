@@ -232,7 +232,7 @@ func (s *server) findOperation(c echo.Context) (*flows.Flow, *flows.Operation, e
 	if err != nil {
 		return nil, nil, err
 	}
-	flowID := c.QueryParam("flow")
+	flowID := flows.CanonicalID(c.QueryParam("flow"))
 	switch {
 	case flowID != "":
 		found := false

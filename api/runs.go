@@ -23,7 +23,8 @@ func (s *server) getRun(c echo.Context) error {
 // 1), ?since= (RFC 3339).
 func (s *server) listRuns(c echo.Context) error {
 	ctx := c.Request().Context()
-	if _, err := s.Store.GetFlow(ctx, c.Param("id")); err != nil {
+	flow, err := s.Store.GetFlow(ctx, c.Param("id"))
+	if err != nil {
 		return err
 	}
 	limit, err := intParam(c, "limit", 100, 1000)
@@ -46,7 +47,7 @@ func (s *server) listRuns(c echo.Context) error {
 	default:
 		return badRequest("INVALID_QUERY", "status must be queued, running, completed or failed")
 	}
-	f := storage.RunFilter{FlowID: c.Param("id"), Status: status, Limit: limit, Offset: (page - 1) * limit}
+	f := storage.RunFilter{FlowID: flow.ID, Status: status, Limit: limit, Offset: (page - 1) * limit}
 	if since := c.QueryParam("since"); since != "" {
 		t, err := time.Parse(time.RFC3339, since)
 		if err != nil {

@@ -52,13 +52,9 @@ func Decode(doc map[string]any) (*Flow, ValidationErrors) {
 		}
 	}
 	if id, ok := optionalString(doc, "id", &errs); ok && id != "" {
-		f.ID = id
-		if parsed, err := uuid.Parse(id); err != nil {
+		f.ID = CanonicalID(id)
+		if _, err := uuid.Parse(id); err != nil {
 			errs.Add("id", "must be a UUID (leave it out to have one assigned)")
-		} else {
-			// One form per UUID (lower case, hyphens), so that an id sent
-			// in upper case names the same flow everywhere.
-			f.ID = parsed.String()
 		}
 	}
 	f.Name, _ = optionalString(doc, "name", &errs)
@@ -176,6 +172,7 @@ func DecodeOperation(m map[string]any) (*Operation, ValidationErrors) {
 	}
 	op.Name, _ = optionalString(m, "name", &errs)
 	op.Flow, _ = optionalString(m, "flow", &errs)
+	op.Flow = CanonicalID(op.Flow)
 	op.PositionX = optionalInt(m, "position_x", &errs)
 	op.PositionY = optionalInt(m, "position_y", &errs)
 	if v, ok := m["options"]; ok && v != nil {
@@ -230,4 +227,15 @@ func optionalEdge(m map[string]any, key string, errs *ValidationErrors) *string 
 		return nil
 	}
 	return &s
+}
+
+// CanonicalID is the form a flow id is saved in: a UUID in lower case with
+// hyphens, so that an id written in upper case (or in another UUID
+// notation) names the same flow everywhere. Other strings are returned as
+// they are.
+func CanonicalID(id string) string {
+	if parsed, err := uuid.Parse(id); err == nil {
+		return parsed.String()
+	}
+	return id
 }

@@ -83,13 +83,14 @@ func saveFlow(tx *gorm.DB, f *flows.Flow) error {
 }
 
 // GetFlow reads one flow with its operations.
+// The id may be written in any case (flows.CanonicalID).
 func (s *Store) GetFlow(ctx context.Context, id string) (*flows.Flow, error) {
 	var row flowRow
-	if err := s.read.WithContext(ctx).Where("id = ?", id).Take(&row).Error; err != nil {
+	if err := s.read.WithContext(ctx).Where("id IN ?", flowIDForms(id)).Take(&row).Error; err != nil {
 		return nil, translate(err)
 	}
 	var ops []operationRow
-	if err := s.read.WithContext(ctx).Where("flow_id = ?", id).Order("sort").Find(&ops).Error; err != nil {
+	if err := s.read.WithContext(ctx).Where("flow_id = ?", row.ID).Order("sort").Find(&ops).Error; err != nil {
 		return nil, translate(err)
 	}
 	return fromRows(&row, ops)
@@ -121,17 +122,28 @@ func (s *Store) ListFlows(ctx context.Context) ([]*flows.Flow, error) {
 }
 
 // DeleteFlow removes a flow and its operations.
+// The id may be written in any case (flows.CanonicalID).
 func (s *Store) DeleteFlow(ctx context.Context, id string) error {
 	return s.write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		res := tx.Where("id = ?", id).Delete(&flowRow{})
+		res := tx.Where("id IN ?", flowIDForms(id)).Delete(&flowRow{})
 		if res.Error != nil {
 			return translate(res.Error)
 		}
 		if res.RowsAffected == 0 {
 			return ErrNotFound
 		}
-		return translate(tx.Where("flow_id = ?", id).Delete(&operationRow{}).Error)
+		return translate(tx.Where("flow_id IN ?", flowIDForms(id)).Delete(&operationRow{}).Error)
 	})
+}
+
+// flowIDForms are the stored ids a flow id given by a caller may name: its
+// canonical form, and the id as written (flows saved before ids were kept
+// in canonical form).
+func flowIDForms(id string) []string {
+	if c := flows.CanonicalID(id); c != id {
+		return []string{c, id}
+	}
+	return []string{id}
 }
 
 // FlowIDsOfOperation returns the flows that hold an operation with that id
