@@ -23,45 +23,45 @@ const prunedDelivery = `((status != 'pending' AND updated_at < ?) OR ` + orphanD
 // with item writes and the delivery queue, which wait at most for one
 // batch, however much a sweep removes.
 func (s *Store) PruneDeliveries(ctx context.Context, cutoff time.Time) (int64, error) {
+	removed, err := s.deleteDeliveriesWhere(ctx, "prune deliveries", prunedDelivery, cutoff)
+	if err != nil {
+		return removed, err
+	}
+	return removed, s.pruneOrphanAttempts(ctx, "1 = 1")
+}
+
+// deleteDeliveriesWhere deletes the deliveries meeting cond (with args),
+// and their attempts: it finds them through the read connection, oldest
+// first, and deletes pruneBatch of them per transaction with a pause
+// between batches (see PruneDeliveries). what names the work in errors.
+func (s *Store) deleteDeliveriesWhere(ctx context.Context, what, cond string, args ...any) (int64, error) {
 	var removed int64
 	after := int64(0)
 	for {
 		var ids []int64
-		// Oldest first, from where the last batch ended: what retention
-		// removes is at the start of the table.
-		err := s.read.WithContext(ctx).Model(&Delivery{}).Where("id > ? AND "+prunedDelivery, after, cutoff).
+		err := s.read.WithContext(ctx).Model(&Delivery{}).Where("id > ?", after).Where(cond, args...).
 			Order("id").Limit(pruneBatch).Pluck("id", &ids).Error
 		if err != nil {
-			return removed, fmt.Errorf("prune deliveries: %w", translate(err))
+			return removed, fmt.Errorf("%s: %w", what, translate(err))
 		}
 		if len(ids) == 0 {
-			break
+			return removed, nil
 		}
 		after = ids[len(ids)-1]
-		n, err := s.deleteDeliveries(ctx, ids, cutoff)
+		// cond is checked again: a resend may have made a listed delivery
+		// pending since it was read.
+		n, err := s.deleteDeliveryBatch(ctx, ids, cond, args...)
 		removed += n
 		if err != nil {
-			return removed, err
+			return removed, fmt.Errorf("%s: %w", what, err)
 		}
 		if len(ids) < pruneBatch {
-			break
+			return removed, nil
 		}
 		if err := prunePauseOrDone(ctx); err != nil {
 			return removed, err
 		}
 	}
-	return removed, s.pruneOrphanAttempts(ctx, "1 = 1")
-}
-
-// deleteDeliveries deletes the listed deliveries that retention still
-// removes (a resend may have made one pending since it was listed), with
-// their attempts, in one transaction.
-func (s *Store) deleteDeliveries(ctx context.Context, ids []int64, cutoff time.Time) (int64, error) {
-	n, err := s.deleteDeliveryBatch(ctx, ids, prunedDelivery, cutoff)
-	if err != nil {
-		return 0, fmt.Errorf("prune deliveries: %w", err)
-	}
-	return n, nil
 }
 
 // deleteDeliveryBatch deletes, in one transaction, the listed deliveries

@@ -1,9 +1,6 @@
 package storage
 
-import (
-	"context"
-	"fmt"
-)
+import "context"
 
 // orphanDelivery is a delivery whose subscription is gone.
 const orphanDelivery = `webhook_id NOT IN (SELECT id FROM webhooks)`
@@ -23,31 +20,9 @@ func (s *Store) PurgeDeliveries(ctx context.Context, webhookIDs []int64) (int64,
 	if len(webhookIDs) == 0 {
 		return 0, nil
 	}
-	var removed int64
-	after := int64(0)
-	for {
-		var ids []int64
-		err := s.read.WithContext(ctx).Model(&Delivery{}).
-			Where("webhook_id IN ? AND id > ? AND "+orphanDelivery, webhookIDs, after).
-			Order("id").Limit(pruneBatch).Pluck("id", &ids).Error
-		if err != nil {
-			return removed, fmt.Errorf("purge deliveries: %w", translate(err))
-		}
-		if len(ids) == 0 {
-			break
-		}
-		after = ids[len(ids)-1]
-		n, err := s.deleteDeliveryBatch(ctx, ids, orphanDelivery)
-		removed += n
-		if err != nil {
-			return removed, fmt.Errorf("purge deliveries: %w", err)
-		}
-		if len(ids) < pruneBatch {
-			break
-		}
-		if err := prunePauseOrDone(ctx); err != nil {
-			return removed, err
-		}
+	removed, err := s.deleteDeliveriesWhere(ctx, "purge deliveries", "webhook_id IN ? AND "+orphanDelivery, webhookIDs)
+	if err != nil {
+		return removed, err
 	}
 	// Attempts in flight at the deletion were recorded after it, some
 	// perhaps after their delivery was purged; those recorded later still

@@ -140,45 +140,31 @@ func (m *matcher) hasItemTypes() bool {
 }
 
 func (d *datoEvent) itemType(action, collection string) bool {
-	if d.entity != "item_type" || !d.actions[action] {
-		return false
-	}
-	for _, f := range d.filters {
-		switch f.entity {
-		case "item_type":
-			if !f.ids[collection] {
-				return false
-			}
-		case "environment":
-			if !f.ids["main"] {
-				return false
-			}
-		default:
-			return false
-		}
-	}
-	return true
+	return d.entity == "item_type" && d.actions[action] && d.filtersPass(collection, nil)
 }
 
 func (d *datoEvent) item(e *itemEvent, key string, keyIn func(map[string]bool) bool) bool {
-	if d.entity != "item" || !d.actions[e.action] {
-		return false
-	}
+	return d.entity == "item" && d.actions[e.action] && d.filtersPass(e.collection, func(ids map[string]bool) bool {
+		return key != "" && ids[key] || key == "" && keyIn(ids)
+	})
+}
+
+// filtersPass reports whether every filter of the event object passes for
+// an event in collection: item_type filters name collections, the only
+// environment is "main", and item filters ask items (nil: an event about
+// no item, which they refuse). Filters of other entities refuse.
+func (d *datoEvent) filtersPass(collection string, items func(ids map[string]bool) bool) bool {
 	for _, f := range d.filters {
+		var pass bool
 		switch f.entity {
 		case "item_type":
-			if !f.ids[e.collection] {
-				return false
-			}
-		case "item":
-			if key != "" && !f.ids[key] || key == "" && !keyIn(f.ids) {
-				return false
-			}
+			pass = f.ids[collection]
 		case "environment":
-			if !f.ids["main"] {
-				return false
-			}
-		default:
+			pass = f.ids["main"]
+		case "item":
+			pass = items != nil && items(f.ids)
+		}
+		if !pass {
 			return false
 		}
 	}
