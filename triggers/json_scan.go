@@ -1,14 +1,26 @@
 package triggers
 
 // cleanJSON reports whether encoded JSON (already known to be valid) can
-// be stored as it is: no object key is a secret name (isSecretName) and no
-// string is longer than maxString. It reads the bytes once, which costs a
-// fraction of walking the decoded value; when it says no, the caller walks
-// the decoded value to fix what it found. A key written with escapes is
-// not decoded here: it counts as not clean.
-func cleanJSON(raw string, maxString int) bool {
+// be stored as it is: no object key is a secret name (isSecretName), no
+// string is longer than maxString and objects and arrays nest at most
+// maxDepth levels. It reads the bytes once, which costs a fraction of
+// walking the decoded value; when it says no, the caller walks the decoded
+// value to fix what it found. A key written with escapes is not decoded
+// here: it counts as not clean.
+func cleanJSON(raw string, maxString, maxDepth int) bool {
+	depth := 0
 	for i := 0; i < len(raw); i++ {
-		if raw[i] != '"' {
+		switch raw[i] {
+		case '{', '[':
+			if depth++; depth > maxDepth {
+				return false
+			}
+			continue
+		case '}', ']':
+			depth--
+			continue
+		case '"':
+		default:
 			continue
 		}
 		start := i + 1

@@ -18,9 +18,13 @@ func TestCleanJSON(t *testing.T) {
 		{`{"text": "0123456789abcdefghij"}`, true},
 		{`"just a string"`, true},
 		{`[]`, true},
+		{`[[[1]]]`, true},                      // three levels
+		{`[[[[1]]]]`, false},                   // four
+		{`{"a": {"b": {"c": "[[[[["}}}`, true}, // brackets in strings do not nest
+		{`[{"a": [1]}, {"b": [2]}, [3]]`, true},
 	}
 	for _, tc := range tests {
-		if got := cleanJSON(tc.raw, 20); got != tc.clean {
+		if got := cleanJSON(tc.raw, 20, 3); got != tc.clean {
 			t.Errorf("%s: %v, want %v", tc.raw, got, tc.clean)
 		}
 	}

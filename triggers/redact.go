@@ -49,8 +49,8 @@ func storedRequest(trigger any, s *scrubber) any {
 	// A JSON body that needs no change is stored as the sender's bytes,
 	// found so by a scan of those bytes rather than a walk of the parsed
 	// value; the walk runs only when there is something to change.
-	if text := jsonText(raw); text != "" && isJSONMediaType(t["headers"]) && cleanJSON(text, s.maxString) &&
-		!s.known.inString(text) && !jsondepth.Exceeds(text, jsondepth.MaxDocument) {
+	if text := jsonText(raw); text != "" && isJSONMediaType(t["headers"]) && cleanJSON(text, s.maxString, jsondepth.MaxDocument) &&
+		!s.known.inString(text) {
 		out["body"] = json.RawMessage(text)
 		return out
 	}
