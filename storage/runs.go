@@ -120,6 +120,15 @@ func marshalJSON(v any) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// appendJSON appends v to dst as encodeJSON writes it.
+func appendJSON(dst []byte, v any) ([]byte, error) {
+	buf := bytes.NewBuffer(dst)
+	if err := encodeJSON(buf, v); err != nil {
+		return dst, err
+	}
+	return buf.Bytes(), nil
+}
+
 // encodeJSON appends v to buf without HTML escaping (stored payloads stay as
 // sent), without sorting object keys (records do not need it and it costs a
 // third of the encoding time) and without a trailing newline.
