@@ -18,9 +18,7 @@ import (
 // abandoned query first, minutes later).
 func TestSlowItemQueriesEndAtTheSyncTimeout(t *testing.T) {
 	t.Parallel()
-	srv := hookflowtest.New(t, func(c *hookflow.Config) { c.SyncTimeout = 300 * time.Millisecond })
-	check(t, srv.Do(t, "POST", "/items/big", slowItems(300)), 200, "")
-	filter := slowItemFilter()
+	srv, filter := slowItemServer(t, func(c *hookflow.Config) { c.SyncTimeout = 300 * time.Millisecond })
 	read := flow(t, srv, `{"method": "POST"}`, `[{"operation": "item-read", "options": {"collection": "big",
 		"query": {"filter": `+filter+`, "limit": -1}}}]`)
 	update := flow(t, srv, `{"method": "POST"}`, `[{"operation": "item-update", "options": {"collection": "big",
@@ -38,6 +36,15 @@ func TestSlowItemQueriesEndAtTheSyncTimeout(t *testing.T) {
 		t.Errorf("a write after the timed-out update waited %s", took)
 	}
 	check(t, srv.Do(t, "GET", "/items/big?aggregate[count]=touched", nil), 200, `{"data": [{"count": {"touched": 0}}]}`)
+}
+
+// slowItemServer starts a server configured by option whose collection
+// "big" holds slowItems(300), and returns it with slowItemFilter().
+func slowItemServer(t *testing.T, option func(*hookflow.Config)) (*hookflowtest.Server, string) {
+	t.Helper()
+	srv := hookflowtest.New(t, option)
+	check(t, srv.Do(t, "POST", "/items/big", slowItems(300)), 200, "")
+	return srv, slowItemFilter()
 }
 
 // slowItems is n items with a 2000-character text each.
@@ -67,9 +74,7 @@ func slowItemFilter() string {
 // QUERY_TIMEOUT, whoever waits for them.
 func TestSlowItemQueriesEndAtTheQueryTimeout(t *testing.T) {
 	t.Parallel()
-	srv := hookflowtest.New(t, func(c *hookflow.Config) { c.QueryTimeout = 300 * time.Millisecond })
-	check(t, srv.Do(t, "POST", "/items/big", slowItems(300)), 200, "")
-	filter := slowItemFilter()
+	srv, filter := slowItemServer(t, func(c *hookflow.Config) { c.QueryTimeout = 300 * time.Millisecond })
 	read := flow(t, srv, `{"method": "POST"}`, `[{"operation": "item-read", "options": {"collection": "big",
 		"query": {"filter": `+filter+`}}}]`)
 	for _, call := range []struct{ method, path, body string }{
