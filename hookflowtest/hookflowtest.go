@@ -19,6 +19,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hookflow/hookflow"
 )
@@ -159,4 +160,26 @@ func (s *Server) CreateFlow(t testing.TB, doc any) string {
 		t.Fatalf("create flow: no id in %s", resp.Body)
 	}
 	return id
+}
+
+// WaitRun polls GET /flows/runs/{id} until the run has finished and
+// returns the record's body.
+func (s *Server) WaitRun(t testing.TB, id string) (map[string]any, []byte) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		resp := s.Do(t, "GET", "/flows/runs/"+id, nil)
+		if resp.Status == 200 {
+			run := resp.Data(t).(map[string]any)
+			if run["status"] == "completed" || run["status"] == "failed" {
+				return run, resp.Body
+			}
+		} else if resp.Status != 404 {
+			t.Fatalf("GET run: %d %s", resp.Status, resp.Body)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("run %s did not finish: %d %s", id, resp.Status, resp.Body)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

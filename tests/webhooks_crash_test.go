@@ -1,0 +1,116 @@
+package tests
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/hookflow/hookflow/storage"
+)
+
+// TestDeliveriesSurviveKill9 starts the real binary, acknowledges item
+// writes whose webhook deliveries are still queued, kills the process with
+// SIGKILL in the middle of delivering, starts it again on the same
+// database and checks that every acknowledged write's delivery arrives at
+// least once, always under the same webhook-id.
+func TestDeliveriesSurviveKill9(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the server binary")
+	}
+	var mu sync.Mutex
+	ids := map[string]string{} // item key → webhook-id
+	requests := 0
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		var payload struct{ Key any }
+		_ = json.Unmarshal(body, &payload)
+		key := fmt.Sprint(payload.Key)
+		mu.Lock()
+		requests++
+		if prev, seen := ids[key]; seen && prev != r.Header.Get("webhook-id") {
+			t.Errorf("item %s arrived with webhook-id %s and %s", key, prev, r.Header.Get("webhook-id"))
+		}
+		ids[key] = r.Header.Get("webhook-id")
+		mu.Unlock()
+		time.Sleep(10 * time.Millisecond) // slow enough that deliveries queue up
+	}))
+	defer receiver.Close()
+	arrived := func() (int, int) {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(ids), requests
+	}
+
+	dir := t.TempDir()
+	bin := buildServer(t, dir)
+	dbFile := filepath.Join(dir, "data", "hookflow.db")
+	port := freePort(t)
+	env := []string{"DB_FILENAME=" + dbFile, "OUTBOUND_ALLOW_CIDRS=127.0.0.0/8", "WEBHOOKS_CONCURRENCY=2"}
+	base := "http://127.0.0.1:" + port
+	server := startServer(t, bin, port, env...)
+	defer func() { _ = server.Process.Kill(); _, _ = server.Process.Wait() }()
+
+	var hook struct{ Data struct{ ID int } }
+	if status := post(t, base+"/webhooks", fmt.Sprintf(`{"name": "crash", "actions": "create", "collections": "orders", "url": %q}`, receiver.URL), &hook); status != 200 {
+		t.Fatalf("create webhook: %d", status)
+	}
+	const writes = 300
+	for i := 0; i < writes; i++ {
+		var item struct{ Data struct{ ID int } }
+		if status := post(t, base+"/items/orders", fmt.Sprintf(`{"n": %d}`, i), &item); status != 200 {
+			t.Fatalf("write %d: %d", i, status)
+		}
+	}
+	if err := server.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = server.Process.Wait()
+	before, _ := arrived()
+
+	store, err := storage.Open(context.Background(), storage.Config{Filename: dbFile})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, pending, err := store.ListDeliveries(context.Background(), storage.DeliveryFilter{Status: storage.DeliveryPending})
+	_ = store.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pending == 0 {
+		t.Fatal("every delivery was made before the kill: the test did not exercise recovery (slow the receiver down)")
+	}
+	t.Logf("at the kill, %d of %d deliveries had arrived and %d were pending", before, writes, pending)
+
+	server = startServer(t, bin, port, env...)
+	deadline := time.Now().Add(time.Minute)
+	for {
+		got, total := arrived()
+		if got == writes {
+			t.Logf("after the restart all %d arrived (%d requests: %d sent twice)", writes, total, total-writes)
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d deliveries arrived", got, writes)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for {
+		var list struct{ Meta struct{ Total int } }
+		get(t, fmt.Sprintf("%s/webhooks/%d/deliveries?status=pending", base, hook.Data.ID), &list)
+		if list.Meta.Total == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d deliveries still pending", list.Meta.Total)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
