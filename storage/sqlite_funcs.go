@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hookflow/hookflow/query"
+	_ "github.com/hookflow/hookflow/storage/cgocheck" // a build without cgo stops with a clear message
 	"github.com/mattn/go-sqlite3"
 )
 
