@@ -1,7 +1,9 @@
 package triggers
 
+import "github.com/hookflow/hookflow/redact"
+
 // cleanJSON reports whether encoded JSON (already known to be valid) can
-// be stored as it is: no object key is a secret name (isSecretName), no
+// be stored as it is: no object key is a secret name (redact.IsSecretName), no
 // string is longer than maxString and objects and arrays nest at most
 // maxDepth levels. It reads the bytes once, which costs a fraction of
 // walking the decoded value; when it says no, the caller walks the decoded
@@ -39,7 +41,7 @@ func cleanJSON(raw string, maxString, maxDepth int) bool {
 		for j < len(raw) && (raw[j] == ' ' || raw[j] == '\t' || raw[j] == '\n' || raw[j] == '\r') {
 			j++
 		}
-		if j < len(raw) && raw[j] == ':' && (escaped || isSecretName(raw[start:i])) {
+		if j < len(raw) && raw[j] == ':' && (escaped || redact.IsSecretName(raw[start:i])) {
 			return false
 		}
 	}

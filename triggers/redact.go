@@ -5,10 +5,11 @@ import (
 
 	"github.com/goccy/go-json"
 	"github.com/hookflow/hookflow/jsondepth"
+	"github.com/hookflow/hookflow/redact"
 )
 
 // redacted replaces secret values in stored run records.
-const redacted = "[REDACTED]"
+const redacted = redact.Placeholder
 
 // storedTrigger is the form of `$trigger` kept in run records: the request
 // scrubbed (credential headers such as Authorization and Cookie, the

@@ -1,7 +1,6 @@
 package triggers
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -9,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/hookflow/hookflow/jsondepth"
+	"github.com/hookflow/hookflow/redact"
 )
 
 // DefaultMaxValueSize is the longest string a run record keeps whole
@@ -16,7 +16,7 @@ import (
 const DefaultMaxValueSize = 8 << 10
 
 // scrubber prepares values for run records: values of fields whose names
-// hold credentials (isSecretName) become "[REDACTED]", known secret values
+// hold credentials (redact.IsSecretName) become "[REDACTED]", known secret values
 // inside strings too, strings over maxString bytes are cut with a marker,
 // and objects and arrays nested deeper than jsondepth.MaxDocument levels
 // are replaced by a marker (a sender may post a body 9000 levels deep; its
@@ -136,7 +136,7 @@ func (s *scrubber) walkMap(x map[string]any, depth int) (map[string]any, bool) {
 	var out map[string]any
 	for k, e := range x {
 		r, changed := e, false
-		if isSecretName(k) {
+		if redact.IsSecretName(k) {
 			r, changed = hide(e)
 			if changed && s.found != nil {
 				collectStrings(e, s.found)
@@ -198,7 +198,7 @@ func truncate(x string, limit int) string {
 // inside the bytes could break the document (a secret "123" in
 // `{"n": 123}`) — but only when it may need it.
 func (s *scrubber) walkJSON(raw []byte, depth int) (any, bool) {
-	if !s.known.inJSON(raw) && len(raw) <= s.maxString && !mayNameSecret(raw) &&
+	if !s.known.inJSON(raw) && len(raw) <= s.maxString && !redact.MayNameSecret(raw) &&
 		!jsondepth.Exceeds(raw, jsondepth.MaxDocument-depth) {
 		return json.RawMessage(raw), false
 	}
@@ -208,20 +208,6 @@ func (s *scrubber) walkJSON(raw []byte, depth int) (any, bool) {
 	}
 	out, _ := s.walk(decoded, depth)
 	return out, true
-}
-
-// mayNameSecret reports whether encoded JSON could hold a secret-named
-// field: whether some fragment of one appears in it, in any case.
-func mayNameSecret(raw []byte) bool {
-	lower := bytes.ToLower(raw)
-	for _, list := range [][]string{secretFragments, secretWords, {"key"}} { // "key": "api_key" is "apikey" split
-		for _, f := range list {
-			if bytes.Contains(lower, []byte(f)) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // collectStrings appends the strings inside v to out. Of a credential

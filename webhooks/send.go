@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/hookflow/hookflow/redact"
 	"github.com/hookflow/hookflow/storage"
 )
 
@@ -124,23 +125,13 @@ var reservedHeaders = map[string]bool{
 
 func reservedHeader(name string) bool { return reservedHeaders[strings.ToLower(name)] }
 
-// secretHeaderWords mark header names whose values are credentials.
-var secretHeaderWords = []string{"authorization", "cookie", "token", "secret", "password", "api-key", "apikey", "auth"}
-
-// redacted replaces credentials in logged headers.
-const redacted = "[REDACTED]"
-
 // loggedHeaders is a request's or a response's headers as logged: one
 // line per name, with credentials redacted.
 func loggedHeaders(h http.Header) map[string]string {
 	out := joinedHeaders(h)
 	for name := range out {
-		lower := strings.ToLower(name)
-		for _, w := range secretHeaderWords {
-			if strings.Contains(lower, w) {
-				out[name] = redacted
-				break
-			}
+		if redact.IsCredentialHeader(name) {
+			out[name] = redact.Placeholder
 		}
 	}
 	return out

@@ -1,4 +1,4 @@
-package triggers
+package redact
 
 import "testing"
 
@@ -15,12 +15,12 @@ func TestSecretNames(t *testing.T) {
 		"x-signature", "x-hub-signature-256", "user-agent", "total", "customer_id", "", "passport", "tok",
 	}
 	for _, n := range secret {
-		if !isSecretName(n) {
+		if !IsSecretName(n) {
 			t.Errorf("%q holds a secret", n)
 		}
 	}
 	for _, n := range plain {
-		if isSecretName(n) {
+		if IsSecretName(n) {
 			t.Errorf("%q is not a secret", n)
 		}
 	}
@@ -30,6 +30,26 @@ func BenchmarkSecretName(b *testing.B) {
 	names := []string{"customer_id", "content-type", "shipping", "total", "items", "x-api-key"}
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		isSecretName(names[i%len(names)])
+		IsSecretName(names[i%len(names)])
+	}
+}
+
+func TestCredentialHeaders(t *testing.T) {
+	t.Parallel()
+	credential := []string{
+		"Authorization", "authorization", "Proxy-Authorization", "Cookie", "X-Api-Key", "x-api-key", "X-Auth-Token",
+		"X-Access-Token", "X-Webhook-Secret", "X-Password", "Idempotency-Key", "Ocp-Apim-Subscription-Key", "X-Auth",
+		"WWW-Authenticate", "Set-Cookie", "PRIVATE-TOKEN", "X-KEY",
+	}
+	plain := []string{"Content-Type", "X-Tenant", "User-Agent", "Accept", "X-Request-Id", "X-Signature", ""}
+	for _, n := range credential {
+		if !IsCredentialHeader(n) {
+			t.Errorf("%q is a credential header", n)
+		}
+	}
+	for _, n := range plain {
+		if IsCredentialHeader(n) {
+			t.Errorf("%q is not a credential header", n)
+		}
 	}
 }

@@ -1,4 +1,6 @@
-package triggers
+package redact
+
+import "bytes"
 
 // Field names that hold credentials are recognised by their letters and
 // digits, lower-cased, so that "X-Api-Key", "api_key" and "apiKey" are one
@@ -38,10 +40,10 @@ func indexFragments(list []string) *[26 * 26][]string {
 	return &t
 }
 
-// isSecretName reports whether a field or header name holds credentials.
+// IsSecretName reports whether a field or header name holds credentials.
 // It runs for every key of every stored value, so it does not allocate and
 // only compares where a fragment's first two letters match.
-func isSecretName(name string) bool {
+func IsSecretName(name string) bool {
 	var buf [maxNameLength]byte
 	n := 0
 	for i := 0; i < len(name) && n < maxNameLength; i++ {
@@ -70,6 +72,21 @@ func isSecretName(name string) bool {
 		}
 		for _, f := range fragmentsByPair[p] {
 			if len(f) <= n-i && string(norm[i:i+len(f)]) == f {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// MayNameSecret reports whether encoded JSON could hold a secret-named
+// field: whether some fragment of one appears in it, in any case. It is
+// the cheap test before decoding a document to look at its names.
+func MayNameSecret(raw []byte) bool {
+	lower := bytes.ToLower(raw)
+	for _, list := range [][]string{secretFragments, secretWords, {"key"}} { // "key": "api_key" is "apikey" split
+		for _, f := range list {
+			if bytes.Contains(lower, []byte(f)) {
 				return true
 			}
 		}
