@@ -79,8 +79,8 @@ const (
 		failing_since = ? WHERE id = ?`
 )
 
-// CompleteAttempts records finished attempts in one transaction: the
-// attempt log, each delivery's new state, and each subscription's
+// CompleteAttempts records finished attempts in one transaction (setting
+// their ids): the attempt log, each delivery's new state, and each subscription's
 // last_triggered and failure record (test attempts excepted). It returns, for every subscription
 // whose last attempt in the batch failed, since when it has been failing.
 func (s *Store) CompleteAttempts(ctx context.Context, outcomes []*AttemptOutcome) (map[int64]time.Time, error) {
@@ -236,8 +236,16 @@ func writeAttempts(ctx context.Context, tx *sql.Tx, stmts *stmtCache, chunk []*A
 	if err != nil {
 		return fmt.Errorf("insert attempts: %w", err)
 	}
-	if _, err := ins.ExecContext(ctx, attemptArgs...); err != nil {
+	res, err := ins.ExecContext(ctx, attemptArgs...)
+	if err != nil {
 		return fmt.Errorf("insert attempts: %w", err)
+	}
+	// One statement numbers its rows one after the other, the last one
+	// being the last insert id: the single writer lets nothing in between.
+	if last, err := res.LastInsertId(); err == nil {
+		for i, o := range chunk {
+			o.Attempt.ID = last - int64(len(chunk)-1-i)
+		}
 	}
 	upd, err := stmts.in(ctx, tx, texts[1])
 	if err != nil {

@@ -103,3 +103,25 @@ func TestResentTestDeliveryStaysATest(t *testing.T) {
 		t.Fatalf("after a resent test answered 410: %v", w)
 	}
 }
+
+// TestTestDeliveryReportsStoredAttemptID: the test endpoint answers with
+// the attempt as stored: its id is the one the delivery log shows, not 0.
+func TestTestDeliveryReportsStoredAttemptID(t *testing.T) {
+	t.Parallel()
+	rc := hookflowtest.NewReceiver(t)
+	srv := hookflowtest.New(t, allowLoopback)
+	hook := createWebhook(t, srv, map[string]any{"name": "ids", "actions": "create", "collections": "orders", "url": rc.URL})
+	for range 2 { // the second test's attempt is not the first one's
+		resp := srv.Do(t, "POST", webhookPath(hook, "/test"), nil)
+		if resp.Status != http.StatusOK {
+			t.Fatalf("test: %d %s", resp.Status, resp.Body)
+		}
+		answered := resp.Data(t).(map[string]any)
+		attempt := answered["attempts"].([]any)[0].(map[string]any)
+		logged := srv.Do(t, "GET", fmt.Sprintf("/webhooks/deliveries/%v", answered["id"]), nil).Data(t).(map[string]any)
+		stored := logged["attempts"].([]any)[0].(map[string]any)
+		if attempt["id"] == 0.0 || attempt["id"] != stored["id"] {
+			t.Fatalf("the test answered attempt id %v, the log shows %v", attempt["id"], stored["id"])
+		}
+	}
+}
