@@ -135,7 +135,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 
 // Events is the server's event bus: committed item writes publish
 // items.create, items.update and items.delete on it, and the emit
-// operation its custom events; programs that embed hookflow may subscribe.
+// operation its custom events (once their webhook deliveries are stored);
+// programs that embed hookflow may subscribe. Outgoing webhooks do not
+// take custom events from the bus: one published here by such a program
+// reaches in-process subscribers only.
 func (s *Server) Events() *events.Bus { return s.bus }
 
 // Addr is the listen address from the configuration.

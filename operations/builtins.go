@@ -32,7 +32,8 @@ type Dependencies struct {
 	// fan-out (TriggerFlow.MaxItems, MaxRuns); zero means the defaults.
 	TriggerMaxItems, TriggerMaxRuns int
 	// Store holds the items of item-create, item-read, item-update and
-	// item-delete; without it those types are not registered.
+	// item-delete (without it those types are not registered), and stores
+	// what emitted events owe before the emit step succeeds.
 	Store *storage.Store
 	// Items decides what item operations may do (access.ItemRules when
 	// nil).
@@ -52,7 +53,11 @@ func Builtins(d Dependencies) *Registry {
 	r.MustRegister("request", Request{Client: d.HTTPClient, MaxResponseSize: d.MaxResponseSize})
 	r.MustRegister("exec", Exec{Now: d.Now})
 	r.MustRegister("trigger", TriggerFlow{Flows: d.Flows, MaxItems: d.TriggerMaxItems, MaxRuns: d.TriggerMaxRuns})
-	r.MustRegister("emit", Emit{Bus: d.Bus})
+	emit := Emit{Bus: d.Bus, Now: d.Now}
+	if d.Store != nil {
+		emit.Sink = d.Store // a nil *Store would be a non-nil EventSink
+	}
+	r.MustRegister("emit", emit)
 	r.MustRegister("sleep", Sleep{})
 	if d.Store != nil {
 		guard := d.Items

@@ -2,9 +2,11 @@ package operations
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/hookflow/hookflow/events"
 	"github.com/hookflow/hookflow/flows"
@@ -16,16 +18,27 @@ import (
 // wildcards ("report.*").
 var eventNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$`)
 
-// reservedEventPrefix names the item store's own events, which flows may
+// reservedEventPrefixes name the item store's own events, which flows may
 // not forge: outgoing webhooks trust them to describe committed writes.
-const reservedEventPrefix = "items."
+var reservedEventPrefixes = []string{"items.", "collections."}
 
-// Emit publishes a custom event (option `event`) with `data` as its payload
-// on the server's event bus, where outgoing webhooks and event-triggered
-// flows pick it up. The event carries the run's accountability {user,
-// role}. Its result is {event, data}.
+// EventSink makes an event durable: StoreEvent returns once what the event
+// owes (its webhook deliveries) is committed. *storage.Store is one.
+type EventSink interface {
+	StoreEvent(ctx context.Context, e events.Event) error
+}
+
+// Emit announces a custom event (option `event`) with `data` as its
+// payload. The event is first stored through Sink, so the step succeeds —
+// and a sync run can answer — only once the event's webhook deliveries
+// are committed; then it is published on Bus for in-process subscribers.
+// The event carries the run's accountability {user, role}. Its result is
+// {event, data}.
 type Emit struct {
-	Bus *events.Bus
+	Sink EventSink
+	Bus  *events.Bus
+	// Now stamps the event (time.Now when nil).
+	Now func() time.Time
 }
 
 // Prepare checks a constant event name and compiles data.
@@ -38,7 +51,11 @@ func (e Emit) Prepare(p Prepare) (Step, error) {
 			errs.Add("event", "%s", msg)
 		}
 	}
-	s := &emitStep{bus: e.Bus, data: compileJSONOption(p, "data", &errs)}
+	now := e.Now
+	if now == nil {
+		now = time.Now
+	}
+	s := &emitStep{sink: e.Sink, bus: e.Bus, now: now, data: compileJSONOption(p, "data", &errs)}
 	return s, errs.Err()
 }
 
@@ -47,22 +64,27 @@ func checkEventName(name string) string {
 	switch {
 	case !eventNamePattern.MatchString(name):
 		return `must be dot-separated lower-case words such as "report.generated"`
-	case strings.HasPrefix(name, reservedEventPrefix):
-		return `names starting with "items." are reserved for the item store's events`
+	}
+	for _, prefix := range reservedEventPrefixes {
+		if strings.HasPrefix(name, prefix) {
+			return fmt.Sprintf("names starting with %q are reserved for the item store's events", prefix)
+		}
 	}
 	return ""
 }
 
 type emitStep struct {
+	sink EventSink
 	bus  *events.Bus
+	now  func() time.Time
 	data jsonOption
 }
 
 // SelfRendered: data may be JSON text, parsed after rendering.
 func (s *emitStep) SelfRendered() []string { return []string{"data"} }
 
-// Run publishes the event; publishing never blocks.
-func (s *emitStep) Run(_ context.Context, in Input) (any, error) {
+// Run stores the event, then publishes it (publishing never blocks).
+func (s *emitStep) Run(ctx context.Context, in Input) (any, error) {
 	name := strings.TrimSpace(optionText(in.Options, "event"))
 	if msg := checkEventName(name); msg != "" {
 		return nil, Failf(http.StatusInternalServerError, "INVALID_EVENT", "emit: event %q %s", name, msg)
@@ -71,11 +93,16 @@ func (s *emitStep) Run(_ context.Context, in Input) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if s.bus != nil {
-		e := events.Event{Name: name, Payload: data}
-		if acc, ok := in.Chain["$accountability"].(map[string]any); ok {
-			e.Accountability = map[string]any{"user": acc["user"], "role": acc["role"]}
+	e := events.Event{Name: name, Payload: data, Time: s.now().UTC()}
+	if acc, ok := in.Chain["$accountability"].(map[string]any); ok {
+		e.Accountability = map[string]any{"user": acc["user"], "role": acc["role"]}
+	}
+	if s.sink != nil {
+		if err := s.sink.StoreEvent(ctx, e); err != nil {
+			return nil, fmt.Errorf("emit: %w", err)
 		}
+	}
+	if s.bus != nil {
 		s.bus.Publish(e)
 	}
 	return map[string]any{"event": name, "data": data}, nil

@@ -35,6 +35,9 @@ type writeTx struct {
 	ctx    context.Context
 	cache  *collectionCache
 	before map[string]cacheEntry // entries as they were before this write
+	// owed are deliveries the write stores besides those of its item
+	// events (StoreEvent's).
+	owed []*Delivery
 }
 
 // reader is the transaction for the write's reads (the items a write by

@@ -40,7 +40,8 @@ type Config struct {
 	// largest values, see capRecord).
 	MaxRunRecordSize int
 	// Outbox, when set, queues the webhook deliveries item writes owe
-	// inside their own transactions.
+	// inside their own transactions, and those of other events
+	// (StoreEvent).
 	Outbox Outbox
 	// OnCollectionEvent receives every committed creation, change and
 	// deletion of a collection, after the commit, from the caller's
@@ -62,6 +63,7 @@ type Store struct {
 	dialect dialect
 	schemas schemaCache
 	stmts   *stmtCache // prepared statements of the write connection
+	outbox  Outbox     // Config.Outbox, or nil
 	// onCollectionEvent is Config.OnCollectionEvent, or nil.
 	onCollectionEvent func(CollectionEvent)
 	queryTimeout      time.Duration
@@ -100,7 +102,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	wdb.SetMaxIdleConns(1)
 	wdb.SetConnMaxLifetime(0)
 	s := &Store{write: write, logger: cfg.Logger, dialect: sqliteDialect{}, stmts: newStmtCache(wdb),
-		onCollectionEvent: cfg.OnCollectionEvent, queryTimeout: cfg.QueryTimeout}
+		onCollectionEvent: cfg.OnCollectionEvent, queryTimeout: cfg.QueryTimeout, outbox: cfg.Outbox}
 	if s.queryTimeout == 0 {
 		s.queryTimeout = DefaultQueryTimeout
 	}

@@ -3,12 +3,16 @@ package storage
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/hookflow/hookflow/events"
 )
 
-// testOutbox queues one delivery per item event of "orders" for webhook 1.
+// testOutbox queues one delivery per item event of "orders", and one per
+// other event whose name starts with "report.", for webhook 1.
 type testOutbox struct {
 	mu         sync.Mutex
 	committing int
@@ -24,6 +28,15 @@ func (o *testOutbox) ItemDeliveries(events []ItemEvent) []*Delivery {
 		}
 	}
 	return rows
+}
+
+func (o *testOutbox) EventDeliveries(e *events.Event) []*Delivery {
+	if !strings.HasPrefix(e.Name, "report.") {
+		return nil
+	}
+	now := time.Now().UTC()
+	return []*Delivery{{WebhookID: 1, MessageID: "m" + e.Name, Event: e.Name, Message: []byte(`{}`), NextAttemptAt: 1,
+		CreatedAt: now, UpdatedAt: now}}
 }
 
 func itemKeyText(keys []any) string {

@@ -27,7 +27,8 @@ type Config struct {
 	// a literal the policy forbids when a subscription is saved (the
 	// client still checks every connection).
 	Policy outbound.Policy
-	// Bus carries emitted events in and system.alert events out.
+	// Bus carries collection events in and system.alert events out
+	// (emitted events reach the service through storage.StoreEvent).
 	Bus    *events.Bus
 	Logger *slog.Logger
 	Clock  Clock

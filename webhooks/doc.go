@@ -22,9 +22,11 @@
 //     collection nobody subscribes to costs one map lookup.
 //   - outbox.go: the transactional outbox. The service is the store's
 //     storage.Outbox: an item write's deliveries are inserted inside the
-//     write's own transaction, before anything is sent. Emitted events and
-//     system.alert arrive from the event bus and are stored likewise
-//     before any attempt.
+//     write's own transaction, before anything is sent. Other events
+//     take the same way through storage.StoreEvent (EventDeliveries): the
+//     emit step stores its event's deliveries before it succeeds, the
+//     service its system.alert, and collection events are stored as the
+//     bus announces them.
 //   - dispatcher.go (with dispatcher_notes.go and dispatcher_claim.go):
 //     takes committed deliveries from the outbox, claims due ones from the
 //     table, and starts attempts per subscription below its concurrency

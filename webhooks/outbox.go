@@ -140,54 +140,68 @@ func newDelivery(webhookID int64, messageID, event string, raw []byte, now time.
 		Status: storage.DeliveryPending, NextAttemptAt: now.UnixMilli(), CreatedAt: now, UpdatedAt: now}
 }
 
-// onBusEvent queues the deliveries an emitted event owes (custom events,
-// collection events and system.alert; item events arrive through
-// ItemDeliveries). It runs on the bus subscriber's goroutine, so the
-// emitting flow never waits for the database.
-func (s *Service) onBusEvent(e events.Event) {
+// EventDeliveries implements storage.Outbox: the deliveries an event
+// other than an item write owes (an emitted event, a collection event,
+// system.alert), one message for every subscription it goes to. It runs
+// on storage.StoreEvent's caller's goroutine; an event nobody subscribes
+// to costs two short list walks.
+func (s *Service) EventDeliveries(e *events.Event) []*storage.Delivery {
 	if isItemEventName(e.Name) {
-		return
+		return nil // item events are ItemDeliveries'
 	}
 	snap := s.snap.Load()
 	action, isCollection := collectionEventAction(e.Name)
 	wants := func(en *entry) bool {
 		return en.m.custom(e.Name) || isCollection && en.m.itemType(action, e.Collection)
 	}
-	var rows []*storage.Delivery
-	var raw []byte
-	var id string
-	queued := map[int64]bool{}
+	var (
+		rows   []*storage.Delivery
+		raw    []byte
+		id     string
+		now    time.Time
+		queued map[int64]bool
+	)
 	for _, list := range [][]*entry{snap.custom, snap.itemTypes} {
 		for _, en := range list {
 			if queued[en.sub.ID] || !wants(en) {
 				continue
 			}
-			queued[en.sub.ID] = true
 			if raw == nil {
-				id = newMessageID()
+				id, now, queued = newMessageID(), s.cfg.Clock.Now(), map[int64]bool{}
 				m := Message{ID: id, Event: e.Name, Payload: e.Payload, Accountability: e.Accountability, Time: e.Time.UTC()}
 				if isCollection {
 					m.Collection = e.Collection
 				}
 				var err error
 				if raw, err = encodeMessage(&m); err != nil {
+					// Payloads come from JSON and always encode; keep the
+					// event rather than lose it.
 					s.cfg.Logger.Error("encoding a webhook message failed", "event", e.Name, "error", err)
-					return
+					raw, _ = encodeMessage(&Message{ID: id, Event: e.Name, Collection: m.Collection, Time: m.Time})
 				}
 			}
-			rows = append(rows, newDelivery(en.sub.ID, id, e.Name, raw, s.cfg.Clock.Now()))
+			queued[en.sub.ID] = true
+			rows = append(rows, newDelivery(en.sub.ID, id, e.Name, raw, now))
 		}
 	}
-	if len(rows) == 0 {
-		return
+	return rows
+}
+
+// storeEvent stores what an event the service raises or hears of owes,
+// logging a failure: nobody waits for it.
+func (s *Service) storeEvent(ctx context.Context, e events.Event) {
+	if err := s.store.StoreEvent(ctx, e); err != nil {
+		s.cfg.Logger.Error("queueing webhook deliveries failed", "event", e.Name, "error", err)
 	}
-	if err := s.store.InsertDeliveries(context.Background(), rows); err != nil {
-		s.cfg.Logger.Error("queueing webhook deliveries failed", "event", e.Name, "deliveries", len(rows), "error", err)
-		return
-	}
-	ids := make([]int64, len(rows))
-	for i, d := range rows {
-		ids[i] = d.WebhookID
-	}
-	s.disp.notify(ids, 0)
+}
+
+// isBusEvent says which events of the bus the service stores itself: the
+// collection events, which storage announces after their commit. Emitted
+// events are stored by the emit step (storage.StoreEvent) before it
+// succeeds, and system.alert by the service as it disables a
+// subscription; flows cannot emit collection events, so none is stored
+// twice.
+func isBusEvent(name string) bool {
+	_, ok := collectionEventAction(name)
+	return ok
 }

@@ -101,8 +101,8 @@ func (s *Service) record(batch []*storage.AttemptOutcome) {
 }
 
 // disable switches an active subscription off, fails its pending
-// deliveries and announces it with a system.alert event (which other
-// subscriptions may receive).
+// deliveries and announces it with a system.alert event, which other
+// subscriptions receive (stored here) and flows may hear (on the bus).
 func (s *Service) disable(ctx context.Context, id int64, reason string) {
 	en := s.snap.Load().active(id)
 	if en == nil {
@@ -117,17 +117,19 @@ func (s *Service) disable(ctx context.Context, id int64, reason string) {
 		s.cfg.Logger.Error("reloading webhooks failed", "error", err)
 	}
 	s.cfg.Logger.Warn("webhook disabled", "webhook", id, "url", en.sub.URL, "reason", reason, "failed_deliveries", failed)
+	var name any
+	if en.sub.Name != nil {
+		name = *en.sub.Name
+	}
+	alert := events.Event{Name: AlertEvent, Time: s.cfg.Clock.Now(), Payload: map[string]any{
+		"type":    "webhook.disabled",
+		"message": fmt.Sprintf("Webhook %d (%s) was disabled: %s.", id, en.sub.URL, reason),
+		"webhook": map[string]any{"id": id, "name": name, "url": en.sub.URL},
+		"reason":  reason, "failed_deliveries": failed,
+	}}
+	s.storeEvent(ctx, alert)
 	if s.cfg.Bus != nil {
-		var name any
-		if en.sub.Name != nil {
-			name = *en.sub.Name
-		}
-		s.cfg.Bus.Publish(events.Event{Name: AlertEvent, Time: s.cfg.Clock.Now(), Payload: map[string]any{
-			"type":    "webhook.disabled",
-			"message": fmt.Sprintf("Webhook %d (%s) was disabled: %s.", id, en.sub.URL, reason),
-			"webhook": map[string]any{"id": id, "name": name, "url": en.sub.URL},
-			"reason":  reason, "failed_deliveries": failed,
-		}})
+		s.cfg.Bus.Publish(alert)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/hookflow/hookflow/events"
 	"github.com/hookflow/hookflow/storage"
 )
 
@@ -59,13 +60,13 @@ func (s *Service) Start(ctx context.Context, store *storage.Store) error {
 	go s.disp.loop()
 	go s.janitor()
 	if s.cfg.Bus != nil {
-		s.unsubscribe = s.cfg.Bus.Subscribe(func(name string) bool { return !isItemEventName(name) }, s.onBusEvent)
+		s.unsubscribe = s.cfg.Bus.Subscribe(isBusEvent, func(e events.Event) { s.storeEvent(context.Background(), e) })
 	}
 	s.started = true
 	return nil
 }
 
-// Stop stops taking emitted events, lets attempts in flight finish until
+// Stop stops taking collection events, lets attempts in flight finish until
 // ctx ends (the rest are attempted again at the next start), and records
 // every outcome. Call it before closing the store.
 func (s *Service) Stop(ctx context.Context) {
