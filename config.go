@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/hookflow/hookflow/flows"
 	"github.com/hookflow/hookflow/operations"
 	"github.com/hookflow/hookflow/outbound"
+	"github.com/hookflow/hookflow/secrets"
 	"github.com/hookflow/hookflow/storage"
 	"github.com/hookflow/hookflow/triggers"
 	"github.com/hookflow/hookflow/webhooks"
@@ -31,6 +33,15 @@ type Config struct {
 	// QueryTimeout bounds one item query: a read, or the selection of a
 	// write by query (DB_QUERY_TIMEOUT, 30s).
 	QueryTimeout time.Duration
+	// SecretKey derives the key that encrypts credentials at rest (webhook
+	// secrets, basic-auth passwords, credential headers): SECRET_KEY, at
+	// least 32 characters. Unset, a key is generated on the first start
+	// and kept beside the database (keySource).
+	SecretKey string
+	// SecretKeyPrevious are former SecretKeys (SECRET_KEY_PREVIOUS,
+	// comma-separated): what they encrypted is decrypted and encrypted
+	// again under SecretKey at start.
+	SecretKeyPrevious []string
 	// AdminToken is the bootstrap admin's token (ADMIN_TOKEN). When empty, a
 	// stored token is kept, or one is generated on the first start and
 	// returned once in Server.GeneratedAdminToken.
@@ -182,6 +193,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	}
 	c.DBFilename = getenv("DB_FILENAME")
 	durationVar(getenv, "DB_QUERY_TIMEOUT", &c.QueryTimeout, fail)
+	secretKeyVars(getenv, &c, fail)
 	c.AdminToken = getenv("ADMIN_TOKEN")
 	for _, name := range strings.Split(getenv("FLOWS_ENV_ALLOW_LIST"), ",") {
 		if name = strings.TrimSpace(name); name != "" {
@@ -208,6 +220,36 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("invalid configuration: %s", strings.Join(errs, "; "))
 	}
 	return c, nil
+}
+
+// secretKeyVars reads SECRET_KEY and SECRET_KEY_PREVIOUS.
+func secretKeyVars(getenv func(string) string, c *Config, fail func(string, error)) {
+	if c.SecretKey = getenv("SECRET_KEY"); c.SecretKey != "" {
+		if err := secrets.CheckKey(c.SecretKey); err != nil {
+			fail("SECRET_KEY", err)
+		}
+	}
+	for i, key := range strings.Split(getenv("SECRET_KEY_PREVIOUS"), ",") {
+		if key = strings.TrimSpace(key); key == "" {
+			continue
+		}
+		if err := secrets.CheckKey(key); err != nil {
+			fail("SECRET_KEY_PREVIOUS", fmt.Errorf("key %d %w", i+1, err))
+		}
+		c.SecretKeyPrevious = append(c.SecretKeyPrevious, key)
+	}
+}
+
+// keySource says where the key of the credentials at rest comes from:
+// SECRET_KEY, or a key generated on the first start and kept in
+// secrets.KeyFileName beside the SQLite file (readable by this user only),
+// or for an in-memory database a key of this process.
+func (c Config) keySource() secrets.KeySource {
+	src := secrets.KeySource{SecretKey: c.SecretKey, Previous: c.SecretKeyPrevious}
+	if c.DBFilename != storage.MemoryFilename {
+		src.KeyFile = filepath.Join(filepath.Dir(c.DBFilename), secrets.KeyFileName)
+	}
+	return src
 }
 
 func intVar(getenv func(string) string, name string, dst *int, fail func(string, error)) {

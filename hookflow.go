@@ -26,6 +26,7 @@ import (
 	"github.com/hookflow/hookflow/operations"
 	"github.com/hookflow/hookflow/outbound"
 	"github.com/hookflow/hookflow/ratelimit"
+	"github.com/hookflow/hookflow/secrets"
 	"github.com/hookflow/hookflow/storage"
 	"github.com/hookflow/hookflow/triggers"
 	"github.com/hookflow/hookflow/webhooks"
@@ -62,14 +63,25 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	// The webhooks service is the store's outbox: item writes queue their
 	// deliveries inside their own transactions.
 	hooks := webhooks.New(cfg.webhookConfig(bus))
+	keys, err := openKeys(cfg)
+	if err != nil {
+		return nil, err
+	}
 	store, err := storage.Open(ctx, storage.Config{
 		Filename: cfg.DBFilename, Logger: logger, OnItemEvent: publishItemEvent(bus), Outbox: hooks,
 		OnCollectionWrite: cache.CollectionWritten, RunRetention: retention, MaxRunRecordSize: int(cfg.RunMaxRecordSize),
 		QueryTimeout:      cfg.QueryTimeout,
 		OnCollectionEvent: publishCollectionEvent(bus),
+		Keys:              keys,
 	})
 	if err != nil {
 		return nil, err
+	}
+	if n, err := store.SealCredentials(ctx); err != nil {
+		_ = store.Close()
+		return nil, fmt.Errorf("webhook credentials: %w", err)
+	} else if n > 0 {
+		logger.Info("webhook credentials encrypted under the current key", "webhooks", n)
 	}
 	if err := hooks.Start(ctx, store); err != nil {
 		_ = store.Close()
@@ -159,6 +171,23 @@ func (s *Server) Close() error {
 		s.bus.Close()
 	})
 	return s.closeErr
+}
+
+// openKeys builds the keys of the credentials at rest (Config.keySource).
+func openKeys(cfg Config) (*secrets.Keyring, error) {
+	src := cfg.keySource()
+	keys, origin, err := src.Keyring()
+	if err != nil {
+		return nil, err
+	}
+	switch origin {
+	case secrets.FromNewKeyFile:
+		cfg.Logger.Warn("generated the key that encrypts webhook credentials; keep it (and out of database backups), or set SECRET_KEY",
+			"file", src.KeyFile)
+	case secrets.FromThisProcess:
+		cfg.Logger.Debug("webhook credentials of the in-memory database are encrypted with a key of this process")
+	}
+	return keys, nil
 }
 
 // publishItemEvent announces committed item writes on the bus as

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hookflow/hookflow/secrets"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -50,6 +51,10 @@ type Config struct {
 	// QueryTimeout bounds one item query (DefaultQueryTimeout when zero;
 	// negative: no bound beyond the caller's context).
 	QueryTimeout time.Duration
+	// Keys seal the credentials of webhook subscriptions at rest
+	// (secrets.KeySource builds them). Nil means a key of this process
+	// only: what it seals cannot be read by another process.
+	Keys *secrets.Keyring
 }
 
 // Store is the open database.
@@ -64,6 +69,9 @@ type Store struct {
 	schemas schemaCache
 	stmts   *stmtCache // prepared statements of the write connection
 	outbox  Outbox     // Config.Outbox, or nil
+	keys    *secrets.Keyring
+	// inMemory: the database has no file (MemoryFilename).
+	inMemory bool
 	// onCollectionEvent is Config.OnCollectionEvent, or nil.
 	onCollectionEvent func(CollectionEvent)
 	queryTimeout      time.Duration
@@ -102,7 +110,11 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	wdb.SetMaxIdleConns(1)
 	wdb.SetConnMaxLifetime(0)
 	s := &Store{write: write, logger: cfg.Logger, dialect: sqliteDialect{}, stmts: newStmtCache(wdb),
-		onCollectionEvent: cfg.OnCollectionEvent, queryTimeout: cfg.QueryTimeout, outbox: cfg.Outbox}
+		onCollectionEvent: cfg.OnCollectionEvent, queryTimeout: cfg.QueryTimeout, outbox: cfg.Outbox, keys: cfg.Keys,
+		inMemory: cfg.Filename == "" || cfg.Filename == MemoryFilename}
+	if s.keys == nil {
+		s.keys = secrets.NewEphemeralKeyring()
+	}
 	if s.queryTimeout == 0 {
 		s.queryTimeout = DefaultQueryTimeout
 	}

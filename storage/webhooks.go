@@ -10,7 +10,8 @@ import (
 
 // Subscription is an outgoing webhook as stored (SPEC §9): one record
 // whatever API dialect created it. The webhooks package gives it its
-// meaning (validation, matching, delivery); storage only keeps it.
+// meaning (validation, matching, delivery); storage only keeps it, with
+// its credentials sealed (webhook_secrets.go).
 type Subscription struct {
 	ID          int64   `gorm:"primaryKey;autoIncrement"`
 	Name        *string `gorm:"uniqueIndex"` // nil: unnamed (the generic API does not ask for names)
@@ -72,15 +73,25 @@ var subscriptionUserColumns = []string{
 // CreateSubscriptions stores new subscriptions in one transaction and sets
 // their ids; ErrConflict when a name is taken.
 func (s *Store) CreateSubscriptions(ctx context.Context, subs []*Subscription) error {
+	stored := make([]*Subscription, len(subs))
+	for i, sub := range subs {
+		stored[i] = s.sealed(sub)
+	}
 	err := s.write.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		for _, sub := range subs {
+		for _, sub := range stored {
 			if err := tx.Create(sub).Error; err != nil {
 				return subscriptionError(sub, err)
 			}
 		}
 		return nil
 	})
-	return err
+	if err != nil {
+		return err
+	}
+	for i, sub := range subs {
+		sub.ID = stored[i].ID
+	}
+	return nil
 }
 
 // subscriptionError names the subscription a failed write was about.
@@ -98,14 +109,22 @@ func (s *Store) GetSubscription(ctx context.Context, id int64) (*Subscription, e
 	if err := s.write.WithContext(ctx).Where("id = ?", id).Take(&sub).Error; err != nil {
 		return nil, fmt.Errorf("webhook %d: %w", id, translate(err))
 	}
+	if _, err := s.open(&sub); err != nil {
+		return nil, err
+	}
 	return &sub, nil
 }
 
 // ListSubscriptions reads every subscription, by id.
 func (s *Store) ListSubscriptions(ctx context.Context) ([]*Subscription, error) {
 	var subs []*Subscription
-	err := s.write.WithContext(ctx).Order("id").Find(&subs).Error
-	return subs, translate(err)
+	if err := s.write.WithContext(ctx).Order("id").Find(&subs).Error; err != nil {
+		return nil, translate(err)
+	}
+	if err := s.openAll(subs); err != nil {
+		return nil, err
+	}
+	return subs, nil
 }
 
 // UpdateSubscription writes the user-editable fields of a subscription;
@@ -117,7 +136,8 @@ func (s *Store) UpdateSubscription(ctx context.Context, sub *Subscription, reset
 		sub.FailingSince = nil
 		cols = append(cols[:len(cols):len(cols)], "failing_since")
 	}
-	res := s.write.WithContext(ctx).Model(sub).Select(cols).Updates(sub)
+	stored := s.sealed(sub)
+	res := s.write.WithContext(ctx).Model(stored).Select(cols).Updates(stored)
 	if res.Error != nil {
 		return subscriptionError(sub, res.Error)
 	}
