@@ -104,8 +104,9 @@ func listOrEmpty[T any](v []T) []T {
 // directusWebhook is a subscription in the Directus shape, with the rest
 // of the model beside the Directus fields.
 func directusWebhook(sub *storage.Subscription, fullSecret bool) map[string]any {
-	headers := make([]map[string]any, len(sub.Headers))
-	for i, h := range sub.Headers {
+	shown := webhooks.ShownHeaders(sub)
+	headers := make([]map[string]any, len(shown))
+	for i, h := range shown {
 		headers[i] = map[string]any{"header": h.Name, "value": h.Value}
 	}
 	return map[string]any{

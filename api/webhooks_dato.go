@@ -17,7 +17,7 @@ import (
 // datoWebhook is a subscription as a DatoCMS resource.
 func datoWebhook(sub *storage.Subscription, fullSecret bool) map[string]any {
 	headers := make(map[string]string, len(sub.Headers))
-	for _, h := range sub.Headers {
+	for _, h := range webhooks.ShownHeaders(sub) {
 		headers[h.Name] = h.Value
 	}
 	return map[string]any{"type": "webhook", "id": strconv.FormatInt(sub.ID, 10), "attributes": map[string]any{

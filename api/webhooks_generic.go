@@ -28,7 +28,7 @@ func genericTime(t *time.Time) any {
 // other settings.
 func genericWebhook(sub *storage.Subscription, fullSecret bool) map[string]any {
 	headers := make(map[string]string, len(sub.Headers))
-	for _, h := range sub.Headers {
+	for _, h := range webhooks.ShownHeaders(sub) {
 		headers[h.Name] = h.Value
 	}
 	return map[string]any{

@@ -64,8 +64,8 @@ func TestDirectusWebhooksAPI(t *testing.T) {
 	checkSubset(t, srv.Do(t, "PATCH", "/webhooks/1", `{"name": "Renamed"}`), 200, `{"data": {
 		"id": 1, "name": "Renamed", "method": "POST", "url": "https://example.com", "status": "active",
 		"data": true, "actions": ["create", "update"], "collections": ["articles"]}}`)
-	checkSubset(t, srv.Do(t, "PATCH", "/webhooks/1", `{"headers": [{"header": "X-Token", "value": "abc"}], "status": "inactive"}`), 200,
-		`{"data": {"headers": [{"header": "X-Token", "value": "abc"}], "status": "inactive"}}`)
+	checkSubset(t, srv.Do(t, "PATCH", "/webhooks/1", `{"headers": [{"header": "X-Token", "value": "abc"}, {"header": "X-Source", "value": "cms"}], "status": "inactive"}`), 200,
+		`{"data": {"headers": [{"header": "X-Token", "value": "••••••••"}, {"header": "X-Source", "value": "cms"}], "status": "inactive"}}`)
 
 	// Delete one, then several (the seed's body with ids that exist).
 	del := srv.Do(t, "DELETE", "/webhooks/1", nil)

@@ -18,8 +18,9 @@ import (
 // Methods are the HTTP methods a subscription may use.
 var Methods = []string{http.MethodPost, http.MethodGet, http.MethodPut, http.MethodPatch, http.MethodDelete}
 
-// PasswordMask is how a stored basic-auth password is shown; sending it
-// back keeps the password (clients that PUT what they read).
+// PasswordMask is how a stored basic-auth password or credential header
+// value is shown; sending it back keeps the stored value (clients that PUT
+// what they read). See credentials.go.
 const PasswordMask = "••••••••"
 
 // maxRetries bounds a subscription's own retry schedule.
@@ -99,7 +100,9 @@ func applyField(sub *storage.Subscription, key string, v any, errs *flows.Valida
 	case "events":
 		sub.Events = eventList(v, errs)
 	case "headers":
-		sub.Headers = headerList(v, errs)
+		headers := headerList(v, errs)
+		keepMaskedHeaders(sub.Headers, headers, errs)
+		sub.Headers = headers
 	case "http_basic_user":
 		sub.BasicUser = optionalField(key, v, errs)
 	case "http_basic_password":
@@ -148,6 +151,7 @@ func (s *Service) check(sub *storage.Subscription, errs *flows.ValidationErrors)
 	if sub.BasicPassword != "" && sub.BasicUser == "" {
 		errs.Add("http_basic_user", "is required with http_basic_password")
 	}
+	checkAuthorization(sub, errs)
 	if sub.Name != nil && len(*sub.Name) > 255 {
 		errs.Add("name", "must be at most 255 characters")
 	}
