@@ -114,8 +114,13 @@ func TestEmitStoresBeforeSucceeding(t *testing.T) {
 		toJSON(e.Accountability) != `{"role":"r1","user":"u1"}` {
 		t.Fatalf("stored %+v", e)
 	}
-	if got := <-published; got.Name != e.Name || !got.Time.Equal(at) {
-		t.Fatalf("published %+v", got)
+	select {
+	case got := <-published:
+		if got.Name != e.Name || !got.Time.Equal(at) {
+			t.Fatalf("published %+v", got)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the stored event was not published")
 	}
 
 	sink.mu.Lock()
