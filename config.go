@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"net/netip"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -14,7 +13,6 @@ import (
 	"github.com/hookflow/hookflow/flows"
 	"github.com/hookflow/hookflow/operations"
 	"github.com/hookflow/hookflow/outbound"
-	"github.com/hookflow/hookflow/secrets"
 	"github.com/hookflow/hookflow/storage"
 	"github.com/hookflow/hookflow/triggers"
 	"github.com/hookflow/hookflow/webhooks"
@@ -220,36 +218,6 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("invalid configuration: %s", strings.Join(errs, "; "))
 	}
 	return c, nil
-}
-
-// secretKeyVars reads SECRET_KEY and SECRET_KEY_PREVIOUS.
-func secretKeyVars(getenv func(string) string, c *Config, fail func(string, error)) {
-	if c.SecretKey = getenv("SECRET_KEY"); c.SecretKey != "" {
-		if err := secrets.CheckKey(c.SecretKey); err != nil {
-			fail("SECRET_KEY", err)
-		}
-	}
-	for i, key := range strings.Split(getenv("SECRET_KEY_PREVIOUS"), ",") {
-		if key = strings.TrimSpace(key); key == "" {
-			continue
-		}
-		if err := secrets.CheckKey(key); err != nil {
-			fail("SECRET_KEY_PREVIOUS", fmt.Errorf("key %d %w", i+1, err))
-		}
-		c.SecretKeyPrevious = append(c.SecretKeyPrevious, key)
-	}
-}
-
-// keySource says where the key of the credentials at rest comes from:
-// SECRET_KEY, or a key generated on the first start and kept in
-// secrets.KeyFileName beside the SQLite file (readable by this user only),
-// or for an in-memory database a key of this process.
-func (c Config) keySource() secrets.KeySource {
-	src := secrets.KeySource{SecretKey: c.SecretKey, Previous: c.SecretKeyPrevious}
-	if c.DBFilename != storage.MemoryFilename {
-		src.KeyFile = filepath.Join(filepath.Dir(c.DBFilename), secrets.KeyFileName)
-	}
-	return src
 }
 
 func intVar(getenv func(string) string, name string, dst *int, fail func(string, error)) {

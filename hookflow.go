@@ -26,7 +26,6 @@ import (
 	"github.com/hookflow/hookflow/operations"
 	"github.com/hookflow/hookflow/outbound"
 	"github.com/hookflow/hookflow/ratelimit"
-	"github.com/hookflow/hookflow/secrets"
 	"github.com/hookflow/hookflow/storage"
 	"github.com/hookflow/hookflow/triggers"
 	"github.com/hookflow/hookflow/webhooks"
@@ -171,23 +170,6 @@ func (s *Server) Close() error {
 		s.bus.Close()
 	})
 	return s.closeErr
-}
-
-// openKeys builds the keys of the credentials at rest (Config.keySource).
-func openKeys(cfg Config) (*secrets.Keyring, error) {
-	src := cfg.keySource()
-	keys, origin, err := src.Keyring()
-	if err != nil {
-		return nil, err
-	}
-	switch origin {
-	case secrets.FromNewKeyFile:
-		cfg.Logger.Warn("generated the key that encrypts webhook credentials; keep it (and out of database backups), or set SECRET_KEY",
-			"file", src.KeyFile)
-	case secrets.FromThisProcess:
-		cfg.Logger.Debug("webhook credentials of the in-memory database are encrypted with a key of this process")
-	}
-	return keys, nil
 }
 
 // publishItemEvent announces committed item writes on the bus as
