@@ -23,7 +23,9 @@ const (
 // Template is a string with `{{ path }}` placeholders, parsed once.
 //
 // A template that is exactly one placeholder yields the value with its type.
-// Placeholders inside longer text are converted to text. A JSON template (a
+// Placeholders inside longer text are converted to text; the text around
+// them is kept as written, braces included (`{{$trigger.a}}}` is the value
+// followed by `}`). A JSON template (a
 // string option holding a JSON document) is rendered JSON-safely: a
 // placeholder inside a string literal is inserted with JSON string escaping,
 // one outside a string literal as a JSON value.
@@ -45,8 +47,9 @@ type placeholder struct {
 // HasPlaceholders reports whether s contains a `{{` and so must be compiled.
 func HasPlaceholders(s string) bool { return strings.Contains(s, openTag) }
 
-// ParseTemplate compiles s. Unclosed `{{`, empty `{{ }}` and malformed paths
-// are errors.
+// ParseTemplate compiles s. A placeholder closes at the first `}}` after
+// its `{{`. An unclosed `{{`, an empty `{{ }}` and a placeholder whose
+// content is not a path (see parsePlaceholder) are errors.
 func ParseTemplate(s string) (*Template, error) {
 	t := &Template{src: s}
 	rest, offset := s, 0
@@ -55,24 +58,26 @@ func ParseTemplate(s string) (*Template, error) {
 		if start < 0 {
 			break
 		}
-		end := strings.Index(rest[start+len(openTag):], closeTag)
+		bodyStart := start + len(openTag)
+		end := strings.Index(rest[bodyStart:], closeTag)
 		if end < 0 {
 			return nil, fmt.Errorf("unclosed %q at offset %d", openTag, offset+start)
 		}
-		tag := strings.TrimSpace(rest[start+len(openTag) : start+len(openTag)+end])
-		p, err := compilePlaceholder(tag)
+		consumed := bodyStart + end + len(closeTag)
+		p, err := parsePlaceholder(rest[bodyStart : bodyStart+end])
 		if err != nil {
-			return nil, fmt.Errorf("placeholder at offset %d: %w", offset+start, err)
+			return nil, fmt.Errorf("placeholder %s at offset %d: %w", rest[start:consumed], offset+start, err)
 		}
 		t.parts = append(t.parts, p)
-		consumed := start + len(openTag) + end + len(closeTag)
+		// Only a placeholder that is the whole string keeps its type: text
+		// around it, braces included, makes the template text.
+		t.whole = len(t.parts) == 1 && offset+start == 0 && offset+consumed == len(s)
 		rest, offset = rest[consumed:], offset+consumed
 	}
 	if len(t.parts) == 0 {
 		return t, nil
 	}
-	t.whole = len(t.parts) == 1 && strings.HasPrefix(s, openTag) && strings.HasSuffix(s, closeTag) &&
-		strings.Count(s, openTag) == 1
+	t.whole = t.whole && len(t.parts) == 1
 	if t.whole {
 		return t, nil
 	}
@@ -88,30 +93,6 @@ func ParseTemplate(s string) (*Template, error) {
 		}
 	}
 	return t, nil
-}
-
-// compilePlaceholder compiles the trimmed text between the braces.
-func compilePlaceholder(tag string) (placeholder, error) {
-	if tag == "" {
-		return placeholder{}, fmt.Errorf("empty placeholder %s %s", openTag, closeTag)
-	}
-	if off, ok, err := query.ParseNow(tag); ok || err != nil {
-		if err != nil {
-			return placeholder{}, err
-		}
-		return placeholder{now: &off}, nil
-	}
-	switch tag {
-	case "$CURRENT_USER":
-		tag = "$accountability.user"
-	case "$CURRENT_ROLE":
-		tag = "$accountability.role"
-	}
-	p, err := query.ParsePath(tag)
-	if err != nil {
-		return placeholder{}, err
-	}
-	return placeholder{path: p}, nil
 }
 
 // String returns the source text.
