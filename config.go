@@ -66,6 +66,10 @@ type Config struct {
 	// MaxPayloadSize bounds request bodies (MAX_PAYLOAD_SIZE, 1 MiB; accepts
 	// "2mb", "512kb").
 	MaxPayloadSize int64
+	// MaxRenderSize bounds the encoded size of every value a run renders
+	// (FLOWS_MAX_RENDER_SIZE, 16 MiB): options, exec results, return
+	// values.
+	MaxRenderSize int64
 	// Logger receives the server's logs (LOG_LEVEL, LOG_FORMAT).
 	Logger *slog.Logger
 	// Outbound says which addresses outgoing requests (the request
@@ -142,6 +146,9 @@ func (c Config) withDefaults() Config {
 	if c.MaxPayloadSize <= 0 {
 		c.MaxPayloadSize = 1 << 20
 	}
+	if c.MaxRenderSize <= 0 {
+		c.MaxRenderSize = operations.DefaultMaxRenderSize
+	}
 	if c.RequestMaxResponseSize <= 0 {
 		c.RequestMaxResponseSize = operations.DefaultMaxResponseSize
 	}
@@ -205,6 +212,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	durationVar(getenv, "FLOWS_SYNC_TIMEOUT", &c.SyncTimeout, fail)
 	durationVar(getenv, "FLOWS_RUN_TIMEOUT", &c.RunTimeout, fail)
 	sizeVar(getenv, "MAX_PAYLOAD_SIZE", &c.MaxPayloadSize, fail)
+	sizeVar(getenv, "FLOWS_MAX_RENDER_SIZE", &c.MaxRenderSize, fail)
 	sizeVar(getenv, "REQUEST_MAX_RESPONSE_SIZE", &c.RequestMaxResponseSize, fail)
 	c.Outbound = outboundPolicy(getenv, fail)
 	accessFromEnv(getenv, &c, fail)

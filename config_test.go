@@ -15,7 +15,7 @@ func TestConfigFromEnv(t *testing.T) {
 	env := map[string]string{
 		"PORT": "9000", "DB_FILENAME": "/tmp/x.db", "FLOWS_ENV_ALLOW_LIST": "A, B,,C", "FLOWS_MAX_STEPS": "50",
 		"FLOWS_SYNC_TIMEOUT": "2s", "FLOWS_RUN_TIMEOUT": "1500", "MAX_PAYLOAD_SIZE": "2mb", "LOG_FORMAT": "json",
-		"FLOWS_TRIGGER_MAX_ITEMS": "20", "FLOWS_TRIGGER_MAX_RUNS": "300",
+		"FLOWS_TRIGGER_MAX_ITEMS": "20", "FLOWS_TRIGGER_MAX_RUNS": "300", "FLOWS_MAX_RENDER_SIZE": "512kb",
 	}
 	c, err := ConfigFromEnv(func(k string) string { return env[k] })
 	if err != nil {
@@ -23,19 +23,19 @@ func TestConfigFromEnv(t *testing.T) {
 	}
 	if c.Port != 9000 || c.DBFilename != "/tmp/x.db" || strings.Join(c.EnvAllowList, ",") != "A,B,C" || c.MaxSteps != 50 ||
 		c.SyncTimeout != 2*time.Second || c.RunTimeout != 1500*time.Millisecond || c.MaxPayloadSize != 2<<20 ||
-		c.TriggerMaxItems != 20 || c.TriggerMaxRuns != 300 {
+		c.TriggerMaxItems != 20 || c.TriggerMaxRuns != 300 || c.MaxRenderSize != 512<<10 {
 		t.Fatalf("%+v", c)
 	}
 	d := (Config{}).withDefaults()
 	if d.Port != 8055 || d.DBFilename != "./data/hookflow.db" || d.MaxSteps != 1000 || d.SyncTimeout != 30*time.Second || d.MaxPayloadSize != 1<<20 ||
-		d.TriggerMaxItems != 1000 || d.TriggerMaxRuns != 10000 {
+		d.TriggerMaxItems != 1000 || d.TriggerMaxRuns != 10000 || d.MaxRenderSize != 16<<20 {
 		t.Fatalf("defaults: %+v", d)
 	}
 }
 
 func TestConfigErrorsNameEveryVariable(t *testing.T) {
 	t.Parallel()
-	env := map[string]string{"PORT": "x", "FLOWS_MAX_STEPS": "-1", "MAX_PAYLOAD_SIZE": "lots", "DB_CLIENT": "oracle", "LOG_LEVEL": "chatty"}
+	env := map[string]string{"PORT": "x", "FLOWS_MAX_STEPS": "-1", "MAX_PAYLOAD_SIZE": "lots", "FLOWS_MAX_RENDER_SIZE": "big", "DB_CLIENT": "oracle", "LOG_LEVEL": "chatty"}
 	_, err := ConfigFromEnv(func(k string) string { return env[k] })
 	if err == nil {
 		t.Fatal("invalid configuration accepted")

@@ -111,7 +111,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 			return fail(err)
 		}
 	}
-	eng := engine.New(registry, engine.Config{MaxSteps: cfg.MaxSteps, Logger: logger})
+	eng := engine.New(registry, engine.Config{MaxSteps: cfg.MaxSteps, MaxRenderSize: int(cfg.MaxRenderSize), Logger: logger})
 	catalog := triggers.NewCatalog(eng, store, logger)
 	if err := catalog.Load(ctx); err != nil {
 		return fail(err)

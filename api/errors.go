@@ -167,6 +167,9 @@ func (s *server) describe(err error, c echo.Context) (int, []errorItem) {
 		delete(obj, "code")
 		delete(obj, "message")
 		return one(operationStatus(opErr.Err), code, opErr.Err.Error(), obj)
+	case errors.Is(err, operations.ErrRenderTooLarge):
+		// A run's return value (a step's own failure is an OperationError).
+		return one(http.StatusRequestEntityTooLarge, "RENDER_TOO_LARGE", err.Error(), nil)
 	case errors.Is(err, storage.ErrQueryTimeout):
 		return one(http.StatusServiceUnavailable, "QUERY_TIMEOUT", err.Error(), nil)
 	case errors.Is(err, storage.ErrNotFound):

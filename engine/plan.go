@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -15,16 +16,21 @@ const DefaultMaxSteps = 1000
 
 // Engine compiles flows against a registry of operations and runs them.
 type Engine struct {
-	registry *operations.Registry
-	maxSteps int
-	logger   *slog.Logger
+	registry  *operations.Registry
+	maxSteps  int
+	maxRender int
+	logger    *slog.Logger
 }
 
 // Config tunes an Engine.
 type Config struct {
 	// MaxSteps bounds the number of steps of one run (FLOWS_MAX_STEPS).
 	MaxSteps int
-	Logger   *slog.Logger
+	// MaxRenderSize bounds the encoded size of every value a run renders:
+	// a step's options, an exec result, the run's return value
+	// (FLOWS_MAX_RENDER_SIZE, operations.DefaultMaxRenderSize when not positive).
+	MaxRenderSize int
+	Logger        *slog.Logger
 }
 
 // New returns an engine over a registry.
@@ -32,10 +38,13 @@ func New(registry *operations.Registry, cfg Config) *Engine {
 	if cfg.MaxSteps <= 0 {
 		cfg.MaxSteps = DefaultMaxSteps
 	}
+	if cfg.MaxRenderSize <= 0 {
+		cfg.MaxRenderSize = operations.DefaultMaxRenderSize
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Engine{registry: registry, maxSteps: cfg.MaxSteps, logger: cfg.Logger}
+	return &Engine{registry: registry, maxSteps: cfg.MaxSteps, maxRender: cfg.MaxRenderSize, logger: cfg.Logger}
 }
 
 // Plan is a flow compiled for running: immutable and shared by all runs.
@@ -44,6 +53,7 @@ type Plan struct {
 	steps    []step
 	entry    int
 	ret      returnValue
+	answers  bool // the flow answers its caller with its return value
 	flowInfo map[string]any
 	reads    []string // collections the steps read (operations.CollectionReader)
 	readsAny bool     // some step reads collections known only at run time
@@ -106,6 +116,7 @@ func (e *Engine) Compile(f *flows.Flow) (*Plan, error) {
 		ret, rerrs := compileReturn(raw, keys)
 		errs.Merge("options.return", rerrs)
 		p.ret = ret
+		p.answers = f.Webhook == nil || !f.Webhook.Async
 	} else {
 		p.ret = returnValue{path: lastPath()}
 	}
@@ -192,16 +203,22 @@ func (st *step) recorded(rendered map[string]any) map[string]any {
 	return out
 }
 
-// render returns the step's options rendered against the chain.
-func (st *step) render(chain map[string]any) map[string]any {
+// render returns the step's options rendered against the chain; together
+// they may not pass the budget, reset here for the step.
+func (st *step) render(ctx context.Context, b *budget, limit int, chain map[string]any) (map[string]any, error) {
 	if st.static != nil {
-		return st.static
+		return st.static, nil
 	}
+	b.reset(ctx, limit)
 	out := make(map[string]any, len(st.keys))
 	for i, k := range st.keys {
-		out[k] = st.values[i].Resolve(chain)
+		v, err := st.values[i].root.render(b, chain)
+		if err != nil {
+			return nil, err
+		}
+		out[k] = v
 	}
-	return out
+	return out, nil
 }
 
 // edge turns an edge's operation id into a step index (-1 for none).

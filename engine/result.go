@@ -53,10 +53,13 @@ type Result struct {
 	// recovers and goes on over resolve edges does not end on one.
 	EndedOnReject bool
 	Last          any
-	Chain         map[string]any
-	Steps         []StepRecord
-	Started       time.Time
-	Duration      time.Duration
+	// Return is the response data the flow's `return` option computes
+	// (Plan.ReturnValue).
+	Return   any
+	Chain    map[string]any
+	Steps    []StepRecord
+	Started  time.Time
+	Duration time.Duration
 }
 
 // StepRecord is one executed node.

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"strings"
 
 	"github.com/hookflow/hookflow/flows"
@@ -63,23 +64,35 @@ func compileReturn(raw any, keys map[string]bool) (returnValue, flows.Validation
 	return returnValue{path: &p}, nil
 }
 
-// value computes the response data from a finished run's chain.
-func (r *returnValue) value(chain map[string]any) any {
+// render computes the response data from a finished run's chain. Its
+// encoding may not pass the limit: a path or `$all` may gather values that
+// share members (an object of a thousand references to the payload), and
+// the answer would be encoded from it.
+func (r *returnValue) render(ctx context.Context, b *budget, limit int, chain map[string]any) (any, error) {
+	b.reset(ctx, limit)
+	var out any
 	switch {
 	case r.path != nil:
-		v, _ := r.path.Get(chain)
-		return v
+		out, _ = r.path.Get(chain)
 	case r.all:
-		out := make(map[string]any, len(chain))
+		all := make(map[string]any, len(chain))
 		for k, v := range chain {
 			if k != "$env" {
-				out[k] = v
+				all[k] = v
 			}
 		}
-		return out
+		out = all
 	case r.template != nil:
-		return r.template.Render(chain)
+		v, err := r.template.render(b, chain)
+		if err != nil || !r.template.whole {
+			return v, err
+		}
+		out = v
 	default:
-		return r.literal
+		return r.literal, nil
 	}
+	if err := b.chargeValue(out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }

@@ -24,7 +24,14 @@ func (e *Engine) Run(ctx context.Context, p *Plan, in RunInput) *Result {
 	chain["$flow"] = p.flowInfo
 	chain["$run"] = map[string]any{"id": in.RunID}
 	res := &Result{RunID: in.RunID, Status: StatusCompleted, Chain: chain, Started: started}
-	info := &operations.RunInfo{FlowID: p.Flow.ID, RunID: in.RunID, Logger: e.logger, Depth: in.Depth}
+	info := &operations.RunInfo{
+		FlowID:        p.Flow.ID,
+		RunID:         in.RunID,
+		Logger:        e.logger,
+		Depth:         in.Depth,
+		MaxRenderSize: e.maxRender,
+	}
+	var b budget // reused by every step: one allocation per run
 
 	count := 0
 	for cur := p.entry; cur >= 0; {
@@ -38,7 +45,7 @@ func (e *Engine) Run(ctx context.Context, p *Plan, in RunInput) *Result {
 		}
 		count++
 		st := &p.steps[cur]
-		out, outcome, failure := e.runStep(ctx, st, chain, info, in.RecordSteps, res)
+		out, outcome, failure := e.runStep(ctx, st, &b, chain, info, in.RecordSteps, res)
 		chain[st.op.Key] = out
 		chain["$last"] = out
 		if outcome == OutcomeResolve {
@@ -62,21 +69,26 @@ func (e *Engine) Run(ctx context.Context, p *Plan, in RunInput) *Result {
 		}
 		break
 	}
+	res.Last = chain["$last"]
+	if res.Err == nil && p.answers {
+		res.Return, res.Err = p.ret.render(ctx, &b, e.maxRender, chain)
+	}
 	if res.Err != nil {
 		res.Status = StatusFailed
 	}
-	res.Last = chain["$last"]
 	res.Duration = time.Since(started)
 	return res
 }
 
 // runStep renders a node's options and runs it, turning a panic into a
 // failure. failure is nil for a resolve and for a deliberate rejection.
-func (e *Engine) runStep(ctx context.Context, st *step, chain map[string]any, info *operations.RunInfo,
+func (e *Engine) runStep(ctx context.Context, st *step, b *budget, chain map[string]any, info *operations.RunInfo,
 	record bool, res *Result) (out any, outcome string, failure error) {
 	began := time.Now()
-	opts := st.render(chain)
-	out, err := e.call(ctx, st, operations.Input{Options: opts, Chain: chain, Key: st.op.Key, Run: info})
+	opts, err := st.render(ctx, b, e.maxRender, chain)
+	if err == nil {
+		out, err = e.call(ctx, st, operations.Input{Options: opts, Chain: chain, Key: st.op.Key, Run: info})
+	}
 	outcome = OutcomeResolve
 	if err != nil {
 		outcome = OutcomeReject
@@ -112,9 +124,11 @@ func (e *Engine) call(ctx context.Context, st *step, in operations.Input) (out a
 	return st.run.Run(ctx, in)
 }
 
-// ReturnValue computes a finished run's response data from the flow's
-// `return` option.
-func (p *Plan) ReturnValue(res *Result) any { return p.ret.value(res.Chain) }
+// ReturnValue is a finished run's response data, computed from the flow's
+// `return` option when the run completed (nil for a failed run, and for
+// flows that answer no caller: async webhooks and flows without a return
+// option).
+func (p *Plan) ReturnValue(res *Result) any { return res.Return }
 
 // asValidation unwraps validation findings from an error.
 func asValidation(err error, target *flows.ValidationErrors) bool {

@@ -1,18 +1,13 @@
 package engine
 
 import (
-	"bytes"
+	"context"
 	"fmt"
-	"io"
-	"math"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/goccy/go-json"
 	"github.com/hookflow/hookflow/query"
 	"github.com/valyala/bytebufferpool"
-	"github.com/valyala/fasttemplate"
 )
 
 const (
@@ -25,20 +20,21 @@ const (
 // A template that is exactly one placeholder yields the value with its type.
 // Placeholders inside longer text are converted to text; the text around
 // them is kept as written, braces included (`{{$trigger.a}}}` is the value
-// followed by `}`). A JSON template (a
-// string option holding a JSON document) is rendered JSON-safely: a
-// placeholder inside a string literal is inserted with JSON string escaping,
-// one outside a string literal as a JSON value.
+// followed by `}`). A JSON template (a string option holding a JSON
+// document) is rendered JSON-safely: a placeholder inside a string literal
+// is inserted with JSON string escaping, one outside a string literal as a
+// JSON value.
 type Template struct {
 	src   string
 	parts []placeholder
-	ft    *fasttemplate.Template
+	tail  string // the text after the last placeholder
 	whole bool
 	json  bool
 }
 
-// placeholder is one compiled `{{ … }}`.
+// placeholder is one compiled `{{ … }}` and the text before it.
 type placeholder struct {
+	before   string
 	path     query.Path
 	now      *query.Offset
 	inString bool // JSON templates only: the placeholder sits in a string literal
@@ -68,24 +64,18 @@ func ParseTemplate(s string) (*Template, error) {
 		if err != nil {
 			return nil, fmt.Errorf("placeholder %s at offset %d: %w", rest[start:consumed], offset+start, err)
 		}
+		p.before = rest[:start]
 		t.parts = append(t.parts, p)
-		// Only a placeholder that is the whole string keeps its type: text
-		// around it, braces included, makes the template text.
-		t.whole = len(t.parts) == 1 && offset+start == 0 && offset+consumed == len(s)
 		rest, offset = rest[consumed:], offset+consumed
 	}
+	t.tail = rest
 	if len(t.parts) == 0 {
 		return t, nil
 	}
-	t.whole = t.whole && len(t.parts) == 1
+	t.whole = len(t.parts) == 1 && t.parts[0].before == "" && t.tail == ""
 	if t.whole {
 		return t, nil
 	}
-	ft, err := fasttemplate.NewTemplate(s, openTag, closeTag)
-	if err != nil {
-		return nil, err
-	}
-	t.ft = ft
 	if inString, ok := jsonShape(s); ok {
 		t.json = true
 		for i := range t.parts {
@@ -101,41 +91,68 @@ func (t *Template) String() string { return t.src }
 // Static reports whether the template has no placeholders.
 func (t *Template) Static() bool { return len(t.parts) == 0 }
 
-// Resolve renders the template against a data chain (a map[string]any); it
-// implements query.Dynamic so filter operands can be templates.
-func (t *Template) Resolve(scope any) any {
-	chain, _ := scope.(map[string]any)
-	return t.Render(chain)
+// Render evaluates the template against the data chain. Text longer than
+// limit bytes fails with RENDER_TOO_LARGE as soon as it passes the limit;
+// the end of ctx stops a long rendering. A whole-string placeholder returns
+// the value it names as it is (nothing is copied).
+func (t *Template) Render(ctx context.Context, chain map[string]any, limit int) (any, error) {
+	var b budget
+	b.reset(ctx, limit)
+	return t.render(&b, chain)
 }
 
-// Render evaluates the template against the data chain.
-func (t *Template) Render(chain map[string]any) any {
+func (t *Template) render(b *budget, chain map[string]any) (any, error) {
 	switch {
 	case len(t.parts) == 0:
-		return t.src
+		return t.src, nil
 	case t.whole:
 		v, _ := t.parts[0].value(chain)
-		return v
+		return v, nil
 	}
 	buf := bytebufferpool.Get()
 	defer bytebufferpool.Put(buf)
-	i := 0
-	_, _ = t.ft.ExecuteFunc(buf, func(w io.Writer, _ string) (int, error) {
+	text, err := t.appendText(b, buf.B[:0], chain)
+	buf.B = text
+	if err != nil {
+		return nil, err
+	}
+	if err := b.charge(len(text)); err != nil {
+		return nil, err
+	}
+	return string(text), nil
+}
+
+// appendText appends the rendered text to dst, never letting it grow past
+// the budget left.
+func (t *Template) appendText(b *budget, dst []byte, chain map[string]any) ([]byte, error) {
+	room := b.left
+	for i := range t.parts {
 		p := &t.parts[i]
-		i++
+		dst = append(dst, p.before...)
+		if err := b.tick(); err != nil {
+			return dst, err
+		}
 		v, ok := p.value(chain)
+		var fits bool
 		switch {
 		case !t.json:
-			return w.Write(appendText(nil, v, ok))
+			dst, fits = appendText(dst, v, ok, room)
 		case p.inString:
-			return w.Write(appendJSONStringContent(nil, appendText(nil, v, ok)))
+			dst, fits = appendStringContent(dst, v, ok, room)
 		case !ok:
-			return w.Write([]byte("null"))
+			dst, fits = append(dst, "null"...), true
 		default:
-			return w.Write(appendJSON(nil, v))
+			dst, fits = appendValue(dst, v, room)
 		}
-	})
-	return string(buf.B)
+		if !fits || len(dst) > room {
+			return dst, b.tooLarge()
+		}
+	}
+	dst = append(dst, t.tail...)
+	if len(dst) > room {
+		return dst, b.tooLarge()
+	}
+	return dst, nil
 }
 
 // value resolves one placeholder; ok is false when its path is missing.
@@ -146,52 +163,4 @@ func (p *placeholder) value(chain map[string]any) (any, bool) {
 		return query.FormatTime(p.now.From(time.Now())), true
 	}
 	return p.path.Get(chain)
-}
-
-// appendText converts a value to text for embedding in a longer string:
-// strings as they are, null and missing as "", anything else as compact JSON.
-func appendText(dst []byte, v any, present bool) []byte {
-	if !present || v == nil {
-		return dst
-	}
-	if s, ok := v.(string); ok {
-		return append(dst, s...)
-	}
-	return appendJSON(dst, v)
-}
-
-// appendJSON appends v as compact JSON without HTML escaping; values that
-// cannot be encoded become null rather than failing the run. Numbers and
-// booleans, the usual embedded values, skip the encoder.
-func appendJSON(dst []byte, v any) []byte {
-	switch x := v.(type) {
-	case nil:
-		return append(dst, "null"...)
-	case bool:
-		return strconv.AppendBool(dst, x)
-	case float64:
-		// The form encoding/json writes: plain decimals, exponents only for
-		// very large or small magnitudes (those take the encoder below).
-		if a := math.Abs(x); a == 0 || (a >= 1e-6 && a < 1e21) {
-			return strconv.AppendFloat(dst, x, 'f', -1, 64)
-		}
-	case int:
-		return strconv.AppendInt(dst, int64(x), 10)
-	case int64:
-		return strconv.AppendInt(dst, x, 10)
-	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return append(dst, "null"...)
-	}
-	return append(dst, bytes.TrimRight(b.Bytes(), "\n")...)
-}
-
-// appendJSONStringContent appends s escaped for use inside a JSON string
-// literal (without the surrounding quotes).
-func appendJSONStringContent(dst, s []byte) []byte {
-	quoted := appendJSON(nil, string(s))
-	return append(dst, quoted[1:len(quoted)-1]...)
 }

@@ -1,6 +1,11 @@
 package engine
 
-import "testing"
+import (
+	"context"
+	"testing"
+
+	"github.com/hookflow/hookflow/operations"
+)
 
 // BenchmarkTemplateRender renders pre-parsed templates of the three kinds:
 // a whole-string placeholder (typed value), text with placeholders, and a
@@ -16,9 +21,12 @@ func BenchmarkTemplateRender(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
+			ctx := context.Background()
 			b.ReportAllocs()
 			for b.Loop() {
-				_ = tmpl.Render(chain)
+				if _, err := tmpl.Render(ctx, chain, operations.DefaultMaxRenderSize); err != nil {
+					b.Fatal(err)
+				}
 			}
 		})
 	}

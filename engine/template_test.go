@@ -1,10 +1,13 @@
 package engine
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hookflow/hookflow/operations"
 )
 
 var chain = map[string]any{
@@ -66,7 +69,7 @@ func TestTemplateRender(t *testing.T) {
 			t.Errorf("%q: %v", tc.src, err)
 			continue
 		}
-		got := tmpl.Render(chain)
+		got := render(t, tmpl, chain)
 		if !jsonEqual(got, tc.want) {
 			t.Errorf("%q rendered %#v, want %#v", tc.src, got, tc.want)
 		}
@@ -80,7 +83,7 @@ func TestJSONTemplateStaysValidWithHostileData(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, evil := range []any{`"}, "admin": true, "x": {"`, "line\nbreak\t\u0000", `\`, map[string]any{"k": `"`}, nil, 1e300} {
-		out := tmpl.Render(map[string]any{"$trigger": map[string]any{"evil": evil}}).(string)
+		out := render(t, tmpl, map[string]any{"$trigger": map[string]any{"evil": evil}}).(string)
 		var v map[string]any
 		if err := json.Unmarshal([]byte(out), &v); err != nil {
 			t.Errorf("evil %#v broke the document: %s", evil, out)
@@ -99,7 +102,7 @@ func TestNowPlaceholders(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", src, err)
 		}
-		s, _ := tmpl.Render(nil).(string)
+		s, _ := render(t, tmpl, nil).(string)
 		got, err := time.Parse(time.RFC3339, s)
 		if err != nil {
 			t.Fatalf("%s rendered %q: %v", src, s, err)
@@ -160,20 +163,46 @@ func FuzzParseTemplate(f *testing.F) {
 		if err != nil {
 			return
 		}
-		out := tmpl.Render(scope)
+		out, err := tmpl.Render(context.Background(), scope, operations.DefaultMaxRenderSize)
+		if err != nil {
+			t.Fatalf("%q: %v", src, err)
+		}
 		if tmpl.json {
 			s, ok := out.(string)
 			if !ok || !json.Valid([]byte(s)) {
 				t.Fatalf("JSON template %q rendered invalid JSON %#v", src, out)
 			}
 		}
+		// The text around placeholders is the source's, in order, and
+		// holds no "{{" (every "{{" opens a placeholder).
+		var literal strings.Builder
+		rest := src
+		for _, p := range append(tmpl.parts, placeholder{before: tmpl.tail}) {
+			i := strings.Index(rest, p.before)
+			if i < 0 || strings.Contains(p.before, openTag) {
+				t.Fatalf("%q: text %q is not the source's", src, p.before)
+			}
+			rest = rest[i+len(p.before):]
+			literal.WriteString(p.before)
+		}
+		// With nothing to resolve, plain text renders to that text.
+		if !tmpl.json && !tmpl.whole && len(tmpl.parts) > 0 && !strings.Contains(src, "$NOW") {
+			empty, err := tmpl.Render(context.Background(), nil, operations.DefaultMaxRenderSize)
+			if err != nil || empty != literal.String() {
+				t.Fatalf("%q rendered %#v with an empty chain, want %q", src, empty, literal.String())
+			}
+		}
 	})
 }
 
-// render renders a template.
+// render renders a template with the default limit.
 func render(t testing.TB, tmpl *Template, chain map[string]any) any {
 	t.Helper()
-	return tmpl.Render(chain)
+	out, err := tmpl.Render(context.Background(), chain, operations.DefaultMaxRenderSize)
+	if err != nil {
+		t.Fatalf("%s: %v", tmpl, err)
+	}
+	return out
 }
 
 func jsonEqual(a, b any) bool {

@@ -1,59 +1,119 @@
 package engine
 
 import (
+	"context"
 	"fmt"
+	"math"
 	"sort"
 
 	"github.com/hookflow/hookflow/flows"
+	"github.com/hookflow/hookflow/jsonsize"
+	"github.com/hookflow/hookflow/operations"
 )
 
-// Value is an option value compiled once. Constant subtrees are returned as
-// they are (shared between runs: nothing may modify them); strings with
+// Value is an option value compiled once. Constant subtrees are returned
+// as they are (shared between runs: nothing may modify them); strings with
 // placeholders are templates; objects and arrays with dynamic members are
 // rebuilt on each render, reusing their constant members.
-type Value interface {
-	// Resolve renders the value against a data chain (map[string]any).
-	Resolve(scope any) any
+type Value struct {
+	root node
 }
 
-// Constant is a Value without placeholders.
+// Render renders the value against a data chain (operations.Value): the
+// result's encoding may not pass limit bytes (RENDER_TOO_LARGE;
+// operations.DefaultMaxRenderSize when limit is not positive), and the end of ctx
+// stops a long rendering.
+func (v Value) Render(ctx context.Context, chain map[string]any, limit int) (any, error) {
+	if limit <= 0 {
+		limit = operations.DefaultMaxRenderSize
+	}
+	var b budget
+	b.reset(ctx, limit)
+	return v.root.render(&b, chain)
+}
+
+// node is one compiled part of a value.
+type node interface {
+	render(b *budget, chain map[string]any) (any, error)
+}
+
+// Constant is a value without placeholders.
 type Constant struct{ V any }
 
-// Resolve returns the constant itself.
-func (c Constant) Resolve(any) any { return c.V }
+func (c Constant) render(*budget, map[string]any) (any, error) { return c.V, nil }
 
 type objectValue struct {
-	keys []string
-	vals []Value
+	keys  []string
+	vals  []node
+	fixed int // encoded size of the keys, the punctuation and the constant members
 }
 
-func (o *objectValue) Resolve(scope any) any {
+func (o *objectValue) render(b *budget, chain map[string]any) (any, error) {
+	if err := b.charge(o.fixed); err != nil {
+		return nil, err
+	}
 	m := make(map[string]any, len(o.keys))
 	for i, k := range o.keys {
-		m[k] = o.vals[i].Resolve(scope)
+		v, err := renderMember(b, o.vals[i], chain)
+		if err != nil {
+			return nil, err
+		}
+		m[k] = v
 	}
-	return m
+	return m, nil
 }
 
-type arrayValue struct{ elems []Value }
+type arrayValue struct {
+	elems []node
+	fixed int
+}
 
-func (a *arrayValue) Resolve(scope any) any {
+func (a *arrayValue) render(b *budget, chain map[string]any) (any, error) {
+	if err := b.charge(a.fixed); err != nil {
+		return nil, err
+	}
 	out := make([]any, len(a.elems))
 	for i, e := range a.elems {
-		out[i] = e.Resolve(scope)
+		v, err := renderMember(b, e, chain)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = v
 	}
-	return out
+	return out, nil
+}
+
+// renderMember renders a member of an object or array and charges what
+// its rendering did not: the encoding of a value a whole placeholder
+// places by reference, a text's quotes (constants are in fixed).
+func renderMember(b *budget, n node, chain map[string]any) (any, error) {
+	switch x := n.(type) {
+	case Constant:
+		return x.V, nil
+	case *Template:
+		if err := b.tick(); err != nil {
+			return nil, err
+		}
+		v, err := x.render(b, chain)
+		switch {
+		case err != nil:
+			return nil, err
+		case x.whole:
+			return v, b.chargeValue(v)
+		}
+		return v, b.charge(2)
+	}
+	return n.render(b, chain)
 }
 
 // CompileValue compiles a JSON value from a flow document. Template errors
 // are reported as findings with paths relative to raw.
 func CompileValue(raw any) (Value, flows.ValidationErrors) {
 	var errs flows.ValidationErrors
-	v := compileValue(raw, "", &errs)
-	return v, errs
+	return Value{root: compileValue(raw, "", &errs)}, errs
 }
 
-func compileValue(raw any, path string, errs *flows.ValidationErrors) Value {
+func compileValue(raw any, path string, errs *flows.ValidationErrors) node {
 	switch x := raw.(type) {
 	case string:
 		if !HasPlaceholders(x) {
@@ -71,10 +131,11 @@ func compileValue(raw any, path string, errs *flows.ValidationErrors) Value {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
-		o := &objectValue{keys: keys, vals: make([]Value, len(keys))}
+		o := &objectValue{keys: keys, vals: make([]node, len(keys)), fixed: 2 + max(len(keys)-1, 0)}
 		dynamic := false
 		for i, k := range keys {
 			o.vals[i] = compileValue(x[k], flows.JoinPath(path, k), errs)
+			o.fixed += jsonsize.String(k) + 1 + constantSize(o.vals[i])
 			if _, isConst := o.vals[i].(Constant); !isConst {
 				dynamic = true
 			}
@@ -84,10 +145,11 @@ func compileValue(raw any, path string, errs *flows.ValidationErrors) Value {
 		}
 		return o
 	case []any:
-		a := &arrayValue{elems: make([]Value, len(x))}
+		a := &arrayValue{elems: make([]node, len(x)), fixed: 2 + max(len(x)-1, 0)}
 		dynamic := false
 		for i, e := range x {
 			a.elems[i] = compileValue(e, fmt.Sprintf("%s[%d]", path, i), errs)
+			a.fixed += constantSize(a.elems[i])
 			if _, isConst := a.elems[i].(Constant); !isConst {
 				dynamic = true
 			}
@@ -101,8 +163,17 @@ func compileValue(raw any, path string, errs *flows.ValidationErrors) Value {
 	}
 }
 
+// constantSize is the encoded size of a constant member (rendered
+// members are charged when rendered).
+func constantSize(n node) int {
+	if c, ok := n.(Constant); ok {
+		return jsonsize.Compact(c.V, math.MaxInt)
+	}
+	return 0
+}
+
 // IsConstant reports whether v has no placeholders, and its value.
 func IsConstant(v Value) (any, bool) {
-	c, ok := v.(Constant)
+	c, ok := v.root.(Constant)
 	return c.V, ok
 }

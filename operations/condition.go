@@ -25,14 +25,7 @@ func (Condition) Prepare(p Prepare) (Step, error) {
 		errs.Add("filter", "is required")
 		return nil, errs
 	}
-	dynamic := func(s string) (query.Dynamic, error) {
-		v, verrs := p.Compile(s)
-		if len(verrs) > 0 {
-			return nil, errors.New(verrs[0].Message)
-		}
-		return v, nil
-	}
-	f, err := query.ParseFilter(raw, query.ParseOptions{Dynamic: dynamic})
+	f, err := query.ParseFilter(raw, query.ParseOptions{Dynamic: compileOperand(p)})
 	if err != nil {
 		var qerrs query.Errors
 		if errors.As(err, &qerrs) {
@@ -55,17 +48,22 @@ type conditionStep struct {
 // SelfRendered: the filter's operands are resolved by the filter itself.
 func (s *conditionStep) SelfRendered() []string { return []string{"filter"} }
 
-// Run evaluates the filter.
-func (s *conditionStep) Run(_ context.Context, in Input) (any, error) {
+// Run evaluates the filter. An operand that fails to render fails the
+// step rather than being compared as null.
+func (s *conditionStep) Run(ctx context.Context, in Input) (any, error) {
 	subject := conditionSubject{chain: in.Chain, keys: s.keys}
-	env := query.Env{Scope: in.Chain}
-	if acc, ok := in.Chain["$accountability"].(map[string]any); ok {
-		env.User, env.Role = acc["user"], acc["role"]
+	env, scope := newFilterEnv(ctx, in)
+	passed := s.filter.Match(subject.lookup, env)
+	if scope.err != nil {
+		return nil, scope.err
 	}
-	if s.filter.Match(subject.lookup, env) {
+	if passed {
 		return in.Chain["$last"], nil
 	}
 	_, mismatches := s.filter.Explain(subject.lookup, env)
+	if scope.err != nil {
+		return nil, scope.err
+	}
 	list := make([]any, len(mismatches))
 	for i, m := range mismatches {
 		list[i] = map[string]any{

@@ -89,7 +89,7 @@ func (s *emitStep) Run(ctx context.Context, in Input) (any, error) {
 	if msg := checkEventName(name); msg != "" {
 		return nil, Failf(http.StatusInternalServerError, "INVALID_EVENT", "emit: event %q %s", name, msg)
 	}
-	data, err := s.data.resolve(in.Chain, "emit: data")
+	data, err := s.data.resolve(ctx, in, "emit: data")
 	if err != nil {
 		return nil, err
 	}

@@ -13,10 +13,16 @@ type Error struct {
 	Code    string
 	Message string
 	Details map[string]any
+	// cause is the sentinel callers branch on, when there is one
+	// (ErrRenderTooLarge).
+	cause error
 }
 
 // Error returns the message.
 func (e *Error) Error() string { return e.Message }
+
+// Unwrap returns the sentinel behind the failure, if any.
+func (e *Error) Unwrap() error { return e.cause }
 
 // Failf builds an Error with a formatted message.
 func Failf(status int, code, format string, args ...any) *Error {

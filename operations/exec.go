@@ -12,6 +12,7 @@ import (
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/vm"
 	"github.com/hookflow/hookflow/flows"
+	"github.com/hookflow/hookflow/jsonsize"
 )
 
 // Bounds of one exec expression. expr-lang has no timeout, so an
@@ -44,7 +45,8 @@ const environmentVar = "$environment"
 // data chain — `$trigger`, `$last`, `$accountability`, `$flow`, `$run`,
 // `$environment` (hookflow's `$env`) and operation keys — and returns its
 // value as JSON. The helpers of execHelpers are available; reject(value)
-// takes the node's `reject` edge with value as its result.
+// takes the node's `reject` edge with value as its result. The result's
+// encoding is bounded by RunInfo.MaxRenderSize.
 type Exec struct {
 	// Now is the clock behind now(); nil means time.Now.
 	Now func() time.Time
@@ -113,6 +115,12 @@ func (s *execStep) Run(ctx context.Context, in Input) (any, error) {
 	out, err := machine.Run(s.program, env)
 	if err != nil {
 		return nil, execFailure(err)
+	}
+	// Measured before it is converted: a result may hold one large
+	// member many times (map(1..50000, $trigger)), and converting walks
+	// every copy.
+	if limit := maxRenderSize(in); jsonsize.Compact(out, limit) > limit {
+		return nil, RenderTooLarge(limit)
 	}
 	v, err := jsonValue(out)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/vm/runtime"
+	"github.com/hookflow/hookflow/jsonsize"
 )
 
 // budgetVar is the environment entry holding an evaluation's *execBudget.
@@ -238,19 +239,23 @@ func boundedJoin(b *execBudget, args []any) (any, error) {
 	return strings.Join(parts, sep), nil
 }
 
-// boundedJSON estimates the encoding's size (stopping early on values
+// boundedJSON measures the encoding's size (stopping early on values
 // whose shared members would encode to far more than they occupy), then
-// encodes.
+// converts and encodes.
 func boundedJSON(b *execBudget, name string, args []any, indent bool) (any, error) {
 	if len(args) != 1 {
 		return nil, fmt.Errorf("%s takes one value", name)
 	}
+	size := jsonsize.Compact
+	if indent {
+		size = jsonsize.Indented
+	}
+	if err := b.charge(size(args[0], MaxExecBytes-b.bytes+1)); err != nil {
+		return nil, err
+	}
 	v, err := jsonValue(args[0])
 	if err != nil {
 		return nil, fmt.Errorf("%s: the value %v", name, err)
-	}
-	if err := b.charge(jsonSize(v, 0, MaxExecBytes-b.bytes+1, indent)); err != nil {
-		return nil, err
 	}
 	if indent {
 		return indentedJSON(v)

@@ -144,6 +144,7 @@ func TestExecRuntimeFailures(t *testing.T) {
 		{"encoding a shared value", `toJSON(map(1..1000, $trigger.big))`, "SCRIPT_LIMIT"},
 		{"joining a shared value", `join(map(1..1000, $trigger.big), "")`, "SCRIPT_LIMIT"},
 		{"copies kept by a loop", `map(1..1000, upper($trigger.big))`, "SCRIPT_LIMIT"},
+		{"result sharing one value", `map(1..2000, $trigger.big)`, "RENDER_TOO_LARGE"},
 	}
 	reg := execRegistry()
 	for _, tc := range tests {

@@ -167,40 +167,6 @@ func viaJSON(v any) (any, bool, error) {
 	return out, true, nil
 }
 
-// jsonSize estimates the length of v's JSON encoding (indented as toJSON
-// does when indent is set), stopping as soon as it passes limit: a value
-// may repeat one large member many times (map(1..1000, $trigger.raw)).
-func jsonSize(v any, depth, limit int, indent bool) int {
-	pad := 0
-	if indent {
-		pad = 2*depth + 3
-	}
-	switch x := v.(type) {
-	case string:
-		return len(x) + 2 + len(x)/8 // quotes and some escaping
-	case map[string]any:
-		size := 2 + pad
-		for k, e := range x {
-			size += len(k) + 4 + pad + jsonSize(e, depth+1, limit-size, indent)
-			if size > limit {
-				return size
-			}
-		}
-		return size
-	case []any:
-		size := 2 + pad
-		for _, e := range x {
-			size += 1 + pad + jsonSize(e, depth+1, limit-size, indent)
-			if size > limit {
-				return size
-			}
-		}
-		return size
-	default:
-		return 24
-	}
-}
-
 // indentedJSON is toJSON's format: two-space indentation.
 func indentedJSON(v any) (string, error) {
 	raw, err := json.MarshalIndent(v, "", "  ")

@@ -49,7 +49,11 @@ func run(t *testing.T, op operations.Operation, options string, chain map[string
 	rendered := map[string]any{}
 	for k, v := range opts {
 		compiled, _ := engine.CompileValue(v)
-		rendered[k] = compiled.Resolve(chain)
+		out, err := compiled.Render(context.Background(), chain, 0)
+		if err != nil {
+			return nil, err
+		}
+		rendered[k] = out
 	}
 	return step.Run(context.Background(), operations.Input{Options: rendered, Chain: chain, Key: "node", Run: &operations.RunInfo{}})
 }

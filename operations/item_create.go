@@ -57,7 +57,7 @@ func (s *itemCreateStep) Run(ctx context.Context, in Input) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	payload, err := s.payload.resolve(in.Chain, "item-create: payload")
+	payload, err := s.payload.resolve(ctx, in, "item-create: payload")
 	if err != nil {
 		return nil, err
 	}

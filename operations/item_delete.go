@@ -47,7 +47,7 @@ func (s *itemDeleteStep) Run(ctx context.Context, in Input) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	params, err := s.query.resolveWrite(in.Chain)
+	params, err := s.query.resolveWrite(ctx, t, in)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package operations
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"maps"
@@ -55,7 +56,7 @@ func prepareQueryOption(p Prepare, errs *flows.ValidationErrors) *queryOption {
 		o.templated = "filter"
 	}
 	rest := obj
-	popts := query.ParamOptions{Strict: true, Filter: query.ParseOptions{Dynamic: dynamicOperands(p)}}
+	popts := query.ParamOptions{Strict: true, Filter: query.ParseOptions{Dynamic: compileOperand(p)}}
 	if f, isFilter := obj["filter"].(map[string]any); isFilter {
 		parsed, err := query.ParseFilter(f, popts.Filter)
 		if err != nil {
@@ -86,27 +87,44 @@ func prepareQueryOption(p Prepare, errs *flows.ValidationErrors) *queryOption {
 }
 
 // resolve renders and parses the query of a read for one run: a query
-// whose template gives no value is no query.
-func (o *queryOption) resolve(chain map[string]any) (*query.Params, error) {
-	return o.resolveFor(chain, false)
+// whose template gives no value is no query. The filter's templated
+// operands are rendered in t's environment, and a failure among them
+// fails the step before anything is selected.
+func (o *queryOption) resolve(ctx context.Context, t *target, in Input) (*query.Params, error) {
+	return o.resolveFor(ctx, t, in, false)
 }
 
 // resolveWrite is resolve for item-update and item-delete. There a query or
 // filter written as a template that gives no value fails, so that a request
 // lacking it never writes every item (a filter of {} selects them all on
 // purpose).
-func (o *queryOption) resolveWrite(chain map[string]any) (*query.Params, error) {
-	return o.resolveFor(chain, true)
+func (o *queryOption) resolveWrite(ctx context.Context, t *target, in Input) (*query.Params, error) {
+	return o.resolveFor(ctx, t, in, true)
 }
 
-func (o *queryOption) resolveFor(chain map[string]any, write bool) (*query.Params, error) {
+func (o *queryOption) resolveFor(ctx context.Context, t *target, in Input, write bool) (*query.Params, error) {
 	if o == nil {
 		return nil, nil
 	}
+	params, err := o.render(ctx, in, write)
+	if err != nil || params == nil {
+		return params, err
+	}
+	if err := renderOperands(params.Filter, t.env, t.scope); err != nil {
+		return nil, err
+	}
+	return params, nil
+}
+
+// render renders and parses the parameters.
+func (o *queryOption) render(ctx context.Context, in Input, write bool) (*query.Params, error) {
 	if o.static != nil {
 		return o.static, nil
 	}
-	rendered := o.rest.Resolve(chain)
+	rendered, err := o.rest.Render(ctx, in.Chain, maxRenderSize(in))
+	if err != nil {
+		return nil, err
+	}
 	if text, isStr := rendered.(string); isStr {
 		var parsed any
 		if err := json.Unmarshal([]byte(text), &parsed); err != nil {
@@ -135,17 +153,6 @@ func (o *queryOption) resolveFor(chain map[string]any, write bool) (*query.Param
 		params.Filter = o.filter
 	}
 	return params, nil
-}
-
-// dynamicOperands compiles filter operands with templates.
-func dynamicOperands(p Prepare) func(string) (query.Dynamic, error) {
-	return func(s string) (query.Dynamic, error) {
-		v, verrs := p.Compile(s)
-		if len(verrs) > 0 {
-			return nil, errors.New(verrs[0].Message)
-		}
-		return v, nil
-	}
 }
 
 // addQueryErrors records filter or parameter errors under prefix.

@@ -68,7 +68,7 @@ func (s *itemReadStep) Run(ctx context.Context, in Input) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	params, err := s.query.resolve(in.Chain)
+	params, err := s.query.resolve(ctx, t, in)
 	if err != nil {
 		return nil, err
 	}

@@ -53,7 +53,7 @@ func (s *itemUpdateStep) Run(ctx context.Context, in Input) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	payload, err := s.payload.resolve(in.Chain, "item-update: payload")
+	payload, err := s.payload.resolve(ctx, in, "item-update: payload")
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +61,7 @@ func (s *itemUpdateStep) Run(ctx context.Context, in Input) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	params, err := s.query.resolveWrite(in.Chain)
+	params, err := s.query.resolveWrite(ctx, t, in)
 	if err != nil {
 		return nil, err
 	}

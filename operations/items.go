@@ -91,7 +91,8 @@ func checkSelection(opts map[string]any, required bool, errs *flows.ValidationEr
 // target is a rendered node's collection, write options and accountability.
 type target struct {
 	collection string
-	env        query.Env
+	env        query.Env    // what the query's filter is evaluated in
+	scope      *filterScope // env's scope, holding a rendering failure
 	write      storage.WriteOptions
 }
 
@@ -116,9 +117,9 @@ func (b *itemBase) begin(ctx context.Context, in Input) (*target, error) {
 	case string:
 		emit = v != "false"
 	}
-	t := &target{collection: collection, env: query.Env{Scope: in.Chain}}
+	t := &target{collection: collection}
+	t.env, t.scope = newFilterEnv(ctx, in)
 	if acc != nil {
-		t.env.User, t.env.Role = acc["user"], acc["role"]
 		t.write.Accountability = map[string]any{"user": acc["user"], "role": acc["role"]}
 	}
 	t.write.Quiet = !emit

@@ -15,10 +15,13 @@ type Operation interface {
 	Prepare(p Prepare) (Step, error)
 }
 
-// Value is an option value compiled by the engine: Resolve renders its
-// placeholders against a data chain.
+// Value is an option value compiled by the engine.
 type Value interface {
-	Resolve(scope any) any
+	// Render renders the value's placeholders against a run's data chain.
+	// The result's encoding may not pass limit bytes (an *Error wrapping
+	// ErrRenderTooLarge, as soon as it passes; steps pass their run's
+	// RunInfo.MaxRenderSize), and the end of ctx stops a long rendering.
+	Render(ctx context.Context, chain map[string]any, limit int) (any, error)
 }
 
 // Prepare is what an operation type receives to prepare one node.
@@ -67,6 +70,10 @@ type RunInfo struct {
 	Logger *slog.Logger
 	// Depth counts nested flow runs (a flow triggering a flow).
 	Depth int
+	// MaxRenderSize bounds the encoded size of the values a step renders
+	// or builds (FLOWS_MAX_RENDER_SIZE): the limit of Value.Render, and of
+	// exec results. Zero means the engine's default.
+	MaxRenderSize int
 
 	// budget bounds the flow runs the trigger steps of this run and of the
 	// runs it starts may start (runBudgetOf).

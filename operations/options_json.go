@@ -1,6 +1,7 @@
 package operations
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 
@@ -38,12 +39,15 @@ func compileJSONOption(p Prepare, key string, errs *flows.ValidationErrors) json
 	return o
 }
 
-// resolve renders the option against a data chain.
-func (o jsonOption) resolve(chain map[string]any, what string) (any, error) {
+// resolve renders the option against a step's data chain.
+func (o jsonOption) resolve(ctx context.Context, in Input, what string) (any, error) {
 	if o.value == nil {
 		return nil, nil
 	}
-	out := o.value.Resolve(chain)
+	out, err := o.value.Render(ctx, in.Chain, maxRenderSize(in))
+	if err != nil {
+		return nil, err
+	}
 	if text, ok := out.(string); ok && o.parseText {
 		var parsed any
 		if err := json.Unmarshal([]byte(text), &parsed); err != nil {

@@ -31,6 +31,6 @@ type transformStep struct {
 func (s *transformStep) SelfRendered() []string { return []string{"json"} }
 
 // Run renders the value.
-func (s *transformStep) Run(_ context.Context, in Input) (any, error) {
-	return s.json.resolve(in.Chain, "transform")
+func (s *transformStep) Run(ctx context.Context, in Input) (any, error) {
+	return s.json.resolve(ctx, in, "transform")
 }

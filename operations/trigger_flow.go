@@ -138,7 +138,7 @@ func (s *triggerFlowStep) Run(ctx context.Context, in Input) (any, error) {
 		return nil, Failf(http.StatusInternalServerError, "FLOW_RECURSION_LIMIT",
 			"trigger: flow %s would run %d levels deep; flows may trigger flows at most %d levels deep", flowID, depth, MaxFlowDepth)
 	}
-	payload, err := s.payload.resolve(in.Chain, "trigger: payload")
+	payload, err := s.payload.resolve(ctx, in, "trigger: payload")
 	if err != nil {
 		return nil, err
 	}

@@ -230,5 +230,6 @@ func (w *Webhook) HideEnv(v any) any { return operations.HideEnv(v, w.runner.env
 // problem with the request).
 func IsRunFailure(err error) bool {
 	var opErr *engine.OperationError
-	return errors.As(err, &opErr) || errors.Is(err, engine.ErrMaxSteps) || errors.Is(err, engine.ErrTimeout)
+	return errors.As(err, &opErr) || errors.Is(err, engine.ErrMaxSteps) || errors.Is(err, engine.ErrTimeout) ||
+		errors.Is(err, operations.ErrRenderTooLarge)
 }
