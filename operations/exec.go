@@ -36,17 +36,18 @@ const (
 	MaxExecBytes = 32 << 20
 )
 
-// environmentVar is the name hookflow's `$env` has inside expressions:
-// expr reserves `$env` for the whole environment, which is also how
-// operation keys that are not identifiers are read: `$env["save-log"].id`.
+// environmentVar is the name hookflow's `$env` has inside a compiled
+// expression (envPatch renames `$env` to it: expr reserves `$env` for its
+// whole environment). Flows may also write it themselves.
 const environmentVar = "$environment"
 
 // Exec evaluates one expr-lang expression (option `expression`) over the
 // data chain — `$trigger`, `$last`, `$accountability`, `$flow`, `$run`,
-// `$environment` (hookflow's `$env`) and operation keys — and returns its
-// value as JSON. The helpers of execHelpers are available; reject(value)
-// takes the node's `reject` edge with value as its result. The result's
-// encoding is bounded by RunInfo.MaxRenderSize.
+// `$env` (the allowed environment variables, also `$environment`) and
+// operation keys — and returns its value as JSON. The helpers of
+// execHelpers are available; reject(value) takes the node's `reject` edge
+// with value as its result. The result's encoding is bounded by
+// RunInfo.MaxRenderSize.
 type Exec struct {
 	// Now is the clock behind now(); nil means time.Now.
 	Now func() time.Time
@@ -72,22 +73,18 @@ func (e Exec) Prepare(p Prepare) (Step, error) {
 	}
 	names := &identifierCheck{known: p.OperationKeys}
 	opts := append(execHelpers(now), boundedFunctions()...)
-	// The name check must see the expression before execBounds adds its
-	// own identifiers.
-	opts = append(opts, expr.MaxNodes(MaxExpressionNodes), expr.Patch(names), expr.Patch(execBounds{}))
+	// The name check must see the expression before envPatch and
+	// execBounds add their own identifiers.
+	opts = append(opts, expr.MaxNodes(MaxExpressionNodes), expr.Patch(names),
+		expr.Patch(&envPatch{keys: p.OperationKeys}), expr.Patch(execBounds{}))
 	program, err := expr.Compile(src, opts...)
 	if err != nil {
 		errs.Add("expression", "%s", describeExprError(err))
 		return nil, errs
 	}
 	if unknown := names.unknown(); len(unknown) > 0 {
-		errs.Add("expression", "unknown variable %s (use $trigger, $last, $accountability, $flow, $run, %s, an operation key, or $env[\"key\"])",
-			strings.Join(unknown, ", "), environmentVar)
-		return nil, errs
-	}
-	if misread := names.misreadEnv(); len(misread) > 0 {
-		errs.Add("expression", "$env.%s is no operation key: inside exec, hookflow's $env is %s (%s.%s); $env[\"key\"] reads operation keys",
-			misread[0], environmentVar, environmentVar, misread[0])
+		errs.Add("expression", "unknown variable %s (use $trigger, $last, $accountability, $env, $flow, $run, an operation key, or $env[\"key\"] for a key such as save-log)",
+			strings.Join(unknown, ", "))
 		return nil, errs
 	}
 	return &execStep{program: program}, nil
@@ -109,7 +106,11 @@ func (s *execStep) Run(ctx context.Context, in Input) (any, error) {
 			env[k] = v
 		}
 	}
-	env[environmentVar] = in.Chain["$env"]
+	environment := in.Chain["$env"]
+	if environment == nil {
+		environment = map[string]any{} // $env.NAME is null, as in templates
+	}
+	env[environmentVar] = environment
 	env[budgetVar] = &execBudget{ctx: ctx}
 	machine := vm.VM{MemoryBudget: ExecMemoryBudget}
 	out, err := machine.Run(s.program, env)

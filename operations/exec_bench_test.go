@@ -25,7 +25,7 @@ func BenchmarkExec(b *testing.B) {
 	}
 	cases := map[string]string{
 		"compare":   `$trigger.body.total > 50 && $trigger.body.action == "opened"`,
-		"signature": `secure_compare($trigger.headers["x-hub-signature-256"] ?? "", "sha256=" + hmac_sha256($environment.GITHUB_WEBHOOK_SECRET, $trigger.raw)) ? $trigger.body : "rejected"`,
+		"signature": `secure_compare($trigger.headers["x-hub-signature-256"] ?? "", "sha256=" + hmac_sha256($env.GITHUB_WEBHOOK_SECRET, $trigger.raw)) ? $trigger.body : "rejected"`,
 		"object":    `{"id": $trigger.body.number, "name": upper($trigger.body.action), "big": $trigger.body.total > 50}`,
 	}
 	for name, src := range cases {

@@ -17,12 +17,6 @@ type identifierCheck struct {
 	known    map[string]bool // operation keys
 	used     []string
 	declared map[string]bool // let variables and called function names
-	// envFields are the names read as `$env.NAME` or `$env["NAME"]`. In
-	// expr `$env` is the whole environment, so a name that is neither a
-	// chain variable nor an operation key would silently be null: a flow
-	// author who writes `$env.SECRET` as in templates means
-	// `$environment.SECRET`.
-	envFields []string
 }
 
 // chainVars are the data chain names an expression may read.
@@ -45,29 +39,7 @@ func (c *identifierCheck) Visit(node *ast.Node) {
 		if id, ok := n.Callee.(*ast.IdentifierNode); ok {
 			c.declared[id.Value] = true
 		}
-	case *ast.MemberNode:
-		id, isID := n.Node.(*ast.IdentifierNode)
-		name, isName := n.Property.(*ast.StringNode)
-		if isID && isName && id.Value == "$env" {
-			c.envFields = append(c.envFields, name.Value)
-		}
 	}
-}
-
-// misreadEnv lists the `$env.NAME` reads that name no chain variable and
-// no operation key, sorted.
-func (c *identifierCheck) misreadEnv() []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, name := range c.envFields {
-		if chainVars[name] || c.known[name] || seen[name] || name == budgetVar {
-			continue
-		}
-		seen[name] = true
-		out = append(out, name)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // unknown lists the identifiers that name nothing, sorted.
