@@ -25,8 +25,10 @@ type budget struct {
 	left  int
 	ticks int
 	// shared remembers the estimated sizes of the objects and arrays
-	// already charged, so a value referenced many times is walked once.
-	shared []sharedSize
+	// already charged, so a value referenced many times is walked once
+	// (held in the budget itself: no allocation).
+	shared  [maxRemembered]sharedSize
+	nshared int
 }
 
 type sharedSize struct {
@@ -38,12 +40,15 @@ type sharedSize struct {
 // maxRemembered bounds budget.shared; a rendering with more distinct
 // shared values than that walks the others each time (still bounded by
 // the limit, which every walk consumes).
-const maxRemembered = 16
+const maxRemembered = 8
+
+// maxNumberSize is the longest JSON form of a float64
+// (-2.2250738585072014e-308).
+const maxNumberSize = 24
 
 // reset prepares the budget for a new rendering.
 func (b *budget) reset(ctx context.Context, limit int) {
-	b.ctx, b.limit, b.left, b.ticks = ctx, limit, limit, 0
-	b.shared = b.shared[:0]
+	b.ctx, b.limit, b.left, b.ticks, b.nshared = ctx, limit, limit, 0, 0
 }
 
 // charge takes n bytes from the budget.
@@ -71,12 +76,15 @@ func (b *budget) tick() error {
 func (b *budget) tooLarge() error { return operations.RenderTooLarge(b.limit) }
 
 // chargeValue charges the encoded size of a value placed by reference.
-// Scalars cost their length; an object or array is walked once per
-// rendering however often it is referenced.
+// Scalars cost their length (a number the longest a float64 takes, which
+// saves formatting it); an object or array is walked once per rendering
+// however often it is referenced.
 func (b *budget) chargeValue(v any) error {
 	switch x := v.(type) {
-	case nil, bool, float64:
-		return b.charge(jsonsize.Compact(x, b.left))
+	case nil, bool:
+		return b.charge(5)
+	case float64:
+		return b.charge(maxNumberSize)
 	case string:
 		return b.charge(len(x) + 2)
 	case map[string]any, []any:
@@ -91,14 +99,15 @@ func (b *budget) chargeValue(v any) error {
 func (b *budget) sharedSize(v any) int {
 	rv := reflect.ValueOf(v)
 	key := sharedSize{ptr: uintptr(rv.UnsafePointer()), len: rv.Len()}
-	for _, s := range b.shared {
+	for _, s := range b.shared[:b.nshared] {
 		if s.ptr == key.ptr && s.len == key.len {
 			return s.size
 		}
 	}
 	key.size = jsonsize.Compact(v, b.left)
-	if key.size <= b.left && len(b.shared) < maxRemembered {
-		b.shared = append(b.shared, key)
+	if key.size <= b.left && b.nshared < maxRemembered {
+		b.shared[b.nshared] = key
+		b.nshared++
 	}
 	return key.size
 }

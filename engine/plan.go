@@ -212,7 +212,7 @@ func (st *step) render(ctx context.Context, b *budget, limit int, chain map[stri
 	b.reset(ctx, limit)
 	out := make(map[string]any, len(st.keys))
 	for i, k := range st.keys {
-		v, err := st.values[i].root.render(b, chain)
+		v, err := renderNode(b, st.values[i].root, chain)
 		if err != nil {
 			return nil, err
 		}

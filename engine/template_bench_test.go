@@ -31,3 +31,22 @@ func BenchmarkTemplateRender(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkValueRender renders an object option whose members are whole
+// placeholders: scalars, and an array placed by reference (measured for
+// the render bound).
+func BenchmarkValueRender(b *testing.B) {
+	v, errs := CompileValue(map[string]any{
+		"customer": "{{$trigger.customer_id}}", "total": "{{$trigger.total}}", "items": "{{$trigger.items}}", "fixed": true,
+	})
+	if len(errs) > 0 {
+		b.Fatal(errs)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := v.Render(ctx, chain, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -29,18 +29,38 @@ func (v Value) Render(ctx context.Context, chain map[string]any, limit int) (any
 	}
 	var b budget
 	b.reset(ctx, limit)
-	return v.root.render(&b, chain)
+	return renderNode(&b, v.root, chain)
 }
 
-// node is one compiled part of a value.
-type node interface {
-	render(b *budget, chain map[string]any) (any, error)
+// node is one compiled part of a value: Constant, *Template, *objectValue
+// or *arrayValue.
+type node interface{ isNode() }
+
+func (Constant) isNode()     {}
+func (*Template) isNode()    {}
+func (*objectValue) isNode() {}
+func (*arrayValue) isNode()  {}
+
+// renderNode renders n. It switches over the node types rather than
+// calling through the interface so that the budget can stay on its
+// owner's stack (escape analysis does not follow interface calls), which
+// keeps a rendering free of allocations beyond its result.
+func renderNode(b *budget, n node, chain map[string]any) (any, error) {
+	switch x := n.(type) {
+	case Constant:
+		return x.V, nil
+	case *Template:
+		return x.render(b, chain)
+	case *objectValue:
+		return x.render(b, chain)
+	case *arrayValue:
+		return x.render(b, chain)
+	}
+	return nil, fmt.Errorf("engine: cannot render %T", n)
 }
 
 // Constant is a value without placeholders.
 type Constant struct{ V any }
-
-func (c Constant) render(*budget, map[string]any) (any, error) { return c.V, nil }
 
 type objectValue struct {
 	keys  []string
@@ -103,7 +123,7 @@ func renderMember(b *budget, n node, chain map[string]any) (any, error) {
 		}
 		return v, b.charge(2)
 	}
-	return n.render(b, chain)
+	return renderNode(b, n, chain)
 }
 
 // CompileValue compiles a JSON value from a flow document. Template errors

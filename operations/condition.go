@@ -25,7 +25,8 @@ func (Condition) Prepare(p Prepare) (Step, error) {
 		errs.Add("filter", "is required")
 		return nil, errs
 	}
-	f, err := query.ParseFilter(raw, query.ParseOptions{Dynamic: compileOperand(p)})
+	var templated bool
+	f, err := query.ParseFilter(raw, query.ParseOptions{Dynamic: compileOperand(p, &templated)})
 	if err != nil {
 		var qerrs query.Errors
 		if errors.As(err, &qerrs) {
@@ -37,12 +38,13 @@ func (Condition) Prepare(p Prepare) (Step, error) {
 		}
 		return nil, errs
 	}
-	return &conditionStep{filter: f, keys: p.OperationKeys}, errs.Err()
+	return &conditionStep{filter: f, keys: p.OperationKeys, templated: templated}, errs.Err()
 }
 
 type conditionStep struct {
-	filter *query.Filter
-	keys   map[string]bool
+	filter    *query.Filter
+	keys      map[string]bool
+	templated bool // some operand holds a template
 }
 
 // SelfRendered: the filter's operands are resolved by the filter itself.
@@ -52,17 +54,17 @@ func (s *conditionStep) SelfRendered() []string { return []string{"filter"} }
 // step rather than being compared as null.
 func (s *conditionStep) Run(ctx context.Context, in Input) (any, error) {
 	subject := conditionSubject{chain: in.Chain, keys: s.keys}
-	env, scope := newFilterEnv(ctx, in)
+	env, scope := filterEnv(ctx, in, s.templated)
 	passed := s.filter.Match(subject.lookup, env)
-	if scope.err != nil {
-		return nil, scope.err
+	if err := scope.failure(); err != nil {
+		return nil, err
 	}
 	if passed {
 		return in.Chain["$last"], nil
 	}
 	_, mismatches := s.filter.Explain(subject.lookup, env)
-	if scope.err != nil {
-		return nil, scope.err
+	if err := scope.failure(); err != nil {
+		return nil, err
 	}
 	list := make([]any, len(mismatches))
 	for i, m := range mismatches {

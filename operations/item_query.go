@@ -25,6 +25,8 @@ type queryOption struct {
 	// templated names what is written as one template ("query" or
 	// "filter"), whose value a write requires.
 	templated string
+	// templatedFilter: some filter operand holds a template.
+	templatedFilter bool
 }
 
 // prepareQueryOption compiles opts["query"]; nil when absent.
@@ -56,7 +58,7 @@ func prepareQueryOption(p Prepare, errs *flows.ValidationErrors) *queryOption {
 		o.templated = "filter"
 	}
 	rest := obj
-	popts := query.ParamOptions{Strict: true, Filter: query.ParseOptions{Dynamic: compileOperand(p)}}
+	popts := query.ParamOptions{Strict: true, Filter: query.ParseOptions{Dynamic: compileOperand(p, &o.templatedFilter)}}
 	if f, isFilter := obj["filter"].(map[string]any); isFilter {
 		parsed, err := query.ParseFilter(f, popts.Filter)
 		if err != nil {
@@ -109,6 +111,9 @@ func (o *queryOption) resolveFor(ctx context.Context, t *target, in Input, write
 	params, err := o.render(ctx, in, write)
 	if err != nil || params == nil {
 		return params, err
+	}
+	if o.templatedFilter {
+		t.env, t.scope = filterEnv(ctx, in, true)
 	}
 	if err := renderOperands(params.Filter, t.env, t.scope); err != nil {
 		return nil, err

@@ -92,7 +92,7 @@ func checkSelection(opts map[string]any, required bool, errs *flows.ValidationEr
 type target struct {
 	collection string
 	env        query.Env    // what the query's filter is evaluated in
-	scope      *filterScope // env's scope, holding a rendering failure
+	scope      *filterScope // env's scope when the filter has templates
 	write      storage.WriteOptions
 }
 
@@ -118,7 +118,7 @@ func (b *itemBase) begin(ctx context.Context, in Input) (*target, error) {
 		emit = v != "false"
 	}
 	t := &target{collection: collection}
-	t.env, t.scope = newFilterEnv(ctx, in)
+	t.env, _ = filterEnv(ctx, in, false)
 	if acc != nil {
 		t.write.Accountability = map[string]any{"user": acc["user"], "role": acc["role"]}
 	}

@@ -47,24 +47,38 @@ type filterScope struct {
 	err   error
 }
 
-// newFilterEnv returns the environment a step evaluates its filter in.
-func newFilterEnv(ctx context.Context, in Input) (query.Env, *filterScope) {
-	scope := &filterScope{ctx: ctx, chain: in.Chain, limit: maxRenderSize(in)}
-	env := query.Env{Scope: scope}
+// filterEnv returns the environment a step evaluates its filter in. A
+// filter with templated operands (templated) gets a scope to render them
+// in; one without needs none, and allocates none.
+func filterEnv(ctx context.Context, in Input, templated bool) (query.Env, *filterScope) {
+	var env query.Env
 	if acc, ok := in.Chain["$accountability"].(map[string]any); ok {
 		env.User, env.Role = acc["user"], acc["role"]
 	}
+	if !templated {
+		return env, nil
+	}
+	scope := &filterScope{ctx: ctx, chain: in.Chain, limit: maxRenderSize(in)}
+	env.Scope = scope
 	return env, scope
+}
+
+// failure is the first rendering failure of the filter's operands.
+func (s *filterScope) failure() error {
+	if s == nil {
+		return nil
+	}
+	return s.err
 }
 
 // renderOperands renders every templated operand of f once, so a failure
 // is known before the filter selects anything: a write must not run with
 // an operand that failed to render.
 func renderOperands(f *query.Filter, env query.Env, scope *filterScope) error {
-	if f != nil {
+	if f != nil && scope != nil {
 		renderNode(f.Root(), env)
 	}
-	return scope.err
+	return scope.failure()
 }
 
 func renderNode(n query.Node, env query.Env) {
@@ -111,13 +125,15 @@ func (o filterOperand) Resolve(scope any) any {
 }
 
 // compileOperand compiles a filter operand with templates (for
-// query.ParseOptions.Dynamic).
-func compileOperand(p Prepare) func(string) (query.Dynamic, error) {
+// query.ParseOptions.Dynamic) and notes in templated that the filter has
+// one.
+func compileOperand(p Prepare, templated *bool) func(string) (query.Dynamic, error) {
 	return func(s string) (query.Dynamic, error) {
 		v, verrs := p.Compile(s)
 		if len(verrs) > 0 {
 			return nil, errors.New(verrs[0].Message)
 		}
+		*templated = true
 		return filterOperand{v}, nil
 	}
 }
