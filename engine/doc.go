@@ -11,6 +11,12 @@
 // deadline, or on a failure without a `reject` edge. A panicking operation
 // is a failure, never a crash.
 //
+// Rendering is bounded (budget.go): a step's options, and the run's return
+// value, may not encode to more than Config.MaxRenderSize; text is counted
+// as it is written and values placed by reference are measured with
+// jsonsize before anything is built. template.go and placeholder.go parse
+// `{{ }}` templates, jsontext.go writes values into rendered text.
+//
 // The engine knows nothing about HTTP or SQL: triggers build the data
 // chain's `$trigger`, and the caller decides what to do with the Result.
 package engine

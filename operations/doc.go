@@ -8,6 +8,10 @@
 // options and the data chain) are shared and must be treated as read-only:
 // copy before changing.
 //
+// Values an operation renders itself (Value.Render) or builds from the
+// chain (exec results) are bounded by RunInfo.MaxRenderSize (render.go):
+// past it, the step fails with RENDER_TOO_LARGE (ErrRenderTooLarge).
+//
 // A nil error follows the node's `resolve` edge. Reject(data) follows
 // `reject` without being a failure (a condition that does not pass); any
 // other error is a failure, stored as the node's result, that follows
