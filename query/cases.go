@@ -25,6 +25,17 @@ const sample = `{
 	"x-api-key": "s3cr3t"
 }`
 
+// numbers holds numbers a float64 cannot hold as written (jsonnum): an
+// integer beyond 2^53 ("d"), one beyond int64 ("a"), a long decimal, texts
+// float64 writes otherwise ("one", "e2"), numbers beyond the float64 range,
+// and a float64 of 2^60 whose text SQLite reads as the integer it shows.
+const numbers = `{
+	"a": 12345678901234567890, "d": 9007199254740993, "d_str": "9007199254740993",
+	"x": 0.1000000000000000055511151231257827, "one": 1.0, "e2": 1E2,
+	"inf": 1e400, "neg_inf": -1e400, "tiny": 1e-400, "big_f": 1152921504606847000,
+	"ids": [1, 9007199254740993], "rows": [{"n": 9007199254740993}]
+}`
+
 // CaseEnv is the environment every runner of SharedCases evaluates in: $NOW
 // is this fixed instant (so that no result depends on the clock),
 // $CURRENT_USER and $CURRENT_ROLE are these ids.
@@ -370,6 +381,54 @@ var SharedCases = []Case{
 	{"now in none", `{"ts": {"_none": {"_gt": "$NOW(-1 hour)"}}}`, `{"ts": ["2024-03-01", "2024-03-15T10:30:00Z"]}`, true},
 	{"now missing", `{"missing": {"_gte": "$NOW(-1 hour)"}}`, sample, false},
 	{"now missing lt", `{"missing": {"_lt": "$NOW"}}`, sample, false},
+
+	// numbers as written: integers that fit int64 compare exactly, other
+	// numbers as their nearest float64 (±Inf beyond its range); the text
+	// operators see the digits that were sent
+	{"number eq integer beyond 2^53", `{"d": {"_eq": 9007199254740993}}`, numbers, true},
+	{"number eq its float64 neighbour fails", `{"d": {"_eq": 9007199254740992}}`, numbers, false},
+	{"number gt its float64 neighbour", `{"d": {"_gt": 9007199254740992}}`, numbers, true},
+	{"number lt next integer", `{"d": {"_lt": 9007199254740994}}`, numbers, true},
+	{"number lte itself", `{"d": {"_lte": 9007199254740993}}`, numbers, true},
+	{"number gt itself fails", `{"d": {"_gt": 9007199254740993}}`, numbers, false},
+	{"number eq exact string operand", `{"d": {"_eq": "9007199254740993"}}`, numbers, true},
+	{"number eq neighbour string operand fails", `{"d": {"_eq": "9007199254740992"}}`, numbers, false},
+	{"number string field eq exact number", `{"d_str": {"_eq": 9007199254740993}}`, numbers, true},
+	{"number string field eq neighbour fails", `{"d_str": {"_eq": 9007199254740992}}`, numbers, false},
+	{"number string field gt neighbour", `{"d_str": {"_gt": 9007199254740992}}`, numbers, true},
+	{"number neq neighbour", `{"d": {"_neq": 9007199254740992}}`, numbers, true},
+	{"number in list exact", `{"d": {"_in": [1, 9007199254740993]}}`, numbers, true},
+	{"number in list neighbour fails", `{"d": {"_in": [9007199254740992]}}`, numbers, false},
+	{"number nin neighbour", `{"d": {"_nin": [9007199254740992]}}`, numbers, true},
+	{"number between exact bounds", `{"d": {"_between": [9007199254740993, 9007199254740993]}}`, numbers, true},
+	{"number between below it fails", `{"d": {"_between": [9007199254740990, 9007199254740992]}}`, numbers, false},
+	{"number array contains exact", `{"ids": {"_contains": 9007199254740993}}`, numbers, true},
+	{"number array contains neighbour fails", `{"ids": {"_contains": 9007199254740992}}`, numbers, false},
+	{"number some exact", `{"rows": {"_some": {"n": {"_eq": 9007199254740993}}}}`, numbers, true},
+	{"number some neighbour fails", `{"rows": {"_some": {"n": {"_eq": 9007199254740992}}}}`, numbers, false},
+	{"number beyond int64 eq as written", `{"a": {"_eq": 12345678901234567890}}`, numbers, true},
+	{"number beyond int64 eq its float64", `{"a": {"_eq": 12345678901234567000}}`, numbers, true},
+	{"number beyond int64 gt int64 max", `{"a": {"_gt": 9223372036854775807}}`, numbers, true},
+	{"number beyond int64 lt 1.3e19", `{"a": {"_lt": 1.3e19}}`, numbers, true},
+	{"number long decimal eq float64", `{"x": {"_eq": 0.1}}`, numbers, true},
+	{"number long decimal gt", `{"x": {"_gt": 0.09}}`, numbers, true},
+	{"number 1.0 eq 1", `{"one": {"_eq": 1}}`, numbers, true},
+	{"number 1E2 eq 100", `{"e2": {"_eq": 100}}`, numbers, true},
+	{"number 1E2 eq string 100", `{"e2": {"_eq": "100"}}`, numbers, true},
+	{"number beyond float64 gt largest float64", `{"inf": {"_gt": 1.7976931348623157e308}}`, numbers, true},
+	{"number beyond float64 eq itself", `{"inf": {"_eq": 1e400}}`, numbers, true},
+	{"number below float64 range lt", `{"neg_inf": {"_lt": -1e308}}`, numbers, true},
+	{"number too small is zero", `{"tiny": {"_eq": 0}}`, numbers, true},
+	{"number beyond float64 not a numeric string", `{"inf": {"_eq": "1e400"}}`, numbers, false},
+	{"number float64 reads as its text", `{"big_f": {"_gt": 1152921504606846990}}`, numbers, true},
+	{"number float64 reads as its text eq", `{"big_f": {"_eq": 1152921504606847000}}`, numbers, true},
+	{"number text keeps digits", `{"a": {"_starts_with": "1234567890123456789"}}`, numbers, true},
+	{"number text keeps decimal digits", `{"x": {"_ends_with": "1257827"}}`, numbers, true},
+	{"number text of 1.0", `{"one": {"_eq": 1}, "e2": {"_contains": "E"}}`, numbers, true},
+	{"number text of 1.0 starts", `{"one": {"_starts_with": "1.0"}}`, numbers, true},
+	{"number text beyond float64", `{"inf": {"_starts_with": "1e4"}}`, numbers, true},
+	{"number text of array element", `{"ids": {"_icontains": "740993"}}`, numbers, true},
+	{"number text regex", `{"d": {"_regex": "^9007199254740993$"}}`, numbers, true},
 
 	// $CURRENT_USER, $CURRENT_ROLE (CaseEnv: "u-1", "editor")
 	{"current user", `{"owner": {"_eq": "$CURRENT_USER"}}`, `{"owner": "u-1"}`, true},

@@ -7,12 +7,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hookflow/hookflow/jsonnum"
 )
 
 func decode(t testing.TB, s string) map[string]any {
 	t.Helper()
-	var m map[string]any
-	if err := json.Unmarshal([]byte(s), &m); err != nil {
+	m, err := jsonnum.DecodeObject([]byte(s))
+	if err != nil {
 		t.Fatalf("bad JSON %s: %v", s, err)
 	}
 	return m
@@ -236,8 +238,8 @@ func FuzzParseFilter(f *testing.F) {
 	env := Env{Now: time.Date(2024, 3, 15, 0, 0, 0, 0, time.UTC), Scope: map[string]any{"x": []any{1.0, "a"}}, User: "u"}
 	opts := []ParseOptions{{}, dynamicOpts()}
 	f.Fuzz(func(t *testing.T, s string) {
-		var raw any
-		if json.Unmarshal([]byte(s), &raw) != nil {
+		raw, err := jsonnum.Decode([]byte(s))
+		if err != nil {
 			return
 		}
 		for _, o := range opts {

@@ -1,9 +1,10 @@
 package query
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/hookflow/hookflow/jsonnum"
 )
 
 // This file is the view of the operator table that a translator (the
@@ -78,18 +79,32 @@ type Scalar struct {
 	String string
 	Bool   bool
 	// Numeric is set for numbers and for strings that read as a number
-	// (NumericString); Number is that number.
+	// (NumericString); Number is that number, or the nearest float64 when
+	// NumberValue is an integer.
 	Numeric bool
 	Number  float64
 	// IsDate is set for strings that read as a date (ParseTime), only for
 	// the bounds of ordering operators; Time is that instant.
 	IsDate bool
 	Time   time.Time
+
+	exact any // NumberValue
 }
 
 func (s *scalar) exported() Scalar {
 	return Scalar{Kind: ScalarKind(s.kind), Value: s.v, String: s.s, Bool: s.b,
-		Numeric: s.num, Number: s.f, IsDate: s.date, Time: s.t}
+		Numeric: s.num, Number: s.n.f, IsDate: s.date, Time: s.t, exact: s.n.value()}
+}
+
+// NumberValue is the number of a Numeric scalar as it compares: an int64
+// when it is written as an integer that fits one (9007199254740993 stays
+// exact), else a float64 (±Inf beyond the float64 range), as SQLite reads
+// JSON numbers and as NumericValue reads text.
+func (s Scalar) NumberValue() any {
+	if s.exact == nil {
+		return s.Number
+	}
+	return s.exact
 }
 
 // Prepared is a condition's operand resolved and converted for its operator.
@@ -153,6 +168,17 @@ func PrepareCond(c Cond, env Env) (Operator, Prepared, error) {
 // value.
 func NumericString(s string) (float64, bool) { return numericString(s) }
 
+// NumericValue is the number s reads as under NumericString, as an int64
+// when s is an integer that fits one and a float64 otherwise: the reading
+// Scalar.NumberValue gives operands, for the same text in a document.
+func NumericValue(s string) (any, bool) {
+	n, ok := numericValue(s)
+	if !ok {
+		return nil, false
+	}
+	return n.value(), true
+}
+
 // ParseTime reads s as a date the way the ordering operators do (RFC 3339,
 // a bare date as midnight UTC, a date-time without zone as UTC).
 func ParseTime(s string) (time.Time, bool) { return parseTime(s) }
@@ -163,18 +189,20 @@ func ParseTime(s string) (time.Time, bool) { return parseTime(s) }
 func FoldString(s string) string { return foldString(s) }
 
 // FormatNumber writes f in JSON notation as encoding/json does: the text the
-// text operators (_contains, _starts_with, …) see for a number.
-func FormatNumber(f float64) string { return string(appendJSONNumber(nil, f)) }
+// text operators (_contains, _starts_with, …) see for a float64 number
+// (other numbers show as written, jsonnum.Text).
+func FormatNumber(f float64) string { return string(jsonnum.AppendFloat(nil, f)) }
 
 // EqualJSON compares two JSON documents with the equality of _eq (numbers
 // equal their decimal strings, also inside objects and arrays). Invalid JSON
 // equals nothing.
 func EqualJSON(a, b []byte) bool {
-	var va, vb any
-	if json.Unmarshal(a, &va) != nil || json.Unmarshal(b, &vb) != nil {
+	va, err := jsonnum.Decode(a)
+	if err != nil {
 		return false
 	}
-	return deepEqual(va, vb)
+	vb, err := jsonnum.Decode(b)
+	return err == nil && deepEqual(va, vb)
 }
 
 // Index returns the array index segment i denotes (a canonical non-negative

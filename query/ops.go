@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/hookflow/hookflow/jsonnum"
 )
 
 // opKind groups operators that share an evaluation; the n-variants are the
@@ -184,8 +186,7 @@ func isBound(v any) bool {
 	if _, ok := v.(string); ok {
 		return true
 	}
-	_, ok := number(v)
-	return ok
+	return jsonnum.IsNumber(v)
 }
 
 // toList reads a list operand: an array, or a comma-separated string

@@ -1,13 +1,14 @@
 package query
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/hookflow/hookflow/jsonnum"
 )
 
 // ParamOptions tunes ParseParams.
@@ -84,12 +85,11 @@ func ParseParams(raw map[string]any, opts ParamOptions) (*Params, error) {
 				p.Page = n
 			}
 		case "search":
-			switch s := v.(type) {
-			case string:
+			if s, ok := v.(string); ok {
 				p.Search = s
-			case float64:
-				p.Search = FormatNumber(s)
-			default:
+			} else if text, ok := jsonnum.Text(v); ok {
+				p.Search = text
+			} else {
 				fail(k, "must be a string")
 			}
 		case "meta":
@@ -132,8 +132,10 @@ func parseFilterParam(v any, opts ParseOptions, errs *Errors) *Filter {
 
 // decodeJSONParam decodes a parameter written as JSON text.
 func decodeJSONParam(s string) (any, error) {
-	var v any
-	if err := json.Unmarshal([]byte(s), &v); err != nil {
+	// Numbers keep their digits: {"id": {"_eq": 9007199254740993}} must
+	// not select 9007199254740992.
+	v, err := jsonnum.Decode([]byte(s))
+	if err != nil {
 		return nil, fmt.Errorf("invalid JSON: %v", err)
 	}
 	return v, nil
@@ -199,12 +201,14 @@ func listParam(v any, name string, errs *Errors) ([]string, bool) {
 
 // intParam reads an integer given as a number or as decimal text.
 func intParam(v any) (int, bool) {
-	switch x := v.(type) {
-	case float64:
-		if x != math.Trunc(x) || math.Abs(x) > math.MaxInt32 {
+	if jsonnum.IsNumber(v) {
+		n, ok := jsonnum.Int(v)
+		if !ok || n > math.MaxInt32 || n < -math.MaxInt32 {
 			return 0, false
 		}
-		return int(x), true
+		return int(n), true
+	}
+	switch x := v.(type) {
 	case string:
 		n, err := strconv.Atoi(strings.TrimSpace(x))
 		if err != nil || n > math.MaxInt32 || n < math.MinInt32 {

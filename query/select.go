@@ -2,6 +2,8 @@ package query
 
 import (
 	"slices"
+
+	"github.com/hookflow/hookflow/jsonnum"
 )
 
 // Counts are the numbers meta asks for.
@@ -111,7 +113,7 @@ func sortRank(v any) int {
 	case map[string]any, []any:
 		return 4
 	}
-	if _, ok := number(v); ok {
+	if jsonnum.IsNumber(v) {
 		return 2
 	}
 	return 4

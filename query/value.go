@@ -1,11 +1,11 @@
 package query
 
 import (
-	"encoding/json"
-	"math"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hookflow/hookflow/jsonnum"
 )
 
 // vkind classifies a JSON value for the coercion rules of SPEC §6.
@@ -27,7 +27,7 @@ type scalar struct {
 	kind vkind
 	s    string // kStr: the string
 	b    bool   // kBool: the bool
-	f    float64
+	n    num
 	num  bool // a number, or a string that reads as one
 	t    time.Time
 	date bool // a string that reads as a date
@@ -44,15 +44,15 @@ func makeScalar(v any, withDates bool) scalar {
 		sc.kind, sc.b = kBool, x
 	case string:
 		sc.kind, sc.s = kStr, x
-		sc.f, sc.num = numericString(x)
+		sc.n, sc.num = numericValue(x)
 		if withDates && !sc.num {
 			sc.t, sc.date = parseTime(x)
 		}
 	case map[string]any, []any, map[string]string, []string, []map[string]any:
 		sc.kind = kComposite
 	default:
-		if f, ok := number(v); ok {
-			sc.kind, sc.f, sc.num = kNum, f, true
+		if n, ok := readNumber(v); ok {
+			sc.kind, sc.n, sc.num = kNum, n, true
 		} else {
 			sc.kind = kOther
 		}
@@ -60,53 +60,13 @@ func makeScalar(v any, withDates bool) scalar {
 	return sc
 }
 
-// number reads v as a JSON number. Besides float64 it accepts the Go numeric
-// types and json.Number, which callers may hand over instead.
-func number(v any) (float64, bool) {
-	switch x := v.(type) {
-	case float64:
-		return x, true
-	case int:
-		return float64(x), true
-	case int64:
-		return float64(x), true
-	case int32:
-		return float64(x), true
-	case float32:
-		return float64(x), true
-	case uint:
-		return float64(x), true
-	case uint64:
-		return float64(x), true
-	case uint32:
-		return float64(x), true
-	case int16:
-		return float64(x), true
-	case int8:
-		return float64(x), true
-	case uint16:
-		return float64(x), true
-	case uint8:
-		return float64(x), true
-	case json.Number:
-		return numericString(string(x))
-	}
-	return 0, false
-}
-
 // numericString reads s as a plain decimal number ("5", "-1.5", "2e3", ".5").
 // Hex, "NaN", "Inf", underscores and surrounding spaces are not numbers:
 // strconv.ParseFloat alone would accept some of them, and "0x10" = 16 would
 // surprise people comparing codes.
 func numericString(s string) (float64, bool) {
-	if !looksNumeric(s) {
-		return 0, false
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil { // out of range
-		return 0, false
-	}
-	return f, true
+	n, ok := numericValue(s)
+	return n.f, ok
 }
 
 func looksNumeric(s string) bool {
@@ -194,15 +154,15 @@ func eqScalar(a any, o *scalar) bool {
 		case nil, map[string]any, []any:
 			return false
 		}
-		f, ok := number(a)
-		return ok && o.num && f == o.f
+		n, ok := readNumber(a)
+		return ok && o.num && sameNumber(n, o.n)
 	case kNum:
 		if x, ok := a.(string); ok {
-			f, ok := numericString(x)
-			return ok && f == o.f
+			n, ok := numericValue(x)
+			return ok && sameNumber(n, o.n)
 		}
-		f, ok := number(a)
-		return ok && f == o.f
+		n, ok := readNumber(a)
+		return ok && sameNumber(n, o.n)
 	case kBool:
 		switch x := a.(type) {
 		case bool:
@@ -262,15 +222,15 @@ func deepEqual(a, b any) bool {
 func compareScalar(a any, o *scalar) (c int, ok bool) {
 	s, isStr := a.(string)
 	if !isStr {
-		f, isNum := number(a)
+		n, isNum := readNumber(a)
 		if !isNum || !o.num {
 			return 0, false
 		}
-		return cmpFloat(f, o.f)
+		return cmpNum(n, o.n)
 	}
 	if o.num {
-		if f, ok := numericString(s); ok {
-			return cmpFloat(f, o.f)
+		if n, ok := numericValue(s); ok {
+			return cmpNum(n, o.n)
 		}
 	}
 	if o.date {
@@ -284,16 +244,10 @@ func compareScalar(a any, o *scalar) (c int, ok bool) {
 	return 0, false
 }
 
-func cmpFloat(a, b float64) (int, bool) {
-	switch {
-	case a < b:
-		return -1, true
-	case a > b:
-		return 1, true
-	case a == b:
-		return 0, true
-	}
-	return 0, false // NaN
+// sameNumber is the numeric equality of _eq.
+func sameNumber(a, b num) bool {
+	c, ok := cmpNum(a, b)
+	return ok && c == 0
 }
 
 // isEmpty is the emptiness of _empty: null, "", [] and {} (missing is
@@ -319,39 +273,14 @@ func isEmpty(v any) bool {
 }
 
 // textOf is the text the string operators test: strings as they are,
-// numbers in JSON notation. Other values have no text.
+// numbers in JSON notation as they were written (jsonnum). Other values
+// have no text.
 func textOf(v any) (string, bool) {
 	switch x := v.(type) {
 	case string:
 		return x, true
-	case json.Number:
-		return string(x), true
 	case bool, nil:
 		return "", false
 	}
-	f, ok := number(v)
-	if !ok {
-		return "", false
-	}
-	return string(appendJSONNumber(nil, f)), true
-}
-
-// appendJSONNumber formats f as encoding/json does (1e21 and up, and below
-// 1e-6, in exponent form), so "starts with" sees what the sender wrote.
-func appendJSONNumber(b []byte, f float64) []byte {
-	abs := math.Abs(f)
-	format := byte('f')
-	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
-		format = 'e'
-	}
-	b = strconv.AppendFloat(b, f, format, -1, 64)
-	if format == 'e' {
-		// clean up e-09 to e-9
-		n := len(b)
-		if n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
-			b[n-2] = b[n-1]
-			b = b[:n-1]
-		}
-	}
-	return b
+	return jsonnum.Text(v)
 }

@@ -41,8 +41,8 @@ func TestJSONNumberText(t *testing.T) {
 	for f, want := range map[float64]string{
 		5: "5", -1.5: "-1.5", 1e21: "1e+21", 1e-7: "1e-7", 123456789: "123456789", 0.000001: "0.000001",
 	} {
-		if got := string(appendJSONNumber(nil, f)); got != want {
-			t.Errorf("appendJSONNumber(%v) = %s, want %s", f, got, want)
+		if got := FormatNumber(f); got != want {
+			t.Errorf("FormatNumber(%v) = %s, want %s", f, got, want)
 		}
 		b, _ := json.Marshal(f)
 		if string(b) != want {

@@ -138,9 +138,11 @@ func escapeJSONPathKey(s string) string {
 func (sqliteDialect) elements(r jsonRef, alias string) (sqlExpr, docRef) {
 	from := sqlf("json_each(%s, %s) AS "+alias, r.doc, r.path)
 	// Scalar elements are not JSON documents (json_each gives a string's
-	// text): only composites are walked into.
+	// text): only composites are walked into. The element itself is
+	// located in the array's document, so that its JSON text (a number's
+	// digits) can be read.
 	elemDoc := lit("(CASE WHEN " + alias + ".type IN ('array','object') THEN " + alias + ".value END)")
-	self := &jsonRef{typ: lit(alias + ".type"), val: lit(alias + ".value"), doc: elemDoc, path: lit("'$'")}
+	self := &jsonRef{typ: lit(alias + ".type"), val: lit(alias + ".value"), doc: r.doc, path: lit(alias + ".fullkey")}
 	return from, docRef{doc: elemDoc, self: self}
 }
 
@@ -164,9 +166,12 @@ func (d sqliteDialect) emptyComposite(r jsonRef) sqlExpr {
 	return sqlf("(%s AND %s IN ('[]','{}'))", d.is(r, jsonArray, jsonObject), r.val)
 }
 
-func (sqliteDialect) text(r jsonRef) sqlExpr {
-	return sqlf("(CASE %s WHEN 'text' THEN %s WHEN 'integer' THEN hf_numtext(%s) WHEN 'real' THEN hf_numtext(%s) END)",
-		r.typ, r.val, r.val, r.val)
+func (d sqliteDialect) text(r jsonRef) sqlExpr {
+	// A number's text is its JSON text, digits as written (SQLite keeps
+	// them); an array's length has none and is formatted.
+	number := sqlf("COALESCE(%s, hf_numtext(%s))", d.jsonText(r), r.val)
+	return sqlf("(CASE %s WHEN 'text' THEN %s WHEN 'integer' THEN %s WHEN 'real' THEN %s END)",
+		r.typ, r.val, number, number)
 }
 
 func (sqliteDialect) number(r jsonRef) sqlExpr {

@@ -195,13 +195,13 @@ func (t *filterSQL) eq(ref jsonRef, o query.Scalar) (sqlExpr, error) {
 			parts = append(parts, d.is(ref, jsonFalse))
 		}
 		if o.Numeric {
-			parts = append(parts, sqlAnd(d.is(ref, jsonNumber), sqlf("%s = %s", ref.val, arg(o.Number))))
+			parts = append(parts, sqlAnd(d.is(ref, jsonNumber), sqlf("%s = %s", ref.val, arg(o.NumberValue()))))
 		}
 		return sqlOr(parts...), nil
 	case query.ScalarNumber:
 		return sqlOr(
-			sqlAnd(d.is(ref, jsonNumber), sqlf("%s = %s", ref.val, arg(o.Number))),
-			sqlAnd(d.is(ref, jsonText), sqlf("%s = %s", d.number(ref), arg(o.Number))),
+			sqlAnd(d.is(ref, jsonNumber), sqlf("%s = %s", ref.val, arg(o.NumberValue()))),
+			sqlAnd(d.is(ref, jsonText), sqlf("%s = %s", d.number(ref), arg(o.NumberValue()))),
 		), nil
 	case query.ScalarBool:
 		kind, word := jsonFalse, "false"
@@ -228,7 +228,7 @@ func (t *filterSQL) order(ref jsonRef, cmp string, o query.Scalar) sqlExpr {
 	d := t.d
 	var parts []sqlExpr
 	if o.Numeric {
-		parts = append(parts, sqlAnd(d.is(ref, jsonNumber), sqlf("%s "+cmp+" %s", ref.val, arg(o.Number))))
+		parts = append(parts, sqlAnd(d.is(ref, jsonNumber), sqlf("%s "+cmp+" %s", ref.val, arg(o.NumberValue()))))
 	}
 	if o.Kind != query.ScalarString && !o.Numeric {
 		return sqlOr(parts...)
@@ -243,7 +243,7 @@ func (t *filterSQL) order(ref jsonRef, cmp string, o query.Scalar) sqlExpr {
 			otherwise = sqlf("%s "+cmp+" %s", ref.val, arg(o.String))
 		}
 		textCmp = sqlf("CASE WHEN %s IS NOT NULL THEN %s "+cmp+" %s ELSE %s END",
-			d.number(ref), d.number(ref), arg(o.Number), otherwise)
+			d.number(ref), d.number(ref), arg(o.NumberValue()), otherwise)
 	case o.IsDate:
 		textCmp = t.dateOrder(ref, cmp, o)
 	default:
@@ -303,11 +303,11 @@ func (t *filterSQL) in(ref jsonRef, list []query.Scalar) (sqlExpr, error) {
 			!strings.HasPrefix(o.String, "[") && !strings.HasPrefix(o.String, "{"):
 			texts = append(texts, o.String)
 			if o.Numeric {
-				numbers = append(numbers, o.Number)
+				numbers = append(numbers, o.NumberValue())
 			}
 		case o.Kind == query.ScalarNumber:
-			numbers = append(numbers, o.Number)
-			numberTexts = append(numberTexts, o.Number)
+			numbers = append(numbers, o.NumberValue())
+			numberTexts = append(numberTexts, o.NumberValue())
 		default:
 			e, err := t.eq(ref, o)
 			if err != nil {

@@ -2,10 +2,10 @@ package storage
 
 import (
 	"context"
-	"encoding/json"
 	"slices"
 	"testing"
 
+	"github.com/hookflow/hookflow/jsonnum"
 	"github.com/hookflow/hookflow/query"
 )
 
@@ -23,8 +23,8 @@ func FuzzFilterSQL(f *testing.F) {
 			continue
 		}
 		seen[c.Item] = true
-		var item map[string]any
-		if err := json.Unmarshal([]byte(c.Item), &item); err != nil {
+		item, err := jsonnum.DecodeObject([]byte(c.Item))
+		if err != nil {
 			f.Fatalf("%s: %v", c.Name, err)
 		}
 		delete(item, "id")
@@ -37,8 +37,8 @@ func FuzzFilterSQL(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		var raw any
-		if json.Unmarshal([]byte(text), &raw) != nil {
+		raw, err := jsonnum.Decode([]byte(text))
+		if err != nil {
 			return
 		}
 		flt, err := query.ParseFilter(raw, query.ParseOptions{})

@@ -2,10 +2,10 @@ package storage
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"testing"
 
+	"github.com/hookflow/hookflow/jsonnum"
 	"github.com/hookflow/hookflow/query"
 )
 
@@ -30,8 +30,8 @@ func runFilterCases(t *testing.T, s *Store, cases []query.Case) {
 		if _, done := collections[c.Item]; done {
 			continue
 		}
-		var item map[string]any
-		if err := json.Unmarshal([]byte(c.Item), &item); err != nil {
+		item, err := jsonnum.DecodeObject([]byte(c.Item))
+		if err != nil {
 			t.Fatalf("%s: item: %v", c.Name, err)
 		}
 		name := fmt.Sprintf("case_%d", len(collections))
@@ -43,8 +43,8 @@ func runFilterCases(t *testing.T, s *Store, cases []query.Case) {
 	}
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
-			var raw any
-			if err := json.Unmarshal([]byte(c.Filter), &raw); err != nil {
+			raw, err := jsonnum.Decode([]byte(c.Filter))
+			if err != nil {
 				t.Fatal(err)
 			}
 			f, err := query.ParseFilter(raw, query.ParseOptions{})

@@ -56,11 +56,12 @@ func registerFuncs(conn *sqlite3.SQLiteConn) error {
 	return nil
 }
 
-// sqlNumber is hf_num(x): the number a text reads as, or NULL.
+// sqlNumber is hf_num(x): the number a text reads as (an INTEGER when it
+// is an integer that fits one, as SQLite reads JSON numbers), or NULL.
 func sqlNumber(v any) any {
 	if s, ok := v.(string); ok {
-		if f, ok := query.NumericString(s); ok {
-			return f
+		if n, ok := query.NumericValue(s); ok {
+			return n
 		}
 	}
 	return nil
