@@ -24,7 +24,7 @@ func explainRead(t testing.TB, s *Store, collection string, p *query.Params) str
 	stmt := sqlf("SELECT items.seq, items.key, items.data FROM items WHERE %s ORDER BY %s LIMIT %s OFFSET %s",
 		where, lit(order), arg(limit), arg(offset))
 	if p.Aggregates() {
-		if stmt, err = s.aggregateSQL(where, p, limit, offset); err != nil {
+		if stmt, err = s.aggregateSQL(where, p, limit, offset, soleExtreme(p)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -5,7 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 
-	gojson "github.com/goccy/go-json"
+	"github.com/hookflow/hookflow/jsonnum"
 	"github.com/hookflow/hookflow/query"
 	"gorm.io/gorm"
 )
@@ -125,17 +125,34 @@ func (s *Store) selectItems(db *gorm.DB, where sqlExpr, p *query.Params, limit, 
 // {"count": 12} for count(*), {"sum": {"total": 12.5}} for a field, group
 // values under their field names.
 func (s *Store) aggregate(db *gorm.DB, where sqlExpr, p *query.Params, limit, offset int) ([]map[string]any, error) {
-	stmt, err := s.aggregateSQL(where, p, limit, offset)
+	out, groups, err := s.aggregateRows(db, where, p, limit, offset)
 	if err != nil {
 		return nil, err
 	}
+	if err := s.exactExtremes(db, where, p, out, groups); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// aggregateRows runs an aggregate query; groups holds each row's group
+// values as JSON text, joined.
+func (s *Store) aggregateRows(db *gorm.DB, where sqlExpr, p *query.Params, limit, offset int) (out []map[string]any, groups []string, err error) {
+	extreme := soleExtreme(p)
+	stmt, err := s.aggregateSQL(where, p, limit, offset, extreme)
+	if err != nil {
+		return nil, nil, err
+	}
 	rows, err := db.Raw(stmt.sql, stmt.args...).Rows()
 	if err != nil {
-		return nil, fmt.Errorf("aggregate items: %w", translate(err))
+		return nil, nil, fmt.Errorf("aggregate items: %w", translate(err))
 	}
 	defer rows.Close()
-	out := []map[string]any{}
+	out = []map[string]any{}
 	n := len(p.GroupBy) + len(p.Aggregate)
+	if extreme >= 0 {
+		n++
+	}
 	for rows.Next() {
 		vals := make([]any, n)
 		ptrs := make([]any, n)
@@ -143,18 +160,24 @@ func (s *Store) aggregate(db *gorm.DB, where sqlExpr, p *query.Params, limit, of
 			ptrs[i] = &vals[i]
 		}
 		if err := rows.Scan(ptrs...); err != nil {
-			return nil, fmt.Errorf("aggregate items: %w", translate(err))
+			return nil, nil, fmt.Errorf("aggregate items: %w", translate(err))
 		}
 		row := make(map[string]any, n)
+		group := ""
 		for i, g := range p.GroupBy {
-			var v any
-			if err := gojson.Unmarshal(textBytes(vals[i]), &v); err != nil {
-				return nil, fmt.Errorf("decode group value: %w", err)
+			text := textBytes(vals[i])
+			group += string(text) + "\x00"
+			v, err := jsonnum.Decode(text)
+			if err != nil {
+				return nil, nil, fmt.Errorf("decode group value: %w", err)
 			}
 			row[g.String()] = v
 		}
 		for i, a := range p.Aggregate {
 			v := sqlValue(vals[len(p.GroupBy)+i])
+			if i == extreme {
+				v = asWritten(v, vals[n-1])
+			}
 			if a.Field == nil {
 				row[a.Func] = v
 				continue
@@ -167,11 +190,12 @@ func (s *Store) aggregate(db *gorm.DB, where sqlExpr, p *query.Params, limit, of
 			fields[a.Name] = v
 		}
 		out = append(out, row)
+		groups = append(groups, group)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("aggregate items: %w", translate(err))
+		return nil, nil, fmt.Errorf("aggregate items: %w", translate(err))
 	}
-	return out, nil
+	return out, groups, nil
 }
 
 // meta counts the collection's items and those the query selects.
@@ -198,10 +222,11 @@ func (s *Store) meta(db *gorm.DB, collection string, where sqlExpr, m query.Meta
 	return out, nil
 }
 
-// decodeItem decodes a stored item.
+// decodeItem decodes a stored item, numbers with the digits they were
+// written with.
 func decodeItem(raw []byte) (map[string]any, error) {
-	var m map[string]any
-	if err := gojson.Unmarshal(raw, &m); err != nil {
+	m, err := jsonnum.DecodeObject(raw)
+	if err != nil {
 		return nil, fmt.Errorf("decode item: %w", err)
 	}
 	return m, nil

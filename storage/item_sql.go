@@ -104,8 +104,10 @@ func (s *Store) orderBy(p *query.Params) (string, error) {
 }
 
 // aggregateSQL is the SELECT of an aggregate query: group values (as JSON
-// text) as g0…, then aggregates as a0…, grouped and ordered.
-func (s *Store) aggregateSQL(where sqlExpr, p *query.Params, limit, offset int) (sqlExpr, error) {
+// text) as g0…, then aggregates as a0…, grouped and ordered. When extreme
+// names the query's only min or max aggregate, its field's JSON text
+// follows, taken from the row holding the extreme (item_extremes.go).
+func (s *Store) aggregateSQL(where sqlExpr, p *query.Params, limit, offset, extreme int) (sqlExpr, error) {
 	d := s.dialect
 	root := d.root()
 	var cols []sqlExpr
@@ -132,6 +134,13 @@ func (s *Store) aggregateSQL(where sqlExpr, p *query.Params, limit, offset int) 
 		}
 		cols = append(cols, sqlf("%s AS "+alias, e))
 		aliases[aggregateKey(a)] = alias
+	}
+	if extreme >= 0 {
+		ref, err := d.field(root, *p.Aggregate[extreme].Field)
+		if err != nil {
+			return sqlExpr{}, queryError("aggregate", err)
+		}
+		cols = append(cols, sqlf("%s AS x0", d.jsonText(ref)))
 	}
 	out := sqlf("SELECT %s FROM items WHERE %s", sqlJoin(", ", cols), where)
 	if len(groups) > 0 {
