@@ -6,12 +6,13 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/expr-lang/expr"
-	"github.com/goccy/go-json"
 	"github.com/google/uuid"
+	"github.com/hookflow/hookflow/jsonnum"
 	"github.com/hookflow/hookflow/query"
 )
 
@@ -87,8 +88,8 @@ func execHelpers(now func() time.Time) []expr.Option {
 			if err != nil {
 				return nil, err
 			}
-			var v any
-			if err := json.Unmarshal([]byte(s), &v); err != nil {
+			v, err := jsonnum.Decode([]byte(s))
+			if err != nil {
 				return nil, fmt.Errorf("json_parse: %v", err)
 			}
 			return v, nil
@@ -150,7 +151,7 @@ func jsonTypeName(v any) string {
 		return "a string"
 	case bool:
 		return "a boolean"
-	case float64, int, int64:
+	case float64, int, int64, json.Number:
 		return "a number"
 	case []any:
 		return "an array"

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hookflow/hookflow/engine"
+	"github.com/hookflow/hookflow/jsonnum"
 	"github.com/hookflow/hookflow/operations"
 )
 
@@ -221,5 +222,58 @@ func TestExecValidation(t *testing.T) {
 	// $env still reads operation keys and chain variables.
 	if _, err := compileFlow(t, reg, execFlow(`[$env["prepare-order"].id, $env.script, $env["$trigger"], $env.$last]`)); err != nil {
 		t.Fatalf("$env read of an operation key refused: %v", err)
+	}
+}
+
+// TestExecNumbers: numbers a float64 cannot hold as written (json.Number
+// in the data chain) pass through an expression with their digits and
+// calculate and compare as float64 (docs/operations.md).
+func TestExecNumbers(t *testing.T) {
+	t.Parallel()
+	trigger, err := jsonnum.Decode([]byte(`{"a": 12345678901234567890, "d": 9007199254740993,
+		"x": 0.1000000000000000055511151231257827, "one": 1.0, "ids": [9007199254740993, 1.50],
+		"items": [{"p": 1.50}, {"p": 2.25}], "inf": 1e400, "neg": -1e400}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, expression, want string
+	}{
+		{"passed on", `$trigger.a`, `12345678901234567890`},
+		{"passed on inside values", `{"a": $trigger.a, "x": [$trigger.x], "ids": $trigger.ids}`,
+			`{"a":12345678901234567890,"ids":[9007199254740993,1.50],"x":[0.1000000000000000055511151231257827]}`},
+		{"compared", `[$trigger.a > 1e19, $trigger.d > 9007199254740990, $trigger.one == 1, $trigger.x < 0.2, $trigger.one != 2]`,
+			`[true,true,true,true,true]`},
+		{"compared with float64 precision", `$trigger.d == 9007199254740992`, `true`},
+		{"calculated", `[$trigger.one + 1, $trigger.x * 10, -$trigger.one, $trigger.one / 4, 7 % int($trigger.one + 1), $trigger.one ** 2]`,
+			`[2,1,-1,0.25,1,1]`},
+		{"builtins", `[abs(-$trigger.one), max($trigger.items[0].p, 1), sum($trigger.items, .p), sum([$trigger.one, 2]), floor($trigger.x), round($trigger.items[1].p)]`,
+			`[1,1.5,3.75,3,0,2]`},
+		{"sorted keeps the values", `map(sortBy($trigger.items, -.p), .p)`, `[2.25,1.50]`},
+		{"filtered", `filter($trigger.items, .p > 2)`, `[{"p":2.25}]`},
+		{"index", `[10, 20, 30][$trigger.one]`, `20`},
+		{"range", `$trigger.one..3`, `[1,2,3]`},
+		{"in", `[1, 2] | any(# == $trigger.one)`, `true`},
+		{"beyond float64 compares as infinity", `[$trigger.inf > 1e308, $trigger.neg < -1e308]`, `[true,true]`},
+		{"string keeps digits", `string($trigger.a) + "/" + string($trigger.x)`, `"12345678901234567890/0.1000000000000000055511151231257827"`},
+		{"json_stringify keeps digits", `json_stringify({"a": $trigger.a})`, `"{\"a\":12345678901234567890}"`},
+		{"json_parse keeps digits", `[json_parse("{\"n\": 12345678901234567890}").n, json_parse("[1.0]")[0] + 1]`, `[12345678901234567890,2]`},
+	}
+	reg := execRegistry()
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			res := runFlowWith(t, reg, execFlow(tc.expression), engine.RunInput{Trigger: trigger})
+			if res.Err != nil {
+				t.Fatalf("run failed: %v", res.Err)
+			}
+			if got := toJSON(res.Last); got != tc.want {
+				t.Fatalf("got %s, want %s", got, tc.want)
+			}
+		})
+	}
+	res := runFlowWith(t, reg, execFlow(`$trigger.inf + 1`), engine.RunInput{Trigger: trigger})
+	if res.Err == nil || !strings.Contains(res.Err.Error(), "finite") {
+		t.Fatalf("an infinite result: %v %s", res.Err, toJSON(res.Last))
 	}
 }

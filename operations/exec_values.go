@@ -8,6 +8,7 @@ import (
 
 	"github.com/expr-lang/expr/ast"
 	"github.com/goccy/go-json"
+	"github.com/hookflow/hookflow/jsonnum"
 	"github.com/hookflow/hookflow/query"
 )
 
@@ -68,7 +69,7 @@ func jsonValue(v any) (any, error) {
 
 func normalizeJSON(v any) (out any, changed bool, err error) {
 	switch x := v.(type) {
-	case nil, string, bool:
+	case nil, string, bool, json.Number:
 		return v, false, nil
 	case float64:
 		if math.IsNaN(x) || math.IsInf(x, 0) {
@@ -132,8 +133,8 @@ func viaJSON(v any) (any, bool, error) {
 	if err != nil {
 		return nil, false, fmt.Errorf("cannot be expressed as JSON (%T)", v)
 	}
-	var out any
-	if err := json.Unmarshal(raw, &out); err != nil {
+	out, err := jsonnum.Decode(raw)
+	if err != nil {
 		return nil, false, fmt.Errorf("cannot be expressed as JSON (%T)", v)
 	}
 	return out, true, nil
