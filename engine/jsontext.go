@@ -2,12 +2,12 @@ package engine
 
 import (
 	"bytes"
-	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/goccy/go-json"
+	"github.com/hookflow/hookflow/jsonnum"
 	"github.com/hookflow/hookflow/jsonsize"
 )
 
@@ -74,11 +74,14 @@ func appendJSON(dst []byte, v any) []byte {
 	case bool:
 		return strconv.AppendBool(dst, x)
 	case float64:
-		// The form encoding/json writes: plain decimals, exponents only for
-		// very large or small magnitudes (those take the encoder below).
-		if a := math.Abs(x); a == 0 || (a >= 1e-6 && a < 1e21) {
-			return strconv.AppendFloat(dst, x, 'f', -1, 64)
+		// The form encoding/json writes (NaN and infinities take the
+		// encoder below, which refuses them).
+		if out, ok := jsonnum.AppendText(dst, x); ok {
+			return out
 		}
+	case json.Number:
+		// A number as it was sent (jsonnum): 12345678901234567890 stays so.
+		return append(dst, x...)
 	case int:
 		return strconv.AppendInt(dst, int64(x), 10)
 	case int64:
