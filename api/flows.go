@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/hookflow/hookflow/flows"
+	"github.com/hookflow/hookflow/jsonnum"
 	"github.com/labstack/echo/v4"
 )
 
@@ -218,9 +219,5 @@ func document(f *flows.Flow) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	var doc map[string]any
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		return nil, err
-	}
-	return doc, nil
+	return jsonnum.DecodeObject(raw)
 }

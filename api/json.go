@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,6 +11,7 @@ import (
 	gojson "github.com/goccy/go-json"
 	"github.com/hookflow/hookflow/flows"
 	"github.com/hookflow/hookflow/jsondepth"
+	"github.com/hookflow/hookflow/jsonnum"
 	"github.com/labstack/echo/v4"
 )
 
@@ -74,8 +74,9 @@ func decodeBody(c echo.Context, maxDepth int) (any, []byte, error) {
 		return nil, raw, flows.ValidationErrors{{Path: path, Message: fmt.Sprintf(
 			"objects and arrays nest deeper than %d levels here; documents may nest at most %d", maxDepth, maxDepth)}}
 	}
-	var v any
-	if err := json.Unmarshal(text, &v); err != nil {
+	// Numbers keep the digits they were sent with (docs/items.md).
+	v, err := jsonnum.Decode(text)
+	if err != nil {
 		return nil, raw, badRequest("INVALID_PAYLOAD", "malformed JSON: "+err.Error())
 	}
 	return v, raw, nil

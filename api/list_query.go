@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/hookflow/hookflow/jsonnum"
 	"github.com/labstack/echo/v4"
 )
 
@@ -48,7 +49,7 @@ func documents[T any](values []T) ([]map[string]any, error) {
 		if err != nil {
 			return nil, fmt.Errorf("encode a listed record: %w", err)
 		}
-		if err := json.Unmarshal(raw, &docs[i]); err != nil {
+		if docs[i], err = jsonnum.DecodeObject(raw); err != nil {
 			return nil, fmt.Errorf("decode a listed record: %w", err)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/hookflow/hookflow/jsonnum"
 	"github.com/labstack/echo/v4"
 )
 
@@ -101,11 +102,11 @@ func (s *server) deletePermissions(c echo.Context) error {
 	}
 	ids := make([]int64, len(list))
 	for i, e := range list {
-		f, isNum := e.(float64)
-		if !isNum || f != float64(int64(f)) {
+		id, isInt := jsonnum.Int(e)
+		if !isInt {
 			return badRequest("INVALID_PAYLOAD", "the body must be an array of permission ids (integers)")
 		}
-		ids[i] = int64(f)
+		ids[i] = id
 	}
 	if err := s.Access.DeletePermissions(c.Request().Context(), ids); err != nil {
 		return err

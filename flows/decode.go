@@ -2,12 +2,12 @@ package flows
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
 
 	"github.com/google/uuid"
+	"github.com/hookflow/hookflow/jsonnum"
 )
 
 // flowFields are the fields a flow document may carry; read-only fields that
@@ -27,13 +27,13 @@ func DecodeDocuments(data []byte) (docs []map[string]any, isArray bool, err erro
 	}
 	if trimmed[0] == '[' {
 		var list []map[string]any
-		if err := json.Unmarshal(trimmed, &list); err != nil {
+		if err := jsonnum.Unmarshal(trimmed, &list); err != nil {
 			return nil, true, fmt.Errorf("expected an array of flow objects: %w", err)
 		}
 		return list, true, nil
 	}
 	var one map[string]any
-	if err := json.Unmarshal(trimmed, &one); err != nil {
+	if err := jsonnum.Unmarshal(trimmed, &one); err != nil {
 		return nil, false, fmt.Errorf("expected a flow object: %w", err)
 	}
 	return []map[string]any{one}, false, nil
@@ -212,8 +212,8 @@ func optionalInt(m map[string]any, key string, errs *ValidationErrors) int {
 	if !ok || v == nil {
 		return 0
 	}
-	n, isNum := v.(float64)
-	if !isNum || n != float64(int(n)) {
+	n, isInt := jsonnum.Int(v)
+	if !isInt || n != int64(int(n)) {
 		errs.Add(key, "must be an integer")
 		return 0
 	}

@@ -1,8 +1,9 @@
 package flows
 
 import (
-	"math"
 	"time"
+
+	"github.com/hookflow/hookflow/jsonnum"
 )
 
 // Rate-limit subjects: what one bucket of a flow's rate limit counts.
@@ -39,8 +40,8 @@ func parseRateLimit(v any) (*RateLimit, ValidationErrors) {
 		}
 	}
 	rl := &RateLimit{By: RateLimitByIP}
-	switch p, isNum := m["points"].(float64); {
-	case !isNum || p != math.Trunc(p) || p < 1 || p > maxRateLimitPoints:
+	switch p, isInt := jsonnum.Int(m["points"]); {
+	case !isInt || p < 1 || p > maxRateLimitPoints:
 		errs.Add("points", "must be a whole number of calls from 1 to %d", maxRateLimitPoints)
 	default:
 		rl.Points = int(p)

@@ -2,12 +2,12 @@ package operations
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"maps"
 	"net/http"
 
 	"github.com/hookflow/hookflow/flows"
+	"github.com/hookflow/hookflow/jsonnum"
 	"github.com/hookflow/hookflow/query"
 )
 
@@ -41,8 +41,8 @@ func prepareQueryOption(p Prepare, errs *flows.ValidationErrors) *queryOption {
 			errs.Merge("query", verrs)
 			return &queryOption{rest: v, templated: "query"}
 		}
-		var parsed any
-		if err := json.Unmarshal([]byte(text), &parsed); err != nil {
+		parsed, err := jsonnum.Decode([]byte(text))
+		if err != nil {
 			errs.Add("query", "is not valid JSON: %v", err)
 			return nil
 		}
@@ -131,8 +131,8 @@ func (o *queryOption) render(ctx context.Context, in Input, write bool) (*query.
 		return nil, err
 	}
 	if text, isStr := rendered.(string); isStr {
-		var parsed any
-		if err := json.Unmarshal([]byte(text), &parsed); err != nil {
+		parsed, err := jsonnum.Decode([]byte(text))
+		if err != nil {
 			return nil, Failf(http.StatusBadRequest, "INVALID_QUERY", "invalid query: not JSON: %v", err)
 		}
 		rendered = parsed

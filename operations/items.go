@@ -10,6 +10,7 @@ import (
 
 	"github.com/hookflow/hookflow/access"
 	"github.com/hookflow/hookflow/flows"
+	"github.com/hookflow/hookflow/jsonnum"
 	"github.com/hookflow/hookflow/query"
 	"github.com/hookflow/hookflow/storage"
 )
@@ -75,9 +76,7 @@ func checkSelection(opts map[string]any, required bool, errs *flows.ValidationEr
 		errs.Add("key", "give key, keys or query to say which items")
 	}
 	if v, ok := opts["key"]; ok && v != nil && !isTemplate(v) {
-		switch v.(type) {
-		case string, float64:
-		default:
+		if _, isStr := v.(string); !isStr && !jsonnum.IsNumber(v) {
 			errs.Add("key", "must be a string or a number")
 		}
 	}

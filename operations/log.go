@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/hookflow/hookflow/flows"
+	"github.com/hookflow/hookflow/jsonnum"
 )
 
 // Log writes its `message` to the server log (with the flow, run and
@@ -16,9 +17,11 @@ func (Log) Prepare(p Prepare) (Step, error) {
 	checkKnown(p.Options, &errs, "message")
 	if v, ok := p.Options["message"]; ok && v != nil {
 		switch v.(type) {
-		case string, float64, bool:
+		case string, bool:
 		default:
-			errs.Add("message", "must be a string")
+			if !jsonnum.IsNumber(v) {
+				errs.Add("message", "must be a string")
+			}
 		}
 	}
 	return logStep{}, errs.Err()

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hookflow/hookflow/flows"
+	"github.com/hookflow/hookflow/jsonnum"
 )
 
 // isTemplate reports whether a raw option value is a string with
@@ -63,11 +64,12 @@ func toText(v any) string {
 		return ""
 	case string:
 		return x
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
 	case bool:
 		return strconv.FormatBool(x)
 	default:
+		if text, ok := jsonnum.Text(x); ok {
+			return text
+		}
 		raw, err := json.Marshal(x)
 		if err != nil {
 			return fmt.Sprint(x)
@@ -79,14 +81,14 @@ func toText(v any) string {
 // optionInt reads a rendered option as an integer (a number or a numeric
 // string); ok is false when it is missing or not an integer.
 func optionInt(v any) (n int, ok bool) {
-	switch x := v.(type) {
-	case float64:
-		if x != math.Trunc(x) || math.Abs(x) > math.MaxInt32 {
+	if jsonnum.IsNumber(v) {
+		i, ok := jsonnum.Int(v)
+		if !ok || i > math.MaxInt32 || i < -math.MaxInt32 {
 			return 0, false
 		}
-		return int(x), true
-	case int:
-		return x, true
+		return int(i), true
+	}
+	switch x := v.(type) {
 	case string:
 		i, err := strconv.Atoi(strings.TrimSpace(x))
 		return i, err == nil
@@ -102,16 +104,18 @@ func validStatus(n int) bool {
 // optionDuration reads a rendered duration: milliseconds as a number or a
 // numeric string, or Go duration text such as "30s" or "1m30s".
 func optionDuration(v any) (time.Duration, bool) {
-	switch x := v.(type) {
-	case float64:
-		if x != math.Trunc(x) || math.Abs(x) > math.MaxInt64/float64(time.Millisecond) {
+	if jsonnum.IsNumber(v) {
+		ms, ok := jsonnum.Int(v)
+		if !ok || ms > math.MaxInt64/int64(time.Millisecond) || ms < -math.MaxInt64/int64(time.Millisecond) {
 			return 0, false
 		}
-		return time.Duration(x) * time.Millisecond, true
+		return time.Duration(ms) * time.Millisecond, true
+	}
+	switch x := v.(type) {
 	case string:
 		s := strings.TrimSpace(x)
 		if ms, err := strconv.ParseInt(s, 10, 64); err == nil {
-			return optionDuration(float64(ms))
+			return optionDuration(ms)
 		}
 		d, err := time.ParseDuration(s)
 		return d, err == nil

@@ -2,10 +2,10 @@ package operations
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 
 	"github.com/hookflow/hookflow/flows"
+	"github.com/hookflow/hookflow/jsonnum"
 )
 
 // jsonOption is an option holding any JSON value, which may also be
@@ -23,8 +23,8 @@ func compileJSONOption(p Prepare, key string, errs *flows.ValidationErrors) json
 	var o jsonOption
 	if text, isStr := raw.(string); isStr && looksLikeJSON(text) {
 		if !isTemplate(text) {
-			var parsed any
-			if err := json.Unmarshal([]byte(text), &parsed); err != nil {
+			parsed, err := jsonnum.Decode([]byte(text))
+			if err != nil {
 				errs.Add(key, "is not valid JSON: %v", err)
 				return o
 			}
@@ -49,8 +49,9 @@ func (o jsonOption) resolve(ctx context.Context, in Input, what string) (any, er
 		return nil, err
 	}
 	if text, ok := out.(string); ok && o.parseText {
-		var parsed any
-		if err := json.Unmarshal([]byte(text), &parsed); err != nil {
+		// Rendered numbers keep their digits (jsonnum).
+		parsed, err := jsonnum.Decode([]byte(text))
+		if err != nil {
 			return nil, Failf(500, "INVALID_JSON", "%s: rendered JSON is not valid: %v", what, err)
 		}
 		return parsed, nil

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/goccy/go-json"
+	"github.com/hookflow/hookflow/jsonnum"
 	"github.com/hookflow/hookflow/outbound"
 )
 
@@ -48,8 +48,7 @@ func responseData(contentType string, raw []byte) any {
 		return nil
 	}
 	if isJSONMediaType(contentType) {
-		var v any
-		if json.Unmarshal(raw, &v) == nil {
+		if v, err := jsonnum.Decode(raw); err == nil {
 			return v
 		}
 	}

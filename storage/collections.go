@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hookflow/hookflow/jsonnum"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"gorm.io/gorm"
 )
@@ -42,8 +43,8 @@ func (s *Store) schema(row *collectionRow) (*jsonschema.Schema, error) {
 	if row.Schema == nil {
 		return nil, nil
 	}
-	var doc any
-	if err := json.Unmarshal([]byte(*row.Schema), &doc); err != nil {
+	doc, err := jsonnum.Decode([]byte(*row.Schema))
+	if err != nil {
 		return nil, fmt.Errorf("decode schema of %s: %w", row.Name, err)
 	}
 	return s.schemas.get(*row.Schema, doc)
@@ -53,7 +54,7 @@ func (s *Store) schema(row *collectionRow) (*jsonschema.Schema, error) {
 func toCollection(row *collectionRow) (*Collection, error) {
 	c := &Collection{Name: row.Name, Indexes: [][]string{}}
 	if row.Schema != nil {
-		if err := json.Unmarshal([]byte(*row.Schema), &c.Schema); err != nil {
+		if err := jsonnum.Unmarshal([]byte(*row.Schema), &c.Schema); err != nil {
 			return nil, fmt.Errorf("decode schema of %s: %w", row.Name, err)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hookflow/hookflow/flows"
+	"github.com/hookflow/hookflow/jsonnum"
 	"gorm.io/gorm"
 )
 
@@ -186,7 +187,7 @@ func fromRows(row *flowRow, ops []operationRow) (*flows.Flow, error) {
 		DateCreated: row.DateCreated, DateUpdated: row.DateUpdated, Options: map[string]any{},
 	}
 	if len(row.Options) > 0 {
-		if err := json.Unmarshal(row.Options, &f.Options); err != nil {
+		if err := jsonnum.Unmarshal(row.Options, &f.Options); err != nil {
 			return nil, fmt.Errorf("decode options of flow %s: %w", row.ID, err)
 		}
 	}
@@ -196,7 +197,7 @@ func fromRows(row *flowRow, ops []operationRow) (*flows.Flow, error) {
 			Resolve: r.Resolve, Reject: r.Reject, Flow: r.FlowID, DateCreated: r.DateCreated, Options: map[string]any{},
 		}
 		if len(r.Options) > 0 {
-			if err := json.Unmarshal(r.Options, &op.Options); err != nil {
+			if err := jsonnum.Unmarshal(r.Options, &op.Options); err != nil {
 				return nil, fmt.Errorf("decode options of operation %s/%s: %w", r.FlowID, r.ID, err)
 			}
 		}

@@ -1,11 +1,11 @@
 package storage
 
 import (
-	"encoding/json"
 	"fmt"
-	"github.com/hookflow/hookflow/query"
-	"math"
 	"strconv"
+
+	"github.com/hookflow/hookflow/jsonnum"
+	"github.com/hookflow/hookflow/query"
 )
 
 // maxSafeID is the largest integer id: beyond 2^53 a JSON number no longer
@@ -23,21 +23,19 @@ func itemKey(id any) (string, error) {
 			return "", fmt.Errorf("%w: id must not be empty", ErrInvalidPayload)
 		}
 		return v, nil
-	case float64:
-		if v != math.Trunc(v) || math.Abs(v) > maxSafeID {
-			return "", fmt.Errorf("%w: a numeric id must be an integer up to 2^53, got %v", ErrInvalidPayload, v)
+	case bool, nil:
+	default:
+		if !jsonnum.IsNumber(id) {
+			break
 		}
-		return strconv.FormatInt(int64(v), 10), nil
-	case int:
-		return itemKey(float64(v))
-	case int64:
-		return itemKey(float64(v))
-	case json.Number:
-		f, err := v.Float64()
-		if err != nil {
-			return "", fmt.Errorf("%w: id %s is not a number", ErrInvalidPayload, v)
+		// The integer as written: 9007199254740993 is beyond 2^53 even
+		// though float64 reads it as 2^53.
+		n, isInt := jsonnum.Int(id)
+		if !isInt || n > maxSafeID || n < -maxSafeID {
+			text, _ := jsonnum.Text(id)
+			return "", fmt.Errorf("%w: a numeric id must be an integer up to 2^53, got %s", ErrInvalidPayload, text)
 		}
-		return itemKey(f)
+		return strconv.FormatInt(n, 10), nil
 	}
 	return "", fmt.Errorf("%w: id must be a string or an integer, got %s", ErrInvalidPayload, query.TypeName(id))
 }

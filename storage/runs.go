@@ -8,6 +8,7 @@ import (
 	"time"
 
 	gojson "github.com/goccy/go-json"
+	"github.com/hookflow/hookflow/jsonnum"
 )
 
 // Run statuses.
@@ -74,7 +75,7 @@ func (r *Run) Doc() (*RunRecord, error) {
 		return &d, nil
 	}
 	var d RunRecord
-	if err := json.Unmarshal(r.Record, &d); err != nil {
+	if err := jsonnum.Unmarshal(r.Record, &d); err != nil {
 		return nil, fmt.Errorf("decode run %s: %w", r.ID, err)
 	}
 	return &d, nil
@@ -85,7 +86,7 @@ func (r *Run) DecodeInput(v any) error {
 	if len(r.Input) == 0 {
 		return fmt.Errorf("run %s has no stored input", r.ID)
 	}
-	return json.Unmarshal(r.Input, v)
+	return jsonnum.Unmarshal(r.Input, v)
 }
 
 // encoded returns a copy of the run with its document (capped at

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"unsafe"
 
-	"github.com/goccy/go-json"
 	"github.com/hookflow/hookflow/jsondepth"
+	"github.com/hookflow/hookflow/jsonnum"
 )
 
 // MaxBodyDepth is how deeply a webhook's JSON body may nest: as deeply as
@@ -96,8 +96,8 @@ func parseBody(contentType string, raw []byte) (any, error) {
 		if jsondepth.Exceeds(text, MaxBodyDepth) {
 			return nil, &PayloadError{Err: fmt.Errorf("the JSON body nests objects and arrays deeper than %d levels", MaxBodyDepth)}
 		}
-		var v any
-		if err := json.Unmarshal(text, &v); err != nil {
+		v, err := jsonnum.Decode(text)
+		if err != nil {
 			return nil, &PayloadError{Err: errors.New("malformed JSON: " + err.Error())}
 		}
 		return v, nil

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/hookflow/hookflow/jsondepth"
+	"github.com/hookflow/hookflow/jsonnum"
 	"github.com/hookflow/hookflow/redact"
 )
 
@@ -82,7 +83,7 @@ var tooDeepMarker = fmt.Sprintf("[nested deeper than %d levels]", jsondepth.MaxD
 // whether anything changed.
 func (s *scrubber) walk(v any, depth int) (any, bool) {
 	switch x := v.(type) {
-	case nil, bool, float64, int, int64:
+	case nil, bool, float64, int, int64, json.Number:
 		return v, false
 	case string:
 		if out, changed := s.text(x); changed {
@@ -162,7 +163,7 @@ func (s *scrubber) walkMap(x map[string]any, depth int) (map[string]any, bool) {
 // "remember_password": true), not credentials.
 func hide(v any) (any, bool) {
 	switch v.(type) {
-	case nil, bool, float64, int, int64:
+	case nil, bool, float64, int, int64, json.Number:
 		return v, false
 	case string:
 		if v == redacted {
@@ -202,8 +203,8 @@ func (s *scrubber) walkJSON(raw []byte, depth int) (any, bool) {
 		!jsondepth.Exceeds(raw, jsondepth.MaxDocument-depth) {
 		return json.RawMessage(raw), false
 	}
-	var decoded any
-	if err := json.Unmarshal(raw, &decoded); err != nil {
+	decoded, err := jsonnum.Decode(raw)
+	if err != nil {
 		return redacted, true
 	}
 	out, _ := s.walk(decoded, depth)

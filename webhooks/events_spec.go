@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hookflow/hookflow/flows"
+	"github.com/hookflow/hookflow/jsonnum"
 	"github.com/hookflow/hookflow/storage"
 )
 
@@ -140,10 +141,11 @@ func stringList(v any) ([]string, bool) {
 		switch x := e.(type) {
 		case string:
 			out = append(out, x)
-		case float64:
-			out = append(out, keyText(x))
 		default:
-			return nil, false
+			if !jsonnum.IsNumber(x) {
+				return nil, false
+			}
+			out = append(out, keyText(x))
 		}
 	}
 	return out, true

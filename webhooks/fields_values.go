@@ -4,6 +4,7 @@ package webhooks
 // object or a Directus list, delays as seconds or durations.
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hookflow/hookflow/flows"
+	"github.com/hookflow/hookflow/jsonnum"
 	"github.com/hookflow/hookflow/storage"
 	"golang.org/x/net/http/httpguts"
 )
@@ -145,8 +147,9 @@ func retrySchedule(v any, errs *flows.ValidationErrors) []int64 {
 	for i, e := range list {
 		var d time.Duration
 		switch x := e.(type) {
-		case float64:
-			d = time.Duration(x * float64(time.Second))
+		case float64, json.Number:
+			secs, _ := jsonnum.Float(x)
+			d = time.Duration(secs * float64(time.Second))
 		case string:
 			if parsed, err := time.ParseDuration(x); err == nil {
 				d = parsed

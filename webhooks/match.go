@@ -2,7 +2,10 @@ package webhooks
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+
+	"github.com/hookflow/hookflow/jsonnum"
 )
 
 // pattern is an event-name pattern: "orders.created", "user.*", "*". A
@@ -215,12 +218,12 @@ func keyText(k any) string {
 	switch v := k.(type) {
 	case string:
 		return v
-	case float64:
-		if v == float64(int64(v)) {
-			return fmt.Sprintf("%d", int64(v))
-		}
-		return fmt.Sprint(v)
-	default:
-		return fmt.Sprint(v)
 	}
+	if n, ok := jsonnum.Int(k); ok {
+		return strconv.FormatInt(n, 10)
+	}
+	if text, ok := jsonnum.Text(k); ok {
+		return text
+	}
+	return fmt.Sprint(k)
 }
