@@ -78,11 +78,13 @@ func (s *Store) exactExtremes(db *gorm.DB, where sqlExpr, p *query.Params, out [
 }
 
 // holdsFloat reports whether some row's value of a is a float64, the only
-// reading that can differ from the text (integers and texts are exact).
+// reading that can differ from the text (integers and texts are exact), or
+// null, which an infinite float64 became.
 func holdsFloat(out []map[string]any, a query.Aggregate) bool {
 	for _, r := range out {
 		if fields, ok := r[a.Func].(map[string]any); ok {
-			if _, isFloat := fields[a.Name].(float64); isFloat {
+			switch fields[a.Name].(type) {
+			case float64, nil:
 				return true
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 
 	"github.com/hookflow/hookflow/jsonnum"
 	"github.com/hookflow/hookflow/query"
@@ -174,10 +175,11 @@ func (s *Store) aggregateRows(db *gorm.DB, where sqlExpr, p *query.Params, limit
 			row[g.String()] = v
 		}
 		for i, a := range p.Aggregate {
-			v := sqlValue(vals[len(p.GroupBy)+i])
+			v := vals[len(p.GroupBy)+i]
 			if i == extreme {
 				v = asWritten(v, vals[n-1])
 			}
+			v = sqlValue(v)
 			if a.Field == nil {
 				row[a.Func] = v
 				continue
@@ -232,10 +234,16 @@ func decodeItem(raw []byte) (map[string]any, error) {
 	return m, nil
 }
 
-// sqlValue turns a scanned SQL value into a JSON value.
+// sqlValue turns a scanned SQL value into a JSON value. A sum or average
+// beyond the float64 range (1e400 took part) has no JSON form: it is null.
 func sqlValue(v any) any {
-	if b, ok := v.([]byte); ok {
-		return string(b)
+	switch x := v.(type) {
+	case []byte:
+		return string(x)
+	case float64:
+		if math.IsInf(x, 0) || math.IsNaN(x) {
+			return nil
+		}
 	}
 	return v
 }

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/hookflow/hookflow/jsonnum"
 	"github.com/hookflow/hookflow/query"
 )
 
@@ -32,8 +33,8 @@ func objs(t testing.TB, s string) []map[string]any {
 
 func params(t testing.TB, raw string) *query.Params {
 	t.Helper()
-	var m map[string]any
-	if err := json.Unmarshal([]byte(raw), &m); err != nil {
+	m, err := jsonnum.DecodeObject([]byte(raw))
+	if err != nil {
 		t.Fatal(err)
 	}
 	p, err := query.ParseParams(m, query.ParamOptions{Strict: true})
