@@ -220,3 +220,28 @@ func TestEmbeddedNumbersMatchEncodingJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestNumbersRenderAsWritten: a number kept as json.Number (jsonnum) is
+// written with its digits in text, in JSON strings and as a JSON value.
+func TestNumbersRenderAsWritten(t *testing.T) {
+	t.Parallel()
+	scope := map[string]any{"$trigger": map[string]any{
+		"a": json.Number("12345678901234567890"), "x": json.Number("0.1000000000000000055511151231257827"),
+		"e": json.Number("1e400"), "list": []any{json.Number("1.0"), 2.5},
+	}}
+	for src, want := range map[string]any{
+		"{{$trigger.a}}":                    json.Number("12345678901234567890"),
+		"a={{$trigger.a}} x={{$trigger.x}}": "a=12345678901234567890 x=0.1000000000000000055511151231257827",
+		"{{$trigger.e}}!":                   "1e400!",
+		`{"a": {{$trigger.a}}, "s": "{{$trigger.x}}", "l": {{$trigger.list}}}`: `{"a": 12345678901234567890, "s": "0.1000000000000000055511151231257827", "l": [1.0,2.5]}`,
+		"list: {{$trigger.list}}": "list: [1.0,2.5]",
+	} {
+		tmpl, err := ParseTemplate(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := tmpl.Render(scope); got != want {
+			t.Errorf("%s: got %#v, want %#v", src, got, want)
+		}
+	}
+}
