@@ -60,14 +60,33 @@ func readNumber(v any) (num, bool) {
 // ±Inf when infinite is set (a JSON number) and no number otherwise (a
 // numeric string, as NumericString says).
 func readNumberText(s string, infinite bool) (num, bool) {
-	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return num{f: float64(i), i: i, isInt: true}, true
+	// The shape is checked first: a failing ParseInt allocates its error.
+	if isIntegerText(s) {
+		if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return num{f: float64(i), i: i, isInt: true}, true
+		}
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil && !(infinite && isRange(err)) {
 		return num{}, false
 	}
 	return num{f: f}, true
+}
+
+// isIntegerText reports whether s is an optional sign and digits only.
+func isIntegerText(s string) bool {
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		s = s[1:]
+	}
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 func isRange(err error) bool {
