@@ -15,8 +15,8 @@ import (
 
 func obj(t testing.TB, s string) map[string]any {
 	t.Helper()
-	var m map[string]any
-	if err := json.Unmarshal([]byte(s), &m); err != nil {
+	m, err := jsonnum.DecodeObject([]byte(s))
+	if err != nil {
 		t.Fatalf("bad JSON %s: %v", s, err)
 	}
 	return m
@@ -25,7 +25,7 @@ func obj(t testing.TB, s string) map[string]any {
 func objs(t testing.TB, s string) []map[string]any {
 	t.Helper()
 	var list []map[string]any
-	if err := json.Unmarshal([]byte(s), &list); err != nil {
+	if err := jsonnum.Unmarshal([]byte(s), &list); err != nil {
 		t.Fatalf("bad JSON %s: %v", s, err)
 	}
 	return list
