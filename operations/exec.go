@@ -73,10 +73,12 @@ func (e Exec) Prepare(p Prepare) (Step, error) {
 	}
 	names := &identifierCheck{known: p.OperationKeys}
 	opts := append(execHelpers(now), boundedFunctions()...)
-	// The name check must see the expression before envPatch, execNumbers
-	// and execBounds add their own identifiers.
+	// The name check must see the expression before envPatch, the number
+	// patches and execBounds add their own identifiers.
 	opts = append(opts, numberFunction(), expr.MaxNodes(MaxExpressionNodes), expr.Patch(names),
-		expr.Patch(&envPatch{keys: p.OperationKeys}), expr.Patch(execNumbers{}), expr.Patch(execBounds{}))
+		expr.Patch(&envPatch{keys: p.OperationKeys}))
+	opts = append(opts, numberPatches()...)
+	opts = append(opts, expr.Patch(execBounds{}))
 	program, err := expr.Compile(src, opts...)
 	if err != nil {
 		errs.Add("expression", "%s", describeExprError(err))

@@ -23,7 +23,16 @@ const numberFunc = "__num"
 // Arithmetic and comparisons in exec therefore work with float64's
 // precision (docs/operations.md); a value the expression passes on without
 // calculating keeps its digits.
-type execNumbers struct{}
+//
+// Closures that only test or total their elements (all, any, count, sum,
+// …) get their array converted once instead, and the element `#` of their
+// predicate is left alone: converting it at every iteration would cost a
+// function call per element.
+type execNumbers struct {
+	// elements are the `#` of such predicates (found by elementPointers,
+	// which runs first).
+	elements map[*ast.PointerNode]bool
+}
 
 // numericOperators are the binary operators whose operands are converted.
 var numericOperators = map[string]bool{
@@ -35,42 +44,99 @@ var numericOperators = map[string]bool{
 // are converted.
 var numericBuiltins = map[string]bool{
 	"abs": true, "ceil": true, "floor": true, "round": true, "int": true, "float": true,
-	"max": true, "min": true, "sum": true, "mean": true, "median": true, "sort": true, "sortBy": true,
+	"max": true, "min": true, "sum": true, "mean": true, "median": true, "sort": true,
+}
+
+// elementBuiltins answer a test or a total of their array's elements, never
+// an element itself, so their array may be converted as a whole.
+var elementBuiltins = map[string]bool{
+	"all": true, "any": true, "none": true, "one": true, "count": true, "findIndex": true, "findLastIndex": true,
+	"sum": true, "mean": true, "median": true, "max": true, "min": true,
 }
 
 // Visit wraps the operands of one node; children are visited first.
-func (execNumbers) Visit(node *ast.Node) {
+func (e execNumbers) Visit(node *ast.Node) {
 	switch n := (*node).(type) {
 	case *ast.BinaryNode:
 		if numericOperators[n.Operator] {
-			wrapNumber(&n.Left)
-			wrapNumber(&n.Right)
+			e.wrap(&n.Left)
+			e.wrap(&n.Right)
 		}
 	case *ast.UnaryNode:
 		if n.Operator == "-" || n.Operator == "+" {
-			wrapNumber(&n.Node)
+			e.wrap(&n.Node)
 		}
 	case *ast.BuiltinNode:
-		if numericBuiltins[n.Name] {
-			for i := range n.Arguments {
-				if p, ok := n.Arguments[i].(*ast.PredicateNode); ok {
-					wrapNumber(&p.Node)
-					continue
-				}
-				wrapNumber(&n.Arguments[i])
+		for i := range n.Arguments {
+			p, isPredicate := n.Arguments[i].(*ast.PredicateNode)
+			switch {
+			case isPredicate && (numericBuiltins[n.Name] || n.Name == "sortBy"):
+				e.wrap(&p.Node)
+			case !isPredicate && (numericBuiltins[n.Name] || (i == 0 && elementBuiltins[n.Name])):
+				e.wrap(&n.Arguments[i])
 			}
 		}
 	case *ast.MemberNode:
 		if _, isName := n.Property.(*ast.StringNode); !isName {
-			wrapNumber(&n.Property)
+			e.wrap(&n.Property)
 		}
 	case *ast.SliceNode:
 		if n.From != nil {
-			wrapNumber(&n.From)
+			e.wrap(&n.From)
 		}
 		if n.To != nil {
-			wrapNumber(&n.To)
+			e.wrap(&n.To)
 		}
+	}
+}
+
+// wrap wraps an operand, except the element of a predicate whose array is
+// converted.
+func (e execNumbers) wrap(node *ast.Node) {
+	if p, ok := (*node).(*ast.PointerNode); ok && e.elements[p] {
+		return
+	}
+	wrapNumber(node)
+}
+
+// elementPointers finds the `#` of the predicates of elementBuiltins: the
+// pointers below the predicate that no nested predicate rebinds.
+type elementPointers struct{ found map[*ast.PointerNode]bool }
+
+// Visit looks at one builtin.
+func (e elementPointers) Visit(node *ast.Node) {
+	b, ok := (*node).(*ast.BuiltinNode)
+	if !ok || !elementBuiltins[b.Name] {
+		return
+	}
+	for _, arg := range b.Arguments {
+		if p, ok := arg.(*ast.PredicateNode); ok {
+			all, nested := pointerSet{}, pointerSet{}
+			ast.Walk(&p.Node, pointerCollector{all: all, nested: nested})
+			for ptr := range all {
+				if !nested[ptr] {
+					e.found[ptr] = true
+				}
+			}
+		}
+	}
+}
+
+type pointerSet = map[*ast.PointerNode]bool
+
+// pointerCollector gathers the element pointers (`#`) of a predicate body
+// into all, and those inside nested predicates also into nested.
+type pointerCollector struct{ all, nested pointerSet }
+
+// Visit collects one node.
+func (c pointerCollector) Visit(node *ast.Node) {
+	switch n := (*node).(type) {
+	case *ast.PointerNode:
+		if n.Name == "" {
+			c.all[n] = true
+		}
+	case *ast.PredicateNode:
+		ast.Walk(&n.Node, pointerCollector{all: c.nested, nested: c.nested})
 	}
 }
 
@@ -88,6 +154,15 @@ func wrapNumber(node *ast.Node) {
 		}
 	}
 	*node = &ast.CallNode{Callee: &ast.IdentifierNode{Value: numberFunc}, Arguments: []ast.Node{*node}}
+}
+
+// numberPatches are the patches execNumbers needs, in order.
+func numberPatches() []expr.Option {
+	elements := map[*ast.PointerNode]bool{}
+	return []expr.Option{
+		expr.Patch(elementPointers{found: elements}),
+		expr.Patch(execNumbers{elements: elements}),
+	}
 }
 
 // numberFunction defines __num.
