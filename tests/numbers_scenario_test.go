@@ -57,9 +57,13 @@ func exactData(t *testing.T, resp *hookflowtest.Response, status int, want strin
 // sent to webhooks keeps the digits that were sent.
 func TestItemsKeepNumbersAsWritten(t *testing.T) {
 	t.Parallel()
-	rc := hookflowtest.NewReceiver(t)
+	rc, generic, dato := hookflowtest.NewReceiver(t), hookflowtest.NewReceiver(t), hookflowtest.NewReceiver(t)
 	srv := hookflowtest.New(t, allowLoopback)
 	createWebhook(t, srv, map[string]any{"name": "numbers", "actions": "create,update", "collections": "numtest", "url": rc.URL})
+	check(t, srv.Do(t, "POST", "/api/v1/webhooks", map[string]any{"url": generic.URL, "events": []any{"numtest.created"}}), 201, "")
+	check(t, srv.Do(t, "POST", "/webhooks", map[string]any{"data": map[string]any{"type": "webhook", "attributes": map[string]any{
+		"name": "dato", "url": dato.URL, "headers": map[string]any{},
+		"events": []any{map[string]any{"entity_type": "item", "event_types": []any{"create"}}}}}}, "X-Api-Version", "2"), 200, "")
 
 	item1 := `{"a":12345678901234567890,"d":9007199254740993,"id":1}`
 	item2 := `{"e":1e400,"id":2,"neg":-1e400,"one":1.0,"tiny":1e-400,"x":0.1000000000000000055511151231257827}`
@@ -120,6 +124,13 @@ func TestItemsKeepNumbersAsWritten(t *testing.T) {
 	for _, want := range []string{item1, item2, `{"b":98765432109876543210}`} {
 		if !payloads[exactJSON(t, []byte(want))] {
 			t.Errorf("no webhook payload %s among %v", want, payloads)
+		}
+	}
+	// The generic and DatoCMS formats too.
+	for _, r := range append(generic.Wait(t, 2), dato.Wait(t, 2)...) {
+		body := exactJSON(t, r.Body)
+		if !strings.Contains(body, `"a":12345678901234567890,`) && !strings.Contains(body, `"x":0.1000000000000000055511151231257827`) {
+			t.Errorf("webhook body without the digits: %s", r.Body)
 		}
 	}
 }
