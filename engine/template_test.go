@@ -240,8 +240,9 @@ func TestNumbersRenderAsWritten(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := tmpl.Render(scope); got != want {
-			t.Errorf("%s: got %#v, want %#v", src, got, want)
+		got, err := tmpl.Render(context.Background(), scope, 1<<20)
+		if err != nil || got != want {
+			t.Errorf("%s: got %#v (%v), want %#v", src, got, err, want)
 		}
 	}
 }
