@@ -3,11 +3,13 @@ package engine
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
 	"github.com/hookflow/hookflow/query"
 	"github.com/valyala/bytebufferpool"
+	"github.com/valyala/fasttemplate"
 )
 
 const (
@@ -48,27 +50,22 @@ func HasPlaceholders(s string) bool { return strings.Contains(s, openTag) }
 // content is not a path (see parsePlaceholder) are errors.
 func ParseTemplate(s string) (*Template, error) {
 	t := &Template{src: s}
-	rest, offset := s, 0
-	for {
-		start := strings.Index(rest, openTag)
-		if start < 0 {
-			break
-		}
-		bodyStart := start + len(openTag)
-		end := strings.Index(rest[bodyStart:], closeTag)
-		if end < 0 {
-			return nil, fmt.Errorf("unclosed %q at offset %d", openTag, offset+start)
-		}
-		consumed := bodyStart + end + len(closeTag)
-		p, err := parsePlaceholder(rest[bodyStart : bodyStart+end])
-		if err != nil {
-			return nil, fmt.Errorf("placeholder %s at offset %d: %w", rest[start:consumed], offset+start, err)
-		}
-		p.before = rest[:start]
-		t.parts = append(t.parts, p)
-		rest, offset = rest[consumed:], offset+consumed
+	texts, tags, err := splitTemplate(s)
+	if err != nil {
+		return nil, err
 	}
-	t.tail = rest
+	offset := 0
+	for i, tag := range tags {
+		offset += len(texts[i])
+		p, err := parsePlaceholder(tag)
+		if err != nil {
+			return nil, fmt.Errorf("placeholder %s%s%s at offset %d: %w", openTag, tag, closeTag, offset, err)
+		}
+		p.before = texts[i]
+		t.parts = append(t.parts, p)
+		offset += len(openTag) + len(tag) + len(closeTag)
+	}
+	t.tail = texts[len(texts)-1]
 	if len(t.parts) == 0 {
 		return t, nil
 	}
@@ -163,4 +160,51 @@ func (p *placeholder) value(chain map[string]any) (any, bool) {
 		return query.FormatTime(p.now.From(time.Now())), true
 	}
 	return p.path.Get(chain)
+}
+
+// splitTemplate cuts s into its texts and the tags between them with
+// fasttemplate's parser: len(texts) == len(tags)+1, texts[i] comes before
+// tags[i], and the last text follows the last tag. A tag ends at the first
+// `}}` after its `{{`; a `{{` without one is an error.
+func splitTemplate(s string) (texts, tags []string, err error) {
+	if !HasPlaceholders(s) {
+		return []string{s}, nil, nil
+	}
+	ft, err := fasttemplate.NewTemplate(s, openTag, closeTag)
+	if err != nil {
+		return nil, nil, fmt.Errorf("unclosed %q at offset %d", openTag, unclosedAt(s))
+	}
+	// ExecuteFunc writes every text (empty ones too) and calls the tag
+	// function between them, so the writes and calls line up one to one.
+	collect := segmentWriter{texts: &texts}
+	_, err = ft.ExecuteFunc(collect, func(_ io.Writer, tag string) (int, error) {
+		tags = append(tags, tag)
+		return 0, nil
+	})
+	return texts, tags, err
+}
+
+// segmentWriter records each write as one text segment.
+type segmentWriter struct{ texts *[]string }
+
+func (w segmentWriter) Write(p []byte) (int, error) {
+	*w.texts = append(*w.texts, string(p))
+	return len(p), nil
+}
+
+// unclosedAt is the offset of the first `{{` that no `}}` closes.
+func unclosedAt(s string) int {
+	pos := 0
+	for {
+		start := strings.Index(s[pos:], openTag)
+		if start < 0 {
+			return -1
+		}
+		bodyStart := pos + start + len(openTag)
+		end := strings.Index(s[bodyStart:], closeTag)
+		if end < 0 {
+			return pos + start
+		}
+		pos = bodyStart + end + len(closeTag)
+	}
 }

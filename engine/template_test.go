@@ -246,3 +246,20 @@ func TestNumbersRenderAsWritten(t *testing.T) {
 		}
 	}
 }
+
+// TestUnclosedPlaceholderOffset: the error names the first `{{` that no
+// `}}` closes.
+func TestUnclosedPlaceholderOffset(t *testing.T) {
+	t.Parallel()
+	for src, offset := range map[string]string{
+		"{{a":           "offset 0",
+		"a {{b}} {{c":   "offset 8",
+		"{{a}} {{b {{c": "offset 6",
+		"x }} {{":       "offset 5",
+	} {
+		_, err := ParseTemplate(src)
+		if err == nil || !strings.Contains(err.Error(), "unclosed") || !strings.Contains(err.Error(), offset) {
+			t.Errorf("%q: got %v, want unclosed at %s", src, err, offset)
+		}
+	}
+}
