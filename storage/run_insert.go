@@ -9,21 +9,23 @@ import (
 
 // runColumns are the columns of one run row, in the order runInserter
 // binds them.
-const runColumns = 6
+const runColumns = 8
 
 // runChunk is how many runs one multi-row statement writes. SQLite runs
 // one statement of many rows at a fraction of the cost of as many
 // single-row statements (fewer calls into SQLite, one parse of the upsert
-// per chunk); 32 rows bind 192 values, far below SQLite's limit.
+// per chunk); 32 rows bind 256 values, far below SQLite's limit.
 const runChunk = 32
 
-// upsertRunsSQL inserts n runs, or replaces the runs with the same ids (a
-// queued run becoming running, then finished).
+// upsertRunsSQL inserts n runs, or replaces the runs with the same ids; a
+// replaced run is no longer claimed by anyone (run_claim.go).
 func upsertRunsSQL(n int) string {
-	rows := strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?), ", n), ", ")
-	return `INSERT INTO runs (id, flow_id, status, created_at, record, input) VALUES ` + rows + `
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", runColumns), ", ") + "), "
+	rows := strings.TrimSuffix(strings.Repeat(row, n), ", ")
+	return `INSERT INTO runs (id, flow_id, status, created_at, record, input, request_body, attempts) VALUES ` + rows + `
 ON CONFLICT (id) DO UPDATE SET flow_id = excluded.flow_id, status = excluded.status,
-created_at = excluded.created_at, record = excluded.record, input = excluded.input`
+created_at = excluded.created_at, record = excluded.record, input = excluded.input,
+request_body = excluded.request_body, attempts = excluded.attempts, lease_owner = NULL, lease_until = NULL`
 }
 
 // runInserter writes batches of runs with prepared statements on the write
@@ -119,7 +121,8 @@ func (ri *runInserter) args(rows []*Run) ([]any, error) {
 	// Bind once the arena has stopped growing.
 	ri.argv = ri.argv[:0]
 	for i, r := range rows {
-		ri.argv = append(ri.argv, r.ID, r.FlowID, r.Status, r.CreatedAt, ri.bytes(ri.spans[2*i]), ri.bytes(ri.spans[2*i+1]))
+		ri.argv = append(ri.argv, r.ID, r.FlowID, r.Status, r.CreatedAt, ri.bytes(ri.spans[2*i]), ri.bytes(ri.spans[2*i+1]),
+			nullBytes(r.RequestBody), r.Attempts)
 	}
 	return ri.argv, nil
 }
@@ -148,6 +151,15 @@ func (ri *runInserter) bytes(s span) any {
 		return nil
 	}
 	return ri.arena[s.start:s.end:s.end]
+}
+
+// nullBytes binds b, or NULL when there is none (the driver would store an
+// empty blob).
+func nullBytes(b []byte) any {
+	if b == nil {
+		return nil
+	}
+	return b
 }
 
 // close releases the prepared statements.

@@ -53,6 +53,18 @@ type Run struct {
 	// Input is what a queued run needs to start (or restart after a crash);
 	// it is cleared when the run finishes.
 	Input json.RawMessage
+	// RequestBody is the body of the request a queued run answers, kept
+	// once, as received, beside Input (which would have to escape it as a
+	// JSON string); it is cleared with Input.
+	RequestBody []byte
+	// Attempts counts the claims of a queued run: how often it started
+	// (run_claim.go).
+	Attempts int `gorm:"not null;default:0"`
+	// LeaseOwner and LeaseUntil (Unix milliseconds, an integer so that the
+	// lease index compares numbers) say who holds a running queued run and
+	// until when; NULL otherwise.
+	LeaseOwner *string
+	LeaseUntil *int64
 
 	doc   *RunRecord // encoded into Record by the run writer
 	input any        // encoded into Input by the run writer
@@ -64,7 +76,15 @@ type Run struct {
 // changed after this call.
 // CreatedAt is stored in UTC, so that stored times compare as text.
 func NewRun(doc *RunRecord, input any) *Run {
-	return &Run{ID: doc.ID, FlowID: doc.Flow, Status: doc.Status, CreatedAt: doc.CreatedAt.UTC(), doc: doc, input: input}
+	return &Run{
+		ID:        doc.ID,
+		FlowID:    doc.Flow,
+		Status:    doc.Status,
+		CreatedAt: doc.CreatedAt.UTC(),
+		Attempts:  doc.Attempts,
+		doc:       doc,
+		input:     input,
+	}
 }
 
 // Doc returns the run's document: the one it was created with, or the
@@ -155,13 +175,15 @@ func (s *Store) RecordRunDurably(ctx context.Context, r *Run) error {
 	return s.runs.submitWait(ctx, r)
 }
 
-// GetRun reads one run, including one still waiting in the write batch.
+// GetRun reads one run, including one still waiting in the write batch,
+// without the body of a queued run's request.
 func (s *Store) GetRun(ctx context.Context, id string) (*Run, error) {
 	if r, ok := s.runs.pendingRun(id); ok {
+		r.RequestBody = nil
 		return r, nil
 	}
 	var r Run
-	if err := s.read.WithContext(ctx).Where("id = ?", id).Take(&r).Error; err != nil {
+	if err := s.read.WithContext(ctx).Omit("request_body").Where("id = ?", id).Take(&r).Error; err != nil {
 		return nil, translate(err)
 	}
 	return &r, nil
@@ -180,7 +202,7 @@ type RunFilter struct {
 // committed first, so a run that GetRun can see is also listed.
 func (s *Store) ListRuns(ctx context.Context, f RunFilter) ([]*Run, error) {
 	s.runs.flush()
-	q := s.read.WithContext(ctx).Model(&Run{}).Omit("input")
+	q := s.read.WithContext(ctx).Model(&Run{}).Omit("input", "request_body")
 	if f.FlowID != "" {
 		q = q.Where("flow_id = ?", f.FlowID)
 	}
@@ -198,8 +220,9 @@ func (s *Store) ListRuns(ctx context.Context, f RunFilter) ([]*Run, error) {
 	return runs, translate(err)
 }
 
-// UnfinishedRuns lists runs that were queued or running when the server
-// stopped, oldest first, so they can be started again.
+// UnfinishedRuns lists every queued or running run whole, oldest first:
+// a tool for inspecting a stopped server's database. The queue never reads
+// its backlog like this; it claims a few runs at a time (ClaimRuns).
 func (s *Store) UnfinishedRuns(ctx context.Context) ([]*Run, error) {
 	s.runs.flush()
 	var runs []*Run

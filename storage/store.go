@@ -66,6 +66,11 @@ type Store struct {
 	items   *itemWriter
 	janitor *runJanitor
 	dialect dialect
+	// runQueue is the run queue's SQL (run_claim.go).
+	runQueue runQueueSQL
+	// lock keeps other processes off the database file (sqlite_lock.go);
+	// nil for a memory database.
+	lock    *fileLock
 	schemas schemaCache
 	stmts   *stmtCache // prepared statements of the write connection
 	outbox  Outbox     // Config.Outbox, or nil
@@ -96,6 +101,16 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	lock, err := lockDatabaseFile(cfg.Filename)
+	if err != nil {
+		return nil, err
+	}
+	opened := false
+	defer func() {
+		if !opened {
+			lock.release()
+		}
+	}()
 	gcfg := &gorm.Config{Logger: logger.Discard, SkipDefaultTransaction: true, TranslateError: true}
 	registerSQLiteDriver()
 	if err := createDatabaseFile(cfg.Filename, gcfg); err != nil {
@@ -109,9 +124,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	wdb.SetMaxOpenConns(1)
 	wdb.SetMaxIdleConns(1)
 	wdb.SetConnMaxLifetime(0)
-	s := &Store{write: write, logger: cfg.Logger, dialect: sqliteDialect{}, stmts: newStmtCache(wdb),
-		onCollectionEvent: cfg.OnCollectionEvent, queryTimeout: cfg.QueryTimeout, outbox: cfg.Outbox, keys: cfg.Keys,
-		inMemory: cfg.Filename == "" || cfg.Filename == MemoryFilename}
+	s := &Store{write: write, logger: cfg.Logger, dialect: sqliteDialect{}, runQueue: sqliteRunQueue, lock: lock,
+		stmts: newStmtCache(wdb), onCollectionEvent: cfg.OnCollectionEvent, queryTimeout: cfg.QueryTimeout,
+		outbox: cfg.Outbox, keys: cfg.Keys, inMemory: cfg.Filename == "" || cfg.Filename == MemoryFilename}
 	if s.keys == nil {
 		s.keys = secrets.NewEphemeralKeyring()
 	}
@@ -143,6 +158,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.RunRetention.enabled() {
 		s.janitor = s.startRunJanitor(cfg.RunRetention, cfg.Logger)
 	}
+	opened = true
 	return s, nil
 }
 
@@ -161,19 +177,15 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err := migrateDeliveries(s.write.WithContext(ctx)); err != nil {
 		return fmt.Errorf("migrate database: %w", err)
 	}
-	// Only unfinished runs are ever looked up by status (to resume them at
-	// start), so a partial index over those few rows replaces a full index
-	// that every run record would have to update.
-	err = s.write.WithContext(ctx).Exec(`DROP INDEX IF EXISTS idx_runs_status;
-		CREATE INDEX IF NOT EXISTS idx_runs_unfinished ON runs(created_at) WHERE status IN ('queued', 'running')`).Error
-	if err != nil {
+	if err := migrateRunQueue(s.write.WithContext(ctx)); err != nil {
 		return fmt.Errorf("migrate database: %w", err)
 	}
 	return s.migrateItems(ctx)
 }
 
 // Close stops the retention sweeps, commits queued item writes, flushes
-// pending run records and closes the database. Later calls do nothing.
+// pending run records, closes the database and releases its file lock.
+// Later calls do nothing.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() { s.closeErr = s.close() })
 	return s.closeErr
@@ -195,6 +207,7 @@ func (s *Store) close() error {
 			}
 		}
 	}
+	s.lock.release()
 	return firstErr
 }
 
