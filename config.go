@@ -63,6 +63,9 @@ type Config struct {
 	RunTimeout time.Duration
 	// Workers is the number of queued runs executed at once (FLOWS_WORKERS).
 	Workers int
+	// QueueLimit bounds the async runs queued or running (FLOWS_QUEUE_LIMIT,
+	// 10000); past it async triggers answer 503 QUEUE_FULL.
+	QueueLimit int
 	// MaxPayloadSize bounds request bodies (MAX_PAYLOAD_SIZE, 1 MiB; accepts
 	// "2mb", "512kb").
 	MaxPayloadSize int64
@@ -143,6 +146,9 @@ func (c Config) withDefaults() Config {
 	if c.Workers <= 0 {
 		c.Workers = 4
 	}
+	if c.QueueLimit <= 0 {
+		c.QueueLimit = triggers.DefaultQueueLimit
+	}
 	if c.MaxPayloadSize <= 0 {
 		c.MaxPayloadSize = 1 << 20
 	}
@@ -209,6 +215,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	intVar(getenv, "FLOWS_TRIGGER_MAX_ITEMS", &c.TriggerMaxItems, fail)
 	intVar(getenv, "FLOWS_TRIGGER_MAX_RUNS", &c.TriggerMaxRuns, fail)
 	intVar(getenv, "FLOWS_WORKERS", &c.Workers, fail)
+	intVar(getenv, "FLOWS_QUEUE_LIMIT", &c.QueueLimit, fail)
 	durationVar(getenv, "FLOWS_SYNC_TIMEOUT", &c.SyncTimeout, fail)
 	durationVar(getenv, "FLOWS_RUN_TIMEOUT", &c.RunTimeout, fail)
 	sizeVar(getenv, "MAX_PAYLOAD_SIZE", &c.MaxPayloadSize, fail)

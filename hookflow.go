@@ -44,12 +44,26 @@ type Server struct {
 	// was configured: it is the only time the token can be seen.
 	GeneratedAdminToken string
 
-	closeOnce sync.Once
-	closeErr  error
+	shutdownOnce  sync.Once
+	shutdownStart time.Time
+	closeOnce     sync.Once
+	closeErr      error
 }
 
-// New opens the database, loads and compiles the saved flows, resumes
-// unfinished queued runs and webhook deliveries, and returns the server.
+// queueGrace is how long queued runs in progress get to finish once
+// shutdown begins; the rest run again at the next start.
+const queueGrace = 10 * time.Second
+
+// drainMargin is added to FLOWS_SYNC_TIMEOUT for in-flight requests at
+// shutdown: a sync run that uses all of its time still has its answer
+// written.
+const drainMargin = 5 * time.Second
+
+// New opens the database (locking its file: a second server on the same
+// file fails with storage.ErrDatabaseInUse), loads and compiles the saved
+// flows, starts the queue's workers and resumes webhook deliveries, and
+// returns the server. It reads nothing of the queued backlog: workers
+// claim queued runs a few at a time in the background.
 func New(ctx context.Context, cfg Config) (*Server, error) {
 	cfg = cfg.withDefaults()
 	logger := cfg.Logger
@@ -118,8 +132,14 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	runner := triggers.NewRunner(eng, store, triggers.RunnerConfig{Env: allowedEnv(cfg), MaxValueSize: int(cfg.RunMaxValueSize)}, logger)
 	flowCalls.Bind(catalog, runner)
+	// A SQLite database belongs to this process alone (the file lock), so
+	// runs found running at start were interrupted by the last stop and are
+	// queued again at once rather than when their leases expire.
 	queue := triggers.NewQueue(catalog, runner, store, logger, triggers.QueueConfig{
-		Workers: cfg.Workers, RunTimeout: cfg.RunTimeout,
+		Workers:        cfg.Workers,
+		RunTimeout:     cfg.RunTimeout,
+		Limit:          cfg.QueueLimit,
+		ReleaseAtStart: store.Exclusive(),
 	})
 	webhook := triggers.NewWebhook(catalog, runner, queue, triggers.WebhookConfig{
 		MaxPayload: cfg.MaxPayloadSize, SyncTimeout: cfg.SyncTimeout,
@@ -155,14 +175,35 @@ func (s *Server) Events() *events.Bus { return s.bus }
 // Addr is the listen address from the configuration.
 func (s *Server) Addr() string { return fmt.Sprintf("%s:%d", s.cfg.Host, s.cfg.Port) }
 
-// Close stops the queue workers (waiting up to 10 s for runs in progress;
-// the rest resume at the next start), stops webhook delivery (attempts in
-// flight get what is left of those 10 s; the rest are attempted again at
-// the next start), flushes run records and closes the database. Stop
-// serving HTTP before calling it.
+// BeginShutdown makes the queue claim and start no more runs, at once:
+// runs claimed but not started go back to the queue, runs executing go on
+// (Close waits for them). Async triggers still answering are queued for
+// the next start. Call it when shutdown begins, before draining HTTP
+// requests; Close calls it too. Later calls do nothing.
+func (s *Server) BeginShutdown() {
+	s.shutdownOnce.Do(func() {
+		s.shutdownStart = time.Now()
+		s.queue.StopClaiming()
+	})
+}
+
+// DrainTimeout is how long an HTTP server serving s should wait for
+// in-flight requests at shutdown: FLOWS_SYNC_TIMEOUT and a margin, so that
+// every sync run can answer.
+func (s *Server) DrainTimeout() time.Duration { return s.cfg.SyncTimeout + drainMargin }
+
+// Close shuts the server down: the queue stops claiming runs
+// (BeginShutdown), queued runs in progress get up to 10 s from the
+// beginning of the shutdown to finish (the rest keep their claim and run
+// again at the next start), webhook delivery stops (attempts in flight get
+// what is left of those 10 s; the rest are attempted again at the next
+// start), run records are flushed and the database is closed, which
+// releases its file lock. Stop serving HTTP before calling it. Later calls
+// return the first call's result.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		s.BeginShutdown()
+		ctx, cancel := context.WithDeadline(context.Background(), s.shutdownStart.Add(queueGrace))
 		defer cancel()
 		s.queue.Stop(ctx)
 		s.hooks.Stop(ctx)

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/hookflow/hookflow/access"
@@ -63,7 +65,7 @@ func (s *server) handleError(err error, c echo.Context) {
 	if errors.As(err, &hidden) {
 		hidden.hideIn(items)
 	}
-	if status >= 500 && status != http.StatusGatewayTimeout && status != http.StatusBadGateway {
+	if status >= 500 && status != http.StatusGatewayTimeout && status != http.StatusBadGateway && !errors.Is(err, triggers.ErrQueueFull) {
 		s.Logger.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path,
 			"status", status, "error", err)
 	}
@@ -95,6 +97,7 @@ func (s *server) describe(err error, c echo.Context) (int, []errorItem) {
 		rejected *triggers.RejectedError
 		opErr    *engine.OperationError
 		exceeded *ratelimit.ExceededError
+		full     *triggers.QueueFullError
 	)
 	switch {
 	case errors.As(err, &badURL):
@@ -136,6 +139,10 @@ func (s *server) describe(err error, c echo.Context) (int, []errorItem) {
 	case errors.As(err, &exceeded):
 		exceeded.Decision.WriteHeaders(c.Response().Header())
 		return one(http.StatusTooManyRequests, "REQUESTS_EXCEEDED", exceeded.Error(), nil)
+	case errors.As(err, &full):
+		// Back-pressure, not a failure: the sender retries later.
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(full.RetryAfter.Seconds()))))
+		return one(http.StatusServiceUnavailable, "QUEUE_FULL", full.Error(), map[string]any{"limit": full.Limit})
 	case errors.Is(err, storage.ErrInvalidPayload):
 		return one(http.StatusBadRequest, "INVALID_PAYLOAD", err.Error(), nil)
 	case errors.Is(err, access.ErrForbidden):

@@ -3,6 +3,7 @@ package triggers
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 var (
@@ -49,3 +50,24 @@ type RejectedError struct {
 
 // Error describes the rejection.
 func (e *RejectedError) Error() string { return "the flow rejected the request" }
+
+// ErrQueueFull is returned (inside a *QueueFullError) when as many async
+// runs are queued or running as the queue's limit allows.
+var ErrQueueFull = errors.New("the queue of async runs is full")
+
+// QueueFullError is an async trigger refused because the queue is full;
+// nothing was stored.
+type QueueFullError struct {
+	// Limit is the queue's limit (FLOWS_QUEUE_LIMIT).
+	Limit int
+	// RetryAfter is when the caller may try again.
+	RetryAfter time.Duration
+}
+
+// Error says what happened and what to do.
+func (e *QueueFullError) Error() string {
+	return fmt.Sprintf("the queue of async runs is full (%d queued or running); try again later", e.Limit)
+}
+
+// Unwrap makes the error match ErrQueueFull.
+func (e *QueueFullError) Unwrap() error { return ErrQueueFull }

@@ -2,12 +2,13 @@ package triggers
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/hookflow/hookflow/engine"
 	"github.com/hookflow/hookflow/storage"
 )
@@ -23,14 +24,98 @@ type QueueConfig struct {
 	// while it ran; one that keeps bringing the server down is failed with
 	// RUN_ABANDONED instead of crashing every start.
 	MaxAttempts int
+	// Limit bounds the runs queued or running (FLOWS_QUEUE_LIMIT,
+	// DefaultQueueLimit when zero); past it Enqueue fails with a
+	// *QueueFullError and stores nothing.
+	Limit int
+	// Prefetch is how many runs are claimed beyond the free workers
+	// (DefaultPrefetch when zero), so that a worker that finishes finds its
+	// next run waiting. Negative: none.
+	Prefetch int
+	// PollInterval is how often the queue looks for runs it was not told
+	// about: queued by another instance, or whose lease expired (1 s when
+	// zero). A run queued through this queue is claimed at once.
+	PollInterval time.Duration
+	// Lease is how long a claim holds without being renewed (30 s when
+	// zero); leases are renewed every third of it while their runs wait or
+	// execute, so only a dead process's leases expire.
+	Lease time.Duration
+	// RecountInterval is how often the number of unfinished runs, which
+	// Limit is checked against, is read again from the database (10 s when
+	// zero): the queue keeps it in step with its own writes, and the
+	// re-read brings in other instances' and corrects drift.
+	RecountInterval time.Duration
+	// ReleaseAtStart says that no other process uses the database (SQLite,
+	// whose file lock guarantees it): runs left running are a dead
+	// process's and are queued again at Start instead of when their leases
+	// expire. It must be false when instances share the database.
+	ReleaseAtStart bool
+	// Owner names this worker set in the leases it takes (a new UUID when
+	// empty).
+	Owner string
+	// Now is the clock of leases (time.Now when nil).
+	Now func() time.Time
 }
 
-// DefaultMaxAttempts is how many times a queued run may start.
-const DefaultMaxAttempts = 3
+// Defaults of QueueConfig.
+const (
+	// DefaultMaxAttempts is how many times a queued run may start.
+	DefaultMaxAttempts = 3
+	// DefaultQueueLimit is how many runs may be queued or running.
+	DefaultQueueLimit = 10000
+	// DefaultPrefetch is how many runs are claimed beyond the free workers.
+	DefaultPrefetch = 2
+)
 
-// Queue executes queued runs on a worker pool. A run is stored as queued
-// before Enqueue returns, so an acknowledged run survives a crash: Start
-// picks up every run left queued or running.
+// queueFullRetryAfter is the Retry-After of a QUEUE_FULL answer: long
+// enough for workers to finish some runs, short enough for a sender's
+// retry to find room.
+const queueFullRetryAfter = 5 * time.Second
+
+func (c QueueConfig) withDefaults() QueueConfig {
+	if c.Workers <= 0 {
+		c.Workers = 4
+	}
+	if c.RunTimeout <= 0 {
+		c.RunTimeout = 5 * time.Minute
+	}
+	if c.MaxAttempts <= 0 {
+		c.MaxAttempts = DefaultMaxAttempts
+	}
+	if c.Limit <= 0 {
+		c.Limit = DefaultQueueLimit
+	}
+	switch {
+	case c.Prefetch == 0:
+		c.Prefetch = DefaultPrefetch
+	case c.Prefetch < 0:
+		c.Prefetch = 0
+	}
+	if c.PollInterval <= 0 {
+		c.PollInterval = time.Second
+	}
+	if c.Lease <= 0 {
+		c.Lease = 30 * time.Second
+	}
+	if c.RecountInterval <= 0 {
+		c.RecountInterval = 10 * time.Second
+	}
+	if c.Owner == "" {
+		c.Owner = uuid.NewString()
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return c
+}
+
+// Queue executes queued runs. The queue lives in the database: Enqueue
+// stores a run as queued before it returns (so an acknowledged run
+// survives a crash), and the workers claim a few runs at a time with a
+// lease (storage.ClaimRuns) — at most as many as they can execute plus
+// Prefetch — so memory holds only those, however long the backlog.
+// Instances sharing a database claim from the same queue; a run whose
+// worker died is claimed again when its lease expires.
 type Queue struct {
 	catalog *Catalog
 	runner  *Runner
@@ -38,216 +123,147 @@ type Queue struct {
 	logger  *slog.Logger
 	cfg     QueueConfig
 
-	mu      sync.Mutex
-	pending []queuedRun
-	wake    chan struct{}
-	stop    chan struct{}
-	wg      sync.WaitGroup
-	started bool
-}
+	// unfinished counts the runs queued or running, for Limit.
+	unfinished *runCount
+	// wake asks the claimer to claim now (a run was queued or finished).
+	wake chan struct{}
+	// jobs hands claimed runs to the workers; it holds at most every run
+	// held, so the claimer never blocks on it.
+	jobs chan *heldRun
 
-// queuedRun is a run waiting for a worker: its stored form and, when it
-// was queued by this process, its document and request (recovered runs
-// decode theirs from the stored form).
-type queuedRun struct {
-	run *storage.Run
-	doc *storage.RunRecord
-	req *Request
+	mu   sync.Mutex
+	held map[string]*heldRun // claimed and not finished
+
+	// counting is set by Start, whose claimer reads the count behind Limit:
+	// from then on Enqueue waits for that first read.
+	counting atomic.Bool
+
+	started     bool
+	stopOnce    sync.Once
+	stopping    chan struct{} // closed: claim and start no more runs
+	claimerDone chan struct{}
+	renewerStop chan struct{}
+	renewerDone chan struct{}
+	workers     sync.WaitGroup
+	// runBase is the parent of every run's context; interrupt cancels it
+	// when Stop stops waiting, and interrupted says so.
+	runBase     context.Context
+	interrupt   context.CancelFunc
+	interrupted atomic.Bool
 }
 
 // NewQueue returns a stopped queue.
 func NewQueue(c *Catalog, r *Runner, store *storage.Store, logger *slog.Logger, cfg QueueConfig) *Queue {
-	if cfg.Workers <= 0 {
-		cfg.Workers = 4
-	}
-	if cfg.RunTimeout <= 0 {
-		cfg.RunTimeout = 5 * time.Minute
-	}
-	if cfg.MaxAttempts <= 0 {
-		cfg.MaxAttempts = DefaultMaxAttempts
-	}
+	cfg = cfg.withDefaults()
+	capacity := cfg.Workers + cfg.Prefetch
+	base, interrupt := context.WithCancel(context.Background())
 	return &Queue{
-		catalog: c, runner: r, store: store, logger: logger, cfg: cfg,
-		wake: make(chan struct{}, 1), stop: make(chan struct{}),
+		catalog:     c,
+		runner:      r,
+		store:       store,
+		logger:      logger,
+		cfg:         cfg,
+		unfinished:  newRunCount(),
+		wake:        make(chan struct{}, 1),
+		jobs:        make(chan *heldRun, capacity),
+		held:        make(map[string]*heldRun, capacity),
+		stopping:    make(chan struct{}),
+		claimerDone: make(chan struct{}),
+		renewerStop: make(chan struct{}),
+		renewerDone: make(chan struct{}),
+		runBase:     base,
+		interrupt:   interrupt,
 	}
 }
 
-// Enqueue stores a run as queued, waits for the write to commit, and hands
-// it to the workers.
+// Enqueue stores a run as queued, waits for the write to commit, and wakes
+// the claimer. A webhook run (req.HTTP set) stores its request, body once,
+// instead of its `$trigger`. When Limit runs are queued or running it
+// fails with a *QueueFullError and stores nothing.
 func (q *Queue) Enqueue(ctx context.Context, p *engine.Plan, req Request) (*storage.RunRecord, error) {
+	if q.counting.Load() {
+		if err := q.unfinished.await(ctx); err != nil {
+			return nil, fmt.Errorf("queue run: %w", err)
+		}
+	}
+	q.unfinished.begin()
+	defer q.unfinished.end()
+	if !q.unfinished.reserve(int64(q.cfg.Limit)) {
+		return nil, q.fullError()
+	}
 	stored, _ := storedTrigger(req.Trigger, q.runner.scrub)
 	doc := &storage.RunRecord{
-		ID: NewRunID(), Flow: p.Flow.ID, Status: storage.RunQueued, Async: true, CreatedAt: timeNow(),
-		Trigger: stored, Accountability: req.Accountability,
+		ID:             NewRunID(),
+		Flow:           p.Flow.ID,
+		Status:         storage.RunQueued,
+		Async:          true,
+		CreatedAt:      timeNow(),
+		Trigger:        stored,
+		Accountability: req.Accountability,
 	}
-	run := storage.NewRun(doc, req)
+	input := req
+	var body []byte
+	if req.HTTP != nil {
+		input.Trigger, body = nil, req.HTTP.Body
+	}
+	run := storage.NewRun(doc, input)
+	run.RequestBody = body
 	if err := q.store.RecordRunDurably(ctx, run); err != nil {
+		q.unfinished.unreserve()
 		return nil, fmt.Errorf("queue run: %w", err)
 	}
-	q.push(queuedRun{run: run, doc: doc, req: &req})
+	q.poke()
 	return doc, nil
 }
 
-// Start re-queues the runs a previous process left unfinished and starts
-// the workers.
-func (q *Queue) Start(ctx context.Context) error {
-	left, err := q.store.UnfinishedRuns(ctx)
-	if err != nil {
-		return fmt.Errorf("recover queued runs: %w", err)
+// Full reports whether Enqueue would refuse a run now; the webhook asks
+// before reading a request's body.
+func (q *Queue) Full() bool { return q.unfinished.value() >= int64(q.cfg.Limit) }
+
+func (q *Queue) fullError() error {
+	return &QueueFullError{Limit: q.cfg.Limit, RetryAfter: queueFullRetryAfter}
+}
+
+// recount reads the number of unfinished runs from the database.
+func (q *Queue) recount() {
+	if err := q.unfinished.read(context.Background(), q.store.CountUnfinishedRuns); err != nil {
+		q.logger.Error("counting queued runs failed", "error", err)
+		q.unfinished.readFailed()
 	}
-	for _, run := range left {
-		q.logger.Info("resuming unfinished run", "run", run.ID, "flow", run.FlowID, "status", run.Status)
-		q.push(queuedRun{run: run})
+}
+
+// Start starts the claimer, the lease renewer and the workers. It reads
+// nothing of the backlog: workers claim runs a few at a time, and the
+// count behind Limit is read in the background. With ReleaseAtStart, runs
+// a dead process left running are queued again first (one UPDATE over the
+// running runs only).
+func (q *Queue) Start(ctx context.Context) error {
+	if q.cfg.ReleaseAtStart {
+		n, err := q.store.ReleaseDeadRuns(ctx)
+		if err != nil {
+			return fmt.Errorf("resume queued runs: %w", err)
+		}
+		if n > 0 {
+			q.logger.Info("runs interrupted by the last stop are queued again", "runs", n)
+		}
 	}
 	q.mu.Lock()
 	q.started = true
 	q.mu.Unlock()
+	q.counting.Store(true)
+	go q.claimLoop()
+	go q.renewLoop()
 	for i := 0; i < q.cfg.Workers; i++ {
-		q.wg.Add(1)
+		q.workers.Add(1)
 		go q.work()
 	}
 	return nil
 }
 
-// Stop lets the workers finish their current runs, waiting at most until
-// ctx is done; runs still executing are resumed at the next start.
-func (q *Queue) Stop(ctx context.Context) {
-	q.mu.Lock()
-	if !q.started {
-		q.mu.Unlock()
-		return
-	}
-	q.started = false
-	close(q.stop)
-	q.mu.Unlock()
-	done := make(chan struct{})
-	go func() { q.wg.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-ctx.Done():
-		q.logger.Warn("stopping with runs in progress; they resume at the next start")
-	}
-}
-
-// Len is the number of runs waiting for a worker.
-func (q *Queue) Len() int {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	return len(q.pending)
-}
-
-func (q *Queue) push(item queuedRun) {
-	q.mu.Lock()
-	q.pending = append(q.pending, item)
-	q.mu.Unlock()
+// poke wakes the claimer without waiting.
+func (q *Queue) poke() {
 	select {
 	case q.wake <- struct{}{}:
 	default:
-	}
-}
-
-func (q *Queue) pop() (queuedRun, bool) {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	if len(q.pending) == 0 {
-		return queuedRun{}, false
-	}
-	item := q.pending[0]
-	q.pending[0] = queuedRun{}
-	q.pending = q.pending[1:]
-	if len(q.pending) > 0 {
-		// More work: make sure another worker wakes up too.
-		select {
-		case q.wake <- struct{}{}:
-		default:
-		}
-	}
-	return item, true
-}
-
-func (q *Queue) work() {
-	defer q.wg.Done()
-	for {
-		if item, ok := q.pop(); ok {
-			q.execute(item)
-			continue
-		}
-		select {
-		case <-q.stop:
-			return
-		case <-q.wake:
-		}
-	}
-}
-
-// execute runs one queued run and stores its outcome durably (so a finished
-// run is not run again after a crash).
-func (q *Queue) execute(item queuedRun) {
-	ctx := context.Background()
-	doc, req := item.doc, item.req
-	if doc == nil || req == nil {
-		var err error
-		if doc, err = item.run.Doc(); err != nil {
-			doc = &storage.RunRecord{ID: item.run.ID, Flow: item.run.FlowID, Async: true, CreatedAt: item.run.CreatedAt}
-			q.fail(ctx, doc, runNotStarted, fmt.Errorf("unreadable queued run: %w", err))
-			return
-		}
-		req = &Request{}
-		if err := item.run.DecodeInput(req); err != nil {
-			q.fail(ctx, doc, runNotStarted, fmt.Errorf("unreadable queued input: %w", err))
-			return
-		}
-	}
-	if doc.Attempts >= q.cfg.MaxAttempts {
-		q.fail(ctx, doc, runAbandoned, fmt.Errorf(
-			"the run was started %d times and the server stopped or crashed while it ran each time", doc.Attempts))
-		return
-	}
-	plan, ok := q.catalog.Plan(doc.Flow)
-	if !ok {
-		q.fail(ctx, doc, runNotStarted, errors.New("the flow no longer exists"))
-		return
-	}
-	running := *doc
-	started := timeNow()
-	running.Status, running.StartedAt, running.Attempts = storage.RunRunning, &started, doc.Attempts+1
-	// The input stays stored while the run executes: a crash now means the
-	// run starts again at the next start. The attempt is counted on disk
-	// before the run starts, so a run that crashes the server is not
-	// started for ever.
-	if err := q.store.RecordRunDurably(ctx, storage.NewRun(&running, *req)); err != nil {
-		q.logger.Error("recording started run failed", "run", doc.ID, "error", err)
-	}
-
-	runCtx, cancel := context.WithTimeout(ctx, q.cfg.RunTimeout)
-	res := q.runner.run(runCtx, plan, *req, doc.ID)
-	cancel()
-	if !plan.Flow.RecordsRuns() {
-		if err := q.store.DeleteRun(ctx, doc.ID); err != nil {
-			q.logger.Error("removing finished run failed", "run", doc.ID, "error", err)
-		}
-		return
-	}
-	rec := completedRecord(&running, plan, *req, res, q.runner.scrub)
-	if err := q.store.RecordRunDurably(ctx, storage.NewRun(rec, nil)); err != nil {
-		q.logger.Error("recording finished run failed", "run", doc.ID, "error", err)
-	}
-}
-
-// Error codes of queued runs that were not run.
-const (
-	runNotStarted = "RUN_NOT_STARTED" // its flow or its stored input is gone
-	runAbandoned  = "RUN_ABANDONED"   // it used up its attempts
-)
-
-// fail records a queued run that is not run, with the code that says why.
-func (q *Queue) fail(ctx context.Context, doc *storage.RunRecord, code string, cause error) {
-	q.logger.Error("queued run not run", "run", doc.ID, "flow", doc.Flow, "code", code, "error", cause)
-	rec := *doc
-	now := timeNow()
-	rec.Status, rec.FinishedAt = storage.RunFailed, &now
-	rec.Error = map[string]any{"message": cause.Error(), "code": code}
-	if err := q.store.RecordRunDurably(ctx, storage.NewRun(&rec, nil)); err != nil {
-		q.logger.Error("recording failed run failed", "run", doc.ID, "error", err)
 	}
 }

@@ -15,8 +15,8 @@ import (
 
 // MaxBodyDepth is how deeply a webhook's JSON body may nest: as deeply as
 // an item may (so any body can be stored as one), and far within what the
-// queue reads back of a queued run's request (the body and a few levels
-// around it; the JSON decoder stops at 10 000).
+// JSON decoder reads (it stops at 10 000), when a request arrives and when
+// a queued run parses its stored body again.
 const MaxBodyDepth = 1000
 
 // reservedTriggerKeys are the request's own fields on `$trigger`; body
@@ -47,11 +47,55 @@ func readBody(r *http.Request, limit int64) ([]byte, error) {
 	return body, nil
 }
 
-// BuildTrigger builds a webhook's `$trigger` (SPEC §3.1): method, path,
-// query, lower-case headers, the parsed body, the raw body, and — for object
-// bodies — each body field at the top level.
+// BuildTrigger builds a webhook's `$trigger` (the README's data chain): method,
+// path, query, lower-case headers, the parsed body, the raw body, and — for
+// object bodies — each body field at the top level.
 func BuildTrigger(r *http.Request, raw []byte) (map[string]any, error) {
-	body, err := parseBody(r.Header.Get("Content-Type"), raw)
+	call := NewHTTPRequest(r, raw)
+	return call.Trigger()
+}
+
+// HTTPRequest is a webhook request as a queued run keeps it until it
+// starts: the request line and the headers as `$trigger` shows them, and
+// the body as received. `$trigger` (the parsed body, `raw`, the body's
+// fields at the top level) is built from it when the run starts, so the
+// body is stored once.
+type HTTPRequest struct {
+	Method   string `json:"method"`
+	Path     string `json:"path"`
+	RawQuery string `json:"query,omitempty"`
+	// Headers are `$trigger.headers`: lower-case names, repeated headers
+	// joined, the Host header included.
+	Headers map[string]any `json:"headers"`
+	// ContentType is the first Content-Type header, which says how the
+	// body is parsed.
+	ContentType string `json:"content_type,omitempty"`
+	// Body is stored in a column of its own (storage.Run.RequestBody).
+	Body []byte `json:"-"`
+}
+
+// NewHTTPRequest captures a request whose body was read into raw; raw
+// must not change after.
+func NewHTTPRequest(r *http.Request, raw []byte) HTTPRequest {
+	headers := headerMap(r.Header)
+	if r.Host != "" {
+		// net/http moves Host out of the header map; senders' flows may check it.
+		headers["host"] = r.Host
+	}
+	return HTTPRequest{
+		Method:      r.Method,
+		Path:        r.URL.Path,
+		RawQuery:    r.URL.RawQuery,
+		Headers:     headers,
+		ContentType: r.Header.Get("Content-Type"),
+		Body:        raw,
+	}
+}
+
+// Trigger builds the request's `$trigger`. It shares the headers map and
+// the body's bytes.
+func (h *HTTPRequest) Trigger() (map[string]any, error) {
+	body, err := parseBody(h.ContentType, h.Body)
 	if err != nil {
 		return nil, err
 	}
@@ -62,19 +106,14 @@ func BuildTrigger(r *http.Request, raw []byte) (map[string]any, error) {
 			t[k] = v
 		}
 	}
-	t["method"] = r.Method
-	t["path"] = r.URL.Path
-	t["query"] = queryMap(r.URL.RawQuery)
-	headers := headerMap(r.Header)
-	if r.Host != "" {
-		// net/http moves Host out of the header map; senders' flows may check it.
-		headers["host"] = r.Host
-	}
-	t["headers"] = headers
+	t["method"] = h.Method
+	t["path"] = h.Path
+	t["query"] = queryMap(h.RawQuery)
+	t["headers"] = h.Headers
 	t["body"] = body
 	// The body buffer is never written after this point, so the string
 	// shares its bytes instead of copying them.
-	t["raw"] = unsafe.String(unsafe.SliceData(raw), len(raw))
+	t["raw"] = unsafe.String(unsafe.SliceData(h.Body), len(h.Body))
 	return t, nil
 }
 

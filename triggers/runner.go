@@ -13,10 +13,14 @@ import (
 // Request is everything a run needs to start; it is what a queued run stores
 // so that it can start (again) after a restart.
 type Request struct {
-	FlowID         string                `json:"flow"`
-	Trigger        any                   `json:"trigger"`
+	FlowID string `json:"flow"`
+	// Trigger is `$trigger`. A queued webhook run stores HTTP instead and
+	// builds Trigger from it when it starts.
+	Trigger        any                   `json:"trigger,omitempty"`
 	Accountability engine.Accountability `json:"accountability"`
 	Depth          int                   `json:"depth,omitempty"`
+	// HTTP is the webhook request Trigger was built from, for queued runs.
+	HTTP *HTTPRequest `json:"http,omitempty"`
 }
 
 // Runner executes plans and records their runs as each flow's

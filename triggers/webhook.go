@@ -143,16 +143,24 @@ func (w *Webhook) cached(ctx context.Context, plan *engine.Plan, r *http.Request
 // run reads the request and runs the flow, or queues the run.
 func (w *Webhook) run(ctx context.Context, plan *engine.Plan, r *http.Request, caller access.Caller) (*Response, error) {
 	opts := plan.Flow.Webhook
+	if opts.Async && w.queue.Full() {
+		// Refused before the body is read: a full queue costs a sender's
+		// flood nothing but the headers.
+		return nil, w.queue.fullError()
+	}
 	raw, err := readBody(r, w.cfg.MaxPayload)
 	if err != nil {
 		return nil, err
 	}
-	trigger, err := BuildTrigger(r, raw)
+	call := NewHTTPRequest(r, raw)
+	trigger, err := call.Trigger()
 	if err != nil {
 		return nil, err
 	}
 	req := Request{FlowID: plan.Flow.ID, Trigger: trigger, Accountability: accountabilityOf(caller)}
 	if opts.Async {
+		queued := call
+		req.HTTP = &queued
 		run, err := w.queue.Enqueue(ctx, plan, req)
 		if err != nil {
 			return nil, err
