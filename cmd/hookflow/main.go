@@ -70,8 +70,13 @@ func run() error {
 		return err
 	case <-ctx.Done():
 	}
+	// A second signal stops the process at once.
+	stop()
 	cfg.Logger.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	// The queue takes no new runs from now on; runs in progress finish
+	// while requests drain, and Close waits for what is left of their time.
+	srv.BeginShutdown()
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), srv.DrainTimeout())
 	defer cancel()
 	if err := httpServer.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		slog.Error("http shutdown", "error", err)
