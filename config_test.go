@@ -178,3 +178,18 @@ func TestWebhookVariables(t *testing.T) {
 		t.Fatalf("defaults are left to the webhooks package: %+v", c.Webhooks)
 	}
 }
+
+func TestQueueLimitFromEnv(t *testing.T) {
+	t.Parallel()
+	c, err := ConfigFromEnv(func(k string) string { return map[string]string{"FLOWS_QUEUE_LIMIT": "250"}[k] })
+	if err != nil || c.QueueLimit != 250 {
+		t.Fatalf("FLOWS_QUEUE_LIMIT=250: %d, %v", c.QueueLimit, err)
+	}
+	if d := (Config{}).withDefaults(); d.QueueLimit != 10000 {
+		t.Fatalf("default queue limit %d", d.QueueLimit)
+	}
+	if _, err := ConfigFromEnv(func(k string) string { return map[string]string{"FLOWS_QUEUE_LIMIT": "0"}[k] }); err == nil ||
+		!strings.Contains(err.Error(), "FLOWS_QUEUE_LIMIT") {
+		t.Fatalf("FLOWS_QUEUE_LIMIT=0 should be refused: %v", err)
+	}
+}

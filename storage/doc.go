@@ -9,7 +9,9 @@
 // run_writer.go) so that a burst of webhook calls becomes a few transactions
 // instead of one fsync each; oversized records are capped there
 // (run_cap.go), and old ones pruned in the background in small batches
-// (run_retention.go). Users, roles and permissions are plain tables
+// (run_retention.go). Queued runs are claimed by the queue's workers with
+// a lease (run_claim.go; its SQL in run_claim_sqlite.go). A database file
+// is locked for the process that opened it (sqlite_lock.go). Users, roles and permissions are plain tables
 // (users.go, roles.go, permissions.go); the access package holds their
 // rules.
 //

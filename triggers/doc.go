@@ -6,9 +6,13 @@
 // TriggerPolicy: the trigger permission), applies the flow's own rate limit
 // (rate_limit.go), answers GET flows with cacheEnabled from the
 // ResponseCache (cache.go, cache_request.go), and runs the plan
-// synchronously or queues it. The Queue executes queued runs on a worker
-// pool; queued runs are stored before they are acknowledged and picked up
-// again after a crash. The Runner executes a plan and records the run as
+// synchronously or queues it. The Queue executes queued runs: a run is
+// stored before it is acknowledged, and workers claim a few at a time from
+// the database with a lease (queue.go; queue_claim.go the claims, leases
+// and stopping; queue_run.go one run; queue_count.go the count behind
+// FLOWS_QUEUE_LIMIT), so a crash loses nothing and memory holds only the
+// runs being executed. A queued webhook run stores its HTTPRequest
+// (request.go), body once, and builds `$trigger` when it starts. The Runner executes a plan and records the run as
 // the flow's accountability setting asks, scrubbed of credentials, `$env`
 // values and oversized strings (scrub.go, redact.go, secrets.go,
 // secret_names.go, json_scan.go).
