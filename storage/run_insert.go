@@ -7,25 +7,43 @@ import (
 	"strings"
 )
 
-// runColumns are the columns of one run row, in the order runInserter
-// binds them.
-const runColumns = 8
-
 // runChunk is how many runs one multi-row statement writes. SQLite runs
 // one statement of many rows at a fraction of the cost of as many
 // single-row statements (fewer calls into SQLite, one parse of the upsert
-// per chunk); 32 rows bind 256 values, far below SQLite's limit.
+// per chunk); 32 rows bind at most 256 values, far below SQLite's limit.
 const runChunk = 32
 
-// upsertRunsSQL inserts n runs, or replaces the runs with the same ids; a
-// replaced run is no longer claimed by anyone (run_claim.go).
-func upsertRunsSQL(n int) string {
-	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", runColumns), ", ") + "), "
+// Run rows come in two shapes. A finished run — the record of nearly every
+// webhook call — binds the five columns of its record; a run that can
+// still start (a queued run, with its input and request body) binds the
+// queue's columns too. Keeping them apart keeps the hot statement as small
+// as it can be.
+const (
+	finishedColumns  = "id, flow_id, status, created_at, record"
+	resumableColumns = finishedColumns + ", input, request_body, attempts"
+)
+
+// upsertRunsSQL inserts n runs of one shape, or replaces the runs with the
+// same ids; a replaced run is no longer claimed by anyone (run_claim.go).
+func upsertRunsSQL(n int, resumable bool) string {
+	columns, width, queue := finishedColumns, 5, "input = NULL, request_body = NULL, attempts = 0"
+	if resumable {
+		columns, width, queue = resumableColumns, 8,
+			"input = excluded.input, request_body = excluded.request_body, attempts = excluded.attempts"
+	}
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", width), ", ") + "), "
 	rows := strings.TrimSuffix(strings.Repeat(row, n), ", ")
-	return `INSERT INTO runs (id, flow_id, status, created_at, record, input, request_body, attempts) VALUES ` + rows + `
+	return `INSERT INTO runs (` + columns + `) VALUES ` + rows + `
 ON CONFLICT (id) DO UPDATE SET flow_id = excluded.flow_id, status = excluded.status,
-created_at = excluded.created_at, record = excluded.record, input = excluded.input,
-request_body = excluded.request_body, attempts = excluded.attempts, lease_owner = NULL, lease_until = NULL`
+created_at = excluded.created_at, record = excluded.record, ` + queue + `, lease_owner = NULL, lease_until = NULL`
+}
+
+// resumable reports whether a run row holds what a run needs to start.
+func (r *Run) resumable() bool { return r.input != nil || len(r.Input) > 0 || r.RequestBody != nil }
+
+// runStatements write one shape of run rows: one at a time, or runChunk.
+type runStatements struct {
+	one, many *sql.Stmt
 }
 
 // runInserter writes batches of runs with prepared statements on the write
@@ -37,7 +55,10 @@ type runInserter struct {
 	db *sql.DB
 	// maxRecord bounds an encoded record (capRecord).
 	maxRecord int
-	one, many *sql.Stmt
+	// finished and resumable write the two shapes of rows; shapes holds a
+	// batch split by shape.
+	finished, resumable runStatements
+	shapes              [2][]*Run
 	// arena holds the encoded records and inputs of one statement: SQLite
 	// copies bound values, so it is reused for every statement.
 	arena []byte
@@ -57,49 +78,96 @@ func (ri *runInserter) insert(ctx context.Context, rows []*Run) error {
 	if err := ri.prepare(ctx); err != nil {
 		return err
 	}
+	// A batch holds each run once (runWriter.write), so the shapes may be
+	// written in any order.
+	finished, resumable := ri.shapes[0][:0], ri.shapes[1][:0]
+	for _, r := range rows {
+		if r.resumable() {
+			resumable = append(resumable, r)
+		} else {
+			finished = append(finished, r)
+		}
+	}
+	ri.shapes = [2][]*Run{finished, resumable}
+	defer clear(ri.shapes[0])
+	defer clear(ri.shapes[1])
 	tx, err := ri.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	many, one := tx.StmtContext(ctx, ri.many), tx.StmtContext(ctx, ri.one)
-	for len(rows) > 0 {
-		n, stmt := 1, one
-		if len(rows) >= runChunk {
-			n, stmt = runChunk, many
-		}
-		args, err := ri.args(rows[:n])
-		if err == nil {
-			_, err = stmt.ExecContext(ctx, args...)
-		}
-		if err != nil {
+	for shape, rows := range ri.shapes {
+		if err := ri.insertShape(ctx, tx, rows, shape == 1); err != nil {
 			_ = tx.Rollback()
-			return fmt.Errorf("insert runs %s…: %w", rows[0].ID, err)
+			return err
 		}
-		rows = rows[n:]
 	}
 	return tx.Commit()
 }
 
-// prepare prepares the two statements once.
-func (ri *runInserter) prepare(ctx context.Context) error {
-	if ri.one != nil {
+// insertShape writes rows of one shape inside tx.
+func (ri *runInserter) insertShape(ctx context.Context, tx *sql.Tx, rows []*Run, resumable bool) error {
+	if len(rows) == 0 {
 		return nil
 	}
-	one, err := ri.db.PrepareContext(ctx, upsertRunsSQL(1))
-	if err != nil {
-		return fmt.Errorf("prepare run insert: %w", err)
+	stmts := ri.finished
+	if resumable {
+		stmts = ri.resumable
 	}
-	many, err := ri.db.PrepareContext(ctx, upsertRunsSQL(runChunk))
-	if err != nil {
-		_ = one.Close()
-		return fmt.Errorf("prepare run insert: %w", err)
+	var one, many *sql.Stmt
+	for len(rows) > 0 {
+		n := 1
+		if len(rows) >= runChunk {
+			n = runChunk
+			if many == nil {
+				many = tx.StmtContext(ctx, stmts.many)
+			}
+		} else if one == nil {
+			one = tx.StmtContext(ctx, stmts.one)
+		}
+		stmt := one
+		if n == runChunk {
+			stmt = many
+		}
+		args, err := ri.args(rows[:n], resumable)
+		if err == nil {
+			_, err = stmt.ExecContext(ctx, args...)
+		}
+		if err != nil {
+			return fmt.Errorf("insert runs %s…: %w", rows[0].ID, err)
+		}
+		rows = rows[n:]
 	}
-	ri.one, ri.many = one, many
 	return nil
 }
 
-// args binds runs, encoding their documents and inputs into the arena.
-func (ri *runInserter) args(rows []*Run) ([]any, error) {
+// prepare prepares the four statements once.
+func (ri *runInserter) prepare(ctx context.Context) error {
+	if ri.finished.one != nil {
+		return nil
+	}
+	var stmts [4]*sql.Stmt
+	for i := range stmts {
+		n := 1
+		if i%2 == 1 {
+			n = runChunk
+		}
+		stmt, err := ri.db.PrepareContext(ctx, upsertRunsSQL(n, i >= 2))
+		if err != nil {
+			for _, s := range stmts[:i] {
+				_ = s.Close()
+			}
+			return fmt.Errorf("prepare run insert: %w", err)
+		}
+		stmts[i] = stmt
+	}
+	ri.finished = runStatements{one: stmts[0], many: stmts[1]}
+	ri.resumable = runStatements{one: stmts[2], many: stmts[3]}
+	return nil
+}
+
+// args binds runs of one shape, encoding their documents and inputs into
+// the arena.
+func (ri *runInserter) args(rows []*Run, resumable bool) ([]any, error) {
 	ri.arena, ri.spans = ri.arena[:0], ri.spans[:0]
 	for _, r := range rows {
 		record, err := ri.encode(r.Record, r.doc)
@@ -112,17 +180,21 @@ func (ri *runInserter) args(rows []*Run) ([]any, error) {
 			ri.arena = append(ri.arena[:record.start], capped...)
 			record.end = len(ri.arena)
 		}
-		input, err := ri.encode(r.Input, r.input)
-		if err != nil {
-			return nil, err
+		input := span{null: true}
+		if resumable {
+			if input, err = ri.encode(r.Input, r.input); err != nil {
+				return nil, err
+			}
 		}
 		ri.spans = append(ri.spans, record, input)
 	}
 	// Bind once the arena has stopped growing.
 	ri.argv = ri.argv[:0]
 	for i, r := range rows {
-		ri.argv = append(ri.argv, r.ID, r.FlowID, r.Status, r.CreatedAt, ri.bytes(ri.spans[2*i]), ri.bytes(ri.spans[2*i+1]),
-			nullBytes(r.RequestBody), r.Attempts)
+		ri.argv = append(ri.argv, r.ID, r.FlowID, r.Status, r.CreatedAt, ri.bytes(ri.spans[2*i]))
+		if resumable {
+			ri.argv = append(ri.argv, ri.bytes(ri.spans[2*i+1]), nullBytes(r.RequestBody), r.Attempts)
+		}
 	}
 	return ri.argv, nil
 }
@@ -164,8 +236,10 @@ func nullBytes(b []byte) any {
 
 // close releases the prepared statements.
 func (ri *runInserter) close() {
-	if ri.one != nil {
-		_ = ri.one.Close()
-		_ = ri.many.Close()
+	for _, stmts := range []runStatements{ri.finished, ri.resumable} {
+		if stmts.one != nil {
+			_ = stmts.one.Close()
+			_ = stmts.many.Close()
+		}
 	}
 }
