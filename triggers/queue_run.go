@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/goccy/go-json"
+	"github.com/hookflow/hookflow/jsonnum"
 	"github.com/hookflow/hookflow/storage"
 )
 
@@ -105,7 +105,9 @@ func claimedRequest(c *storage.ClaimedRun) (Request, error) {
 	if len(c.Input) == 0 {
 		return req, errors.New("the run has no stored input")
 	}
-	if err := json.Unmarshal(c.Input, &req); err != nil {
+	// Numbers keep their digits (runs queued before requests were stored
+	// whole hold them in their `$trigger`).
+	if err := jsonnum.Unmarshal(c.Input, &req); err != nil {
 		return req, err
 	}
 	if req.HTTP != nil {
