@@ -1,7 +1,6 @@
 package triggers
 
 import (
-	"hash/maphash"
 	"sync"
 	"time"
 
@@ -16,11 +15,6 @@ const (
 	// DefaultCacheMaxSize bounds the cached answers' bytes (CACHE_MAX_SIZE).
 	DefaultCacheMaxSize = 32 << 20
 )
-
-// versionSlots is the number of write counters collections are hashed
-// onto: a fixed array, so that any number of collections costs the same
-// memory. Two collections sharing a slot only invalidate a little more.
-const versionSlots = 1024
 
 // entryOverhead approximates the bytes an entry costs besides its key and
 // answer (the LRU's node and the entry itself).
@@ -44,20 +38,17 @@ type CacheConfig struct {
 // An entry is valid for the plan it was computed with (saving a flow makes
 // a new plan, so its entries stop matching), until its TTL, and while no
 // item collection the plan reads has been written and no permission has
-// changed since (the counters are part of the entry). Invalid entries are dropped when they
-// are next looked up, or by the LRU.
+// changed since (see changeLog). Invalid entries are dropped when they are
+// next looked up, or by the LRU.
 type ResponseCache struct {
 	ttl     time.Duration
 	maxSize int
 	now     func() time.Time
-	seed    maphash.Seed
 
-	mu       sync.Mutex
-	entries  *simplelru.LRU[string, *cacheEntry]
-	size     int
-	versions [versionSlots]uint64 // writes per collection slot
-	writes   uint64               // all writes, for plans that may read any collection
-	access   uint64               // changes of users, roles and permissions
+	mu      sync.Mutex
+	entries *simplelru.LRU[string, *cacheEntry]
+	size    int
+	changes changeLog
 }
 
 // cacheEntry is one cached answer.
@@ -65,7 +56,7 @@ type cacheEntry struct {
 	plan    *engine.Plan
 	body    []byte // the encoded `data`
 	expires time.Time
-	version uint64 // the plan's collections' writes when the answer was computed
+	version uint64 // the changeLog's sequence when the answer's run started
 	size    int
 }
 
@@ -80,7 +71,7 @@ func NewResponseCache(cfg CacheConfig) *ResponseCache {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	c := &ResponseCache{ttl: cfg.TTL, maxSize: cfg.MaxSize, now: cfg.Now, seed: maphash.MakeSeed()}
+	c := &ResponseCache{ttl: cfg.TTL, maxSize: cfg.MaxSize, now: cfg.Now, changes: newChangeLog()}
 	// The entry count is bounded by bytes; the LRU's own cap only has to
 	// be out of the way.
 	c.entries, _ = simplelru.NewLRU[string, *cacheEntry](1<<30, func(_ string, e *cacheEntry) { c.size -= e.size })
@@ -92,10 +83,8 @@ func NewResponseCache(cfg CacheConfig) *ResponseCache {
 // the item writer before the write is acknowledged, so an answer computed
 // before a write can never be served after it.
 func (c *ResponseCache) CollectionWritten(collection string) {
-	slot := maphash.String(c.seed, collection) % versionSlots
 	c.mu.Lock()
-	c.versions[slot]++
-	c.writes++
+	c.changes.collectionWritten(collection)
 	c.mu.Unlock()
 }
 
@@ -105,32 +94,17 @@ func (c *ResponseCache) CollectionWritten(collection string) {
 // changed. It is called once the new permissions are in force.
 func (c *ResponseCache) AccessChanged() {
 	c.mu.Lock()
-	c.access++
+	c.changes.accessChanged()
 	c.mu.Unlock()
 }
 
-// version sums the access counter and the write counters of what a plan
-// reads; the counters only grow, so the sum changes exactly when one of
-// them does. Called with mu held.
-func (c *ResponseCache) version(p *engine.Plan) uint64 {
-	names, anyCollection := p.ReadCollections()
-	if anyCollection {
-		return c.access + c.writes
-	}
-	v := c.access
-	for _, n := range names {
-		v += c.versions[maphash.String(c.seed, n)%versionSlots]
-	}
-	return v
-}
-
 // Version is taken before a plan runs for an answer that will be cached:
-// Put refuses the answer if a collection the plan reads was written in
-// between.
-func (c *ResponseCache) Version(p *engine.Plan) uint64 {
+// Put refuses the answer if a collection the plan reads was written, or
+// access changed, in between.
+func (c *ResponseCache) Version() uint64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.version(p)
+	return c.changes.seq
 }
 
 // Get returns the cached answer for key computed with plan, if it is still
@@ -142,7 +116,7 @@ func (c *ResponseCache) Get(key string, p *engine.Plan) ([]byte, bool) {
 	if !ok {
 		return nil, false
 	}
-	if e.plan != p || !c.now().Before(e.expires) || e.version != c.version(p) {
+	if e.plan != p || !c.now().Before(e.expires) || c.changes.lastChange(p) > e.version {
 		c.entries.Remove(key)
 		return nil, false
 	}
@@ -161,7 +135,7 @@ func (c *ResponseCache) Put(key string, p *engine.Plan, body []byte, ttl time.Du
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if version != c.version(p) {
+	if c.changes.lastChange(p) > version {
 		return
 	}
 	c.entries.Remove(key) // Add would replace an entry without accounting for it

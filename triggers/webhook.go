@@ -126,7 +126,7 @@ func (w *Webhook) cached(ctx context.Context, plan *engine.Plan, r *http.Request
 		}
 	}
 	h.Set("X-Cache", "MISS")
-	version := w.cache.Version(plan)
+	version := w.cache.Version()
 	resp, err := w.run(ctx, plan, r, caller)
 	if err != nil || resp.Status != http.StatusOK || !cacheable || !write {
 		return resp, err
