@@ -123,8 +123,29 @@ func (s *server) patchFlow(c echo.Context) error {
 		for k, v := range patch {
 			doc[k] = v
 		}
+		_, newGraph := patch["operations"]
+		if _, newEntry := patch["operation"]; newGraph && !newEntry && !namesOperation(patch["operations"], doc["operation"]) {
+			// The entry was an operation of the old graph: the new one
+			// starts at its first operation, as a flow created without
+			// `operation` does.
+			delete(doc, "operation")
+		}
 		return doc, nil
 	})
+}
+
+// namesOperation reports whether ref (a flow's `operation`) is the id or
+// key of one of the operation documents in list.
+func namesOperation(list, ref any) bool {
+	ops, _ := list.([]any)
+	name, _ := ref.(string)
+	for _, op := range ops {
+		m, _ := op.(map[string]any)
+		if name != "" && (m["id"] == name || m["key"] == name) {
+			return true
+		}
+	}
+	return false
 }
 
 // replaceFlow replaces a flow with the document sent.
