@@ -48,7 +48,7 @@ func ParseFields(selectors []string) (*Fields, error) {
 			root.all = true
 			continue
 		}
-		p, err := ParsePath(sel)
+		p, err := parseQueryPath(sel)
 		if err != nil {
 			return nil, err
 		}
@@ -154,7 +154,8 @@ func (n *fieldNode) project(v any) any {
 	}
 	switch x := v.(type) {
 	case map[string]any:
-		out := make(map[string]any, len(n.children))
+		// The item's size, not the selection's, bounds what is kept.
+		out := make(map[string]any, min(len(n.children), len(x)))
 		for k, val := range x {
 			if child, named := n.children[k]; named {
 				out[k] = child.project(val)

@@ -21,6 +21,24 @@ type ParamOptions struct {
 	Strict bool
 }
 
+// Bounds of one query's lists, checked before anything is parsed or sent
+// to the database (which refuses more than 2 000 terms or columns with an
+// error of its own). They are far beyond what a query written by a person
+// or a Directus client uses; like MaxConditions, they keep what one
+// request can ask of the database in proportion.
+const (
+	// MaxSortKeys bounds the fields of `sort`.
+	MaxSortKeys = 100
+	// MaxGroupBy bounds the fields of `groupBy`.
+	MaxGroupBy = 100
+	// MaxAggregates bounds the fields of `aggregate`, all functions
+	// together (`aggregate[sum]=a,b&aggregate[avg]=a` is three).
+	MaxAggregates = 100
+	// MaxFields bounds the selectors of `fields`, which are applied to
+	// each item read.
+	MaxFields = 1000
+)
+
 // paramNames are the parameters ParseParams reads.
 var paramNames = map[string]bool{
 	"filter": true, "fields": true, "sort": true, "limit": true, "offset": true, "page": true,
@@ -55,7 +73,7 @@ func ParseParams(raw map[string]any, opts ParamOptions) (*Params, error) {
 		case "filter":
 			p.Filter = parseFilterParam(v, opts.Filter, &errs)
 		case "fields":
-			if list, ok := listParam(v, k, &errs); ok {
+			if list, ok := listParam(v, k, &errs); ok && withinBound(list, k, MaxFields, &errs) {
 				f, err := ParseFields(list)
 				if err != nil {
 					fail(k, "%v", err)
@@ -63,7 +81,7 @@ func ParseParams(raw map[string]any, opts ParamOptions) (*Params, error) {
 				p.Fields = f
 			}
 		case "sort":
-			if list, ok := listParam(v, k, &errs); ok {
+			if list, ok := listParam(v, k, &errs); ok && withinBound(list, k, MaxSortKeys, &errs) {
 				p.Sort = parseSort(list, &errs)
 			}
 		case "limit":
@@ -99,7 +117,7 @@ func ParseParams(raw map[string]any, opts ParamOptions) (*Params, error) {
 		case "aggregate":
 			p.Aggregate = parseAggregate(v, &errs)
 		case "groupBy":
-			if list, ok := listParam(v, k, &errs); ok {
+			if list, ok := listParam(v, k, &errs); ok && withinBound(list, k, MaxGroupBy, &errs) {
 				p.GroupBy = parsePaths(list, k, &errs)
 			}
 		}
@@ -199,6 +217,26 @@ func listParam(v any, name string, errs *Errors) ([]string, bool) {
 	return out, ok
 }
 
+// parseQueryPath parses a field path of a query parameter, at most
+// MaxPathSegments long.
+func parseQueryPath(s string) (Path, error) {
+	p, err := ParsePath(s)
+	if err == nil && p.Len() > MaxPathSegments {
+		return Path{}, fmt.Errorf("field path of %d segments: at most %d", p.Len(), MaxPathSegments)
+	}
+	return p, err
+}
+
+// withinBound reports whether a list parameter has at most max entries,
+// recording an error that names the bound when it has more.
+func withinBound(list []string, name string, max int, errs *Errors) bool {
+	if len(list) <= max {
+		return true
+	}
+	*errs = append(*errs, Error{Path: name, Message: fmt.Sprintf("at most %d fields, got %d", max, len(list))})
+	return false
+}
+
 // intParam reads an integer given as a number or as decimal text.
 func intParam(v any) (int, bool) {
 	if jsonnum.IsNumber(v) {
@@ -224,7 +262,7 @@ func parseSort(list []string, errs *Errors) []Sort {
 	for i, s := range list {
 		desc := strings.HasPrefix(s, "-")
 		name := strings.TrimPrefix(s, "-")
-		path, err := ParsePath(name)
+		path, err := parseQueryPath(name)
 		if err != nil {
 			*errs = append(*errs, Error{Path: fmt.Sprintf("sort[%d]", i), Message: err.Error()})
 			continue
@@ -237,7 +275,7 @@ func parseSort(list []string, errs *Errors) []Sort {
 func parsePaths(list []string, name string, errs *Errors) []Path {
 	out := make([]Path, 0, len(list))
 	for i, s := range list {
-		path, err := ParsePath(s)
+		path, err := parseQueryPath(s)
 		if err != nil {
 			*errs = append(*errs, Error{Path: fmt.Sprintf("%s[%d]", name, i), Message: err.Error()})
 			continue
@@ -287,17 +325,28 @@ func parseAggregate(v any, errs *Errors) []Aggregate {
 				Message: "unknown aggregate function (known: " + strings.Join(aggregateFuncs, ", ") + ")"})
 		}
 	}
+	lists := make(map[string][]string, len(aggregateFuncs))
+	total := 0
+	for _, fn := range aggregateFuncs {
+		if fv, present := m[fn]; present && fv != nil {
+			if list, ok := listParam(fv, joinKey("aggregate", fn), errs); ok {
+				lists[fn] = list
+				total += len(list)
+			}
+		}
+	}
+	if total > MaxAggregates {
+		*errs = append(*errs, Error{Path: "aggregate",
+			Message: fmt.Sprintf("at most %d fields over all functions, got %d", MaxAggregates, total)})
+		return nil
+	}
 	var out []Aggregate
 	for _, fn := range aggregateFuncs {
-		fv, present := m[fn]
-		if !present || fv == nil {
-			continue
-		}
-		path := joinKey("aggregate", fn)
-		list, ok := listParam(fv, path, errs)
+		list, ok := lists[fn]
 		if !ok {
 			continue
 		}
+		path := joinKey("aggregate", fn)
 		if len(list) == 0 {
 			*errs = append(*errs, Error{Path: path, Message: "needs a field or *"})
 		}
@@ -317,7 +366,7 @@ func parseAggregate(v any, errs *Errors) []Aggregate {
 				out = append(out, Aggregate{Func: fn, Name: "*"})
 				continue
 			}
-			field, err := ParsePath(name)
+			field, err := parseQueryPath(name)
 			if err != nil {
 				*errs = append(*errs, Error{Path: path, Message: err.Error()})
 				continue

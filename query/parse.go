@@ -51,6 +51,12 @@ func ParseFilter(raw any, opts ParseOptions) (*Filter, error) {
 // which has no such cost.
 const MaxConditions = 1000
 
+// MaxPathSegments bounds the segments of a field path in a query: a
+// filter's nested fields, sort, groupBy, aggregate and fields. Flows and
+// their filters nest at most 128 levels anyway; longer paths only cost
+// (translating one grows with the square of its length).
+const MaxPathSegments = 128
+
 // MaxRegexes bounds the _regex conditions of one filter. The database keeps
 // a few dozen compiled patterns per connection; a filter with more would
 // compile its patterns again for every row it tests.
@@ -120,6 +126,8 @@ func (p *parser) object(m map[string]any, prefix []string, path string, elem boo
 			add(p.cond(prefix, info, v, kp))
 		case k == "":
 			p.fail(kp, "empty field name")
+		case len(prefix) >= MaxPathSegments:
+			p.fail(kp, fmt.Sprintf("a field path of more than %d segments", MaxPathSegments))
 		default:
 			// Full slice expression: siblings must not share a backing array.
 			sub := append(prefix[:len(prefix):len(prefix)], k)
