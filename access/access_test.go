@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -94,6 +95,13 @@ func TestTokenFromRequest(t *testing.T) {
 		{"", "access_token=q", "q", true},
 		{"", "a=1&access_token=q%2Br", "q+r", true},
 		{"", "my_access_token_count=1", "", false},
+		{"", "access%5Ftoken=q", "q", true},
+		{"", "x=%20&%61ccess%5ftoken=q", "q", true},
+		{"", "access_token=&access_token=q", "", false},
+		{"", "a=1;access_token=x&access_token=q", "q", true}, // Go drops a part with ';'
+		{"", "access_token=%zz&access_token=q", "q", true},   // and one that does not decode
+		{"", "ACCESS_TOKEN=q", "", false},
+		{"", "access%5Ftoken%00=q", "", false},
 		{"", "", "", false},
 	}
 	for _, tc := range tests {
@@ -398,4 +406,37 @@ func obj(t *testing.T, s string) map[string]any {
 		t.Fatalf("bad test JSON %s: %v", s, err)
 	}
 	return m
+}
+
+func TestRemoveTokens(t *testing.T) {
+	t.Parallel()
+	ours := func(token string) bool { return token == "ours" }
+	tests := []struct {
+		query, wantQuery string
+		auth, wantAuth   []string
+	}{
+		{"a=1&access_token=x&b=2", "a=1&b=2", nil, nil},
+		{"access%5Ftoken=x&%61ccess_token=y&a=%20", "a=%20", nil, nil},
+		{"access_token=x", "", []string{"Bearer ours"}, nil},
+		{"a=1", "a=1", []string{"Basic abc"}, []string{"Basic abc"}},
+		{"a=1", "a=1", []string{"Bearer theirs", "bearer ours"}, []string{"Bearer theirs"}},
+		{"ACCESS_TOKEN=x&my_access_token=y", "ACCESS_TOKEN=x&my_access_token=y", nil, nil},
+	}
+	for _, tc := range tests {
+		r := httptest.NewRequest("GET", "/x?"+tc.query, nil)
+		for _, v := range tc.auth {
+			r.Header.Add("Authorization", v)
+		}
+		RemoveTokens(r, ours)
+		if r.URL.RawQuery != tc.wantQuery || !slices.Equal(r.Header.Values("Authorization"), tc.wantAuth) {
+			t.Errorf("%q %q: query %q, Authorization %q", tc.query, tc.auth, r.URL.RawQuery, r.Header.Values("Authorization"))
+		}
+		wantURI := "/x"
+		if tc.wantQuery != "" {
+			wantURI += "?" + tc.wantQuery
+		}
+		if r.RequestURI != wantURI {
+			t.Errorf("%q: RequestURI %s, want %s", tc.query, r.RequestURI, wantURI)
+		}
+	}
 }

@@ -3,8 +3,6 @@ package api
 import (
 	"errors"
 	"net/http"
-	"net/url"
-	"strings"
 
 	"github.com/hookflow/hookflow/access"
 	"github.com/labstack/echo/v4"
@@ -17,51 +15,38 @@ const callerKey = "hookflow.caller"
 // unrecognised token yields an anonymous caller with TokenRejected set, so
 // public flows can ignore it; only a failure to look the token up is an
 // error.
+//
+// Our tokens are then taken out of the request (access.RemoveTokens): a
+// flow never sees them in $trigger.headers or $trigger.query (nor forwards
+// them upstream or returns them), and the GET cache, which keys on the
+// query and the caller's role, never hands one caller's token to another.
 func (s *server) identify(c echo.Context) (access.Caller, error) {
 	r := c.Request()
 	caller := access.Caller{}
-	if token, present := access.TokenFromRequest(r); present {
+	token, present := access.TokenFromRequest(r)
+	if present {
 		found, err := s.Access.Authenticate(r.Context(), token)
 		switch {
 		case err == nil:
 			caller = found
-			// The token was ours to read, not part of the request: a
-			// flow never sees it in $trigger.headers or $trigger.query
-			// (nor forwards it upstream or returns it), and the GET
-			// cache, which keys on the query and the caller's role,
-			// never hands one caller's token to another.
-			if r.Header.Get("Authorization") != "" {
-				r.Header.Del("Authorization")
-			}
-			if strings.Contains(r.URL.RawQuery, "access_token") {
-				r.URL.RawQuery = withoutAccessToken(r.URL.RawQuery, token)
-			}
 		case errors.Is(err, access.ErrInvalidToken):
 			caller.TokenRejected = true
 		default:
 			return caller, err
 		}
 	}
+	access.RemoveTokens(r, func(t string) bool {
+		if t == token {
+			return caller.Authenticated()
+		}
+		// A repeated Authorization header: a value that cannot be checked
+		// is taken out too.
+		_, err := s.Access.Authenticate(r.Context(), t)
+		return !errors.Is(err, access.ErrInvalidToken)
+	})
 	caller.IP = c.RealIP()
 	caller.UserAgent = r.UserAgent()
 	return caller, nil
-}
-
-// withoutAccessToken is a raw query without the access_token parameters
-// that hold token; the other parameters keep their exact form and order.
-// An access_token with another value is the sender's own parameter.
-func withoutAccessToken(rawQuery, token string) string {
-	kept := make([]string, 0, strings.Count(rawQuery, "&")+1)
-	for part := range strings.SplitSeq(rawQuery, "&") {
-		name, value, _ := strings.Cut(part, "=")
-		if n, err := url.QueryUnescape(name); err == nil && n == "access_token" {
-			if v, err := url.QueryUnescape(value); err == nil && v == token {
-				continue
-			}
-		}
-		kept = append(kept, part)
-	}
-	return strings.Join(kept, "&")
 }
 
 // errUnauthorized answers a request without a token where one is needed.

@@ -8,11 +8,10 @@ import (
 
 // cacheKey is the key of a GET webhook's answer: the flow, the caller's
 // role, and the query string with every parameter, in canonical order
-// (names sorted, a repeated parameter's values in the order sent). A
-// token that authenticated the caller is no longer in the query (the API
-// removes it: the role stands for it); an access_token that is not ours
-// is the sender's parameter, seen by the flow, and so part of the key. A
-// query that cannot be parsed is not cached (ok is false).
+// (names sorted, a repeated parameter's values in the order sent). No
+// access_token is in the query any more (the API removes every one: the
+// role stands for a token that authenticated). A query that cannot be
+// parsed is not cached (ok is false).
 func cacheKey(flowID, role, rawQuery string) (key string, ok bool) {
 	q := ""
 	if rawQuery != "" {
