@@ -107,6 +107,9 @@ type Config struct {
 	// record (FLOWS_RUN_MAX_RECORD_SIZE, 512 KiB).
 	RunMaxValueSize  int64
 	RunMaxRecordSize int64
+	// HTTP is how cmd/hookflow serves HTTP: timeouts and the connection
+	// cap (HTTP_READ_TIMEOUT, HTTP_WRITE_TIMEOUT, HTTP_MAX_CONNECTIONS).
+	HTTP HTTPConfig
 	// Webhooks tunes outgoing webhook delivery: WEBHOOKS_TIMEOUT,
 	// WEBHOOKS_RETRY_SCHEDULE, WEBHOOKS_CONCURRENCY, WEBHOOKS_MAX_IN_FLIGHT,
 	// WEBHOOKS_DISABLE_AFTER, WEBHOOKS_LOG_RETENTION. Its client, policy,
@@ -140,6 +143,7 @@ func (c Config) withDefaults() Config {
 	if c.SyncTimeout <= 0 {
 		c.SyncTimeout = 30 * time.Second
 	}
+	c.HTTP = c.HTTP.withDefaults(c.SyncTimeout)
 	if c.RunTimeout <= 0 {
 		c.RunTimeout = 5 * time.Minute
 	}
@@ -218,6 +222,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	intVar(getenv, "FLOWS_QUEUE_LIMIT", &c.QueueLimit, fail)
 	durationVar(getenv, "FLOWS_SYNC_TIMEOUT", &c.SyncTimeout, fail)
 	durationVar(getenv, "FLOWS_RUN_TIMEOUT", &c.RunTimeout, fail)
+	httpFromEnv(getenv, &c, fail)
 	sizeVar(getenv, "MAX_PAYLOAD_SIZE", &c.MaxPayloadSize, fail)
 	sizeVar(getenv, "FLOWS_MAX_RENDER_SIZE", &c.MaxRenderSize, fail)
 	sizeVar(getenv, "REQUEST_MAX_RESPONSE_SIZE", &c.RequestMaxResponseSize, fail)

@@ -152,6 +152,9 @@ func (s *server) describe(err error, c echo.Context) (int, []errorItem) {
 	case errors.As(err, &method):
 		c.Response().Header().Set(echo.HeaderAllow, method.Allow)
 		return one(http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", method.Error(), nil)
+	case errors.Is(err, triggers.ErrRequestTimeout):
+		c.Response().Header().Set("Connection", "close")
+		return one(http.StatusRequestTimeout, "REQUEST_TIMEOUT", err.Error(), nil)
 	case errors.Is(err, triggers.ErrPayloadTooLarge):
 		return one(http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE", "Request body is too large.", nil)
 	case errors.As(err, &payload):

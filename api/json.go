@@ -2,9 +2,11 @@ package api
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strconv"
 	"sync"
 
@@ -12,6 +14,7 @@ import (
 	"github.com/hookflow/hookflow/flows"
 	"github.com/hookflow/hookflow/jsondepth"
 	"github.com/hookflow/hookflow/jsonnum"
+	"github.com/hookflow/hookflow/triggers"
 	"github.com/labstack/echo/v4"
 )
 
@@ -62,6 +65,9 @@ func readDocument(c echo.Context) (any, error) {
 // mark (.NET and Windows clients write one) is not part of the document.
 func decodeBody(c echo.Context, maxDepth int) (any, []byte, error) {
 	raw, err := io.ReadAll(c.Request().Body)
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return nil, nil, triggers.ErrRequestTimeout
+	}
 	if err != nil {
 		return nil, nil, err
 	}

@@ -64,6 +64,7 @@ func New(d Deps) http.Handler {
 	e.HidePort = true
 	e.IPExtractor = ipExtractor(d.TrustedProxies)
 	e.HTTPErrorHandler = s.handleError
+	e.Pre(s.overCapacity)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: s.logPanic}))
 	if d.RateLimiter != nil {
 		e.Use(s.globalRateLimit)

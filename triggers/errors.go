@@ -16,6 +16,9 @@ var (
 	ErrForbidden = errors.New("you do not have permission to trigger this flow")
 	// ErrPayloadTooLarge is returned for bodies over the configured limit.
 	ErrPayloadTooLarge = errors.New("request body too large")
+	// ErrRequestTimeout is returned when the request body did not arrive
+	// within the server's read timeout (HTTP_READ_TIMEOUT).
+	ErrRequestTimeout = errors.New("the request body did not arrive in time (HTTP_READ_TIMEOUT)")
 )
 
 // MethodNotAllowedError is returned when a webhook flow is called with

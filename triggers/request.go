@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"unsafe"
 
@@ -38,6 +39,9 @@ func readBody(r *http.Request, limit int64) ([]byte, error) {
 		var maxErr *http.MaxBytesError
 		if errors.As(err, &maxErr) {
 			return nil, ErrPayloadTooLarge
+		}
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			return nil, ErrRequestTimeout
 		}
 		return nil, &PayloadError{Err: err}
 	}

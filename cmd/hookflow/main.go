@@ -14,7 +14,6 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
-	"time"
 
 	"github.com/hookflow/hookflow"
 )
@@ -51,17 +50,16 @@ func run() error {
 		fmt.Fprintf(os.Stderr, "\n  Admin token (shown once, store it now; set ADMIN_TOKEN to choose your own):\n\n    %s\n\n",
 			srv.GeneratedAdminToken)
 	}
-	httpServer := &http.Server{
-		Addr:              srv.Addr(),
-		Handler:           srv,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       120 * time.Second,
+	httpServer, listener, err := newHTTPServer(srv, srv.Addr(), cfg.HTTPServer(), cfg.Logger)
+	if err != nil {
+		_ = srv.Close()
+		return err
 	}
 	if addr := os.Getenv("PPROF_ADDR"); addr != "" {
 		servePprof(addr, cfg.Logger)
 	}
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- httpServer.ListenAndServe() }()
+	go func() { serveErr <- httpServer.Serve(listener) }()
 	cfg.Logger.Info("hookflow listening", "addr", srv.Addr())
 
 	select {
