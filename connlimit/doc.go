@@ -3,10 +3,11 @@
 // descriptors, while health checks still get through at the cap.
 //
 // A Listener serves up to Max connections normally. Past Max it still
-// accepts up to Reserve more, but marks them over capacity
-// (OverCapacity): the API answers only its health routes on them, closes
-// them after one answer, and each lives at most OverflowTimeout, however
-// slowly its client reads or writes. Past Max+Reserve a connection is
-// closed as soon as it is accepted. The descriptors beyond those are left
+// accepts connections, but marks them over capacity (OverCapacity): the
+// API answers only its health routes on them and closes them after one
+// answer, and each lives at most OverflowTimeout, however slowly its
+// client reads or writes. At most Reserve of them are open at once: a new
+// one pushes the oldest out, so clients that hold connections cannot
+// keep a health check out. The descriptors beyond Max+Reserve are left
 // for the database, outgoing requests and deliveries (MaxWithin).
 package connlimit

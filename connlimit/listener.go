@@ -3,14 +3,16 @@ package connlimit
 import (
 	"context"
 	"net"
+	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 )
 
 // Defaults of a Listener.
 const (
-	// DefaultReserve is the number of connections over Max that are
-	// accepted for health checks.
+	// DefaultReserve is the number of connections over Max that are kept
+	// open for health checks.
 	DefaultReserve = 64
 	// DefaultOverflowTimeout is the longest an over-capacity connection
 	// lives: long enough for a health check, short enough that a client
@@ -22,8 +24,8 @@ const (
 type Config struct {
 	// Max is the number of connections served normally (at least 1).
 	Max int
-	// Reserve is the number of connections over Max served only the
-	// health routes (DefaultReserve when zero).
+	// Reserve is the number of connections over Max, served only the
+	// health routes, kept open at once (DefaultReserve when zero).
 	Reserve int
 	// OverflowTimeout bounds the whole life of an over-capacity connection
 	// (DefaultOverflowTimeout when zero).
@@ -38,7 +40,10 @@ type Listener struct {
 	max, reserve int64
 	timeout      time.Duration
 	normal, over atomic.Int64 // open connections of each kind
-	refused      atomic.Uint64
+	pushedOut    atomic.Uint64
+
+	mu       sync.Mutex
+	reserved []*conn // open over-capacity connections, oldest first
 }
 
 // New wraps l.
@@ -55,38 +60,60 @@ func New(l net.Listener, cfg Config) *Listener {
 	return &Listener{Listener: l, max: int64(cfg.Max), reserve: int64(cfg.Reserve), timeout: cfg.OverflowTimeout}
 }
 
-// Accept returns the next connection that fits: a normal one below Max,
-// an over-capacity one below Max+Reserve. Connections past both are
-// closed at once, which frees their descriptors without waiting for the
-// client.
+// Accept returns the next connection: a normal one below Max, else an
+// over-capacity one. When Reserve over-capacity connections are open
+// already, the oldest is closed to make room: clients that hold
+// connections without finishing a request cannot keep a health check
+// out, since every newer connection pushes theirs out.
 func (l *Listener) Accept() (net.Conn, error) {
-	for {
-		c, err := l.Listener.Accept()
-		if err != nil {
-			return nil, err
-		}
-		if l.normal.Add(1) <= l.max {
-			return &conn{Conn: c, count: &l.normal}, nil
-		}
-		l.normal.Add(-1)
-		if l.over.Add(1) <= l.reserve {
-			deadline := time.Now().Add(l.timeout)
-			_ = c.SetDeadline(deadline)
-			return &conn{Conn: c, count: &l.over, overCapacity: true, deadline: deadline}, nil
-		}
-		l.over.Add(-1)
-		l.refused.Add(1)
-		_ = c.Close()
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
 	}
+	if l.normal.Add(1) <= l.max {
+		return &conn{Conn: c, l: l}, nil
+	}
+	l.normal.Add(-1)
+	deadline := time.Now().Add(l.timeout)
+	_ = c.SetDeadline(deadline)
+	over := &conn{Conn: c, l: l, overCapacity: true, deadline: deadline}
+	l.mu.Lock()
+	var oldest *conn
+	if int64(len(l.reserved)) >= l.reserve {
+		oldest = l.reserved[0]
+		l.reserved = l.reserved[1:]
+	}
+	l.reserved = append(l.reserved, over)
+	l.over.Add(1)
+	l.mu.Unlock()
+	if oldest != nil {
+		l.pushedOut.Add(1)
+		_ = oldest.Close()
+	}
+	return over, nil
 }
 
 // Open is the number of connections accepted and not yet closed, over
 // capacity or not.
 func (l *Listener) Open() int { return int(l.normal.Load() + l.over.Load()) }
 
-// Refused is the number of connections closed as soon as they were
-// accepted, past Max+Reserve.
-func (l *Listener) Refused() uint64 { return l.refused.Load() }
+// PushedOut is the number of over-capacity connections closed to make
+// room for newer ones.
+func (l *Listener) PushedOut() uint64 { return l.pushedOut.Load() }
+
+// release gives back the slot of a closed connection.
+func (l *Listener) release(c *conn) {
+	if !c.overCapacity {
+		l.normal.Add(-1)
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if i := slices.Index(l.reserved, c); i >= 0 {
+		l.reserved = slices.Delete(l.reserved, i, i+1)
+	}
+	l.over.Add(-1)
+}
 
 // overCapacityKey marks the context of an over-capacity connection.
 type overCapacityKey struct{}
@@ -113,7 +140,7 @@ func OverCapacity(ctx context.Context) bool {
 // the one it was accepted with.
 type conn struct {
 	net.Conn
-	count        *atomic.Int64 // the Listener's count of its kind
+	l            *Listener
 	closed       atomic.Bool
 	overCapacity bool
 	deadline     time.Time
@@ -122,7 +149,7 @@ type conn struct {
 // Close closes the connection and frees its slot.
 func (c *conn) Close() error {
 	if c.closed.CompareAndSwap(false, true) {
-		c.count.Add(-1)
+		c.l.release(c)
 	}
 	return c.Conn.Close()
 }

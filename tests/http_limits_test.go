@@ -139,6 +139,21 @@ func TestHTTPLimits(t *testing.T) {
 				t.Fatalf("ping over the cap: %d %s", resp.StatusCode, body)
 			}
 		}
+		// Clients that fill the 64 connections kept for health checks and
+		// send nothing cannot keep one out: each new connection pushes the
+		// oldest of them out.
+		for range 70 {
+			c, err := net.Dial("tcp", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+		}
+		for range 5 {
+			if resp, body := call("/server/health"); resp.StatusCode != 200 || body != `{"status":"ok"}`+"\n" {
+				t.Fatalf("health with the reserve full: %d %s", resp.StatusCode, body)
+			}
+		}
 		// Once the slow clients go, the server serves everything again.
 		for _, c := range held {
 			c.Close()
