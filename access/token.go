@@ -36,8 +36,8 @@ func MatchesHash(token, hash string) bool {
 	return subtle.ConstantTimeCompare([]byte(got), []byte(hash)) == 1
 }
 
-// QueryTokenName is the query parameter a token may be sent in.
-const QueryTokenName = "access_token"
+// queryTokenName is the query parameter a token may be sent in.
+const queryTokenName = "access_token"
 
 // TokenFromRequest is the one place that decides which credential a
 // request presents: the `Authorization: Bearer …` header, else the first
@@ -118,20 +118,20 @@ func RemoveTokens(r *http.Request, ours func(token string) bool) {
 // scan: a name that decodes to access_token is written as is or holds a
 // percent escape.
 func mayNameQueryToken(rawQuery string) bool {
-	return strings.Contains(rawQuery, QueryTokenName) || strings.IndexByte(rawQuery, '%') >= 0
+	return strings.Contains(rawQuery, queryTokenName) || strings.IndexByte(rawQuery, '%') >= 0
 }
 
 // namesQueryToken reports whether a raw query parameter name decodes, as
 // Go's URL parsing decodes names, to access_token: `access_token`,
 // `access%5Ftoken`, `%61ccess_token`, any case of the hex digits.
 func namesQueryToken(rawName string) bool {
-	if rawName == QueryTokenName {
+	if rawName == queryTokenName {
 		return true
 	}
 	// Each byte of the name is written as itself or as a three-byte escape.
-	if len(rawName) <= len(QueryTokenName) || len(rawName) > 3*len(QueryTokenName) || strings.IndexByte(rawName, '%') < 0 {
+	if len(rawName) <= len(queryTokenName) || len(rawName) > 3*len(queryTokenName) || strings.IndexByte(rawName, '%') < 0 {
 		return false
 	}
 	name, err := url.QueryUnescape(rawName)
-	return err == nil && name == QueryTokenName
+	return err == nil && name == queryTokenName
 }
