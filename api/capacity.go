@@ -16,21 +16,23 @@ var errOverCapacity = &apiError{Status: http.StatusServiceUnavailable, Code: "SE
 // balancers and orchestrators see a full server as alive.
 var healthRoutes = map[string]bool{"/server/health": true, "/server/ping": true}
 
-// overCapacity serves over-capacity connections (connlimit): health
-// checks are answered, anything else is 503 with Retry-After, and the
-// connection is closed after its one answer, freeing its slot.
-func (s *server) overCapacity(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		r := c.Request()
+// withCapacity serves over-capacity connections (connlimit): health checks
+// are answered, anything else is 503 with Retry-After, and the connection
+// is closed after its one answer, freeing its slot. It wraps echo rather
+// than being echo middleware, which would cost allocations on every
+// request.
+func (s *server) withCapacity(e *echo.Echo) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !connlimit.OverCapacity(r.Context()) {
-			return next(c)
+			e.ServeHTTP(w, r)
+			return
 		}
-		h := c.Response().Header()
-		h.Set("Connection", "close")
+		w.Header().Set("Connection", "close")
 		if healthRoutes[r.URL.Path] && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
-			return next(c)
+			e.ServeHTTP(w, r)
+			return
 		}
-		h.Set("Retry-After", "1")
-		return errOverCapacity
-	}
+		w.Header().Set("Retry-After", "1")
+		s.handleError(errOverCapacity, e.NewContext(r, w))
+	})
 }

@@ -64,13 +64,12 @@ func New(d Deps) http.Handler {
 	e.HidePort = true
 	e.IPExtractor = ipExtractor(d.TrustedProxies)
 	e.HTTPErrorHandler = s.handleError
-	e.Pre(s.overCapacity)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: s.logPanic}))
 	if d.RateLimiter != nil {
 		e.Use(s.globalRateLimit)
 	}
 	s.routes(e)
-	return e
+	return s.withCapacity(e)
 }
 
 // logPanic reports a handler panic; the error handler then answers 500.
