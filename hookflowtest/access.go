@@ -2,34 +2,8 @@ package hookflowtest
 
 import (
 	"net/http"
-	"sync"
 	"testing"
-	"time"
 )
-
-// Clock is a fake clock for Config.Now: rate limits, cached answers and
-// run retention follow it, and the test moves it.
-type Clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-// NewClock returns a clock showing start.
-func NewClock(start time.Time) *Clock { return &Clock{t: start} }
-
-// Now is the clock's time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-// Advance moves the clock forward.
-func (c *Clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // CreateRole creates a role with the given permissions, each
 // {"collection": …, "action": …, "item": …} (the role is filled in), and

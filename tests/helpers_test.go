@@ -20,14 +20,12 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/hookflow/hookflow"
 	"github.com/hookflow/hookflow/hookflowtest"
-	"github.com/hookflow/hookflow/webhooks"
 )
 
 // verifyStandardWebhook is the Standard Webhooks check as a receiver
@@ -75,72 +73,14 @@ func verifySeedSignature(secret, signature string, body []byte) bool {
 	return hmac.Equal([]byte(signature), []byte(expected))
 }
 
-// fakeClock is a webhooks.Clock that moves only when told.
-type fakeClock struct {
-	mu     sync.Mutex
-	now    time.Time
-	timers []*fakeTimer
-}
-
-type fakeTimer struct {
-	at    time.Time
-	c     chan time.Time
-	clock *fakeClock
-	done  bool
-}
-
-func newFakeClock() *fakeClock {
-	return &fakeClock{now: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) TimerAt(at time.Time) webhooks.Timer {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	t := &fakeTimer{at: at, c: make(chan time.Time, 1), clock: c}
-	if !at.After(c.now) {
-		t.done = true
-		t.c <- c.now
-	} else {
-		c.timers = append(c.timers, t)
-	}
-	return t
-}
-
-// Advance moves the clock and fires the timers that are due.
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-	kept := c.timers[:0]
-	for _, t := range c.timers {
-		if !t.done && !t.at.After(c.now) {
-			t.done = true
-			t.c <- c.now
-		} else if !t.done {
-			kept = append(kept, t)
-		}
-	}
-	c.timers = kept
-}
-
-func (t *fakeTimer) C() <-chan time.Time { return t.c }
-
-func (t *fakeTimer) Stop() bool {
-	t.clock.mu.Lock()
-	defer t.clock.mu.Unlock()
-	was := !t.done
-	t.done = true
-	return was
+// newFakeClock is the webhooks' fake clock of the scenarios, at a fixed
+// start.
+func newFakeClock() *hookflowtest.Clock {
+	return hookflowtest.NewClock(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC))
 }
 
 // withFakeClock runs a server's webhooks on clock, without jitter.
-func withFakeClock(clock *fakeClock) func(*hookflow.Config) {
+func withFakeClock(clock *hookflowtest.Clock) func(*hookflow.Config) {
 	return func(c *hookflow.Config) {
 		c.Webhooks.Clock = clock
 		c.Webhooks.Jitter = -1
