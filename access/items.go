@@ -6,7 +6,7 @@ import (
 	"fmt"
 )
 
-// The `permissions` option of item operations (SPEC §7).
+// The `permissions` option of item operations (docs/access.md#item-operations).
 const (
 	// PermissionsTrigger acts as the caller who started the run (default).
 	PermissionsTrigger = "$trigger"

@@ -44,7 +44,8 @@ func badRequest(code, message string) error {
 }
 
 // invalidWebhookURL is a webhook the generic API refuses because of its
-// URL (with any other findings): seed 004 answers 422 for an invalid URL.
+// URL (with any other findings): that API answers 422 for an invalid URL
+// (docs/webhooks.md#generic-apiv1webhooks).
 type invalidWebhookURL struct{ flows.ValidationErrors }
 
 // Unwrap exposes the findings.

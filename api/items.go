@@ -10,7 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// The /items API (SPEC §7): {"data": …} envelopes, "meta" when asked, the
+// The /items API (docs/items.md): {"data": …} envelopes, "meta" when asked, the
 // query parameters of query.ParseValues on reads (and `fields` on writes,
 // to shape what comes back).
 

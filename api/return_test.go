@@ -8,7 +8,7 @@ import (
 )
 
 // TestReturnForms covers every form of the `return` trigger option through
-// the server (SPEC §3.3).
+// the server (README.md, "What a flow is").
 func TestReturnForms(t *testing.T) {
 	t.Parallel()
 	srv := hookflowtest.New(t)

@@ -10,9 +10,10 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// The DatoCMS dialect (seed 003): /webhooks requests with X-Api-Version: 2
-// read and write JSON:API documents {"data": {"type": "webhook", "id",
-// "attributes"}}; every answer carries the rate-limit headers.
+// The DatoCMS dialect: /webhooks requests with X-Api-Version: 2 read and
+// write JSON:API documents {"data": {"type": "webhook", "id",
+// "attributes"}}; every answer carries the rate-limit headers
+// (docs/webhooks.md#datocms-webhooks-with-x-api-version-2).
 
 // datoWebhook is a subscription as a DatoCMS resource.
 func datoWebhook(sub *storage.Subscription, fullSecret bool) map[string]any {

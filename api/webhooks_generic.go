@@ -12,11 +12,12 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// The generic dialect, /api/v1/webhooks (seed 004): ids "wh_…", page and
-// limit pagination with meta, PUT updates, {"success": true} on delete, a
-// synchronous test endpoint, 422 for an invalid URL.
+// The generic dialect, /api/v1/webhooks: ids "wh_…", page and limit
+// pagination with meta, PUT updates, {"success": true} on delete, a
+// synchronous test endpoint, 422 for an invalid URL
+// (docs/webhooks.md#generic-apiv1webhooks).
 
-// genericTime formats a timestamp as seed 004 does (seconds, UTC).
+// genericTime formats a timestamp as the generic API does (seconds, UTC).
 func genericTime(t *time.Time) any {
 	if t == nil {
 		return nil
@@ -24,7 +25,7 @@ func genericTime(t *time.Time) any {
 	return t.UTC().Format(time.RFC3339)
 }
 
-// genericWebhook is a subscription in seed 004's shape, plus the model's
+// genericWebhook is a subscription in the generic API's shape, plus the model's
 // other settings.
 func genericWebhook(sub *storage.Subscription, fullSecret bool) map[string]any {
 	headers := make(map[string]string, len(sub.Headers))
@@ -39,7 +40,7 @@ func genericWebhook(sub *storage.Subscription, fullSecret bool) map[string]any {
 	}
 }
 
-// genericError turns a refusal that concerns the URL into seed 004's 422.
+// genericError turns a refusal that concerns the URL into the generic API's 422.
 func genericError(errs flows.ValidationErrors) error {
 	for _, e := range errs {
 		if e.Path == "url" {

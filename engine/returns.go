@@ -8,7 +8,7 @@ import (
 	"github.com/hookflow/hookflow/query"
 )
 
-// returnValue is a compiled `return` trigger option (SPEC §3.3).
+// returnValue is a compiled `return` trigger option (README.md, "What a flow is").
 type returnValue struct {
 	path     *query.Path // $last, $trigger, operation keys and paths
 	all      bool        // $all: the chain without $env

@@ -9,7 +9,7 @@ import (
 	"github.com/hookflow/hookflow/query"
 )
 
-// Condition checks a filter (SPEC §6) against the data chain. It resolves
+// Condition checks a filter (docs/items.md#filters) against the data chain. It resolves
 // with `$last` unchanged when the filter passes and rejects with
 // {"errors": [{field, operator, expected, actual, message}]} when it does
 // not; `$env` values in that report are hidden (HideEnv).

@@ -6,7 +6,7 @@ import (
 	"github.com/hookflow/hookflow/flows"
 )
 
-// ItemCreate stores its `payload` in a collection (SPEC §7): an object
+// ItemCreate stores its `payload` in a collection (docs/items.md#item-operations): an object
 // creates one item and returns it, an array creates them all in one
 // transaction and returns them. Options: collection, payload, permissions,
 // emitEvents.

@@ -7,7 +7,7 @@ import (
 	"github.com/hookflow/hookflow/storage"
 )
 
-// ItemDelete removes items (SPEC §7): the item `key` names (returns its
+// ItemDelete removes items (docs/items.md#item-operations): the item `key` names (returns its
 // id), or those `keys` or `query` select (returns their ids). One of the
 // three is required, so that no flow deletes a whole collection by
 // leaving it out. Options: collection, key, keys, query, permissions,

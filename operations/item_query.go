@@ -12,7 +12,7 @@ import (
 )
 
 // queryOption is the `query` option of item-read, item-update and
-// item-delete: the parameters of GET /items (SPEC §7), parsed by the same
+// item-delete: the parameters of GET /items (docs/items.md#the-query-language), parsed by the same
 // parser. What is constant is parsed when the flow is saved, so a typo or
 // an unknown operator is an upload error; the filter is compiled once with
 // its templates (`{{$trigger.query.status}}`, `$NOW(-1 hour)`) resolved per

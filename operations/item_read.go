@@ -7,7 +7,7 @@ import (
 	"github.com/hookflow/hookflow/storage"
 )
 
-// ItemRead reads items of a collection (SPEC §7): with `key`, that item (an
+// ItemRead reads items of a collection (docs/items.md#item-operations): with `key`, that item (an
 // object; not found fails with 404); otherwise an array of the items `keys`
 // and `query` select, or the aggregate rows of an aggregate query
 // ([{"count": 12}], which a following condition reads as {"count": 12}).

@@ -9,7 +9,7 @@ import (
 	"github.com/hookflow/hookflow/storage"
 )
 
-// ItemUpdate merges its `payload` into items (SPEC §7): the item `key`
+// ItemUpdate merges its `payload` into items (docs/items.md#item-operations): the item `key`
 // names (returns it), or those `keys` or `query` select (returns them as an
 // array). Without a selection an array payload updates each item by its
 // id, as Directus does. Options: collection, payload, key, keys, query,

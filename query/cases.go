@@ -41,7 +41,7 @@ const numbers = `{
 // $CURRENT_USER and $CURRENT_ROLE are these ids.
 var CaseEnv = Env{Now: time.Date(2024, 3, 15, 12, 0, 0, 0, time.UTC), User: "u-1", Role: "editor"}
 
-// SharedCases is the one table of filter semantics (SPEC §6). The in-memory
+// SharedCases is the one table of filter semantics (docs/items.md#filters). The in-memory
 // evaluator runs it through MatchValue; the store's SQL translation must run
 // the very same cases against its database, so that a filter means the same
 // in a condition operation and in an item query. Both run them in CaseEnv.

@@ -1,7 +1,7 @@
 // Package query is the data-addressing language shared by flows and the item
 // store: paths into JSON values (`items[0].sku`, `headers["x-api-key"]`,
-// `items.length`), filters with the operators of SPEC §6, relative times
-// (`$NOW(-1 hour)`) and item queries (SPEC §7).
+// `items.length`), filters with the operators of docs/items.md#filters, relative times
+// (`$NOW(-1 hour)`) and item queries (docs/items.md#the-query-language).
 //
 // It is a leaf package so that the condition operation (which evaluates a
 // filter in memory) and the store (which translates the same filter to SQL)
@@ -32,7 +32,7 @@
 // # Filter semantics
 //
 // Values are what encoding/json decodes into any. The rules, including the
-// corners SPEC §6 leaves open:
+// corners docs/items.md#filters leaves open:
 //
 //   - Equality (_eq, _in, _contains on arrays): a number equals a string
 //     that reads as the same decimal number (5 = "5" = "5.0"); a bool equals

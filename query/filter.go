@@ -86,7 +86,7 @@ type Env struct {
 type Subject func(field string) (value any, present bool)
 
 // Mismatch is one failing leaf condition, in the shape of a condition
-// operation's reject result (SPEC §6).
+// operation's reject result (docs/items.md#filters).
 type Mismatch struct {
 	Field    string `json:"field"`
 	Operator string `json:"operator"`

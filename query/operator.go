@@ -32,7 +32,7 @@ const (
 	OpSubmitted OperatorKind = OperatorKind(kindSubmitted)
 )
 
-// Operator describes one leaf operator of SPEC §6.
+// Operator describes one leaf operator of docs/items.md#filters.
 type Operator struct {
 	Name string
 	Kind OperatorKind
@@ -164,7 +164,7 @@ func PrepareCond(c Cond, env Env) (Operator, Prepared, error) {
 }
 
 // NumericString reports whether s reads as a plain decimal number under the
-// rules of SPEC §6 ("5", "-1.5", "2e3"; not "0x10", " 5" or "NaN") and its
+// rules of docs/items.md#filters ("5", "-1.5", "2e3"; not "0x10", " 5" or "NaN") and its
 // value.
 func NumericString(s string) (float64, bool) { return numericString(s) }
 

@@ -36,7 +36,7 @@ const (
 	ordGte
 )
 
-// opInfo describes one leaf operator of SPEC §6.
+// opInfo describes one leaf operator of docs/items.md#filters.
 type opInfo struct {
 	name string
 	kind opKind
@@ -89,7 +89,7 @@ var opsByName = func() map[string]*opInfo {
 	return m
 }()
 
-// IsOperator reports whether name is a filter operator of SPEC §6, leaf or
+// IsOperator reports whether name is a filter operator (docs/items.md#filters), leaf or
 // structural (_and, _or, _some, _none).
 func IsOperator(name string) bool {
 	if _, ok := opsByName[name]; ok {

@@ -3,7 +3,7 @@ package query
 // DefaultLimit is the number of items a read returns when no limit is given.
 const DefaultLimit = 100
 
-// Params is an item query (SPEC §7): the URL parameters of GET /items/{c}
+// Params is an item query (docs/items.md#the-query-language): the URL parameters of GET /items/{c}
 // and the `query` option of item-read, parsed once by ParseParams.
 type Params struct {
 	// Filter selects items; nil selects every item.

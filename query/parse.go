@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-// ParseFilter parses a filter as decoded from JSON (SPEC §6):
+// ParseFilter parses a filter as decoded from JSON (docs/items.md#filters):
 //
 //	{"type": {"_eq": "order"}}                   a condition on a field
 //	{"type": "order"}                            shorthand for _eq

@@ -8,7 +8,7 @@ import (
 	"github.com/hookflow/hookflow/jsonnum"
 )
 
-// vkind classifies a JSON value for the coercion rules of SPEC §6.
+// vkind classifies a JSON value for the coercion rules of docs/items.md#filters.
 type vkind uint8
 
 const (
@@ -108,7 +108,7 @@ func looksNumeric(s string) bool {
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
-// parseTime reads the date forms of SPEC §6: RFC 3339 (fractional seconds
+// parseTime reads the date forms of docs/items.md#filters: RFC 3339 (fractional seconds
 // allowed), a bare date "2006-01-02", and a date-time without zone
 // ("2006-01-02T15:04:05" or with a space instead of T, as SQL writes it),
 // which is taken as UTC.

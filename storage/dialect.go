@@ -8,7 +8,7 @@ import (
 
 // dialect is what the item query translation (filter_sql.go, item_sql.go)
 // needs from one database engine: how to address a JSON value inside a
-// row, how to test its JSON type, and the few coercions of SPEC §6 (a strict
+// row, how to test its JSON type, and the few coercions of docs/items.md#filters (a strict
 // number reading of text, a date reading, case folding, a regular
 // expression match). The translation decides what each operator means; the
 // dialect only spells it. sqliteDialect is the one in use; a PostgreSQL

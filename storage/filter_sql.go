@@ -11,7 +11,7 @@ import (
 )
 
 // filterSQL translates a parsed filter into a WHERE expression. It is the
-// one place that decides what each operator of SPEC §6 means in SQL; the
+// one place that decides what each operator of docs/items.md#filters means in SQL; the
 // dialect only spells the pieces. The meaning is the evaluator's, operand
 // readings included (query.PrepareCond), and storage's shared-case test runs
 // query.SharedCases through both to keep them equal.

@@ -27,7 +27,7 @@ func registerSQLiteDriver() {
 }
 
 // sqliteFuncs are SQL functions over the query package's own definitions,
-// for the parts of SPEC §6 that SQLite has no exact built-in for: its CAST
+// for the parts of docs/items.md#filters that SQLite has no exact built-in for: its CAST
 // reads "12abc" as 12, its date functions accept other forms than
 // query.ParseTime, lower() folds ASCII only and it has no regular
 // expressions. Calling the same Go code is what makes the SQL translation

@@ -8,7 +8,7 @@ import (
 	"gorm.io/gorm"
 )
 
-// Subscription is an outgoing webhook as stored (SPEC §9): one record
+// Subscription is an outgoing webhook as stored (docs/webhooks.md#the-model): one record
 // whatever API dialect created it. The webhooks package gives it its
 // meaning (validation, matching, delivery); storage only keeps it, with
 // its credentials sealed (webhook_secrets.go).

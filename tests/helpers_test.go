@@ -63,7 +63,7 @@ func verifyStandardWebhook(secret string, h http.Header, body []byte, now time.T
 	return errors.New("no signature matches")
 }
 
-// verifySeedSignature is seed 004's verification, translated: hex
+// verifySeedSignature is the generic API's verification (docs/webhooks.md), translated: hex
 // HMAC-SHA256 of the body keyed with the secret string, compared in
 // constant time.
 func verifySeedSignature(secret, signature string, body []byte) bool {

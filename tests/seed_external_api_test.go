@@ -12,11 +12,11 @@ import (
 	"github.com/hookflow/hookflow/hookflowtest"
 )
 
-// TestSeedExternalAPIIntegration runs seed 002's "External API Integration"
+// TestSeedExternalAPIIntegration runs the "External API Integration"
 // example end to end: an async webhook, a request to the external API with
 // a bearer token from $env, the log item created and updated, and the
 // recorded run (flows/testdata/README.md notes the one change from the
-// seed).
+// original example).
 func TestSeedExternalAPIIntegration(t *testing.T) {
 	t.Parallel()
 	const token = "api-token-5f4e3d2c1b"

@@ -13,7 +13,7 @@ import (
 	"github.com/hookflow/hookflow/hookflowtest"
 )
 
-// datoSeedAttributes is seed 003's webhook, pointed at url.
+// datoSeedAttributes is DatoCMS's documented example webhook, pointed at url.
 func datoSeedAttributes(url string) string {
 	return fmt.Sprintf(`"name": "Item type creation/update", "url": %q, "headers": {"X-Foo": "Bar"},
 		"events": [{"entity_type": "item_type", "event_types": ["update", "create"],
@@ -21,7 +21,7 @@ func datoSeedAttributes(url string) string {
 		"http_basic_user": "user", "http_basic_password": "password"`, url)
 }
 
-// datoSeedResource is seed 003's response resource (the password is never
+// datoSeedResource is DatoCMS's documented response resource (the password is never
 // shown, so it is not compared here).
 const datoSeedResource = `{"type": "webhook", "id": "<any>", "attributes": {
 	"name": "Item type creation/update", "url": "https://www.example.com/webhook", "http_basic_user": "user",
@@ -29,8 +29,9 @@ const datoSeedResource = `{"type": "webhook", "id": "<any>", "attributes": {
 	"events": [{"entity_type": "item_type", "event_types": ["update", "create"],
 		"filter": {"entity_type": "item_type", "entity_ids": ["42", "43"]}}]}}`
 
-// TestDatoCMSWebhooksAPI runs every endpoint of seed 003 with its example
-// bodies.
+// TestDatoCMSWebhooksAPI runs every endpoint of the DatoCMS dialect
+// (docs/webhooks.md#datocms-webhooks-with-x-api-version-2) with DatoCMS's
+// documented example bodies.
 func TestDatoCMSWebhooksAPI(t *testing.T) {
 	t.Parallel()
 	srv := hookflowtest.New(t)

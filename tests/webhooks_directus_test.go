@@ -8,7 +8,7 @@ import (
 	"github.com/hookflow/hookflow/hookflowtest"
 )
 
-// TestDirectusWebhooksAPI runs every endpoint of seeds 000/001 with the
+// TestDirectusWebhooksAPI runs every endpoint of docs/webhooks.md#directus-webhooks with the
 // seeds' example bodies.
 func TestDirectusWebhooksAPI(t *testing.T) {
 	t.Parallel()

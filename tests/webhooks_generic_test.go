@@ -11,8 +11,9 @@ import (
 	"github.com/hookflow/hookflow/hookflowtest"
 )
 
-// TestGenericWebhooksAPI runs every endpoint of seed 004 with its example
-// bodies: fields, status codes and shapes.
+// TestGenericWebhooksAPI runs every endpoint of the generic API
+// (docs/webhooks.md#generic-apiv1webhooks) with example bodies: fields,
+// status codes and shapes.
 func TestGenericWebhooksAPI(t *testing.T) {
 	t.Parallel()
 	rc := hookflowtest.NewReceiver(t)
@@ -56,7 +57,7 @@ func TestGenericWebhooksAPI(t *testing.T) {
 	checkSubset(t, srv.Do(t, "GET", "/api/v1/webhooks?limit=1&page=2", nil), 200,
 		fmt.Sprintf(`{"data": [{"id": %q}], "meta": {"total": 2, "page": 2, "limit": 1, "pages": 2}}`, usersID))
 	checkSubset(t, srv.Do(t, "GET", "/api/v1/webhooks?limit=500", nil), 200, `{"meta": {"limit": 100}}`)
-	// Invalid parameters are seed 004's 400, not an empty page.
+	// Invalid parameters are the generic API's 400, not an empty page.
 	for _, q := range []string{"status=bogus", "limit=-1", "page=abc"} {
 		if resp := srv.Do(t, "GET", "/api/v1/webhooks?"+q, nil); resp.Status != http.StatusBadRequest || resp.ErrorCode(t) != "INVALID_QUERY" {
 			t.Fatalf("?%s: %d %s", q, resp.Status, resp.Body)
@@ -73,7 +74,7 @@ func TestGenericWebhooksAPI(t *testing.T) {
 		"status": "inactive", "created_at": "<any>", "updated_at": "<any>", "description": "Data creation and update events only"}}`, id))
 	checkSubset(t, srv.Do(t, "GET", "/api/v1/webhooks?status=inactive", nil), 200, fmt.Sprintf(`{"data": [{"id": %q}], "meta": {"total": 1}}`, id))
 
-	// Test: a signed test event, sent at once, reported in seed 004's shape.
+	// Test: a signed test event, sent at once, reported in the generic API's shape.
 	tested := srv.Do(t, "POST", "/api/v1/webhooks/"+usersID+"/test", `{"event": "user.created"}`)
 	checkSubset(t, tested, 200, `{"success": true, "message": "Test event sent successfully",
 		"details": {"status_code": 200, "response_time": "<any>", "timestamp": "<any>"}}`)

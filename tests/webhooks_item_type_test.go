@@ -11,7 +11,7 @@ import (
 
 // TestItemTypeEventsFireOnCollectionChanges: creating, changing and
 // deleting a collection publish collections.created|updated|deleted.
-// Seed 003's example webhook (entity_type item_type) receives those of
+// DatoCMS's documented example webhook (entity_type item_type) receives those of
 // the item types (collections) and event types it names, as DatoCMS
 // item_type payloads; a name pattern receives them all; a Directus-form
 // webhook still receives item events only.

@@ -1,5 +1,5 @@
 // Package webhooks is hookflow's outgoing webhooks: "when event E happens,
-// deliver an HTTP request to URL U", durably, signed and retried (SPEC §9).
+// deliver an HTTP request to URL U", durably, signed and retried (docs/webhooks.md).
 //
 // One subscription model (storage.Subscription) serves three API
 // dialects (Directus, DatoCMS, the generic /api/v1); the api package holds

@@ -43,7 +43,7 @@ func NewSubscription(format string) *storage.Subscription {
 }
 
 // Apply changes sub by the fields of doc, a client's JSON object in the
-// model's field names (SPEC §9), and then checks the whole subscription.
+// model's field names (docs/webhooks.md#the-model), and then checks the whole subscription.
 // Every problem is recorded in errs, under prefix. Lists may be arrays or
 // comma-separated strings; headers an object or a Directus list of
 // {header, value}.

@@ -18,7 +18,7 @@ import (
 const (
 	// FormatDirectus: {event, accountability, payload, key|keys, collection}.
 	FormatDirectus = "directus"
-	// FormatGeneric (seed 004): {id, type, created, data}, one message per item.
+	// FormatGeneric (docs/webhooks.md#payloads): {id, type, created, data}, one message per item.
 	FormatGeneric = "generic"
 	// FormatDatoCMS: {entity_type, event_type, entity, …}, one message per item.
 	FormatDatoCMS = "datocms"
@@ -133,7 +133,7 @@ func directusBody(m *storedMessage) []byte {
 	return append(b, '}')
 }
 
-// genericBody is seed 004's event envelope: {id, type, created, data}.
+// genericBody is the generic API's event envelope: {id, type, created, data}.
 func genericBody(m *storedMessage) []byte {
 	data := entityOf(m)
 	b := make([]byte, 0, 96+len(data))

@@ -22,7 +22,7 @@ const (
 	HeaderTimestamp = "webhook-timestamp"
 	// HeaderSignature lists "v1,<base64>" signatures, space-separated.
 	HeaderSignature = "webhook-signature"
-	// HeaderHexSignature is seed 004's signature: hex HMAC-SHA256 of the
+	// HeaderHexSignature is the generic API's signature: hex HMAC-SHA256 of the
 	// body keyed with the secret string as shown ("whsec_…").
 	HeaderHexSignature = "X-Webhook-Signature"
 	// HeaderPreviousHexSignature carries the same signature by the
@@ -73,7 +73,7 @@ func MaskSecret(secret string) string {
 	return secretPrefix + strings.Repeat("•", 30)
 }
 
-// hexSignature is seed 004's X-Webhook-Signature.
+// hexSignature is the generic API's X-Webhook-Signature.
 func hexSignature(secret string, body []byte) string {
 	mac := hmac.New(sha256.New, []byte(secret))
 	mac.Write(body)
