@@ -139,10 +139,22 @@ func execFailure(err error) error {
 		return Reject(sig.data)
 	}
 	var limit *limitError
-	if errors.As(err, &limit) || strings.Contains(err.Error(), "memory budget exceeded") {
+	if errors.As(err, &limit) || isExprMemoryLimit(err) {
 		return Failf(http.StatusInternalServerError, "SCRIPT_LIMIT", "exec: %s", describeExprError(err))
 	}
 	return Failf(http.StatusInternalServerError, "SCRIPT_ERROR", "exec: %s", describeExprError(err))
+}
+
+// exprMemoryLimit is how expr's VM reports a spent MemoryBudget: it panics
+// with this text (vm.memGrow) and recovers it into a file.Error's Message.
+// expr has no error type or value for it, so the message is the only
+// signal; it is compared whole, on the structured field.
+const exprMemoryLimit = "memory budget exceeded"
+
+// isExprMemoryLimit reports whether err is expr's spent MemoryBudget.
+func isExprMemoryLimit(err error) bool {
+	var fe *file.Error
+	return errors.As(err, &fe) && fe.Message == exprMemoryLimit
 }
 
 // describeExprError is an expr error on one line: the message and where

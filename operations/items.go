@@ -39,8 +39,9 @@ type itemBase struct {
 func checkItemOptions(opts map[string]any, errs *flows.ValidationErrors) {
 	checkString(opts, "collection", true, errs)
 	if c, ok := opts["collection"].(string); ok && !isTemplate(c) && strings.TrimSpace(c) != "" {
-		if err := storage.CheckCollectionName(c); err != nil {
-			errs.Add("collection", "%s", strings.TrimPrefix(err.Error(), storage.ErrInvalidPayload.Error()+": "))
+		var nameErr *storage.CollectionNameError
+		if err := storage.CheckCollectionName(c); errors.As(err, &nameErr) {
+			errs.Add("collection", "%s", nameErr.Problem())
 		}
 	}
 	if v, ok := opts["permissions"]; ok && v != nil {

@@ -1,10 +1,12 @@
 package operations_test
 
 import (
+	"errors"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/hookflow/hookflow/flows"
 	"github.com/hookflow/hookflow/operations"
 	"github.com/hookflow/hookflow/storage"
 )
@@ -112,4 +114,22 @@ func mustPrepare(t *testing.T, op operations.Operation, options string) operatio
 		t.Fatal(err)
 	}
 	return step
+}
+
+// TestBadCollectionNameSaysWhatIsWrong: the upload finding for a refused
+// collection name is the store's reason, without the store's "invalid
+// payload" prefix (a finding says "invalid" by being one).
+func TestBadCollectionNameSaysWhatIsWrong(t *testing.T) {
+	t.Parallel()
+	create := operations.ItemCreate{Store: &storage.Store{}}
+	for name, want := range map[string]string{
+		"my-orders": `collection name "my-orders" must start with a letter or _ and hold at most 64 letters, digits or _`,
+		"runs":      `collection name "runs" is reserved: permissions use it for the server's own runs`,
+	} {
+		_, err := prepare(t, create, `{"collection": "`+name+`", "payload": {}}`, "op")
+		var findings flows.ValidationErrors
+		if !errors.As(err, &findings) || len(findings) != 1 || findings[0].Message != want {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
 }

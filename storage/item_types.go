@@ -19,18 +19,36 @@ var ErrInvalidPayload = errors.New("invalid payload")
 var collectionName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,63}$`)
 
 // CheckCollectionName reports whether name may name a collection: an
-// identifier that is not a system collection.
+// identifier that is not a system collection. A refused name is a
+// *CollectionNameError.
 func CheckCollectionName(name string) error {
 	if !collectionName.MatchString(name) {
-		return fmt.Errorf("%w: collection name %q must start with a letter or _ and hold at most 64 letters, digits or _",
-			ErrInvalidPayload, name)
+		return &CollectionNameError{Name: name, Reason: "must start with a letter or _ and hold at most 64 letters, digits or _"}
 	}
 	if IsSystemCollection(name) {
-		return fmt.Errorf("%w: collection name %q is reserved: permissions use it for the server's own %s",
-			ErrInvalidPayload, name, name)
+		return &CollectionNameError{Name: name, Reason: "is reserved: permissions use it for the server's own " + name}
 	}
 	return nil
 }
+
+// CollectionNameError is a name the store refuses for a collection; it
+// wraps ErrInvalidPayload.
+type CollectionNameError struct {
+	Name   string
+	Reason string
+}
+
+// Error is ErrInvalidPayload's text followed by Problem.
+func (e *CollectionNameError) Error() string { return ErrInvalidPayload.Error() + ": " + e.Problem() }
+
+// Problem says what is wrong with the name, for lists of findings that
+// say "invalid" themselves.
+func (e *CollectionNameError) Problem() string {
+	return fmt.Sprintf("collection name %q %s", e.Name, e.Reason)
+}
+
+// Unwrap returns ErrInvalidPayload.
+func (e *CollectionNameError) Unwrap() error { return ErrInvalidPayload }
 
 // ValidationError lists the fields of written items that break their
 // collection's JSON Schema. Nothing of the write was stored.

@@ -50,9 +50,9 @@ func classify(ctx context.Context, err error) string {
 	case errors.As(err, &dnsErr):
 		return ClassDNS
 	case errors.As(err, &recErr), errors.As(err, &alert), errors.As(err, &certErr), errors.As(err, &unknown),
-		errors.As(err, &host), errors.As(err, &invalid), strings.Contains(err.Error(), "tls: "),
+		errors.As(err, &host), errors.As(err, &invalid),
 		// net/http's answer when the handshake met a plain HTTP server.
-		strings.Contains(err.Error(), "HTTP response to HTTPS client"):
+		errors.Is(err, http.ErrSchemeMismatch):
 		return ClassTLS
 	case errors.As(err, &netErr) && netErr.Timeout():
 		return ClassTimeout
