@@ -12,7 +12,6 @@ import (
 	"github.com/hookflow/hookflow/access"
 	"github.com/hookflow/hookflow/engine"
 	"github.com/hookflow/hookflow/flows"
-	"github.com/hookflow/hookflow/operations"
 	"github.com/hookflow/hookflow/query"
 	"github.com/hookflow/hookflow/ratelimit"
 	"github.com/hookflow/hookflow/storage"
@@ -77,132 +76,170 @@ func (s *server) handleError(err error, c echo.Context) {
 	_ = writeJSON(c, status, map[string]any{"errors": items})
 }
 
-// describe maps an error to its status and envelope entries.
-func (s *server) describe(err error, c echo.Context) (int, []errorItem) {
-	one := func(status int, code, message string, extra map[string]any) (int, []errorItem) {
-		ext := map[string]any{"code": code}
-		for k, v := range extra {
-			ext[k] = v
-		}
-		return status, []errorItem{{Message: message, Extensions: ext}}
+// sentinel is how a plain sentinel error answers.
+type sentinel struct {
+	err    error
+	status int
+	code   string
+	// message replaces the error's own text; with onlyBare, only for the
+	// bare sentinel, since a wrapped one ("item 5 of orders: not found")
+	// says more.
+	message  string
+	onlyBare bool
+}
+
+// sentinels are the plain sentinel errors, tested in this order after the
+// structured errors and a run's failure (describe).
+var sentinels = []sentinel{
+	{err: webhooks.ErrNotActive, status: http.StatusConflict, code: "WEBHOOK_NOT_ACTIVE"},
+	{err: storage.ErrInvalidPayload, status: http.StatusBadRequest, code: "INVALID_PAYLOAD"},
+	{err: access.ErrForbidden, status: http.StatusForbidden, code: "FORBIDDEN"},
+	{err: triggers.ErrPayloadTooLarge, status: http.StatusRequestEntityTooLarge, code: "REQUEST_TOO_LARGE", message: "Request body is too large."},
+	{err: triggers.ErrUnauthorized, status: http.StatusUnauthorized, code: "UNAUTHORIZED"},
+	{err: access.ErrInvalidToken, status: http.StatusUnauthorized, code: "INVALID_CREDENTIALS", message: "Invalid token."},
+	{err: triggers.ErrForbidden, status: http.StatusForbidden, code: "FORBIDDEN"},
+	{err: storage.ErrQueryTimeout, status: http.StatusServiceUnavailable, code: "QUERY_TIMEOUT"},
+	{err: storage.ErrNotFound, status: http.StatusNotFound, code: "NOT_FOUND", message: "The record does not exist.", onlyBare: true},
+	{err: storage.ErrConflict, status: http.StatusConflict, code: "RECORD_NOT_UNIQUE", message: "A record with this id already exists.", onlyBare: true},
+}
+
+// answer is the sentinel's envelope for err.
+func (sn sentinel) answer(err error) (int, []errorItem) {
+	message := sn.message
+	if message == "" || sn.onlyBare && err != sn.err {
+		message = err.Error()
 	}
+	return one(sn.status, sn.code, message, nil)
+}
+
+// describe maps an error to its status and envelope entries: structured
+// errors first (they carry their own details), then a run's failure
+// (engine.DescribeFailure, the one classifier of run failures), then the
+// plain sentinels.
+func (s *server) describe(err error, c echo.Context) (int, []errorItem) {
+	if status, items, ok := describeStructured(err, c); ok {
+		return status, items
+	}
+	if errors.Is(err, triggers.ErrFlowNotFound) {
+		return one(http.StatusNotFound, "ROUTE_NOT_FOUND", "Route "+c.Request().URL.Path+" doesn't exist.", nil)
+	}
+	if f, ok := engine.DescribeFailure(err); ok {
+		var extra map[string]any
+		if f.Operation != "" {
+			extra = map[string]any{"operation": f.Operation, "type": f.Type}
+		}
+		return one(f.Status, f.Code, f.Message, extra)
+	}
+	for _, sn := range sentinels {
+		if errors.Is(err, sn.err) {
+			return sn.answer(err)
+		}
+	}
+	var httpErr *echo.HTTPError
+	if errors.As(err, &httpErr) {
+		return describeHTTPError(httpErr, c)
+	}
+	return one(http.StatusInternalServerError, "INTERNAL_SERVER_ERROR", "An unexpected error occurred.", nil)
+}
+
+// one is a single-entry envelope.
+func one(status int, code, message string, extra map[string]any) (int, []errorItem) {
+	ext := map[string]any{"code": code}
+	for k, v := range extra {
+		ext[k] = v
+	}
+	return status, []errorItem{{Message: message, Extensions: ext}}
+}
+
+// describeStructured maps the errors that carry their own details or
+// headers: lists of findings, a handler's own apiError, rate limits, a
+// full queue, wrong methods, requests that time out, bad bodies, a
+// rejected run.
+func describeStructured(err error, c echo.Context) (int, []errorItem, bool) {
 	var (
 		badURL   invalidWebhookURL
 		verrs    flows.ValidationErrors
 		itemErr  *storage.ValidationError
 		queryErr query.Errors
 		apiErr   *apiError
-		httpErr  *echo.HTTPError
 		method   *triggers.MethodNotAllowedError
 		payload  *triggers.PayloadError
 		rejected *triggers.RejectedError
-		opErr    *engine.OperationError
 		exceeded *ratelimit.ExceededError
 		full     *triggers.QueueFullError
 	)
 	switch {
 	case errors.As(err, &badURL):
-		items := make([]errorItem, len(badURL.ValidationErrors))
-		for i, v := range badURL.ValidationErrors {
-			code := "INVALID_PAYLOAD"
-			if v.Path == "url" {
-				code = "INVALID_URL"
-			}
-			items[i] = errorItem{Message: v.Error(), Extensions: map[string]any{"code": code, "path": v.Path}}
-		}
-		return http.StatusUnprocessableEntity, items
+		return http.StatusUnprocessableEntity, findingItems(badURL.ValidationErrors, "INVALID_URL"), true
 	case errors.As(err, &verrs):
-		items := make([]errorItem, len(verrs))
-		for i, v := range verrs {
-			items[i] = errorItem{Message: v.Error(), Extensions: map[string]any{"code": "INVALID_PAYLOAD", "path": v.Path}}
-		}
-		return http.StatusBadRequest, items
+		return http.StatusBadRequest, findingItems(verrs, ""), true
 	case errors.As(err, &apiErr):
 		if apiErr.Status == http.StatusTooManyRequests {
 			c.Response().Header().Set("Retry-After", fmt.Sprint(apiErr.Extra["retry_after"]))
 		}
-		return one(apiErr.Status, apiErr.Code, apiErr.Message, apiErr.Extra)
-	case errors.Is(err, webhooks.ErrNotActive):
-		return one(http.StatusConflict, "WEBHOOK_NOT_ACTIVE", err.Error(), nil)
+		status, items := one(apiErr.Status, apiErr.Code, apiErr.Message, apiErr.Extra)
+		return status, items, true
 	case errors.As(err, &itemErr):
-		items := make([]errorItem, len(itemErr.Fields))
-		for i, f := range itemErr.Fields {
-			items[i] = errorItem{Message: validationMessage(f), Extensions: map[string]any{
-				"code": "FAILED_VALIDATION", "collection": itemErr.Collection, "field": f.Field}}
-		}
-		return http.StatusBadRequest, items
+		return http.StatusBadRequest, fieldItems(itemErr), true
 	case errors.As(err, &queryErr):
 		items := make([]errorItem, len(queryErr))
 		for i, e := range queryErr {
 			items[i] = errorItem{Message: "Invalid query: " + e.Error(), Extensions: map[string]any{"code": "INVALID_QUERY", "path": e.Path}}
 		}
-		return http.StatusBadRequest, items
+		return http.StatusBadRequest, items, true
 	case errors.As(err, &exceeded):
 		exceeded.Decision.WriteHeaders(c.Response().Header())
-		return one(http.StatusTooManyRequests, "REQUESTS_EXCEEDED", exceeded.Error(), nil)
+		status, items := one(http.StatusTooManyRequests, "REQUESTS_EXCEEDED", exceeded.Error(), nil)
+		return status, items, true
 	case errors.As(err, &full):
 		// Back-pressure, not a failure: the sender retries later.
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(full.RetryAfter.Seconds()))))
-		return one(http.StatusServiceUnavailable, "QUEUE_FULL", full.Error(), map[string]any{"limit": full.Limit})
-	case errors.Is(err, storage.ErrInvalidPayload):
-		return one(http.StatusBadRequest, "INVALID_PAYLOAD", err.Error(), nil)
-	case errors.Is(err, access.ErrForbidden):
-		return one(http.StatusForbidden, "FORBIDDEN", err.Error(), nil)
-	case errors.Is(err, triggers.ErrFlowNotFound):
-		return one(http.StatusNotFound, "ROUTE_NOT_FOUND", "Route "+c.Request().URL.Path+" doesn't exist.", nil)
+		status, items := one(http.StatusServiceUnavailable, "QUEUE_FULL", full.Error(), map[string]any{"limit": full.Limit})
+		return status, items, true
 	case errors.As(err, &method):
 		c.Response().Header().Set(echo.HeaderAllow, method.Allow)
-		return one(http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", method.Error(), nil)
+		status, items := one(http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", method.Error(), nil)
+		return status, items, true
 	case errors.Is(err, triggers.ErrRequestTimeout):
+		// The rest of the request never came: the connection is closed.
 		c.Response().Header().Set("Connection", "close")
-		return one(http.StatusRequestTimeout, "REQUEST_TIMEOUT", err.Error(), nil)
-	case errors.Is(err, triggers.ErrPayloadTooLarge):
-		return one(http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE", "Request body is too large.", nil)
+		status, items := one(http.StatusRequestTimeout, "REQUEST_TIMEOUT", err.Error(), nil)
+		return status, items, true
 	case errors.As(err, &payload):
-		return one(http.StatusBadRequest, "INVALID_PAYLOAD", payload.Error(), nil)
-	case errors.Is(err, triggers.ErrUnauthorized):
-		return one(http.StatusUnauthorized, "UNAUTHORIZED", err.Error(), nil)
-	case errors.Is(err, access.ErrInvalidToken):
-		return one(http.StatusUnauthorized, "INVALID_CREDENTIALS", "Invalid token.", nil)
-	case errors.Is(err, triggers.ErrForbidden):
-		return one(http.StatusForbidden, "FORBIDDEN", err.Error(), nil)
+		status, items := one(http.StatusBadRequest, "INVALID_PAYLOAD", payload.Error(), nil)
+		return status, items, true
 	case errors.As(err, &rejected):
-		return one(http.StatusBadRequest, "FLOW_REJECTED", rejected.Error(), map[string]any{"data": rejected.Data})
-	case errors.Is(err, engine.ErrMaxSteps):
-		return one(http.StatusInternalServerError, "FLOW_MAX_STEPS", err.Error(), nil)
-	case errors.Is(err, engine.ErrTimeout):
-		return one(http.StatusGatewayTimeout, "FLOW_TIMEOUT", err.Error(), nil)
-	case errors.As(err, &opErr):
-		obj := engine.ErrorObject(err)
-		code, _ := obj["code"].(string)
-		delete(obj, "code")
-		delete(obj, "message")
-		return one(operationStatus(opErr.Err), code, opErr.Err.Error(), obj)
-	case errors.Is(err, operations.ErrRenderTooLarge):
-		// A run's return value (a step's own failure is an OperationError).
-		return one(http.StatusRequestEntityTooLarge, "RENDER_TOO_LARGE", err.Error(), nil)
-	case errors.Is(err, storage.ErrQueryTimeout):
-		return one(http.StatusServiceUnavailable, "QUERY_TIMEOUT", err.Error(), nil)
-	case errors.Is(err, storage.ErrNotFound):
-		return one(http.StatusNotFound, "NOT_FOUND", specific(err, "The record does not exist."), nil)
-	case errors.Is(err, storage.ErrConflict):
-		return one(http.StatusConflict, "RECORD_NOT_UNIQUE", specific(err, "A record with this id already exists."), nil)
-	case errors.As(err, &httpErr):
-		return describeHTTPError(httpErr, c)
-	default:
-		return one(http.StatusInternalServerError, "INTERNAL_SERVER_ERROR", "An unexpected error occurred.", nil)
+		status, items := one(http.StatusBadRequest, "FLOW_REJECTED", rejected.Error(), map[string]any{"data": rejected.Data})
+		return status, items, true
 	}
+	return 0, nil, false
 }
 
-// operationStatus is the status a failed operation maps to: its own for
-// operations that set one (throw-error, validation 400, permission 403,
-// upstream 502), else 500.
-func operationStatus(err error) int {
-	var e *operations.Error
-	if errors.As(err, &e) && e.Status >= 400 && e.Status <= 599 {
-		return e.Status
+// findingItems is one entry per validation finding, with its path; the
+// finding at path "url" gets urlCode when it is set.
+func findingItems(findings flows.ValidationErrors, urlCode string) []errorItem {
+	items := make([]errorItem, len(findings))
+	for i, v := range findings {
+		code := "INVALID_PAYLOAD"
+		if urlCode != "" && v.Path == "url" {
+			code = urlCode
+		}
+		items[i] = errorItem{Message: v.Error(), Extensions: map[string]any{"code": code, "path": v.Path}}
 	}
-	return http.StatusInternalServerError
+	return items
+}
+
+// fieldItems is one entry per failing field of an item write.
+func fieldItems(e *storage.ValidationError) []errorItem {
+	items := make([]errorItem, len(e.Fields))
+	for i, f := range e.Fields {
+		items[i] = errorItem{Message: validationMessage(f), Extensions: map[string]any{
+			"code":       "FAILED_VALIDATION",
+			"collection": e.Collection,
+			"field":      f.Field,
+		}}
+	}
+	return items
 }
 
 // describeHTTPError maps echo's own errors (routing, body limit, binding).
@@ -231,15 +268,6 @@ func describeHTTPError(e *echo.HTTPError, c echo.Context) (int, []errorItem) {
 		}
 	}
 	return e.Code, []errorItem{{Message: msg, Extensions: map[string]any{"code": code}}}
-}
-
-// specific is a wrapped sentinel's own message ("item 5 of orders: not
-// found"), or the generic one for the bare sentinel.
-func specific(err error, generic string) string {
-	if err == storage.ErrNotFound || err == storage.ErrConflict {
-		return generic
-	}
-	return err.Error()
 }
 
 // validationMessage is one failing field of an item write.

@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 
+	"github.com/hookflow/hookflow/engine"
 	"github.com/hookflow/hookflow/triggers"
 	"github.com/labstack/echo/v4"
 )
@@ -17,7 +18,7 @@ func (s *server) trigger(c echo.Context) error {
 	resp, err := s.Webhook.Handle(c.Request().Context(), c.Param("id"), c.Request(), caller, h)
 	if err != nil {
 		var rejected *triggers.RejectedError
-		if triggers.IsRunFailure(err) || errors.As(err, &rejected) {
+		if _, failed := engine.DescribeFailure(err); failed || errors.As(err, &rejected) {
 			return &envHidden{error: err, hide: s.Webhook.HideEnv}
 		}
 		return err

@@ -100,8 +100,18 @@ func TestTriggerResponses(t *testing.T) {
 		{"step limit", "loop", "POST", `{}`, 500, "FLOW_MAX_STEPS", nil},
 		{"panicking operation", "panic", "POST", `{}`, 500, "OPERATION_PANIC", func(t *testing.T, r *hookflowtest.Response) {
 			ext := r.JSON(t)["errors"].([]any)[0].(map[string]any)["extensions"].(map[string]any)
-			if ext["operation"] != "boom" {
+			if ext["operation"] != "boom" || strings.Contains(string(r.Body), "goroutine") {
 				t.Fatalf("%s", r.Body)
+			}
+			// The run record has the message, never the stack.
+			var runs *hookflowtest.Response
+			for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+				if runs = srv.Do(t, "GET", "/flows/"+ids["panic"]+"/runs?status=failed", nil); strings.Contains(string(runs.Body), "OPERATION_PANIC") {
+					break
+				}
+			}
+			if strings.Contains(string(runs.Body), "goroutine") || !strings.Contains(string(runs.Body), `"error":{"message":"operation panicked: kaboom","code":"OPERATION_PANIC"`) {
+				t.Fatalf("run records %d %s", runs.Status, runs.Body)
 			}
 		}},
 		{"malformed JSON", "ok", "POST", `{"a":`, 400, "INVALID_PAYLOAD", nil},

@@ -143,7 +143,7 @@ func TestRunFailsAStepThatRendersTooMuch(t *testing.T) {
 	p = compileDoc(t, e, `{"operations":[{"id":"echo","operation":"echo-options","options":{
 		"a":"x `+strings.Repeat("{{$trigger.a}}", 6)+`","b":"x `+strings.Repeat("{{$trigger.a}}", 6)+`"}}]}`)
 	res = e.Run(context.Background(), p, RunInput{Trigger: map[string]any{"a": big}})
-	if ErrorCode(res.Err) != "RENDER_TOO_LARGE" {
+	if failureCode(res.Err) != "RENDER_TOO_LARGE" {
 		t.Fatalf("two options of 60 KB against 100 KB: %v", res.Err)
 	}
 }
@@ -173,7 +173,7 @@ func TestReturnValueIsBounded(t *testing.T) {
 		doc, _ := json.Marshal(map[string]any{"options": map[string]any{"return": tc.ret}, "operations": []any{step("a"), step("b")}})
 		p := compileDoc(t, e, string(doc))
 		res := e.Run(context.Background(), p, RunInput{Trigger: trigger})
-		if got := ErrorCode(res.Err) == "RENDER_TOO_LARGE"; got != tc.fails {
+		if got := failureCode(res.Err) == "RENDER_TOO_LARGE"; got != tc.fails {
 			t.Errorf("return %v: err = %v, want too large: %v", tc.ret, res.Err, tc.fails)
 		}
 		if tc.fails && (res.Status != StatusFailed || p.ReturnValue(res) != nil) {

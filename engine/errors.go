@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"net/http"
 
 	"github.com/hookflow/hookflow/operations"
 )
@@ -32,40 +33,26 @@ func (e *OperationError) Error() string {
 // Unwrap returns the operation's error.
 func (e *OperationError) Unwrap() error { return e.Err }
 
-// PanicError is what a panicking operation turns into.
+// PanicError is what a panicking operation turns into: a failure of its
+// step (code OPERATION_PANIC, status 500) that keeps the panic's value and
+// the goroutine's stack for the log. Neither the stack nor anything but
+// Error's text reaches a caller or a run record.
 type PanicError struct {
 	Value any
 	Stack []byte
+	// step is the failure the step's reject edge and the run's answer see.
+	step *operations.Error
+}
+
+func newPanicError(value any, stack []byte) *PanicError {
+	p := &PanicError{Value: value, Stack: stack}
+	p.step = &operations.Error{Status: http.StatusInternalServerError, Code: CodePanic, Message: p.Error()}
+	return p
 }
 
 // Error describes the panic without the stack (the stack is logged).
 func (e *PanicError) Error() string { return fmt.Sprintf("operation panicked: %v", e.Value) }
 
-// ErrorCode is the machine-readable code of a run's failure: the failing
-// operation's own code, FLOW_MAX_STEPS, FLOW_TIMEOUT, or OPERATION_FAILED.
-func ErrorCode(err error) string {
-	var opErr *operations.Error
-	switch {
-	case errors.Is(err, ErrMaxSteps):
-		return "FLOW_MAX_STEPS"
-	case errors.Is(err, ErrTimeout):
-		return "FLOW_TIMEOUT"
-	case errors.As(err, &opErr) && opErr.Code != "":
-		return opErr.Code
-	default:
-		return "OPERATION_FAILED"
-	}
-}
-
-// ErrorObject describes a run's failure for run records and responses:
-// message, code and, for an operation failure, the operation's key and type.
-func ErrorObject(err error) map[string]any {
-	obj := map[string]any{"message": err.Error(), "code": ErrorCode(err)}
-	var opErr *OperationError
-	if errors.As(err, &opErr) {
-		obj["message"] = opErr.Err.Error()
-		obj["operation"] = opErr.Key
-		obj["type"] = opErr.Type
-	}
-	return obj
-}
+// Unwrap returns the step's failure (OPERATION_PANIC), which the data
+// chain and the run's answer read.
+func (e *PanicError) Unwrap() error { return e.step }

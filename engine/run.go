@@ -71,7 +71,9 @@ func (e *Engine) Run(ctx context.Context, p *Plan, in RunInput) *Result {
 	}
 	res.Last = chain["$last"]
 	if res.Err == nil && p.answers {
-		res.Return, res.Err = p.ret.render(ctx, &b, e.maxRender, chain)
+		if res.Return, res.Err = p.ret.render(ctx, &b, e.maxRender, chain); res.Err != nil {
+			res.Err = returnFailure(res.Err)
+		}
 	}
 	if res.Err != nil {
 		res.Status = StatusFailed
@@ -114,11 +116,10 @@ func (e *Engine) runStep(ctx context.Context, st *step, b *budget, chain map[str
 func (e *Engine) call(ctx context.Context, st *step, in operations.Input) (out any, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			stack := debug.Stack()
+			p := newPanicError(r, debug.Stack())
 			e.logger.Error("operation panicked", "flow", in.Run.FlowID, "run", in.Run.RunID,
-				"operation", st.op.Key, "panic", r, "stack", string(stack))
-			out, err = nil, &operations.Error{Status: 500, Code: "OPERATION_PANIC",
-				Message: (&PanicError{Value: r}).Error()}
+				"operation", st.op.Key, "panic", r, "stack", string(p.Stack))
+			out, err = nil, p
 		}
 	}()
 	return st.run.Run(ctx, in)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -106,7 +107,7 @@ func TestFailureWithRejectEdgeContinuesAndWithoutOneEndsTheRun(t *testing.T) {
 	p = compileDoc(t, e, `{"operations":[{"id":"fail","operation":"throw-error","options":{"status":422,"code":"BAD_INPUT","message":"nope"}}]}`)
 	res = e.Run(context.Background(), p, RunInput{})
 	var opErr *OperationError
-	if !errors.As(res.Err, &opErr) || opErr.Key != "fail" || res.Status != StatusFailed || ErrorCode(res.Err) != "BAD_INPUT" {
+	if !errors.As(res.Err, &opErr) || opErr.Key != "fail" || res.Status != StatusFailed || failureCode(res.Err) != "BAD_INPUT" {
 		t.Fatalf("unhandled failure: %+v", res.Err)
 	}
 }
@@ -150,7 +151,7 @@ func TestStepLimitBoundsLoops(t *testing.T) {
 	e := testEngine(t, 50)
 	p := compileDoc(t, e, `{"operations":[{"id":"a","operation":"log","resolve":"b"},{"id":"b","operation":"log","resolve":"a"}]}`)
 	res := e.Run(context.Background(), p, RunInput{})
-	if !errors.Is(res.Err, ErrMaxSteps) || ErrorCode(res.Err) != "FLOW_MAX_STEPS" {
+	if !errors.Is(res.Err, ErrMaxSteps) || failureCode(res.Err) != "FLOW_MAX_STEPS" {
 		t.Fatalf("err = %v", res.Err)
 	}
 }
@@ -161,9 +162,34 @@ func TestPanicIsAFailure(t *testing.T) {
 	p := compileDoc(t, e, `{"operations":[{"id":"p","operation":"panic"}]}`)
 	res := e.Run(context.Background(), p, RunInput{})
 	var opErr *OperationError
-	if !errors.As(res.Err, &opErr) || opErr.Key != "p" || ErrorCode(res.Err) != "OPERATION_PANIC" {
+	if !errors.As(res.Err, &opErr) || opErr.Key != "p" || failureCode(res.Err) != "OPERATION_PANIC" {
 		t.Fatalf("err = %v", res.Err)
 	}
+	// The panic keeps its value and stack for the log; callers and run
+	// records see the message only.
+	var panicked *PanicError
+	if !errors.As(res.Err, &panicked) || panicked.Value != "boom" || !strings.Contains(string(panicked.Stack), "engine.testEngine") {
+		t.Fatalf("panic error %#v", panicked)
+	}
+	f, failed := DescribeFailure(res.Err)
+	obj := toText(t, ErrorObject(res.Err))
+	if !failed || f.Status != 500 || f.Message != "operation panicked: boom" || strings.Contains(obj, "goroutine") {
+		t.Fatalf("failure %+v, record %s", f, obj)
+	}
+	step := toText(t, res.Last)
+	if step != `{"code":"OPERATION_PANIC","message":"operation panicked: boom","status":500}` {
+		t.Fatalf("the step's result %s", step)
+	}
+}
+
+// toText is v as JSON.
+func toText(t *testing.T, v any) string {
+	t.Helper()
+	raw, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(raw)
 }
 
 func TestDeadlineEndsTheRun(t *testing.T) {
@@ -269,4 +295,10 @@ func TestReturnForms(t *testing.T) {
 			t.Errorf("$all lacks %s", k)
 		}
 	}
+}
+
+// failureCode is the code DescribeFailure gives a run's failure.
+func failureCode(err error) string {
+	f, _ := DescribeFailure(err)
+	return f.Code
 }

@@ -132,7 +132,8 @@ func errorCode(res *engine.Result) string {
 	if res.Err == nil {
 		return ""
 	}
-	return engine.ErrorCode(res.Err)
+	f, _ := engine.DescribeFailure(res.Err)
+	return f.Code
 }
 
 // toJSON renders v as compact JSON for comparisons in messages.

@@ -2,7 +2,6 @@ package triggers
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"sync/atomic"
@@ -65,16 +64,10 @@ func (t *OperationTrigger) RunFlow(ctx context.Context, call operations.FlowCall
 // childFailure keeps a failed child run's status and code, so a request
 // failing three flows down still answers 502 REQUEST_FAILED.
 func childFailure(flowID string, res *engine.Result) error {
-	status := http.StatusInternalServerError
-	var opErr *operations.Error
-	switch {
-	case errors.As(res.Err, &opErr) && opErr.Status != 0:
-		status = opErr.Status
-	case errors.Is(res.Err, engine.ErrTimeout):
-		status = http.StatusGatewayTimeout
-	}
+	f, _ := engine.DescribeFailure(res.Err)
 	return &operations.Error{
-		Status: status, Code: engine.ErrorCode(res.Err),
+		Status:  f.Status,
+		Code:    f.Code,
 		Message: fmt.Sprintf("flow %s (run %s): %v", flowID, res.RunID, res.Err),
 		Details: map[string]any{"flow": flowID, "run": res.RunID},
 	}

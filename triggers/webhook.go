@@ -2,7 +2,6 @@ package triggers
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"time"
 
@@ -233,11 +232,3 @@ func nilIfEmpty(s string) any {
 // it: their messages are built by operations from rendered options (a
 // request's URL with an API key in its query), never chosen by the caller.
 func (w *Webhook) HideEnv(v any) any { return operations.HideEnv(v, w.runner.env) }
-
-// IsRunFailure reports whether err is the failure of a run (as opposed to a
-// problem with the request).
-func IsRunFailure(err error) bool {
-	var opErr *engine.OperationError
-	return errors.As(err, &opErr) || errors.Is(err, engine.ErrMaxSteps) || errors.Is(err, engine.ErrTimeout) ||
-		errors.Is(err, operations.ErrRenderTooLarge)
-}

@@ -95,7 +95,13 @@ func TestDeliveriesLeftInTheTableAreClaimed(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	b.clock.Advance(time.Minute) // the dispatcher's periodic look
+	// The dispatcher's periodic look, a minute after it last looked: the
+	// clock moves until the first request arrives, since the dispatcher
+	// may not have started waiting yet.
+	for deadline := time.Now().Add(10 * time.Second); len(b.rc.Requests()) == 0 && time.Now().Before(deadline); {
+		b.clock.Advance(time.Minute)
+		time.Sleep(10 * time.Millisecond)
+	}
 	got := b.rc.Wait(t, n)
 	b.rc.Quiet(t, n)
 	ids := messageIDs(t, got)
