@@ -23,14 +23,26 @@ func TestDescribeFailure(t *testing.T) {
 	}{
 		{"step limit", fmt.Errorf("%w (10)", ErrMaxSteps), Failure{Code: CodeMaxSteps, Message: "flow exceeded its step limit (10)", Status: 500}, true},
 		{"deadline", ErrTimeout, Failure{Code: CodeTimeout, Message: "flow run timed out", Status: 504}, true},
-		{"an operation's own failure", &OperationError{Key: "refuse", Type: "throw-error", Err: thrown},
-			Failure{Code: "NOT_AN_ORDER", Message: "type must be order", Status: 422, Operation: "refuse", Type: "throw-error"}, true},
-		{"an operation's plain error", &OperationError{Key: "x", Type: "custom", Err: errors.New("boom")},
-			Failure{Code: CodeOperationFailed, Message: "boom", Status: 500, Operation: "x", Type: "custom"}, true},
-		{"a panic", &OperationError{Key: "p", Type: "custom", Err: newPanicError("kaboom", []byte("goroutine 1"))},
-			Failure{Code: CodePanic, Message: "operation panicked: kaboom", Status: 500, Operation: "p", Type: "custom"}, true},
-		{"a return value too large", returnFailure(operations.RenderTooLarge(10)),
-			Failure{Code: "RENDER_TOO_LARGE", Message: "the rendered value is larger than FLOWS_MAX_RENDER_SIZE (10 bytes)", Status: 413}, true},
+		{
+			"an operation's own failure", &OperationError{Key: "refuse", Type: "throw-error", Err: thrown},
+			Failure{Code: "NOT_AN_ORDER", Message: "type must be order", Status: 422, Operation: "refuse", Type: "throw-error"},
+			true,
+		},
+		{
+			"an operation's plain error", &OperationError{Key: "x", Type: "custom", Err: errors.New("boom")},
+			Failure{Code: CodeOperationFailed, Message: "boom", Status: 500, Operation: "x", Type: "custom"},
+			true,
+		},
+		{
+			"a panic", &OperationError{Key: "p", Type: "custom", Err: newPanicError("kaboom", []byte("goroutine 1"))},
+			Failure{Code: CodePanic, Message: "operation panicked: kaboom", Status: 500, Operation: "p", Type: "custom"},
+			true,
+		},
+		{
+			"a return value too large", returnFailure(operations.RenderTooLarge(10)),
+			Failure{Code: "RENDER_TOO_LARGE", Message: "the rendered value is larger than FLOWS_MAX_RENDER_SIZE (10 bytes)", Status: 413},
+			true,
+		},
 		{"not a run's failure", errors.New("disk full"), Failure{Code: CodeOperationFailed, Message: "disk full", Status: 500}, false},
 		{"no error", nil, Failure{}, false},
 	}

@@ -58,8 +58,8 @@ func normalizePath(tag string) (string, error) {
 	inBracket := false
 	for i := 0; i < len(tag); {
 		c := tag[i]
-		switch {
-		case c == '"' || c == '\'':
+		switch c {
+		case '"', '\'':
 			if !inBracket {
 				return "", fmt.Errorf("unexpected %c outside brackets (quote a key as [\"key\"])", c)
 			}
@@ -70,12 +70,8 @@ func normalizePath(tag string) (string, error) {
 			b.WriteString(tag[i:end])
 			i = end
 			continue
-		case c == '.' || c == '[' || c == ']':
-			if c == '[' {
-				inBracket = true
-			} else if c == ']' {
-				inBracket = false
-			}
+		case '.', '[', ']':
+			inBracket = c == '[' || inBracket && c == '.'
 			b.WriteByte(c)
 			i = skipSpace(tag, i+1)
 			continue

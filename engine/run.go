@@ -85,7 +85,8 @@ func (e *Engine) Run(ctx context.Context, p *Plan, in RunInput) *Result {
 // runStep renders a node's options and runs it, turning a panic into a
 // failure. failure is nil for a resolve and for a deliberate rejection.
 func (e *Engine) runStep(ctx context.Context, st *step, b *budget, chain map[string]any, info *operations.RunInfo,
-	record bool, res *Result) (out any, outcome string, failure error) {
+	record bool, res *Result,
+) (out any, outcome string, failure error) {
 	began := time.Now()
 	opts, err := st.render(ctx, b, e.maxRender, chain)
 	if err == nil {

@@ -153,8 +153,10 @@ func TestCompileValueSharesConstants(t *testing.T) {
 }
 
 func FuzzParseTemplate(f *testing.F) {
-	for _, s := range []string{"{{a}}", "x {{ $trigger.a[0]['b'] }} y", `{"a": {{b}}, "c": "{{d}}"}`, "{{", "}}{{", "{{$NOW(-1 h)}}", `["{{a}}"`,
-		"{{a}} }}", "{{a}}}", "{{ {{x }}", "{{ a b }}", "{{ a . b [ 'c d' ] }}", "{{ !@# }}"} {
+	for _, s := range []string{
+		"{{a}}", "x {{ $trigger.a[0]['b'] }} y", `{"a": {{b}}, "c": "{{d}}"}`, "{{", "}}{{", "{{$NOW(-1 h)}}", `["{{a}}"`,
+		"{{a}} }}", "{{a}}}", "{{ {{x }}", "{{ a b }}", "{{ a . b [ 'c d' ] }}", "{{ !@# }}",
+	} {
 		f.Add(s)
 	}
 	scope := map[string]any{"a": map[string]any{"b": []any{1.0, "x"}}, "$trigger": map[string]any{"a": []any{map[string]any{"b": `"q"`}}}}
