@@ -15,17 +15,26 @@ func TestWebhookRateLimitAndCacheOptions(t *testing.T) {
 		limit   *RateLimit
 		ttl     time.Duration
 	}{
-		{"rate limit with defaults", `{"rate_limit": {"points": 100, "duration": "1h"}}`, nil,
-			&RateLimit{Points: 100, Duration: time.Hour, By: RateLimitByIP}, 0},
-		{"rate limit by token over days", `{"rate_limit": {"points": 5, "duration": "2d", "by": "token"}}`, nil,
-			&RateLimit{Points: 5, Duration: 48 * time.Hour, By: RateLimitByToken}, 0},
-		{"rate limit by flow", `{"rate_limit": {"points": 1, "duration": "1s", "by": "flow"}}`, nil,
-			&RateLimit{Points: 1, Duration: time.Second, By: RateLimitByFlow}, 0},
+		{
+			"rate limit with defaults", `{"rate_limit": {"points": 100, "duration": "1h"}}`, nil,
+			&RateLimit{Points: 100, Duration: time.Hour, By: RateLimitByIP}, 0,
+		},
+		{
+			"rate limit by token over days", `{"rate_limit": {"points": 5, "duration": "2d", "by": "token"}}`, nil,
+			&RateLimit{Points: 5, Duration: 48 * time.Hour, By: RateLimitByToken}, 0,
+		},
+		{
+			"rate limit by flow", `{"rate_limit": {"points": 1, "duration": "1s", "by": "flow"}}`, nil,
+			&RateLimit{Points: 1, Duration: time.Second, By: RateLimitByFlow}, 0,
+		},
 		{"null rate limit is none", `{"rate_limit": null}`, nil, nil, 0},
 		{"rate limit must be an object", `{"rate_limit": 100}`, []string{"options.rate_limit"}, nil, 0},
-		{"every rate limit finding at once",
+		{
+			"every rate limit finding at once",
 			`{"rate_limit": {"points": 0, "duration": "soon", "by": "user", "burst": 3}}`,
-			[]string{"options.rate_limit.burst", "options.rate_limit.points", "options.rate_limit.duration", "options.rate_limit.by"}, nil, 0},
+			[]string{"options.rate_limit.burst", "options.rate_limit.points", "options.rate_limit.duration", "options.rate_limit.by"},
+			nil, 0,
+		},
 		{"fractional points", `{"rate_limit": {"points": 1.5, "duration": "1m"}}`, []string{"options.rate_limit.points"}, nil, 0},
 		{"points as text", `{"rate_limit": {"points": "10", "duration": "1m"}}`, []string{"options.rate_limit.points"}, nil, 0},
 		{"missing duration", `{"rate_limit": {"points": 10}}`, []string{"options.rate_limit.duration"}, nil, 0},
@@ -63,7 +72,7 @@ func TestParseDuration(t *testing.T) {
 	t.Parallel()
 	good := map[string]time.Duration{
 		"30s": 30 * time.Second, "5m": 5 * time.Minute, "1h30m": 90 * time.Minute,
-		"7d": 7 * 24 * time.Hour, "2w": 14 * 24 * time.Hour, " 1d ": 24 * time.Hour,
+		"7d": 7 * 24 * time.Hour, "2w": 14 * 24 * time.Hour, " 1d ": 24 * time.Hour, //nolint:gocritic // spaces around a duration are read too
 	}
 	for in, want := range good {
 		if got, err := ParseDuration(in); err != nil || got != want {
