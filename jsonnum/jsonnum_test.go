@@ -17,14 +17,34 @@ func TestDecodeKeepsDigits(t *testing.T) {
 		text  string
 		float bool // decoded as float64
 	}{
-		{"0", true}, {"-0", true}, {"42", true}, {"99.99", true}, {"-0.5", true},
-		{"123456789012345", true}, {"0.000001", true}, {"1e+21", true}, {"1e-7", true},
-		{"0.30000000000000004", true}, {"9007199254740992", true}, {"5e-324", true},
-		{"1.7976931348623157e+308", true}, {"100000000000000000000", true},
-		{"12345678901234567890", false}, {"9007199254740993", false},
-		{"0.1000000000000000055511151231257827", false}, {"1.0", false}, {"1.50", false},
-		{"1E2", false}, {"1e2", false}, {"1e21", false}, {"0.0000001", false}, {"0.0", false},
-		{"1e400", false}, {"-1e400", false}, {"1e-400", false}, {"-0.0", false},
+		{"0", true},
+		{"-0", true},
+		{"42", true},
+		{"99.99", true},
+		{"-0.5", true},
+		{"123456789012345", true},
+		{"0.000001", true},
+		{"1e+21", true},
+		{"1e-7", true},
+		{"0.30000000000000004", true},
+		{"9007199254740992", true},
+		{"5e-324", true},
+		{"1.7976931348623157e+308", true},
+		{"100000000000000000000", true},
+		{"12345678901234567890", false},
+		{"9007199254740993", false},
+		{"0.1000000000000000055511151231257827", false},
+		{"1.0", false},
+		{"1.50", false},
+		{"1E2", false},
+		{"1e2", false},
+		{"1e21", false},
+		{"0.0000001", false},
+		{"0.0", false},
+		{"1e400", false},
+		{"-1e400", false},
+		{"1e-400", false},
+		{"-0.0", false},
 		{"123456789012345678901234567890.123456789", false},
 	}
 	for _, c := range cases {
@@ -123,8 +143,10 @@ var jsonNumber = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9
 // FuzzIsFloatText checks the shape shortcut of isFloatText against its
 // definition: the text is what AppendFloat writes for its float64.
 func FuzzIsFloatText(f *testing.F) {
-	for _, s := range []string{"0", "-0", "1.5", "1.50", "0.000001", "0.0000001", "123456789012345",
-		"1234567890123456", "9007199254740993", "1e21", "1e+21", "0.1000000000000000055511151231257827"} {
+	for _, s := range []string{
+		"0", "-0", "1.5", "1.50", "0.000001", "0.0000001", "123456789012345",
+		"1234567890123456", "9007199254740993", "1e21", "1e+21", "0.1000000000000000055511151231257827",
+	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -217,10 +239,15 @@ func TestUnmarshalSettlesInterfaces(t *testing.T) {
 		got  any
 		want any
 	}{
-		{tr["a"], json.Number("12345678901234567890")}, {tr["b"], 2.0},
-		{r.Steps[0], 1.5}, {r.Steps[1], json.Number("1.50")},
-		{r.Named["x"], 3.0}, {r.Named["y"], json.Number("1e400")},
-		{string(r.Raw), "[1.0]"}, {r.Count, 4}, {r.Ptr.V, 7.0},
+		{tr["a"], json.Number("12345678901234567890")},
+		{tr["b"], 2.0},
+		{r.Steps[0], 1.5},
+		{r.Steps[1], json.Number("1.50")},
+		{r.Named["x"], 3.0},
+		{r.Named["y"], json.Number("1e400")},
+		{string(r.Raw), "[1.0]"},
+		{r.Count, 4},
+		{r.Ptr.V, 7.0},
 	}
 	for i, c := range checks {
 		if c.got != c.want {
