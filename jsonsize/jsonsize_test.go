@@ -14,9 +14,13 @@ func TestSizesMatchTheEncoding(t *testing.T) {
 		nil, true, false, "", "plain", "quote \" and \\ and \n\t\b\f\r", "\x00\x01\x1f", "é ü 😀",
 		0.0, 1.0, -1.0, 99.99, 0.1, 1e-6, 1.5e-7, 123456789012345678.0, 1e20, 1e21, 1e300, -2.5e-9, math.MaxInt64 * 1.0,
 		json.Number("12345678901234567890"), 7, int64(-42), int64(math.MinInt64),
-		map[string]any{}, []any{}, map[string]any{"a": 1.0, "b": []any{"x", nil, map[string]any{"c\n": true}}},
+		map[string]any{},
+		[]any{},
+		map[string]any{"a": 1.0, "b": []any{"x", nil, map[string]any{"c\n": true}}},
 		[]any{[]any{[]any{}}, map[string]any{"k": map[string]any{}}},
-		map[string]string{"x-api-key": "k", "b": "\"q\""}, []string{"a", "b\n"}, []map[string]any{{"id": 1.0}, {}},
+		map[string]string{"x-api-key": "k", "b": "\"q\""},
+		[]string{"a", "b\n"},
+		[]map[string]any{{"id": 1.0}, {}},
 		struct {
 			A int `json:"a"`
 		}{A: 3},
