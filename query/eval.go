@@ -115,8 +115,10 @@ func (e *evaluator) cond(c *Cond, fn Subject, elem any) bool {
 	}
 	if info == nil {
 		if e.out != nil {
-			*e.out = append(*e.out, Mismatch{Field: c.Field.String(), Operator: c.Op,
-				Message: "unknown operator " + c.Op})
+			*e.out = append(*e.out, Mismatch{
+				Field: c.Field.String(), Operator: c.Op,
+				Message: "unknown operator " + c.Op,
+			})
 		}
 		return false
 	}

@@ -67,7 +67,7 @@ func readNumberText(s string, infinite bool) (num, bool) {
 		}
 	}
 	f, err := strconv.ParseFloat(s, 64)
-	if err != nil && !(infinite && isRange(err)) {
+	if err != nil && (!infinite || !isRange(err)) {
 		return num{}, false
 	}
 	return num{f: f}, true

@@ -92,8 +92,10 @@ type Scalar struct {
 }
 
 func (s *scalar) exported() Scalar {
-	return Scalar{Kind: ScalarKind(s.kind), Value: s.v, String: s.s, Bool: s.b,
-		Numeric: s.num, Number: s.n.f, IsDate: s.date, Time: s.t, exact: s.n.value()}
+	return Scalar{
+		Kind: ScalarKind(s.kind), Value: s.v, String: s.s, Bool: s.b,
+		Numeric: s.num, Number: s.n.f, IsDate: s.date, Time: s.t, exact: s.n.value(),
+	}
 }
 
 // NumberValue is the number of a Numeric scalar as it compares: an int64

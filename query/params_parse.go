@@ -246,8 +246,7 @@ func intParam(v any) (int, bool) {
 		}
 		return int(n), true
 	}
-	switch x := v.(type) {
-	case string:
+	if x, ok := v.(string); ok {
 		n, err := strconv.Atoi(strings.TrimSpace(x))
 		if err != nil || n > math.MaxInt32 || n < math.MinInt32 {
 			return 0, false
@@ -321,8 +320,10 @@ func parseAggregate(v any, errs *Errors) []Aggregate {
 	}
 	for k := range m {
 		if !slices.Contains(aggregateFuncs, k) {
-			*errs = append(*errs, Error{Path: joinKey("aggregate", k),
-				Message: "unknown aggregate function (known: " + strings.Join(aggregateFuncs, ", ") + ")"})
+			*errs = append(*errs, Error{
+				Path:    joinKey("aggregate", k),
+				Message: "unknown aggregate function (known: " + strings.Join(aggregateFuncs, ", ") + ")",
+			})
 		}
 	}
 	lists := make(map[string][]string, len(aggregateFuncs))
@@ -359,8 +360,10 @@ func parseAggregate(v any, errs *Errors) []Aggregate {
 				if len(list) > 1 {
 					// count(*) is a number under "count", per-field counts an
 					// object under the same key: one would hide the other.
-					*errs = append(*errs, Error{Path: path,
-						Message: "count of * and of fields cannot be asked together: ask count=* and countDistinct, or count the fields alone"})
+					*errs = append(*errs, Error{
+						Path:    path,
+						Message: "count of * and of fields cannot be asked together: ask count=* and countDistinct, or count the fields alone",
+					})
 					continue
 				}
 				out = append(out, Aggregate{Func: fn, Name: "*"})

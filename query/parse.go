@@ -130,7 +130,7 @@ func (p *parser) object(m map[string]any, prefix []string, path string, elem boo
 			p.fail(kp, fmt.Sprintf("a field path of more than %d segments", MaxPathSegments))
 		default:
 			// Full slice expression: siblings must not share a backing array.
-			sub := append(prefix[:len(prefix):len(prefix)], k)
+			sub := append(prefix[:len(prefix):len(prefix)], k) //nolint:gocritic // a new slice on purpose
 			if fm, ok := v.(map[string]any); ok {
 				add(p.object(fm, sub, kp, elem))
 			} else {
