@@ -11,11 +11,17 @@ import (
 func TestShownHeadersMaskCredentials(t *testing.T) {
 	t.Parallel()
 	sub := &storage.Subscription{Headers: []storage.Header{
-		{Name: "authorization", Value: "Bearer a"}, {Name: "X-Api-Key", Value: "k"}, {Name: "X-Tenant", Value: "acme"},
+		{Name: "authorization", Value: "Bearer a"},
+		{Name: "X-Api-Key", Value: "k"},
+		{Name: "X-Tenant", Value: "acme"},
 		{Name: "X-Empty-Token", Value: ""},
 	}}
-	want := []storage.Header{{Name: "authorization", Value: PasswordMask}, {Name: "X-Api-Key", Value: PasswordMask},
-		{Name: "X-Tenant", Value: "acme"}, {Name: "X-Empty-Token", Value: ""}}
+	want := []storage.Header{
+		{Name: "authorization", Value: PasswordMask},
+		{Name: "X-Api-Key", Value: PasswordMask},
+		{Name: "X-Tenant", Value: "acme"},
+		{Name: "X-Empty-Token", Value: ""},
+	}
 	if got := ShownHeaders(sub); !reflect.DeepEqual(got, want) {
 		t.Fatalf("shown %v", got)
 	}
@@ -31,8 +37,10 @@ func TestShownHeadersMaskCredentials(t *testing.T) {
 func TestMaskedHeadersKeepTheirValues(t *testing.T) {
 	t.Parallel()
 	svc := New(Config{})
-	sub := &storage.Subscription{Method: "POST", Status: StatusActive, URL: "https://example.com", Events: []any{"a.b"},
-		Headers: []storage.Header{{Name: "Cookie", Value: "a=1"}, {Name: "Cookie", Value: "b=2"}, {Name: "X-Api-Key", Value: "k"}}}
+	sub := &storage.Subscription{
+		Method: "POST", Status: StatusActive, URL: "https://example.com", Events: []any{"a.b"},
+		Headers: []storage.Header{{Name: "Cookie", Value: "a=1"}, {Name: "Cookie", Value: "b=2"}, {Name: "X-Api-Key", Value: "k"}},
+	}
 	var errs flows.ValidationErrors
 	svc.Apply(sub, map[string]any{"headers": []any{
 		map[string]any{"header": "cookie", "value": PasswordMask},
@@ -40,8 +48,12 @@ func TestMaskedHeadersKeepTheirValues(t *testing.T) {
 		map[string]any{"header": "x-api-key", "value": "new"},
 		map[string]any{"header": "X-Tenant", "value": PasswordMask},
 	}}, "", &errs)
-	want := []storage.Header{{Name: "cookie", Value: "a=1"}, {Name: "COOKIE", Value: "b=2"}, {Name: "x-api-key", Value: "new"},
-		{Name: "X-Tenant", Value: PasswordMask}}
+	want := []storage.Header{
+		{Name: "cookie", Value: "a=1"},
+		{Name: "COOKIE", Value: "b=2"},
+		{Name: "x-api-key", Value: "new"},
+		{Name: "X-Tenant", Value: PasswordMask},
+	}
 	if len(errs) != 0 || !reflect.DeepEqual(sub.Headers, want) {
 		t.Fatalf("headers %v, findings %v", sub.Headers, errs)
 	}

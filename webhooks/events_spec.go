@@ -22,10 +22,14 @@ var eventPatternSyntax = regexp.MustCompile(`^[A-Za-z0-9_*-]+(\.[A-Za-z0-9_*-]+)
 // produce events in hookflow; the others are accepted (a DatoCMS client
 // may send them) and never fire.
 var (
-	datoEntityTypes = []string{"item_type", "item", "upload", "build_trigger", "environment",
-		"maintenance_mode", "sso_user", "cda_cache_tags"}
-	datoEventTypes = []string{"create", "update", "delete", "publish", "unpublish", "promote",
-		"deploy_started", "deploy_succeeded", "deploy_failed", "change", "invalidate"}
+	datoEntityTypes = []string{
+		"item_type", "item", "upload", "build_trigger", "environment",
+		"maintenance_mode", "sso_user", "cda_cache_tags",
+	}
+	datoEventTypes = []string{
+		"create", "update", "delete", "publish", "unpublish", "promote",
+		"deploy_started", "deploy_succeeded", "deploy_failed", "change", "invalidate",
+	}
 	datoFilterTypes = []string{"item_type", "item", "build_trigger", "environment", "environment_type"}
 )
 

@@ -34,24 +34,37 @@ func TestApply(t *testing.T) {
 		{"defaults", base, func(s *storage.Subscription) bool {
 			return s.Method == "POST" && s.Status == StatusActive && s.Data && s.Name == nil
 		}, nil},
-		{"csv lists", map[string]any{"url": "https://example.com", "actions": " create, update ", "collections": "a,b"},
+		{
+			"csv lists",
+			map[string]any{"url": "https://example.com", "actions": " create, update ", "collections": "a,b"},
 			func(s *storage.Subscription) bool {
 				return reflect.DeepEqual(s.Actions, []string{"create", "update"}) && reflect.DeepEqual(s.Collections, []string{"a", "b"})
-			}, nil},
-		{"headers as an object", with(map[string]any{"headers": map[string]any{"X-B": "2", "X-A": "1"}}),
+			}, nil,
+		},
+		{
+			"headers as an object", with(map[string]any{"headers": map[string]any{"X-B": "2", "X-A": "1"}}),
 			func(s *storage.Subscription) bool {
 				return reflect.DeepEqual(s.Headers, []storage.Header{{Name: "X-A", Value: "1"}, {Name: "X-B", Value: "2"}})
-			}, nil},
-		{"headers as a Directus list", with(map[string]any{"headers": []any{map[string]any{"header": "X-A", "value": "1"}}}),
-			func(s *storage.Subscription) bool { return len(s.Headers) == 1 && s.Headers[0].Value == "1" }, nil},
-		{"retry schedule", with(map[string]any{"retry_schedule": []any{1.5, "2m", "30"}}),
+			}, nil,
+		},
+		{
+			"headers as a Directus list", with(map[string]any{"headers": []any{map[string]any{"header": "X-A", "value": "1"}}}),
+			func(s *storage.Subscription) bool { return len(s.Headers) == 1 && s.Headers[0].Value == "1" }, nil,
+		},
+		{
+			"retry schedule", with(map[string]any{"retry_schedule": []any{1.5, "2m", "30"}}),
 			func(s *storage.Subscription) bool {
 				return reflect.DeepEqual(s.RetrySchedule, []int64{1500, 120000, 30000})
-			}, nil},
-		{"no retries", with(map[string]any{"retry_schedule": []any{}}),
-			func(s *storage.Subscription) bool { return s.RetrySchedule != nil && len(s.RetrySchedule) == 0 }, nil},
-		{"method and name", with(map[string]any{"method": "put", "name": "  hook  "}),
-			func(s *storage.Subscription) bool { return s.Method == "PUT" && *s.Name == "hook" }, nil},
+			}, nil,
+		},
+		{
+			"no retries", with(map[string]any{"retry_schedule": []any{}}),
+			func(s *storage.Subscription) bool { return s.RetrySchedule != nil && len(s.RetrySchedule) == 0 }, nil,
+		},
+		{
+			"method and name", with(map[string]any{"method": "put", "name": "  hook  "}),
+			func(s *storage.Subscription) bool { return s.Method == "PUT" && *s.Name == "hook" }, nil,
+		},
 		{"allowed private range", with(map[string]any{"url": "http://10.1.2.3:8080/x"}), nil, nil},
 		{"refused private address", with(map[string]any{"url": "http://10.2.0.1/x"}), nil, []string{"url"}},
 		{"localhost", with(map[string]any{"url": "http://localhost:9000/"}), nil, []string{"url"}},
@@ -103,8 +116,10 @@ func TestApplyKeepsMaskedValues(t *testing.T) {
 	sub := NewSubscription(FormatDatoCMS)
 	sub.Secret, sub.BasicUser, sub.BasicPassword = secret, "user", "pw"
 	var errs flows.ValidationErrors
-	svc.Apply(sub, map[string]any{"url": "https://example.com", "events": "a.b", "secret": MaskSecret(secret),
-		"http_basic_password": PasswordMask}, "data.attributes", &errs)
+	svc.Apply(sub, map[string]any{
+		"url": "https://example.com", "events": "a.b", "secret": MaskSecret(secret),
+		"http_basic_password": PasswordMask,
+	}, "data.attributes", &errs)
 	if len(errs) > 0 || sub.Secret != secret || sub.BasicPassword != "pw" {
 		t.Fatalf("%v %+v", errs, sub)
 	}

@@ -85,8 +85,10 @@ type itemEvent struct {
 }
 
 func newItemEvent(action, collection string) itemEvent {
-	return itemEvent{action: action, collection: collection,
-		names: [2]string{itemEventName(collection, action), directusEventName(action)}}
+	return itemEvent{
+		action: action, collection: collection,
+		names: [2]string{itemEventName(collection, action), directusEventName(action)},
+	}
 }
 
 // item reports whether the subscription wants an item event; key is one
@@ -215,8 +217,7 @@ func (m *matcher) boundCollections() (names []string, any bool) {
 
 // keyText is an item key as DatoCMS filters and per-item matching see it.
 func keyText(k any) string {
-	switch v := k.(type) {
-	case string:
+	if v, ok := k.(string); ok {
 		return v
 	}
 	if n, ok := jsonnum.Int(k); ok {

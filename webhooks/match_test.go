@@ -121,14 +121,18 @@ func TestMatcherCustomEventsAndIndex(t *testing.T) {
 func TestMatcherValidation(t *testing.T) {
 	t.Parallel()
 	var errs flows.ValidationErrors
-	compileMatcher([]string{"create", "publish"}, []string{"ok", "not ok"}, []any{"bad name!", 42.0,
-		dato("widget", []any{}), dato("item", []any{"explode"}, map[string]any{"entity_type": "nope", "entity_ids": "x"})}, &errs)
+	compileMatcher([]string{"create", "publish"}, []string{"ok", "not ok"}, []any{
+		"bad name!", 42.0,
+		dato("widget", []any{}), dato("item", []any{"explode"}, map[string]any{"entity_type": "nope", "entity_ids": "x"}),
+	}, &errs)
 	got := map[string]bool{}
 	for _, e := range errs {
 		got[e.Path] = true
 	}
-	for _, path := range []string{"actions[1]", "collections[1]", "events[0]", "events[1]", "events[2].entity_type",
-		"events[2].event_types", "events[3].event_types[0]", "events[3].filters[0].entity_type", "events[3].filters[0].entity_ids"} {
+	for _, path := range []string{
+		"actions[1]", "collections[1]", "events[0]", "events[1]", "events[2].entity_type",
+		"events[2].event_types", "events[3].event_types[0]", "events[3].filters[0].entity_type", "events[3].filters[0].entity_ids",
+	} {
 		if !got[path] {
 			t.Errorf("no finding at %s: %v", path, errs)
 		}

@@ -112,8 +112,10 @@ func (b *itemMessages) anyKeyIn(ids map[string]bool) bool {
 // encode builds the message for the whole event (i < 0) or its item i.
 func (b *itemMessages) encode(i int) *encodedMessage {
 	e := b.event
-	m := Message{ID: newMessageID(), Event: b.view.names[0], Action: e.Action, Collection: e.Collection,
-		Keys: e.Keys, Payload: e.Payload, Accountability: e.Accountability, Time: b.now}
+	m := Message{
+		ID: newMessageID(), Event: b.view.names[0], Action: e.Action, Collection: e.Collection,
+		Keys: e.Keys, Payload: e.Payload, Accountability: e.Accountability, Time: b.now,
+	}
 	if i >= 0 {
 		m.Keys = e.Keys[i : i+1]
 		m.Item = itemOf(e.Action, e.Items, i)
@@ -136,8 +138,10 @@ func (b *itemMessages) append(rows []*storage.Delivery, en *entry, m *encodedMes
 
 // newDelivery is a pending delivery due at once.
 func newDelivery(webhookID int64, messageID, event string, raw []byte, now time.Time) *storage.Delivery {
-	return &storage.Delivery{WebhookID: webhookID, MessageID: messageID, Event: event, Message: raw,
-		Status: storage.DeliveryPending, NextAttemptAt: now.UnixMilli(), CreatedAt: now, UpdatedAt: now}
+	return &storage.Delivery{
+		WebhookID: webhookID, MessageID: messageID, Event: event, Message: raw,
+		Status: storage.DeliveryPending, NextAttemptAt: now.UnixMilli(), CreatedAt: now, UpdatedAt: now,
+	}
 }
 
 // EventDeliveries implements storage.Outbox: the deliveries an event

@@ -15,8 +15,10 @@ import (
 // subscriptions too, and item events and unmatched names owe nothing.
 func TestEventDeliveries(t *testing.T) {
 	t.Parallel()
-	itemTypes := map[string]any{"entity_type": "item_type", "event_types": []any{"create"},
-		"filter": map[string]any{"entity_type": "item_type", "entity_ids": []any{"articles"}}}
+	itemTypes := map[string]any{
+		"entity_type": "item_type", "event_types": []any{"create"},
+		"filter": map[string]any{"entity_type": "item_type", "entity_ids": []any{"articles"}},
+	}
 	svc := serviceWith(
 		&storage.Subscription{Events: []any{"report.*", "report.generated"}, Format: FormatGeneric},
 		&storage.Subscription{Events: []any{"*"}, Format: FormatDirectus},
@@ -24,8 +26,10 @@ func TestEventDeliveries(t *testing.T) {
 		&storage.Subscription{Events: []any{itemTypes}, Format: FormatDatoCMS},
 	)
 	at := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
-	rows := svc.EventDeliveries(&events.Event{Name: "report.generated", Payload: map[string]any{"n": 1.0},
-		Accountability: map[string]any{"user": "u1", "role": "r1"}, Time: at})
+	rows := svc.EventDeliveries(&events.Event{
+		Name: "report.generated", Payload: map[string]any{"n": 1.0},
+		Accountability: map[string]any{"user": "u1", "role": "r1"}, Time: at,
+	})
 	if len(rows) != 2 || rows[0].WebhookID != 1 || rows[1].WebhookID != 2 || rows[0].MessageID != rows[1].MessageID {
 		t.Fatalf("rows %+v", rows)
 	}

@@ -27,8 +27,10 @@ func serviceWith(subs ...*storage.Subscription) *Service {
 
 func itemCreate(collection string, id float64) storage.ItemEvent {
 	item := map[string]any{"id": id, "total": 5.0}
-	return storage.ItemEvent{Action: "create", Collection: collection, Keys: []any{id}, Payload: item,
-		Accountability: map[string]any{"user": "u1", "role": "r1"}}
+	return storage.ItemEvent{
+		Action: "create", Collection: collection, Keys: []any{id}, Payload: item,
+		Accountability: map[string]any{"user": "u1", "role": "r1"},
+	}
 }
 
 func TestItemDeliveriesCostNothingWithoutSubscriptions(t *testing.T) {
@@ -53,12 +55,16 @@ func TestItemDeliveries(t *testing.T) {
 	svc := serviceWith(
 		&storage.Subscription{Actions: []string{"update"}, Collections: []string{"orders"}, Format: FormatDirectus},
 		&storage.Subscription{Events: []any{"orders.*"}, Format: FormatGeneric},
-		&storage.Subscription{Events: []any{map[string]any{"entity_type": "item", "event_types": []any{"update"},
-			"filter": map[string]any{"entity_type": "item", "entity_ids": []any{"2"}}}}, Format: FormatDatoCMS},
+		&storage.Subscription{Events: []any{map[string]any{
+			"entity_type": "item", "event_types": []any{"update"},
+			"filter": map[string]any{"entity_type": "item", "entity_ids": []any{"2"}},
+		}}, Format: FormatDatoCMS},
 		&storage.Subscription{Events: []any{"*"}, Format: FormatGeneric, Status: StatusInactive},
 	)
-	update := storage.ItemEvent{Action: "update", Collection: "orders", Keys: []any{1.0, 2.0}, Payload: map[string]any{"paid": true},
-		Items: []map[string]any{{"id": 1.0, "paid": true}, {"id": 2.0, "paid": true}}}
+	update := storage.ItemEvent{
+		Action: "update", Collection: "orders", Keys: []any{1.0, 2.0}, Payload: map[string]any{"paid": true},
+		Items: []map[string]any{{"id": 1.0, "paid": true}, {"id": 2.0, "paid": true}},
+	}
 	rows := svc.ItemDeliveries([]storage.ItemEvent{update, itemCreate("orders", 3)})
 	var got []string
 	messages := map[string]bool{}

@@ -177,8 +177,10 @@ type datoPayload struct {
 }
 
 func datoBody(m *storedMessage, webhookID, deliveryID int64) (datoPayload, error) {
-	p := datoPayload{WebhookCallID: strconv.FormatInt(deliveryID, 10), WebhookID: strconv.FormatInt(webhookID, 10),
-		EventTriggeredAt: m.Time.UTC().Format(time.RFC3339), Environment: "main", RelatedEntities: []any{}}
+	p := datoPayload{
+		WebhookCallID: strconv.FormatInt(deliveryID, 10), WebhookID: strconv.FormatInt(webhookID, 10),
+		EventTriggeredAt: m.Time.UTC().Format(time.RFC3339), Environment: "main", RelatedEntities: []any{},
+	}
 	p.EntityType, p.EventType = datoTypes(m.Action, m.Event)
 	if p.EntityType == "item_type" {
 		return p, datoItemType(&p, m)
@@ -202,8 +204,10 @@ func datoBody(m *storedMessage, webhookID, deliveryID int64) (datoPayload, error
 			id = keyText(k)
 		}
 	}
-	p.Entity = map[string]any{"id": id, "type": "item", "attributes": attrs,
-		"relationships": map[string]any{"item_type": map[string]any{"data": map[string]any{"id": m.Collection, "type": "item_type"}}}}
+	p.Entity = map[string]any{
+		"id": id, "type": "item", "attributes": attrs,
+		"relationships": map[string]any{"item_type": map[string]any{"data": map[string]any{"id": m.Collection, "type": "item_type"}}},
+	}
 	return p, nil
 }
 
@@ -233,9 +237,13 @@ func datoItemType(p *datoPayload, m *storedMessage) error {
 			return err
 		}
 	}
-	p.Entity = map[string]any{"id": m.Collection, "type": "item_type",
-		"attributes": map[string]any{"name": m.Collection, "api_key": m.Collection,
-			"schema": orNullJSON(c.Schema), "indexes": orNullJSON(c.Indexes)},
-		"relationships": map[string]any{}}
+	p.Entity = map[string]any{
+		"id": m.Collection, "type": "item_type",
+		"attributes": map[string]any{
+			"name": m.Collection, "api_key": m.Collection,
+			"schema": orNullJSON(c.Schema), "indexes": orNullJSON(c.Indexes),
+		},
+		"relationships": map[string]any{},
+	}
 	return nil
 }

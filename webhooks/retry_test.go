@@ -146,8 +146,10 @@ func TestClassify(t *testing.T) {
 		})
 	}
 	// A failed lookup, built rather than provoked: tests use no network.
-	dnsErr := &url.Error{Op: "Post", URL: "http://x.invalid", Err: &net.OpError{Op: "dial", Net: "tcp",
-		Err: &net.DNSError{Err: "no such host", Name: "x.invalid", IsNotFound: true}}}
+	dnsErr := &url.Error{Op: "Post", URL: "http://x.invalid", Err: &net.OpError{
+		Op: "dial", Net: "tcp",
+		Err: &net.DNSError{Err: "no such host", Name: "x.invalid", IsNotFound: true},
+	}}
 	if got := classify(context.Background(), dnsErr); got != ClassDNS {
 		t.Fatalf("lookup error: %s", got)
 	}

@@ -45,8 +45,10 @@ func (r *attemptResult) succeeded() bool { return r.attempt.ErrorClass == "" }
 // attempt's own timeout covers connection to last byte read.
 func (s *sender) send(ctx context.Context, sub *storage.Subscription, messageID string, body []byte) *attemptResult {
 	started := s.clock.Now()
-	a := &storage.Attempt{WebhookID: sub.ID, StartedAt: started, RequestURL: sub.URL, RequestMethod: sub.Method,
-		RequestBodySHA256: bodyHash(body)}
+	a := &storage.Attempt{
+		WebhookID: sub.ID, StartedAt: started, RequestURL: sub.URL, RequestMethod: sub.Method,
+		RequestBodySHA256: bodyHash(body),
+	}
 	res := &attemptResult{attempt: a}
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()

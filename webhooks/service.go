@@ -33,8 +33,10 @@ type Service struct {
 // New returns a service that is not started yet.
 func New(cfg Config) *Service {
 	cfg = cfg.withDefaults()
-	s := &Service{cfg: cfg, janitorStop: make(chan struct{}), janitorDone: make(chan struct{}),
-		purges: purgeQueue{wake: make(chan struct{}, 1)}}
+	s := &Service{
+		cfg: cfg, janitorStop: make(chan struct{}), janitorDone: make(chan struct{}),
+		purges: purgeQueue{wake: make(chan struct{}, 1)},
+	}
 	s.sender = &sender{client: cfg.Client, clock: cfg.Clock, timeout: cfg.Timeout, userAgent: cfg.UserAgent}
 	s.disp = newDispatcher(s)
 	s.results = newResultWriter(s)
@@ -100,8 +102,10 @@ func (s *Service) reload(ctx context.Context) error {
 func (s *Service) attemptDelivery(ctx context.Context, en *entry, d *storage.Delivery) *storage.AttemptOutcome {
 	body, err := Body(en.sub, d)
 	if err != nil {
-		a := &storage.Attempt{WebhookID: en.sub.ID, DeliveryID: d.ID, Number: d.Attempts + 1, StartedAt: s.cfg.Clock.Now(),
-			RequestURL: en.sub.URL, RequestMethod: en.sub.Method, Error: err.Error()}
+		a := &storage.Attempt{
+			WebhookID: en.sub.ID, DeliveryID: d.ID, Number: d.Attempts + 1, StartedAt: s.cfg.Clock.Now(),
+			RequestURL: en.sub.URL, RequestMethod: en.sub.Method, Error: err.Error(),
+		}
 		return &storage.AttemptOutcome{Attempt: a, Status: storage.DeliveryFailed, Test: d.Test}
 	}
 	r := s.sender.send(ctx, en.sub, d.MessageID, body)

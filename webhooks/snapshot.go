@@ -51,8 +51,10 @@ func newSnapshot(subs []*storage.Subscription, defaultSchedule []time.Duration) 
 	s := &snapshot{all: make(map[int64]*entry, len(subs)), byCollection: map[string][]*entry{}}
 	for _, sub := range subs {
 		var errs flows.ValidationErrors // saved subscriptions were checked
-		e := &entry{sub: sub, m: compileMatcher(sub.Actions, sub.Collections, sub.Events, &errs),
-			schedule: scheduleOf(sub, defaultSchedule), perItem: sub.Format != FormatDirectus}
+		e := &entry{
+			sub: sub, m: compileMatcher(sub.Actions, sub.Collections, sub.Events, &errs),
+			schedule: scheduleOf(sub, defaultSchedule), perItem: sub.Format != FormatDirectus,
+		}
 		s.all[sub.ID] = e
 		if sub.Status != StatusActive {
 			continue

@@ -31,8 +31,10 @@ func (s *Service) Test(ctx context.Context, id int64, event string) (*TestResult
 		event = testEventFor(sub)
 	}
 	now := s.cfg.Clock.Now()
-	m := Message{ID: newMessageID(), Event: event, Time: now, Test: true,
-		Payload: map[string]any{"test": true, "message": "This is a test event from hookflow."}}
+	m := Message{
+		ID: newMessageID(), Event: event, Time: now, Test: true,
+		Payload: map[string]any{"test": true, "message": "This is a test event from hookflow."},
+	}
 	if collection, past, ok := strings.Cut(event, "."); ok {
 		for action, tense := range pastTense {
 			if past == tense && storage.CheckCollectionName(collection) == nil {
@@ -47,8 +49,10 @@ func (s *Service) Test(ctx context.Context, id int64, event string) (*TestResult
 	}
 	// Stored first, and never pending, so that it has an id for the body
 	// and the queue never picks it up.
-	d := &storage.Delivery{WebhookID: sub.ID, MessageID: m.ID, Event: event, Message: raw,
-		Status: storage.DeliveryFailed, Test: true, CreatedAt: now, UpdatedAt: now}
+	d := &storage.Delivery{
+		WebhookID: sub.ID, MessageID: m.ID, Event: event, Message: raw,
+		Status: storage.DeliveryFailed, Test: true, CreatedAt: now, UpdatedAt: now,
+	}
 	if err := s.store.CreateDelivery(ctx, d); err != nil {
 		return nil, err
 	}
