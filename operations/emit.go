@@ -61,8 +61,7 @@ func (e Emit) Prepare(p Prepare) (Step, error) {
 
 // checkEventName explains what is wrong with a name, or returns "".
 func checkEventName(name string) string {
-	switch {
-	case !eventNamePattern.MatchString(name):
+	if !eventNamePattern.MatchString(name) {
 		return `must be dot-separated lower-case words such as "report.generated"`
 	}
 	for _, prefix := range reservedEventPrefixes {

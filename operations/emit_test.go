@@ -101,8 +101,10 @@ func TestEmitStoresBeforeSucceeding(t *testing.T) {
 	reg.MustRegister("emit", operations.Emit{Sink: sink, Bus: bus, Now: func() time.Time { return at }})
 	flow := emitFlow(`{"event": "report.generated", "data": {"n": "{{$trigger.n}}"}}`)
 
-	res := runFlowWith(t, reg, flow, engine.RunInput{Trigger: map[string]any{"n": 1.0},
-		Accountability: engine.Accountability{User: "u1", Role: "r1"}})
+	res := runFlowWith(t, reg, flow, engine.RunInput{
+		Trigger:        map[string]any{"n": 1.0},
+		Accountability: engine.Accountability{User: "u1", Role: "r1"},
+	})
 	sink.mu.Lock()
 	stored := sink.stored
 	sink.mu.Unlock()

@@ -17,8 +17,11 @@ func TestHideEnv(t *testing.T) {
 		{"whole string", "secret-key", "[REDACTED]"},
 		{"inside text, longest first", `got "secret-key-2" and secret-key`, `got "[REDACTED]" and [REDACTED]`},
 		{"short values stay", "eu-west", "eu-west"},
-		{"nested", map[string]any{"a": []any{"x", map[string]any{"b": "k=secret-key"}}, "n": 1.0},
-			map[string]any{"a": []any{"x", map[string]any{"b": "k=[REDACTED]"}}, "n": 1.0}},
+		{
+			"nested",
+			map[string]any{"a": []any{"x", map[string]any{"b": "k=secret-key"}}, "n": 1.0},
+			map[string]any{"a": []any{"x", map[string]any{"b": "k=[REDACTED]"}}, "n": 1.0},
+		},
 		{"nothing to hide", map[string]any{"a": "b"}, map[string]any{"a": "b"}},
 		{"not a string", 12345.0, 12345.0},
 	}

@@ -142,8 +142,10 @@ func itemFailure(action string, err error) error {
 		for i, f := range verr.Fields {
 			list[i] = map[string]any{"field": f.Field, "message": f.Message}
 		}
-		return &Error{Status: http.StatusBadRequest, Code: "FAILED_VALIDATION", Message: verr.Error(),
-			Details: map[string]any{"collection": verr.Collection, "errors": list}}
+		return &Error{
+			Status: http.StatusBadRequest, Code: "FAILED_VALIDATION", Message: verr.Error(),
+			Details: map[string]any{"collection": verr.Collection, "errors": list},
+		}
 	case errors.As(err, &qerrs):
 		return &Error{Status: http.StatusBadRequest, Code: "INVALID_QUERY", Message: "invalid query: " + qerrs.Error()}
 	case errors.Is(err, storage.ErrInvalidPayload):

@@ -54,8 +54,10 @@ func TestItemOperationOptions(t *testing.T) {
 		{"read ok", read, `{"collection": "c", "query": {"filter": {"a": {"_gte": "$NOW(-1 hour)"}}, "aggregate": {"count": "*"}}}`, ""},
 		{"read with key and query", read, `{"collection": "c", "key": 1, "query": {"fields": "a"}}`, ""},
 		{"read with key and keys", read, `{"collection": "c", "key": 1, "keys": [1]}`, "key"},
-		{"read with a bad filter", read, `{"collection": "c", "query": {"filter": {"a": {"_foo": 1}, "_or": 5}}}`,
-			"query.filter._or query.filter.a._foo"},
+		{
+			"read with a bad filter", read, `{"collection": "c", "query": {"filter": {"a": {"_foo": 1}, "_or": 5}}}`,
+			"query.filter._or query.filter.a._foo",
+		},
 		{"read with a bad limit", read, `{"collection": "c", "query": {"limit": "ten"}}`, "query.limit"},
 		{"read with templated limit", read, `{"collection": "c", "query": {"limit": "{{$trigger.query.limit}}"}}`, ""},
 		{"read with a typo beside a template", read, `{"collection": "c", "query": {"limit": "{{$x}}", "srot": "a"}}`, "query.srot"},

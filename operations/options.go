@@ -88,8 +88,7 @@ func optionInt(v any) (n int, ok bool) {
 		}
 		return int(i), true
 	}
-	switch x := v.(type) {
-	case string:
+	if x, ok := v.(string); ok {
 		i, err := strconv.Atoi(strings.TrimSpace(x))
 		return i, err == nil
 	}
@@ -111,8 +110,7 @@ func optionDuration(v any) (time.Duration, bool) {
 		}
 		return time.Duration(ms) * time.Millisecond, true
 	}
-	switch x := v.(type) {
-	case string:
+	if x, ok := v.(string); ok {
 		s := strings.TrimSpace(x)
 		if ms, err := strconv.ParseInt(s, 10, 64); err == nil {
 			return optionDuration(ms)

@@ -43,8 +43,10 @@ func upstream(t *testing.T, handler http.HandlerFunc) (*httptest.Server, chan se
 	got := make(chan seen, 16)
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
-		got <- seen{Method: r.Method, Path: r.URL.Path, ContentType: r.Header.Get("Content-Type"),
-			Auth: r.Header.Get("Authorization"), Custom: r.Header.Get("X-Custom"), Body: string(body)}
+		got <- seen{
+			Method: r.Method, Path: r.URL.Path, ContentType: r.Header.Get("Content-Type"),
+			Auth: r.Header.Get("Authorization"), Custom: r.Header.Get("X-Custom"), Body: string(body),
+		}
 		handler(w, r)
 	}))
 	t.Cleanup(ts.Close)
@@ -289,8 +291,10 @@ func TestRequestValidation(t *testing.T) {
 		{"negative timeout", map[string]any{"url": "https://example.com", "timeout": -5.0}, "timeout", "between"},
 		{"unknown option", map[string]any{"url": "https://example.com", "data": "x"}, "data", "unknown option"},
 	})
-	ok := map[string]any{"url": "https://{{$trigger.host}}/x", "method": "{{$trigger.m}}", "timeout": "30s",
-		"headers": "{{$trigger.headers}}"}
+	ok := map[string]any{
+		"url": "https://{{$trigger.host}}/x", "method": "{{$trigger.m}}", "timeout": "30s",
+		"headers": "{{$trigger.headers}}",
+	}
 	if _, err := compileFlow(t, reg, requestFlow(ok)); err != nil {
 		t.Fatalf("templated options refused: %v", err)
 	}

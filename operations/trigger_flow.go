@@ -86,8 +86,10 @@ func (t TriggerFlow) Prepare(p Prepare) (Step, error) {
 			errs.Add("flow", "must be the id (a UUID) of a flow whose trigger is \"operation\"")
 		}
 	}
-	s := &triggerFlowStep{flows: t.Flows, mode: IterateSerial, batch: defaultBatch,
-		maxItems: cmp.Or(t.MaxItems, DefaultTriggerMaxItems), maxRuns: cmp.Or(t.MaxRuns, DefaultTriggerMaxRuns)}
+	s := &triggerFlowStep{
+		flows: t.Flows, mode: IterateSerial, batch: defaultBatch,
+		maxItems: cmp.Or(t.MaxItems, DefaultTriggerMaxItems), maxRuns: cmp.Or(t.MaxRuns, DefaultTriggerMaxRuns),
+	}
 	if v, ok := p.Options["iterationMode"]; ok && v != nil {
 		switch v {
 		case IterateSerial, IterateBatch, IterateParallel:
