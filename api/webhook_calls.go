@@ -55,9 +55,12 @@ func datoCall(d *storage.Delivery, sub *storage.Subscription, last *storage.Atte
 		t := time.UnixMilli(d.NextAttemptAt)
 		attrs["next_retry_at"] = isoTime(&t)
 	}
-	return map[string]any{"type": "webhook_call", "id": strconv.FormatInt(d.ID, 10), "attributes": attrs,
+	return map[string]any{
+		"type": "webhook_call", "id": strconv.FormatInt(d.ID, 10), "attributes": attrs,
 		"relationships": map[string]any{"webhook": map[string]any{"data": map[string]any{
-			"type": "webhook", "id": strconv.FormatInt(d.WebhookID, 10)}}}}
+			"type": "webhook", "id": strconv.FormatInt(d.WebhookID, 10),
+		}}},
+	}
 }
 
 // datoCallParams are the list parameters GET /webhook_calls reads
@@ -71,8 +74,10 @@ var datoCallParams = map[string]bool{
 // datoCallUnsupported are parameters DatoCMS documents for the list that
 // hookflow does not filter by: refused by name rather than ignored, so a
 // client never takes an unfiltered list for a filtered one.
-var datoCallUnsupported = []string{"filter[fields][entity_type]", "filter[fields][event_type]",
-	"filter[fields][last_sent_at]", "filter[fields][next_retry_at]", "filter[fields][created_at]"}
+var datoCallUnsupported = []string{
+	"filter[fields][entity_type]", "filter[fields][event_type]",
+	"filter[fields][last_sent_at]", "filter[fields][next_retry_at]", "filter[fields][created_at]",
+}
 
 // checkDatoCallParams refuses a parameter the list does not read.
 func checkDatoCallParams(c echo.Context) error {

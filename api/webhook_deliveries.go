@@ -41,8 +41,10 @@ func attemptDoc(a *storage.Attempt) map[string]any {
 	}
 	return map[string]any{
 		"id": a.ID, "number": a.Number, "started_at": isoTime(&a.StartedAt), "duration_ms": a.DurationMS,
-		"request": map[string]any{"url": a.RequestURL, "method": a.RequestMethod, "headers": a.RequestHeaders,
-			"body_sha256": orNull(a.RequestBodySHA256)},
+		"request": map[string]any{
+			"url": a.RequestURL, "method": a.RequestMethod, "headers": a.RequestHeaders,
+			"body_sha256": orNull(a.RequestBodySHA256),
+		},
 		"response": response, "error_class": orNull(a.ErrorClass), "error": orNull(a.Error),
 	}
 }
@@ -113,8 +115,10 @@ func (s *server) listDeliveries(c echo.Context) error {
 	default:
 		return badRequest("INVALID_QUERY", "status must be pending, succeeded or failed")
 	}
-	rows, total, err := s.Store.ListDeliveries(c.Request().Context(), storage.DeliveryFilter{WebhookID: sub.ID,
-		Status: status, Event: c.QueryParam("event"), Desc: true, Limit: limit, Offset: (page - 1) * limit})
+	rows, total, err := s.Store.ListDeliveries(c.Request().Context(), storage.DeliveryFilter{
+		WebhookID: sub.ID,
+		Status:    status, Event: c.QueryParam("event"), Desc: true, Limit: limit, Offset: (page - 1) * limit,
+	})
 	if err != nil {
 		return err
 	}
@@ -122,8 +126,10 @@ func (s *server) listDeliveries(c echo.Context) error {
 	for i, d := range rows {
 		out[i] = deliveryDoc(d)
 	}
-	return writeJSON(c, http.StatusOK, map[string]any{"data": out,
-		"meta": map[string]any{"total": total, "page": page, "limit": limit}})
+	return writeJSON(c, http.StatusOK, map[string]any{
+		"data": out,
+		"meta": map[string]any{"total": total, "page": page, "limit": limit},
+	})
 }
 
 // getDelivery serves GET /webhooks/deliveries/{id}: the delivery, the

@@ -85,8 +85,10 @@ func (s *server) genericList(c echo.Context) error {
 	total := len(kept)
 	start := min((page-1)*limit, total)
 	data := kept[start:min(start+limit, total)]
-	return writeJSON(c, http.StatusOK, map[string]any{"data": data,
-		"meta": map[string]any{"total": total, "page": page, "limit": limit, "pages": (total + limit - 1) / limit}})
+	return writeJSON(c, http.StatusOK, map[string]any{
+		"data": data,
+		"meta": map[string]any{"total": total, "page": page, "limit": limit, "pages": (total + limit - 1) / limit},
+	})
 }
 
 // genericGet serves GET /api/v1/webhooks/{id}.
@@ -150,8 +152,10 @@ func (s *server) genericTest(c echo.Context) error {
 		return err
 	}
 	a := res.Attempt
-	details := map[string]any{"status_code": orNullInt(a.ResponseStatus), "response_time": int64(a.DurationMS + 0.5),
-		"timestamp": genericTime(&a.StartedAt)}
+	details := map[string]any{
+		"status_code": orNullInt(a.ResponseStatus), "response_time": int64(a.DurationMS + 0.5),
+		"timestamp": genericTime(&a.StartedAt),
+	}
 	out := map[string]any{"success": a.ErrorClass == "", "message": "Test event sent successfully", "details": details}
 	if a.ErrorClass != "" {
 		out["message"] = "Test event failed: " + a.Error
