@@ -70,34 +70,16 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	bus := events.NewBus(logger)
 	// The cache hears of item writes from the store itself, before the
 	// writer answers, so it is made first.
-	cache := triggers.NewResponseCache(triggers.CacheConfig{TTL: cfg.CacheTTL, MaxSize: int(cfg.CacheMaxSize), Now: cfg.Now})
-	retention := *cfg.RunRetention
-	retention.Now = cfg.Now
+	cache := triggers.NewResponseCache(triggers.CacheConfig{
+		TTL:     cfg.CacheTTL,
+		MaxSize: int(cfg.CacheMaxSize),
+		Now:     cfg.Now,
+	})
 	// The webhooks service is the store's outbox: item writes queue their
 	// deliveries inside their own transactions.
 	hooks := webhooks.New(cfg.webhookConfig(bus))
-	keys, err := openKeys(cfg)
+	store, err := openStore(ctx, cfg, bus, cache, hooks)
 	if err != nil {
-		return nil, err
-	}
-	store, err := storage.Open(ctx, storage.Config{
-		Filename: cfg.DBFilename, Logger: logger, OnItemEvent: publishItemEvent(bus), Outbox: hooks,
-		OnCollectionWrite: cache.CollectionWritten, RunRetention: retention, MaxRunRecordSize: int(cfg.RunMaxRecordSize),
-		QueryTimeout:      cfg.QueryTimeout,
-		OnCollectionEvent: publishCollectionEvent(bus),
-		Keys:              keys,
-	})
-	if err != nil {
-		return nil, err
-	}
-	if n, err := store.SealCredentials(ctx); err != nil {
-		_ = store.Close()
-		return nil, fmt.Errorf("webhook credentials: %w", err)
-	} else if n > 0 {
-		logger.Info("webhook credentials encrypted under the current key", "webhooks", n)
-	}
-	if err := hooks.Start(ctx, store); err != nil {
-		_ = store.Close()
 		return nil, err
 	}
 	fail := func(err error) (*Server, error) {
@@ -106,32 +88,130 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	logger.Info("database opened", "file", cfg.DBFilename)
-	acl, generated, err := access.New(ctx, store, access.Config{AdminToken: cfg.AdminToken, Logger: logger, Now: cfg.Now,
-		OnChange: cache.AccessChanged})
+
+	acl, generated, err := access.New(ctx, store, access.Config{
+		AdminToken: cfg.AdminToken,
+		Logger:     logger,
+		Now:        cfg.Now,
+		OnChange:   cache.AccessChanged,
+	})
 	if err != nil {
 		return fail(err)
 	}
+	catalog, queue, webhook, err := startRuns(ctx, cfg, bus, store, acl, cache)
+	if err != nil {
+		return fail(err)
+	}
+
+	deps := api.Deps{
+		Catalog:        catalog,
+		Webhook:        webhook,
+		Store:          store,
+		Access:         acl,
+		Logger:         logger,
+		MaxPayload:     cfg.MaxPayloadSize,
+		TrustedProxies: cfg.TrustedProxies,
+		Webhooks:       hooks,
+		Now:            cfg.Now,
+	}
+	if rl := cfg.RateLimiter; rl.Enabled {
+		deps.RateLimiter = ratelimit.New(ratelimit.Config{Now: cfg.Now})
+		deps.RateLimit = ratelimit.Rule{Points: rl.Points, Duration: rl.Duration}
+	}
+	return &Server{
+		handler:             api.New(deps),
+		store:               store,
+		queue:               queue,
+		hooks:               hooks,
+		bus:                 bus,
+		cfg:                 cfg,
+		GeneratedAdminToken: generated,
+	}, nil
+}
+
+// openStore opens the database with the webhooks service as its outbox,
+// encrypts credentials stored in clear under the current key, and resumes
+// webhook deliveries.
+func openStore(ctx context.Context, cfg Config, bus *events.Bus, cache *triggers.ResponseCache,
+	hooks *webhooks.Service,
+) (*storage.Store, error) {
+	keys, err := openKeys(cfg)
+	if err != nil {
+		return nil, err
+	}
+	retention := *cfg.RunRetention
+	retention.Now = cfg.Now
+	store, err := storage.Open(ctx, storage.Config{
+		Filename:          cfg.DBFilename,
+		Logger:            cfg.Logger,
+		OnItemEvent:       publishItemEvent(bus),
+		Outbox:            hooks,
+		OnCollectionWrite: cache.CollectionWritten,
+		RunRetention:      retention,
+		MaxRunRecordSize:  int(cfg.RunMaxRecordSize),
+		QueryTimeout:      cfg.QueryTimeout,
+		OnCollectionEvent: publishCollectionEvent(bus),
+		Keys:              keys,
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	if n, err := store.SealCredentials(ctx); err != nil {
+		_ = store.Close()
+		return nil, fmt.Errorf("webhook credentials: %w", err)
+	} else if n > 0 {
+		cfg.Logger.Info("webhook credentials encrypted under the current key", "webhooks", n)
+	}
+	if err := hooks.Start(ctx, store); err != nil {
+		_ = store.Close()
+		return nil, err
+	}
+	return store, nil
+}
+
+// startRuns builds what runs flows — the operation registry, the engine,
+// the catalog of compiled flows, the runner — and starts the queue's
+// workers; it returns the catalog, the queue and the webhook trigger.
+func startRuns(ctx context.Context, cfg Config, bus *events.Bus, store *storage.Store, acl *access.Service,
+	cache *triggers.ResponseCache,
+) (*triggers.Catalog, *triggers.Queue, *triggers.Webhook, error) {
+	logger := cfg.Logger
 	// The trigger operation runs flows through the catalog and runner,
 	// which need the registry first: it is bound below.
 	flowCalls := triggers.NewOperationTrigger()
 	registry := operations.Builtins(operations.Dependencies{
-		Logger: logger, Bus: bus, Store: store, Flows: flowCalls, Items: acl,
-		TriggerMaxItems: cfg.TriggerMaxItems, TriggerMaxRuns: cfg.TriggerMaxRuns,
+		Logger:          logger,
+		Bus:             bus,
+		Store:           store,
+		Flows:           flowCalls,
+		Items:           acl,
+		TriggerMaxItems: cfg.TriggerMaxItems,
+		TriggerMaxRuns:  cfg.TriggerMaxRuns,
 		HTTPClient:      outbound.NewClient(cfg.Outbound, operations.RequestMaxRedirects),
 		MaxResponseSize: cfg.RequestMaxResponseSize,
 	})
 	for name, op := range cfg.Operations {
 		if err := registry.Register(name, op); err != nil {
-			return fail(err)
+			return nil, nil, nil, err
 		}
 	}
-	eng := engine.New(registry, engine.Config{MaxSteps: cfg.MaxSteps, MaxRenderSize: int(cfg.MaxRenderSize), Logger: logger})
+
+	eng := engine.New(registry, engine.Config{
+		MaxSteps:      cfg.MaxSteps,
+		MaxRenderSize: int(cfg.MaxRenderSize),
+		Logger:        logger,
+	})
 	catalog := triggers.NewCatalog(eng, store, logger)
 	if err := catalog.Load(ctx); err != nil {
-		return fail(err)
+		return nil, nil, nil, err
 	}
-	runner := triggers.NewRunner(eng, store, triggers.RunnerConfig{Env: allowedEnv(cfg), MaxValueSize: int(cfg.RunMaxValueSize)}, logger)
+	runner := triggers.NewRunner(eng, store, triggers.RunnerConfig{
+		Env:          allowedEnv(cfg),
+		MaxValueSize: int(cfg.RunMaxValueSize),
+	}, logger)
 	flowCalls.Bind(catalog, runner)
+
 	// A SQLite database belongs to this process alone (the file lock), so
 	// runs found running at start were interrupted by the last stop and are
 	// queued again at once rather than when their leases expire.
@@ -142,23 +222,16 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		ReleaseAtStart: store.Exclusive(),
 	})
 	webhook := triggers.NewWebhook(catalog, runner, queue, triggers.WebhookConfig{
-		MaxPayload: cfg.MaxPayloadSize, SyncTimeout: cfg.SyncTimeout,
-		Policy: acl, Limiter: ratelimit.New(ratelimit.Config{Now: cfg.Now}), Cache: cache,
+		MaxPayload:  cfg.MaxPayloadSize,
+		SyncTimeout: cfg.SyncTimeout,
+		Policy:      acl,
+		Limiter:     ratelimit.New(ratelimit.Config{Now: cfg.Now}),
+		Cache:       cache,
 	})
 	if err := queue.Start(ctx); err != nil {
-		return fail(err)
+		return nil, nil, nil, err
 	}
-	deps := api.Deps{
-		Catalog: catalog, Webhook: webhook, Store: store, Access: acl, Logger: logger, MaxPayload: cfg.MaxPayloadSize,
-		TrustedProxies: cfg.TrustedProxies, Webhooks: hooks, Now: cfg.Now,
-	}
-	if rl := cfg.RateLimiter; rl.Enabled {
-		deps.RateLimiter = ratelimit.New(ratelimit.Config{Now: cfg.Now})
-		deps.RateLimit = ratelimit.Rule{Points: rl.Points, Duration: rl.Duration}
-	}
-	handler := api.New(deps)
-	return &Server{handler: handler, store: store, queue: queue, hooks: hooks, bus: bus, cfg: cfg,
-		GeneratedAdminToken: generated}, nil
+	return catalog, queue, webhook, nil
 }
 
 // ServeHTTP serves the API.
