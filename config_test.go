@@ -102,8 +102,10 @@ func TestRunRetentionSetting(t *testing.T) {
 
 func TestAccessConfigErrorsNameTheirVariable(t *testing.T) {
 	t.Parallel()
-	env := map[string]string{"TRUSTED_PROXIES": "somewhere", "RATE_LIMITER_ENABLED": "maybe", "RATE_LIMITER_POINTS": "0",
-		"RATE_LIMITER_DURATION": "often", "CACHE_TTL": "-1m", "FLOWS_RUN_RETENTION": "forever", "FLOWS_RUN_MAX_VALUE_SIZE": "big"}
+	env := map[string]string{
+		"TRUSTED_PROXIES": "somewhere", "RATE_LIMITER_ENABLED": "maybe", "RATE_LIMITER_POINTS": "0",
+		"RATE_LIMITER_DURATION": "often", "CACHE_TTL": "-1m", "FLOWS_RUN_RETENTION": "forever", "FLOWS_RUN_MAX_VALUE_SIZE": "big",
+	}
 	_, err := ConfigFromEnv(func(k string) string { return env[k] })
 	for name := range env {
 		if err == nil || !strings.Contains(err.Error(), name) {

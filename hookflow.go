@@ -311,8 +311,10 @@ func publishCollectionEvent(bus *events.Bus) func(storage.CollectionEvent) {
 			}
 			indexes[i] = list
 		}
-		bus.Publish(events.Event{Name: webhooks.CollectionEventName(e.Action), Collection: c.Name,
-			Payload: map[string]any{"collection": c.Name, "schema": c.Schema, "indexes": indexes}})
+		bus.Publish(events.Event{
+			Name: webhooks.CollectionEventName(e.Action), Collection: c.Name,
+			Payload: map[string]any{"collection": c.Name, "schema": c.Schema, "indexes": indexes},
+		})
 	}
 }
 
