@@ -232,8 +232,10 @@ func TestQueueExpiredLeaseIsClaimedByAnotherWorkerSet(t *testing.T) {
 	start := time.Now()
 	// Two instances: B's clock is an hour ahead, so every lease A takes
 	// has expired for B; A renews every 20 ms.
-	a := b.newQueue(t, QueueConfig{Workers: 1, Prefetch: -1, Owner: "A", Lease: 60 * time.Millisecond,
-		Now: func() time.Time { return start }})
+	a := b.newQueue(t, QueueConfig{
+		Workers: 1, Prefetch: -1, Owner: "A", Lease: 60 * time.Millisecond,
+		Now: func() time.Time { return start },
+	})
 	id, err := b.enqueue(t, a, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -241,8 +243,10 @@ func TestQueueExpiredLeaseIsClaimedByAnotherWorkerSet(t *testing.T) {
 	if got := <-b.gate.started; got != id {
 		t.Fatalf("A started %s", got)
 	}
-	bq := b.newQueue(t, QueueConfig{Workers: 1, Prefetch: -1, Owner: "B", Lease: 60 * time.Millisecond,
-		Now: func() time.Time { return start.Add(time.Hour) }})
+	bq := b.newQueue(t, QueueConfig{
+		Workers: 1, Prefetch: -1, Owner: "B", Lease: 60 * time.Millisecond,
+		Now: func() time.Time { return start.Add(time.Hour) },
+	})
 	if got := <-b.gate.started; got != id {
 		t.Fatalf("B started %s", got)
 	}

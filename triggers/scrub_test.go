@@ -19,19 +19,30 @@ func TestScrub(t *testing.T) {
 		{"longer secret wins", "x s3cr3t-token-2 y", "x [REDACTED] y"},
 		{"short env values stay", "region eu", "region eu"},
 		{"untouched", "nothing here", "nothing here"},
-		{"nested env value", map[string]any{"headers": map[string]any{"X-Note": "Bearer s3cr3t-token"}, "n": 1.0},
-			map[string]any{"headers": map[string]any{"X-Note": "Bearer [REDACTED]"}, "n": 1.0}},
+		{
+			"nested env value",
+			map[string]any{"headers": map[string]any{"X-Note": "Bearer s3cr3t-token"}, "n": 1.0},
+			map[string]any{"headers": map[string]any{"X-Note": "Bearer [REDACTED]"}, "n": 1.0},
+		},
 		{"array", []any{"a", "s3cr3t-token", 2.0}, []any{"a", "[REDACTED]", 2.0}},
 		{"raw JSON with an env value", json.RawMessage(`{"note":"s3cr3t-token","n":1}`), map[string]any{"note": "[REDACTED]", "n": 1.0}},
 		{"raw JSON with a secret name", json.RawMessage(`{"api_key":"k1","n":1}`), map[string]any{"api_key": "[REDACTED]", "n": 1.0}},
 		{"clean raw JSON stays raw", json.RawMessage(`{"n":1}`), json.RawMessage(`{"n":1}`)},
 		{"typed value", []string{"s3cr3t-token"}, []any{"[REDACTED]"}},
 		{"nil", nil, nil},
-		{"secret names at any depth", map[string]any{"user": map[string]any{"name": "ada", "Password": "hunter2",
-			"tokens": []any{"t1"}, "api-key": map[string]any{"v": 1.0}}},
-			map[string]any{"user": map[string]any{"name": "ada", "Password": "[REDACTED]", "tokens": "[REDACTED]", "api-key": "[REDACTED]"}}},
-		{"counts and flags under secret names stay", map[string]any{"total_tokens": 812.0, "remember_password": true, "secret": nil},
-			map[string]any{"total_tokens": 812.0, "remember_password": true, "secret": nil}},
+		{
+			"secret names at any depth",
+			map[string]any{"user": map[string]any{
+				"name": "ada", "Password": "hunter2",
+				"tokens": []any{"t1"}, "api-key": map[string]any{"v": 1.0},
+			}},
+			map[string]any{"user": map[string]any{"name": "ada", "Password": "[REDACTED]", "tokens": "[REDACTED]", "api-key": "[REDACTED]"}},
+		},
+		{
+			"counts and flags under secret names stay",
+			map[string]any{"total_tokens": 812.0, "remember_password": true, "secret": nil},
+			map[string]any{"total_tokens": 812.0, "remember_password": true, "secret": nil},
+		},
 		{"long strings are cut", "0123456789abcdefghijKLMN", "0123456789abcdefghij…[truncated: 24 bytes]"},
 		{"cut on a character boundary", "0123456789abcdefghié", "0123456789abcdefghi…[truncated: 21 bytes]"},
 		{"long raw JSON is checked", json.RawMessage(`["0123456789abcdefghijKLMN"]`), []any{"0123456789abcdefghij…[truncated: 24 bytes]"}},
@@ -106,8 +117,10 @@ func TestStoredTrigger(t *testing.T) {
 		t.Fatal("a request without credentials keeps the runner's scrubber")
 	}
 	// A clean JSON body is stored as the sender's bytes.
-	clean := map[string]any{"method": "POST", "headers": map[string]any{"content-type": "application/json"},
-		"body": map[string]any{"a": 1.0}, "raw": `{"a": 1}`}
+	clean := map[string]any{
+		"method": "POST", "headers": map[string]any{"content-type": "application/json"},
+		"body": map[string]any{"a": 1.0}, "raw": `{"a": 1}`,
+	}
 	if b, ok := storedValue(clean, sc)["body"].(json.RawMessage); !ok || string(b) != `{"a": 1}` {
 		t.Fatalf("clean body: %#v", storedValue(clean, sc))
 	}
@@ -130,8 +143,10 @@ func BenchmarkStoredTrigger(b *testing.B) {
 	raw := `{"type":"order","customer_id":"c_123","items":[{"sku":"a","qty":2},{"sku":"b","qty":1},{"sku":"c","qty":5}],"total":99.99,"email":"x@example.com","currency":"EUR","created_at":"2025-01-15T10:30:00Z","shipping":{"name":"Ada Lovelace","street":"12 Example Road","city":"London","zip":"N1 9GU","country":"GB"}}`
 	var body map[string]any
 	_ = json.Unmarshal([]byte(raw), &body)
-	trigger := map[string]any{"method": "POST", "path": "/flows/trigger/x", "raw": raw, "query": map[string]any{},
-		"headers": map[string]any{"content-type": "application/json", "user-agent": "wrk", "host": "127.0.0.1:8055"}, "body": body}
+	trigger := map[string]any{
+		"method": "POST", "path": "/flows/trigger/x", "raw": raw, "query": map[string]any{},
+		"headers": map[string]any{"content-type": "application/json", "user-agent": "wrk", "host": "127.0.0.1:8055"}, "body": body,
+	}
 	sc := newScrubber(nil, 0)
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
