@@ -337,8 +337,10 @@ func parseAggregate(v any, errs *Errors) []Aggregate {
 		}
 	}
 	if total > MaxAggregates {
-		*errs = append(*errs, Error{Path: "aggregate",
-			Message: fmt.Sprintf("at most %d fields over all functions, got %d", MaxAggregates, total)})
+		*errs = append(*errs, Error{
+			Path:    "aggregate",
+			Message: fmt.Sprintf("at most %d fields over all functions, got %d", MaxAggregates, total),
+		})
 		return nil
 	}
 	var out []Aggregate

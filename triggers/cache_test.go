@@ -91,8 +91,10 @@ func readingPlan(t *testing.T, collections ...any) *engine.Plan {
 	t.Helper()
 	reg := operations.NewRegistry()
 	reg.MustRegister("reads", readsStep{})
-	p, err := engine.New(reg, engine.Config{}).Compile(&flows.Flow{ID: "f", Trigger: flows.TriggerWebhook,
-		Operations: []*flows.Operation{{ID: "r", Key: "r", Type: "reads", Options: map[string]any{"collections": collections}}}})
+	p, err := engine.New(reg, engine.Config{}).Compile(&flows.Flow{
+		ID: "f", Trigger: flows.TriggerWebhook,
+		Operations: []*flows.Operation{{ID: "r", Key: "r", Type: "reads", Options: map[string]any{"collections": collections}}},
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
