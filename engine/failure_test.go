@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -69,10 +68,8 @@ func TestDeadlineWhileRenderingTheReturnValue(t *testing.T) {
 	}))
 	e := New(r, Config{Logger: quietLogger()})
 	ret := strings.Repeat("{{$last}}", 2*ctxCheckEvery)
-	doc, _ := json.Marshal(map[string]any{"options": map[string]any{"return": ret}, "operations": []any{
-		map[string]any{"id": "c", "operation": "cancel"},
-	}})
-	res := e.Run(ctx, compileDoc(t, e, string(doc)), RunInput{})
+	doc := `{"options": {"return": "` + ret + `"}, "operations": [{"id": "c", "operation": "cancel"}]}`
+	res := e.Run(ctx, compileDoc(t, e, doc), RunInput{})
 	f, failed := DescribeFailure(res.Err)
 	if !failed || f.Code != CodeTimeout || f.Status != http.StatusGatewayTimeout || res.Status != StatusFailed {
 		t.Fatalf("err %v: %+v, %v", res.Err, f, failed)
