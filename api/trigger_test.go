@@ -110,8 +110,13 @@ func TestTriggerResponses(t *testing.T) {
 					break
 				}
 			}
-			if strings.Contains(string(runs.Body), "goroutine") || !strings.Contains(string(runs.Body), `"error":{"message":"operation panicked: kaboom","code":"OPERATION_PANIC"`) {
+			list, _ := runs.JSON(t)["data"].([]any)
+			if len(list) != 1 || strings.Contains(string(runs.Body), "goroutine") {
 				t.Fatalf("run records %d %s", runs.Status, runs.Body)
+			}
+			recorded, _ := list[0].(map[string]any)["error"].(map[string]any)
+			if recorded["code"] != "OPERATION_PANIC" || recorded["message"] != "operation panicked: kaboom" {
+				t.Fatalf("recorded error %v", recorded)
 			}
 		}},
 		{"malformed JSON", "ok", "POST", `{"a":`, 400, "INVALID_PAYLOAD", nil},
