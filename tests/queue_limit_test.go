@@ -119,7 +119,9 @@ func TestQueuedRunStoresItsBodyOnce(t *testing.T) {
 	}
 	total := record + input + stored
 	t.Logf("%d-byte request: %d bytes stored (record %d, input %d, body %d)", len(body), total, record, input, stored)
-	if status != "queued" || string(sent) != body || total > len(body)+len(body)/10 {
+	// The row may already be claimed into the worker's prefetch (running,
+	// with a lease); it reads as queued until its worker starts it.
+	if (status != "queued" && status != "running") || string(sent) != body || total > len(body)+len(body)/10 {
 		t.Fatalf("a queued run should keep its body once, as sent: status %s, %d bytes stored for a %d-byte body",
 			status, total, len(body))
 	}
