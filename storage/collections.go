@@ -24,11 +24,16 @@ type collectionRow struct {
 
 func (collectionRow) TableName() string { return "collections" }
 
-// loadCollection reads a collection inside a write; ErrNotFound when it
-// does not exist.
+// loadCollection reads a collection; ErrNotFound when it does not exist.
 func loadCollection(tx *gorm.DB, name string) (*collectionRow, error) {
+	return loadCollectionFor(tx, name, "")
+}
+
+// loadCollectionFor reads a collection inside a write, lock (engine.lockRow)
+// ending the SELECT.
+func loadCollectionFor(tx *gorm.DB, name, lock string) (*collectionRow, error) {
 	var rows []collectionRow
-	if err := tx.Raw("SELECT name, schema, indexes, last_id, created_at FROM collections WHERE name = ?", name).
+	if err := tx.Raw("SELECT name, schema, indexes, last_id, created_at FROM collections WHERE name = ?"+lock, name).
 		Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("read collection %s: %w", name, translate(err))
 	}

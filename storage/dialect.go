@@ -6,15 +6,21 @@ import (
 	"github.com/hookflow/hookflow/query"
 )
 
-// dialect is what the item query translation (filter_sql.go, item_sql.go)
-// needs from one database engine: how to address a JSON value inside a
-// row, how to test its JSON type, and the few coercions of docs/items.md#filters (a strict
-// number reading of text, a date reading, case folding, a regular
-// expression match). The translation decides what each operator means; the
-// dialect only spells it. sqliteDialect is the one in use; a PostgreSQL
-// dialect (jsonb_typeof, #>, jsonb_array_elements, PL/pgSQL helpers) goes
-// beside it and must pass the same shared case table.
-type dialect interface {
+// queryDialect is what the item query translation (filter_sql.go,
+// item_sql.go) needs from one database engine: how to address a JSON value
+// inside a row, how to test its JSON type, and the few coercions of
+// docs/items.md#filters (a strict number reading of text, a date reading, case
+// folding, a regular expression match). The translation decides what each
+// operator means; the dialect only spells it. sqliteDialect
+// (dialect_sqlite.go) and postgresDialect (dialect_postgres.go) pass the
+// same shared case table.
+//
+// A value's val is its ordering reading: what sorts, what declared indexes
+// hold, and what equalities and ranges compare, always against key of an
+// operand. On SQLite val is json_extract's typed value and key the operand
+// itself; on PostgreSQL both are hf_key's text (00002_query_functions.sql),
+// so that one index expression serves every type in SQLite's order.
+type queryDialect interface {
 	// root is the item document of the row being read; its self is the
 	// whole item.
 	root() docRef
@@ -33,6 +39,10 @@ type dialect interface {
 	nullOrMissing(r jsonRef) sqlExpr
 	// emptyComposite is true for [] and {}.
 	emptyComposite(r jsonRef) sqlExpr
+	// key is an operand (a string or a float64) as val compares with it.
+	key(v any) any
+	// str is the text of a value known to be a string.
+	str(r jsonRef) sqlExpr
 	// text is the value's text for the text operators: a string as it is,
 	// a number in JSON notation (query.FormatNumber), otherwise NULL.
 	text(r jsonRef) sqlExpr
@@ -54,14 +64,15 @@ type dialect interface {
 	hasPrefix(s sqlExpr, prefix string) sqlExpr
 	hasSuffix(s sqlExpr, suffix string) sqlExpr
 	// regex matches text against a query.CompileRegex pattern.
-	regex(s sqlExpr, pattern string) sqlExpr
+	regex(s sqlExpr, pattern string) (sqlExpr, error)
 	// equalJSON compares an object or array value with a JSON document
 	// under the equality of _eq (query.EqualJSON).
 	equalJSON(r jsonRef, doc []byte) sqlExpr
 	// notTrue is true when e is false or NULL.
 	notTrue(e sqlExpr) sqlExpr
-	// inList is `e IN (values)` for strings and float64s, however long the
-	// list: a long one must not need a bound variable per value.
+	// inList is `e IN (values)` for values all strings or all float64s,
+	// however long the list: a long one must not need a bound variable per
+	// value.
 	inList(e sqlExpr, values []any) sqlExpr
 	// maxArgs is the most bound variables one statement may have.
 	maxArgs() int
@@ -75,6 +86,20 @@ type dialect interface {
 	// jsonText is the value as JSON text ("null" for null, NULL when
 	// missing), for grouping and results.
 	jsonText(r jsonRef) sqlExpr
+	// order is an ORDER BY term: missing and null first, last when
+	// descending.
+	order(e string, desc bool) string
+	// groupOrder is what orders groups by a value every row of the group
+	// holds (val, or an aggregate of it where the database requires one).
+	groupOrder(val string) string
+	// sum adds numbers in floating point; NULL over no numbers.
+	sum(n sqlExpr) sqlExpr
+	// minMax is MIN or MAX (fn) of aggregate min and max: numbers before
+	// texts; jsonResult says the column holds the result as JSON text.
+	minMax(fn string, r jsonRef) sqlExpr
+	jsonResult() bool
+	// limit is a LIMIT operand; n < 0 means none.
+	limit(n int) any
 }
 
 // jsonKind is a JSON type as the translation distinguishes them.

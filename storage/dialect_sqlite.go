@@ -166,6 +166,12 @@ func (d sqliteDialect) emptyComposite(r jsonRef) sqlExpr {
 	return sqlf("(%s AND %s IN ('[]','{}'))", d.is(r, jsonArray, jsonObject), r.val)
 }
 
+// key is the operand itself: json_extract's values compare with it as
+// they are.
+func (sqliteDialect) key(v any) any { return v }
+
+func (sqliteDialect) str(r jsonRef) sqlExpr { return r.val }
+
 func (d sqliteDialect) text(r jsonRef) sqlExpr {
 	// A number's text is its JSON text, digits as written (SQLite keeps
 	// them); an array's length has none and is formatted.
@@ -213,8 +219,8 @@ func (sqliteDialect) hasSuffix(s sqlExpr, suffix string) sqlExpr {
 	return sqlf("substr(%s, %s) = %s", s, arg(-utf8.RuneCountInString(suffix)), arg(suffix))
 }
 
-func (sqliteDialect) regex(s sqlExpr, pattern string) sqlExpr {
-	return sqlf("hf_regexp(%s, %s)", arg(pattern), s)
+func (sqliteDialect) regex(s sqlExpr, pattern string) (sqlExpr, error) {
+	return sqlf("hf_regexp(%s, %s)", arg(pattern), s), nil
 }
 
 func (d sqliteDialect) equalJSON(r jsonRef, doc []byte) sqlExpr {
@@ -262,3 +268,30 @@ func (sqliteDialect) distinct(r jsonRef) sqlExpr {
 	return sqlf("(CASE %s WHEN 'true' THEN x'01' WHEN 'false' THEN x'00' WHEN 'array' THEN CAST(%s AS BLOB) "+
 		"WHEN 'object' THEN CAST(%s AS BLOB) ELSE %s END)", r.typ, r.val, r.val, r.val)
 }
+
+// order relies on SQLite sorting NULL first.
+func (sqliteDialect) order(e string, desc bool) string {
+	if desc {
+		return e + " DESC"
+	}
+	return e
+}
+
+// groupOrder is val itself: SQLite reads it from any row of the group.
+func (sqliteDialect) groupOrder(val string) string { return val }
+
+// sum uses TOTAL, which never overflows (it sums in floating point, as JSON
+// numbers are); an empty set sums to null, as in SQL.
+func (sqliteDialect) sum(n sqlExpr) sqlExpr {
+	return sqlf("CASE WHEN COUNT(%s) = 0 THEN NULL ELSE TOTAL(%s) END", n, n)
+}
+
+// minMax relies on SQLite ordering numbers before texts.
+func (d sqliteDialect) minMax(fn string, r jsonRef) sqlExpr {
+	return sqlf(fn+"(COALESCE(%s, CASE WHEN %s THEN %s END))", d.number(r), d.is(r, jsonText), r.val)
+}
+
+func (sqliteDialect) jsonResult() bool { return false }
+
+// limit keeps SQLite's -1 for none.
+func (sqliteDialect) limit(n int) any { return n }

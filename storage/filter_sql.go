@@ -22,7 +22,7 @@ import (
 // negated operators are written `present AND (positive) IS NOT TRUE`, the
 // form query's documentation gives for them.
 type filterSQL struct {
-	d       dialect
+	d       queryDialect
 	env     query.Env
 	aliases int
 }
@@ -123,7 +123,7 @@ func (t *filterSQL) cond(c query.Cond, doc docRef) (sqlExpr, error) {
 		}
 		return sqlf("NOT %s", d.nullOrMissing(ref)), nil
 	case query.OpEmpty:
-		empty := sqlOr(d.missing(ref), d.is(ref, jsonNull), sqlAnd(d.is(ref, jsonText), sqlf("%s = ''", ref.val)),
+		empty := sqlOr(d.missing(ref), d.is(ref, jsonNull), sqlAnd(d.is(ref, jsonText), sqlf("%s = %s", ref.val, arg(d.key("")))),
 			d.emptyComposite(ref))
 		if p.Flag != op.Negated {
 			return empty, nil
@@ -169,7 +169,7 @@ func (t *filterSQL) positive(op query.Operator, p *query.Prepared, ref jsonRef) 
 		}
 		return t.d.hasSuffix(text, needle), nil
 	case query.OpRegex:
-		return t.d.regex(t.d.text(ref), p.Pattern), nil
+		return t.d.regex(t.d.text(ref), p.Pattern)
 	}
 	return sqlExpr{}, fmt.Errorf("unsupported operator %s", op.Name)
 }
@@ -183,7 +183,7 @@ func (t *filterSQL) eq(ref jsonRef, o query.Scalar) (sqlExpr, error) {
 	case query.ScalarString:
 		// A plain comparison keeps an expression index usable; only a
 		// string that could be the JSON text of a composite needs the type.
-		same := sqlf("%s = %s", ref.val, arg(o.String))
+		same := sqlf("%s = %s", ref.val, arg(d.key(o.String)))
 		if strings.HasPrefix(o.String, "[") || strings.HasPrefix(o.String, "{") {
 			same = sqlAnd(d.is(ref, jsonText), same)
 		}
@@ -195,12 +195,12 @@ func (t *filterSQL) eq(ref jsonRef, o query.Scalar) (sqlExpr, error) {
 			parts = append(parts, d.is(ref, jsonFalse))
 		}
 		if o.Numeric {
-			parts = append(parts, sqlAnd(d.is(ref, jsonNumber), sqlf("%s = %s", ref.val, arg(o.NumberValue()))))
+			parts = append(parts, sqlAnd(d.is(ref, jsonNumber), sqlf("%s = %s", ref.val, arg(d.key(o.NumberValue())))))
 		}
 		return sqlOr(parts...), nil
 	case query.ScalarNumber:
 		return sqlOr(
-			sqlAnd(d.is(ref, jsonNumber), sqlf("%s = %s", ref.val, arg(o.NumberValue()))),
+			sqlAnd(d.is(ref, jsonNumber), sqlf("%s = %s", ref.val, arg(d.key(o.NumberValue())))),
 			sqlAnd(d.is(ref, jsonText), sqlf("%s = %s", d.number(ref), arg(o.NumberValue()))),
 		), nil
 	case query.ScalarBool:
@@ -208,7 +208,7 @@ func (t *filterSQL) eq(ref jsonRef, o query.Scalar) (sqlExpr, error) {
 		if o.Bool {
 			kind, word = jsonTrue, "true"
 		}
-		return sqlOr(d.is(ref, kind), sqlAnd(d.is(ref, jsonText), sqlf("%s = %s", ref.val, arg(word)))), nil
+		return sqlOr(d.is(ref, kind), sqlAnd(d.is(ref, jsonText), sqlf("%s = %s", ref.val, arg(d.key(word))))), nil
 	case query.ScalarNull:
 		return d.is(ref, jsonNull), nil
 	case query.ScalarComposite:
@@ -228,7 +228,7 @@ func (t *filterSQL) order(ref jsonRef, cmp string, o query.Scalar) sqlExpr {
 	d := t.d
 	var parts []sqlExpr
 	if o.Numeric {
-		parts = append(parts, sqlAnd(d.is(ref, jsonNumber), sqlf("%s "+cmp+" %s", ref.val, arg(o.NumberValue()))))
+		parts = append(parts, sqlAnd(d.is(ref, jsonNumber), sqlf("%s "+cmp+" %s", ref.val, arg(d.key(o.NumberValue())))))
 	}
 	if o.Kind != query.ScalarString && !o.Numeric {
 		return sqlOr(parts...)
@@ -240,16 +240,22 @@ func (t *filterSQL) order(ref jsonRef, cmp string, o query.Scalar) sqlExpr {
 		// text when the operand is a string, and not at all against a number.
 		otherwise := sqlFalse
 		if o.Kind == query.ScalarString {
-			otherwise = sqlf("%s "+cmp+" %s", ref.val, arg(o.String))
+			otherwise = sqlf("%s "+cmp+" %s", ref.val, arg(d.key(o.String)))
 		}
 		textCmp = sqlf("CASE WHEN %s IS NOT NULL THEN %s "+cmp+" %s ELSE %s END",
 			d.number(ref), d.number(ref), arg(o.NumberValue()), otherwise)
 	case o.IsDate:
 		textCmp = t.dateOrder(ref, cmp, o)
 	default:
-		textCmp = sqlf("%s "+cmp+" %s", ref.val, arg(o.String))
+		textCmp = sqlf("%s "+cmp+" %s", ref.val, arg(d.key(o.String)))
 	}
 	parts = append(parts, sqlAnd(d.is(ref, jsonText), textCmp))
+	if o.Numeric && (cmp == ">" || cmp == ">=") {
+		// What passes is a number above the operand or a text, and texts
+		// sort after numbers: a range on the field's value bounds it, which
+		// an index on the field serves.
+		return sqlAnd(sqlf("%s "+cmp+" %s", ref.val, arg(d.key(o.NumberValue()))), sqlOr(parts...))
+	}
 	return sqlOr(parts...)
 }
 
@@ -268,16 +274,16 @@ func (t *filterSQL) order(ref jsonRef, cmp string, o query.Scalar) sqlExpr {
 func (t *filterSQL) dateOrder(ref jsonRef, cmp string, o query.Scalar) sqlExpr {
 	d := t.d
 	general := sqlf("CASE WHEN %s IS NOT NULL THEN %s "+cmp+" %s ELSE %s "+cmp+" %s END",
-		d.instant(ref), d.instant(ref), arg(d.instantKey(o.Time)), ref.val, arg(o.String))
+		d.instant(ref), d.instant(ref), arg(d.instantKey(o.Time)), ref.val, arg(d.key(o.String)))
 	// (Years beyond 0000–9999 change the width, and so the order.)
 	if canonical := query.FormatTime(o.Time); len(canonical) == len(canonicalTimeExample) {
 		general = sqlf("CASE WHEN %s THEN %s "+cmp+" %s ELSE %s END",
-			d.canonicalTime(ref.val), ref.val, arg(canonical), general)
+			d.canonicalTime(d.str(ref)), ref.val, arg(d.key(canonical)), general)
 	}
 	day := o.Time.UTC()
-	bound := sqlf("%s >= %s", ref.val, arg(day.AddDate(0, 0, -2).Format(time.DateOnly)))
+	bound := sqlf("%s >= %s", ref.val, arg(d.key(day.AddDate(0, 0, -2).Format(time.DateOnly))))
 	if cmp == "<" || cmp == "<=" {
-		bound = sqlf("%s < %s", ref.val, arg(day.AddDate(0, 0, 3).Format(time.DateOnly)))
+		bound = sqlf("%s < %s", ref.val, arg(d.key(day.AddDate(0, 0, 3).Format(time.DateOnly))))
 	}
 	return sqlAnd(bound, general)
 }
@@ -318,10 +324,10 @@ func (t *filterSQL) in(ref jsonRef, list []query.Scalar) (sqlExpr, error) {
 	}
 	var lists []sqlExpr
 	if len(texts) > 0 {
-		lists = append(lists, d.inList(ref.val, texts))
+		lists = append(lists, d.inList(ref.val, keys(d, texts)))
 	}
 	if len(numbers) > 0 {
-		lists = append(lists, sqlAnd(d.is(ref, jsonNumber), d.inList(ref.val, numbers)))
+		lists = append(lists, sqlAnd(d.is(ref, jsonNumber), d.inList(ref.val, keys(d, numbers))))
 	}
 	if len(numberTexts) > 0 {
 		lists = append(lists, sqlAnd(d.is(ref, jsonText), d.inList(d.number(ref), numberTexts)))
@@ -353,4 +359,13 @@ func (t *filterSQL) contains(ref jsonRef, op query.Operator, p *query.Prepared) 
 		parts = append(parts, d.contains(text, needle))
 	}
 	return sqlOr(parts...), nil
+}
+
+// keys maps operands to what val compares with.
+func keys(d queryDialect, values []any) []any {
+	out := make([]any, len(values))
+	for i, v := range values {
+		out[i] = d.key(v)
+	}
+	return out
 }

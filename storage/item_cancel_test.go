@@ -16,10 +16,15 @@ func seedSlowCollection(t testing.TB, s *Store, c string, n int) {
 	if _, err := s.CreateItems(context.Background(), c, objs(t, `[{"id": 0, "name": "item 0"}]`), WriteOptions{Quiet: true}); err != nil {
 		t.Fatal(err)
 	}
-	err := s.write.Exec(`INSERT INTO items(collection, key, data)
+	insert := `INSERT INTO items(collection, key, data)
 	  WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < ?)
-	  SELECT ?, i, json_object('id', i, 'name', 'item ' || i, 'text', hex(zeroblob(1000))) FROM n`, n, c).Error
-	if err != nil {
+	  SELECT ?, i, json_object('id', i, 'name', 'item ' || i, 'text', hex(zeroblob(1000))) FROM n`
+	if s.Dialect() == DialectPostgres {
+		insert = `INSERT INTO items(collection, key, data)
+	  WITH n(i) AS (SELECT generate_series(1, ?::int))
+	  SELECT ?, i::text, jsonb_build_object('id', i, 'name', 'item ' || i, 'text', repeat('00', 1000)) FROM n`
+	}
+	if err := s.write.Exec(insert, n, c).Error; err != nil {
 		t.Fatal(err)
 	}
 }

@@ -52,7 +52,7 @@ func asWritten(v any, raw any) any {
 // of a query that has several, and writes their values as written into
 // out (whose rows have the group texts of groups).
 func (s *Store) exactExtremes(db *gorm.DB, where sqlExpr, p *query.Params, out []map[string]any, groups []string) error {
-	if soleExtreme(p) >= 0 || len(out) == 0 {
+	if soleExtreme(p) >= 0 || len(out) == 0 || s.dialect.jsonResult() {
 		return nil
 	}
 	for _, a := range p.Aggregate {

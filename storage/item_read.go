@@ -98,8 +98,8 @@ func (s *Store) selectItems(db *gorm.DB, where sqlExpr, p *query.Params, limit, 
 	}
 	// order holds quoted JSON paths: it is a part, never part of the format.
 	stmt := sqlf("SELECT items.seq, items.key, items.data FROM items WHERE %s ORDER BY %s LIMIT %s OFFSET %s",
-		where, lit(order), arg(limit), arg(offset))
-	rows, err := db.Raw(stmt.sql, stmt.args...).Rows()
+		where, lit(order), arg(s.dialect.limit(limit)), arg(offset))
+	rows, err := s.query(db, stmt)
 	if err != nil {
 		return nil, fmt.Errorf("read items: %w", translate(err))
 	}
@@ -140,11 +140,14 @@ func (s *Store) aggregate(db *gorm.DB, where sqlExpr, p *query.Params, limit, of
 // values as JSON text, joined.
 func (s *Store) aggregateRows(db *gorm.DB, where sqlExpr, p *query.Params, limit, offset int) (out []map[string]any, groups []string, err error) {
 	extreme := soleExtreme(p)
+	if s.dialect.jsonResult() {
+		extreme = -1 // PostgreSQL's min and max carry their own text
+	}
 	stmt, err := s.aggregateSQL(where, p, limit, offset, extreme)
 	if err != nil {
 		return nil, nil, err
 	}
-	rows, err := db.Raw(stmt.sql, stmt.args...).Rows()
+	rows, err := s.query(db, stmt)
 	if err != nil {
 		return nil, nil, fmt.Errorf("aggregate items: %w", translate(err))
 	}
@@ -180,6 +183,12 @@ func (s *Store) aggregateRows(db *gorm.DB, where sqlExpr, p *query.Params, limit
 				v = asWritten(v, vals[n-1])
 			}
 			v = sqlValue(v)
+			if s.dialect.jsonResult() && isExtreme(a) {
+				// (PostgreSQL's min and max are their JSON text.)
+				if v, err = jsonnum.Decode(textBytes(vals[len(p.GroupBy)+i])); err != nil {
+					return nil, nil, fmt.Errorf("decode %s: %w", a.Func, err)
+				}
+			}
 			if a.Field == nil {
 				row[a.Func] = v
 				continue
@@ -205,7 +214,18 @@ func (s *Store) meta(db *gorm.DB, collection string, where sqlExpr, m query.Meta
 	out := map[string]any{}
 	count := func(name string, w sqlExpr) error {
 		var n int64
-		if err := db.Raw("SELECT COUNT(*) FROM items WHERE "+w.sql, w.args...).Row().Scan(&n); err != nil {
+		rows, err := s.query(db, sqlf("SELECT COUNT(*) FROM items WHERE %s", w))
+		if err != nil {
+			return fmt.Errorf("count items: %w", translate(err))
+		}
+		defer rows.Close()
+		if rows.Next() {
+			err = rows.Scan(&n)
+		}
+		if err == nil {
+			err = rows.Err()
+		}
+		if err != nil {
 			return fmt.Errorf("count items: %w", translate(err))
 		}
 		out[name] = n
@@ -222,6 +242,13 @@ func (s *Store) meta(db *gorm.DB, collection string, where sqlExpr, m query.Meta
 		}
 	}
 	return out, nil
+}
+
+// query runs a statement of the item query translation on db's connection
+// (a pool, or the item writer's transaction), its placeholders numbered as
+// the database wants them.
+func (s *Store) query(db *gorm.DB, stmt sqlExpr) (*sql.Rows, error) {
+	return db.Statement.ConnPool.QueryContext(db.Statement.Context, s.engine.rebind(stmt.sql), stmt.args...)
 }
 
 // decodeItem decodes a stored item, numbers with the digits they were

@@ -72,7 +72,7 @@ func (t *filterSQL) search(term string) sqlExpr {
 	root := t.d.root()
 	folded := query.FoldString(term)
 	e, _ := t.exists(*root.self, func(elem docRef) (sqlExpr, error) {
-		return sqlAnd(t.d.is(*elem.self, jsonText), t.d.contains(t.d.fold(elem.self.val), folded)), nil
+		return sqlAnd(t.d.is(*elem.self, jsonText), t.d.contains(t.d.fold(t.d.str(*elem.self)), folded)), nil
 	})
 	return e
 }
@@ -92,12 +92,11 @@ func (s *Store) orderBy(p *query.Params) (string, error) {
 			if err != nil {
 				return "", queryError("sort", err)
 			}
-			dir := ""
+			keys = append(keys, s.dialect.order(ref.val.sql, so.Desc))
+			tie = "items.seq"
 			if so.Desc {
-				dir = " DESC"
+				tie += " DESC"
 			}
-			keys = append(keys, ref.val.sql+dir)
-			tie = "items.seq" + dir
 		}
 	}
 	return strings.Join(append(keys, tie), ", "), nil
@@ -123,8 +122,8 @@ func (s *Store) aggregateSQL(where sqlExpr, p *query.Params, limit, offset, extr
 		alias := "g" + strconv.Itoa(i)
 		cols = append(cols, sqlf("COALESCE(%s, 'null') AS "+alias, d.jsonText(ref)))
 		groups = append(groups, alias)
-		groupOrder = append(groupOrder, ref.val.sql)
-		aliases[g.String()] = ref.val.sql
+		groupOrder = append(groupOrder, d.order(d.groupOrder(ref.val.sql), false))
+		aliases[g.String()] = d.groupOrder(ref.val.sql)
 	}
 	for i, a := range p.Aggregate {
 		alias := "a" + strconv.Itoa(i)
@@ -156,17 +155,14 @@ func (s *Store) aggregateSQL(where sqlExpr, p *query.Params, limit, offset, extr
 					"%q: an aggregate query sorts by a groupBy field or an aggregate such as count or sum.total",
 					so.Field.String())}}
 			}
-			if so.Desc {
-				alias += " DESC"
-			}
-			order = append(order, alias)
+			order = append(order, d.order(alias, so.Desc))
 		}
 	}
 	if len(order) > 0 {
 		// order holds quoted JSON paths: a part, never part of the format.
 		out = sqlf("%s ORDER BY %s", out, lit(strings.Join(order, ", ")))
 	}
-	return sqlf("%s LIMIT %s OFFSET %s", out, arg(limit), arg(offset)), nil
+	return sqlf("%s LIMIT %s OFFSET %s", out, arg(d.limit(limit)), arg(offset)), nil
 }
 
 // aggregateKey is how a sort names an aggregate: "count" for count(*),
@@ -197,10 +193,7 @@ func (s *Store) aggregateExpr(a query.Aggregate) (sqlExpr, error) {
 	case query.AggCountDistinct:
 		return sqlf("COUNT(DISTINCT %s)", d.distinct(ref)), nil
 	case query.AggSum:
-		n := d.number(ref)
-		// TOTAL never overflows (it sums in floating point, as JSON numbers
-		// are); an empty set sums to null, as in SQL.
-		return sqlf("CASE WHEN COUNT(%s) = 0 THEN NULL ELSE TOTAL(%s) END", n, n), nil
+		return d.sum(d.number(ref)), nil
 	case query.AggAvg:
 		return sqlf("AVG(%s)", d.number(ref)), nil
 	case query.AggMin, query.AggMax:
@@ -208,7 +201,7 @@ func (s *Store) aggregateExpr(a query.Aggregate) (sqlExpr, error) {
 		if a.Func == query.AggMax {
 			fn = "MAX"
 		}
-		return sqlf(fn+"(COALESCE(%s, CASE WHEN %s THEN %s END))", d.number(ref), d.is(ref, jsonText), ref.val), nil
+		return d.minMax(fn, ref), nil
 	}
 	return sqlExpr{}, query.Errors{{Path: "aggregate", Message: "unknown aggregate " + a.Func}}
 }

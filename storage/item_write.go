@@ -7,7 +7,6 @@ import (
 	"maps"
 	"strconv"
 
-	"github.com/mattn/go-sqlite3"
 	"gorm.io/gorm"
 )
 
@@ -170,10 +169,5 @@ func insertItems(tx *gorm.DB, collection string, keys []string, bodies [][]byte)
 // isUniqueViolation reports a duplicate key, whether or not gorm translated
 // it.
 func isUniqueViolation(err error) bool {
-	if errors.Is(translate(err), ErrConflict) {
-		return true
-	}
-	var se sqlite3.Error
-	return errors.As(err, &se) && (se.ExtendedCode == sqlite3.ErrConstraintUnique ||
-		se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey)
+	return errors.Is(translate(err), ErrConflict) || sqliteUniqueViolation(err) || postgresUniqueViolation(err)
 }

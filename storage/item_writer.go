@@ -35,6 +35,7 @@ type itemWriter struct {
 	changed func(collection string)
 	outbox  Outbox
 	stmts   *stmtCache
+	engine  engine
 	jobs    chan *itemJob
 	cache   *collectionCache // used by the writer goroutine only
 	mu      sync.RWMutex
@@ -55,9 +56,19 @@ type itemJob struct {
 	done       chan struct{}
 }
 
-func newItemWriter(db *gorm.DB, stmts *stmtCache, logger *slog.Logger, notify func(ItemEvent), changed func(string), outbox Outbox) *itemWriter {
-	w := &itemWriter{db: db, stmts: stmts, logger: logger, notify: notify, changed: changed, outbox: outbox, jobs: make(chan *itemJob, 1024),
-		cache: newCollectionCache(), done: make(chan struct{})}
+func newItemWriter(db *gorm.DB, stmts *stmtCache, e engine, logger *slog.Logger, notify func(ItemEvent), changed func(string), outbox Outbox) *itemWriter {
+	w := &itemWriter{
+		db:      db,
+		stmts:   stmts,
+		engine:  e,
+		logger:  logger,
+		notify:  notify,
+		changed: changed,
+		outbox:  outbox,
+		jobs:    make(chan *itemJob, 1024),
+		cache:   newCollectionCache(),
+		done:    make(chan struct{}),
+	}
 	go w.loop()
 	return w
 }
@@ -157,7 +168,7 @@ func (w *itemWriter) commit(batch []*itemJob) {
 			if err := exec(savepointSQL); err != nil {
 				return fmt.Errorf("savepoint: %w", err)
 			}
-			wt := &writeTx{tx: tx, ctx: j.ctx, cache: w.cache, before: map[string]cacheEntry{}}
+			wt := &writeTx{tx: tx, ctx: j.ctx, cache: w.cache, lockRow: w.engine.lockRow, before: map[string]cacheEntry{}}
 			mark := len(queued)
 			j.result, j.events, j.err = w.run(wt, j, &queued)
 			if j.err != nil {
@@ -180,7 +191,9 @@ func (w *itemWriter) commit(batch []*itemJob) {
 		}
 		return nil
 	})
-	if err != nil || len(w.cache.rows) > maxCachedCollections {
+	// On a database other servers write too, a collection's id counter is
+	// read again (and locked) by every transaction.
+	if err != nil || w.engine.shared || len(w.cache.rows) > maxCachedCollections {
 		w.cache.reset()
 	}
 	if err != nil {

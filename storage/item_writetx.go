@@ -16,7 +16,12 @@ const maxCachedCollections = 1024
 // touched: the rows as the current transaction sees them, with last_id
 // possibly ahead of the table (dirty) until the batch writes it back. It
 // saves every write a SELECT and an UPDATE of its collection; only the
-// writer goroutine uses it.
+// writer goroutine uses it. On SQLite, where this writer is the only one,
+// it is kept from batch to batch; on PostgreSQL a batch reads each
+// collection it writes with SELECT … FOR UPDATE, which holds the row (and
+// so the id counter) until the batch commits: another server's batch
+// writing the same collection waits, then reads the counter as this one
+// left it, so assigned ids stay unique and increase in commit order.
 type collectionCache struct {
 	rows  map[string]*collectionRow
 	dirty map[string]bool
@@ -32,9 +37,11 @@ func newCollectionCache() *collectionCache {
 type writeTx struct {
 	tx *gorm.DB
 	// ctx is the context of the write's caller; see reader.
-	ctx    context.Context
-	cache  *collectionCache
-	before map[string]cacheEntry // entries as they were before this write
+	ctx   context.Context
+	cache *collectionCache
+	// lockRow ends the SELECT of a collection (engine.lockRow).
+	lockRow string
+	before  map[string]cacheEntry // entries as they were before this write
 	// owed are deliveries the write stores besides those of its item
 	// events (StoreEvent's).
 	owed []*Delivery
@@ -95,13 +102,18 @@ func (w *writeTx) collection(name string, create bool) (*collectionRow, error) {
 	if row, ok := w.cache.rows[name]; ok {
 		return row, nil
 	}
-	row, err := loadCollection(w.tx, name)
+	row, err := loadCollectionFor(w.tx, name, w.lockRow)
 	if errors.Is(err, ErrNotFound) && create {
-		row = &collectionRow{Name: name, Indexes: "[]", CreatedAt: time.Now().UTC()}
-		if err := w.tx.Create(row).Error; err != nil {
+		// Another server may create it at the same moment: whichever
+		// insert comes second does nothing and reads the first one's row.
+		err = w.tx.Exec("INSERT INTO collections (name, indexes, last_id, created_at) VALUES (?, '[]', 0, ?) ON CONFLICT (name) DO NOTHING",
+			name, time.Now().UTC()).Error
+		if err != nil {
 			return nil, fmt.Errorf("create collection %s: %w", name, translate(err))
 		}
-	} else if err != nil {
+		row, err = loadCollectionFor(w.tx, name, w.lockRow)
+	}
+	if err != nil {
 		return nil, err
 	}
 	w.remember(name)

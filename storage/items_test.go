@@ -476,7 +476,7 @@ func TestCollections(t *testing.T) {
 func countIndexes(t *testing.T, s *Store) int {
 	t.Helper()
 	var names []string
-	if err := s.write.Raw("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'items_ix_%'").Scan(&names).Error; err != nil {
+	if err := s.write.Raw(s.dialect.listIndexes(), indexPrefix+"%").Scan(&names).Error; err != nil {
 		t.Fatal(err)
 	}
 	return len(names)

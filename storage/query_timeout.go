@@ -33,5 +33,10 @@ func (s *Store) queryError(ctx context.Context, err error) error {
 		return fmt.Errorf("%w: the query ran longer than %s (DB_QUERY_TIMEOUT): narrow the filter, or declare an index on the fields it tests",
 			ErrQueryTimeout, s.queryTimeout)
 	}
+	if err != nil && ctx.Err() != nil && postgresCanceled(err) {
+		// PostgreSQL stopped the statement because the caller went away:
+		// that is the caller's error.
+		return fmt.Errorf("%w: %v", ctx.Err(), err)
+	}
 	return err
 }

@@ -181,9 +181,10 @@ func (s *Store) execClaim(ctx context.Context, what, stmt string, args ...any) (
 // Exclusive reports whether this process is the only one using the
 // database, so that runs it finds running when it starts were left by a
 // process that is gone: true for SQLite, whose file is locked for the
-// process (sqlite_lock.go) or lives in its memory. A database instances
-// share is not exclusive; its dead leases expire instead.
-func (s *Store) Exclusive() bool { return true }
+// process (sqlite_lock.go) or lives in its memory. A PostgreSQL database
+// may be shared by several servers: it is not exclusive, and the runs of a
+// server that died are claimed again when their leases expire.
+func (s *Store) Exclusive() bool { return s.kind == DialectSQLite }
 
 // ReleaseDeadRuns makes the runs left running by a process that is gone
 // queued again at once, without waiting for their leases to expire, and

@@ -3,8 +3,6 @@ package storage
 import (
 	"strconv"
 	"strings"
-
-	"gorm.io/gorm"
 )
 
 // runQueueSQL is the run queue's SQL for one database engine: every
@@ -85,16 +83,4 @@ WHERE id = ?1 AND lease_owner = ?2 AND attempts = ?3 AND status = 'running'`,
 	record = CAST(json_set(CAST(record AS TEXT), '$.status', 'queued') AS BLOB)
 WHERE status = 'running'`,
 	count: `SELECT (SELECT COUNT(*) FROM runs WHERE status = 'queued') + (SELECT COUNT(*) FROM runs WHERE status = 'running')`,
-}
-
-// migrateRunQueue creates the indexes of the claim protocol. Both are
-// partial: finished runs, the bulk of the table, cost them nothing. Queued
-// runs are claimed oldest first straight from idx_runs_queued, however long
-// the backlog; idx_runs_leases holds only the few running runs, for expired
-// leases and for releasing a dead process's runs.
-func migrateRunQueue(db *gorm.DB) error {
-	return db.Exec(`DROP INDEX IF EXISTS idx_runs_status;
-		DROP INDEX IF EXISTS idx_runs_unfinished;
-		CREATE INDEX IF NOT EXISTS idx_runs_queued ON runs(created_at, id) WHERE status = 'queued';
-		CREATE INDEX IF NOT EXISTS idx_runs_leases ON runs(lease_until) WHERE status = 'running'`).Error
 }

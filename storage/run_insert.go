@@ -49,10 +49,11 @@ type runStatements struct {
 // runInserter writes batches of runs with prepared statements on the write
 // connection: chunks of runChunk rows at once, the rest one by one. This is
 // the hottest write of the server (a record per webhook call); see
-// BenchmarkRecordRun. The runs table itself is defined and migrated by GORM
-// from the Run model.
+// BenchmarkRecordRun. The runs table is created by the migrations.
 type runInserter struct {
 	db *sql.DB
+	// rebind numbers placeholders for the database.
+	rebind func(string) string
 	// maxRecord bounds an encoded record (capRecord).
 	maxRecord int
 	// finished and resumable write the two shapes of rows; shapes holds a
@@ -151,7 +152,7 @@ func (ri *runInserter) prepare(ctx context.Context) error {
 		if i%2 == 1 {
 			n = runChunk
 		}
-		stmt, err := ri.db.PrepareContext(ctx, upsertRunsSQL(n, i >= 2))
+		stmt, err := ri.db.PrepareContext(ctx, ri.rebind(upsertRunsSQL(n, i >= 2)))
 		if err != nil {
 			for _, s := range stmts[:i] {
 				_ = s.Close()

@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -85,29 +87,32 @@ func (s *Store) PruneRuns(ctx context.Context, r RunRetention) (int, error) {
 
 // pruneRunsOverCount removes a flow's finished runs beyond its keep newest.
 func (s *Store) pruneRunsOverCount(ctx context.Context, flowID string, keep int) (int, error) {
-	var edge []struct {
-		CreatedAt time.Time
-		Rowid     int64
-	}
 	// The newest run past the limit, found in the (flow_id, created_at)
-	// index; rowid breaks ties between runs of the same instant.
-	err := s.read.WithContext(ctx).Raw(`SELECT created_at, rowid FROM runs WHERE flow_id = ?
-		ORDER BY created_at DESC, rowid DESC LIMIT 1 OFFSET ?`, flowID, keep).Scan(&edge).Error
-	if err != nil || len(edge) == 0 {
+	// index; the row id (SQLite's rowid, PostgreSQL's id) breaks ties
+	// between runs of the same instant.
+	row := s.engine.runRowID
+	var createdAt time.Time
+	var edge any
+	err := s.read.WithContext(ctx).Raw(`SELECT created_at, `+row+` FROM runs WHERE flow_id = ?
+		ORDER BY created_at DESC, `+row+` DESC LIMIT 1 OFFSET ?`, flowID, keep).Row().Scan(&createdAt, &edge)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
 		return 0, translate(err)
 	}
-	e := edge[0]
-	e.CreatedAt = e.CreatedAt.UTC()
-	return s.deleteRunBatches(ctx, `flow_id = ? AND (created_at < ? OR (created_at = ? AND rowid <= ?)) AND `+finished,
-		flowID, e.CreatedAt, e.CreatedAt, e.Rowid)
+	createdAt = createdAt.UTC()
+	return s.deleteRunBatches(ctx, `flow_id = ? AND (created_at < ? OR (created_at = ? AND `+row+` <= ?)) AND `+finished,
+		flowID, createdAt, createdAt, edge)
 }
 
 // deleteRunBatches deletes the runs matching where, pruneBatch at a time.
 func (s *Store) deleteRunBatches(ctx context.Context, where string, args ...any) (int, error) {
-	sql := `DELETE FROM runs WHERE rowid IN (SELECT rowid FROM runs WHERE ` + where + ` LIMIT ` + fmt.Sprint(pruneBatch) + `)`
+	row := s.engine.runRowID
+	stmt := `DELETE FROM runs WHERE ` + row + ` IN (SELECT ` + row + ` FROM runs WHERE ` + where + ` LIMIT ` + fmt.Sprint(pruneBatch) + `)`
 	total := 0
 	for {
-		res := s.write.WithContext(ctx).Exec(sql, args...)
+		res := s.write.WithContext(ctx).Exec(stmt, args...)
 		if res.Error != nil {
 			return total, fmt.Errorf("prune runs: %w", translate(res.Error))
 		}

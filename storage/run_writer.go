@@ -44,9 +44,10 @@ type runWrite struct {
 	flush chan struct{} // a flush marker instead of a run
 }
 
-func newRunWriter(db *gorm.DB, logger *slog.Logger, maxRecord int) *runWriter {
+func newRunWriter(db *gorm.DB, e engine, logger *slog.Logger, maxRecord int) *runWriter {
 	sqlDB, _ := db.DB()
-	w := &runWriter{inserter: &runInserter{db: sqlDB, maxRecord: maxRecord}, logger: logger, ch: make(chan runWrite, 4096), done: make(chan struct{})}
+	w := &runWriter{inserter: &runInserter{db: sqlDB, rebind: e.rebind, maxRecord: maxRecord}, logger: logger,
+		ch: make(chan runWrite, 4096), done: make(chan struct{})}
 	go w.loop()
 	return w
 }

@@ -21,8 +21,8 @@ func lit(sql string) sqlExpr { return sqlExpr{sql: sql} }
 func arg(v any) sqlExpr { return sqlExpr{sql: "?", args: []any{v}} }
 
 var (
-	sqlTrue  = lit("1")
-	sqlFalse = lit("0")
+	sqlTrue  = lit("TRUE")
+	sqlFalse = lit("FALSE")
 )
 
 // sqlf substitutes each %s of format with the next part, collecting the

@@ -1,14 +1,134 @@
 package storage
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/mattn/go-sqlite3"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
 )
+
+// openSQLite opens a SQLite database: a write handle with exactly one
+// connection (SQLite allows one writer; a single connection turns lock
+// contention into a Go queue, and its prepared statements are cached) and a
+// read handle with several connections that read beside it under WAL.
+func openSQLite(ctx context.Context, cfg Config, gcfg *gorm.Config) (*Store, error) {
+	if cfg.ReadConnections <= 0 {
+		cfg.ReadConnections = 4
+	}
+	writeDSN, readDSN, err := sqliteDSNs(cfg.Filename)
+	if err != nil {
+		return nil, err
+	}
+	lock, err := lockDatabaseFile(cfg.Filename)
+	if err != nil {
+		return nil, err
+	}
+	fail := func(err error) (*Store, error) {
+		lock.release()
+		return nil, err
+	}
+	registerSQLiteDriver()
+	if err := createDatabaseFile(cfg.Filename, gcfg); err != nil {
+		return fail(err)
+	}
+	write, err := gorm.Open(sqliteDialector(writeDSN), gcfg)
+	if err != nil {
+		return fail(fmt.Errorf("open database: %w", err))
+	}
+	wdb, _ := write.DB()
+	wdb.SetMaxOpenConns(1)
+	wdb.SetMaxIdleConns(1)
+	wdb.SetConnMaxLifetime(0)
+	if err := migrate(ctx, wdb, DialectSQLite, cfg.Logger); err != nil {
+		_ = wdb.Close()
+		return fail(err)
+	}
+	s := &Store{write: write, read: write, kind: DialectSQLite, dialect: sqliteDialect{}, engine: sqliteEngine(),
+		runQueue: sqliteRunQueue, lock: lock, stmts: newStmtCache(wdb, nil),
+		inMemory: cfg.Filename == "" || cfg.Filename == MemoryFilename}
+	if readDSN != writeDSN {
+		// (A shared-cache memory database reports table locks instead of
+		// waiting for them, so it is read through the single write
+		// connection.)
+		read, err := gorm.Open(sqliteDialector(readDSN), gcfg)
+		if err != nil {
+			_ = wdb.Close()
+			return fail(fmt.Errorf("open database for reading: %w", err))
+		}
+		rdb, _ := read.DB()
+		rdb.SetMaxOpenConns(cfg.ReadConnections)
+		rdb.SetMaxIdleConns(cfg.ReadConnections)
+		s.read = read
+	}
+	return s, nil
+}
+
+// sqliteEngine is SQLite's side of engine.
+func sqliteEngine() engine {
+	return engine{
+		rebind:   func(q string) string { return q },
+		runRowID: "rowid",
+		// Times are stored as text in one format, so the later one is the
+		// larger text.
+		subscriptionFailed: `UPDATE webhooks SET last_triggered = MAX(COALESCE(last_triggered, ''), ?),
+		failing_since = COALESCE(failing_since, ?) WHERE id = ?`,
+		subscriptionSucceeded: `UPDATE webhooks SET last_triggered = MAX(COALESCE(last_triggered, ''), ?),
+		failing_since = ? WHERE id = ?`,
+		deliveryStateRow: "(?, ?, ?, ?, ?, ?, ?, ?)",
+	}
+}
+
+// sqliteUniqueViolation reports SQLite's duplicate key error.
+func sqliteUniqueViolation(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && (se.ExtendedCode == sqlite3.ErrConstraintUnique ||
+		se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey)
+}
+
+// sqliteDialector opens a DSN with hookflow's SQLite driver (sqlite_funcs.go).
+func sqliteDialector(dsn string) gorm.Dialector {
+	return sqlite.New(sqlite.Config{DriverName: sqliteDriverName, DSN: dsn})
+}
+
+// pageSize is the page size of new database files. Run records and items
+// are JSON documents of one or two kilobytes; with SQLite's default 4 KiB
+// pages a row over about 1000 bytes spills into an overflow page, an extra
+// page written per record. 16 KiB pages keep rows of up to about 4000 bytes
+// on their leaf page.
+const pageSize = 16384
+
+// createDatabaseFile creates a missing database file with pageSize pages in
+// WAL mode; both can only be chosen before the first table exists.
+func createDatabaseFile(filename string, gcfg *gorm.Config) error {
+	if filename == "" || filename == MemoryFilename {
+		return nil
+	}
+	if _, err := os.Stat(filename); err == nil || !errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	db, err := gorm.Open(sqliteDialector(fileURI(filename)), gcfg)
+	if err != nil {
+		return fmt.Errorf("create database: %w", err)
+	}
+	sqlDB, _ := db.DB()
+	defer sqlDB.Close()
+	if err := db.Exec(fmt.Sprintf("PRAGMA page_size = %d", pageSize)).Error; err != nil {
+		return fmt.Errorf("create database: %w", err)
+	}
+	if err := db.Exec("PRAGMA journal_mode = WAL").Error; err != nil {
+		return fmt.Errorf("create database: %w", err)
+	}
+	return nil
+}
 
 // MemoryFilename selects a private in-memory database (tests, embedding).
 const MemoryFilename = ":memory:"

@@ -12,12 +12,19 @@ import (
 // before a transaction begins (prepare), since the single write
 // connection is taken while one is open, and used inside it (in).
 type stmtCache struct {
-	db    *sql.DB
-	mu    sync.Mutex
-	stmts map[string]*sql.Stmt
+	db *sql.DB
+	// rebind numbers placeholders for the database (nil: as written).
+	rebind func(string) string
+	mu     sync.Mutex
+	stmts  map[string]*sql.Stmt
 }
 
-func newStmtCache(db *sql.DB) *stmtCache { return &stmtCache{db: db, stmts: map[string]*sql.Stmt{}} }
+func newStmtCache(db *sql.DB, rebind func(string) string) *stmtCache {
+	if rebind == nil {
+		rebind = func(q string) string { return q }
+	}
+	return &stmtCache{db: db, rebind: rebind, stmts: map[string]*sql.Stmt{}}
+}
 
 // prepare makes sure the queries are prepared; call it outside any
 // transaction of the write connection. The lock is never held while
@@ -31,7 +38,7 @@ func (c *stmtCache) prepare(ctx context.Context, queries ...string) error {
 		if ok {
 			continue
 		}
-		stmt, err := c.db.PrepareContext(ctx, q)
+		stmt, err := c.db.PrepareContext(ctx, c.rebind(q))
 		if err != nil {
 			return err
 		}
@@ -53,7 +60,7 @@ func (c *stmtCache) in(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt
 	stmt, ok := c.stmts[query]
 	c.mu.Unlock()
 	if !ok {
-		return tx.PrepareContext(ctx, query)
+		return tx.PrepareContext(ctx, c.rebind(query))
 	}
 	return tx.StmtContext(ctx, stmt), nil
 }

@@ -22,7 +22,7 @@ func TestStmtCachePrepareWhileATransactionUsesIt(t *testing.T) {
 	defer db.Close()
 	db.SetMaxOpenConns(1)
 	ctx := context.Background()
-	cache := newStmtCache(db)
+	cache := newStmtCache(db, nil)
 	defer cache.close()
 
 	tx, err := db.BeginTx(ctx, nil)

@@ -2,27 +2,46 @@ package storage
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"sync"
 	"time"
 
 	"github.com/hookflow/hookflow/secrets"
-	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 )
 
+// Dialect names a database hookflow can store its state in (DB_CLIENT).
+type Dialect string
+
+const (
+	// DialectSQLite is one SQLite file beside the server: the default.
+	DialectSQLite Dialect = "sqlite"
+	// DialectPostgres is a PostgreSQL database, which several servers may
+	// share.
+	DialectPostgres Dialect = "postgres"
+)
+
 // Config selects and tunes the database.
 type Config struct {
+	// Dialect is the database (DialectSQLite when empty).
+	Dialect Dialect
 	// Filename is the SQLite file (created with its directory when missing);
 	// MemoryFilename gives a private in-memory database.
 	Filename string
-	// ReadConnections is the size of the read pool (default 4).
+	// ReadConnections is the size of SQLite's read pool (default 4).
 	ReadConnections int
-	Logger          *slog.Logger
+	// ConnectionString locates a PostgreSQL database:
+	// postgres://user:password@host:5432/database?sslmode=require.
+	ConnectionString string
+	// PoolSize bounds the connections to PostgreSQL (DefaultPoolSize when
+	// zero).
+	PoolSize int
+	// StatementTimeout makes PostgreSQL stop any statement of this store
+	// that runs longer (zero: the server's own setting).
+	StatementTimeout time.Duration
+	Logger           *slog.Logger
 	// OnItemEvent receives every committed item write, in commit order,
 	// from the item writer's goroutine: it must not block (events.Bus's
 	// Publish does not).
@@ -59,17 +78,22 @@ type Config struct {
 
 // Store is the open database.
 type Store struct {
+	// write holds the connection writes go through (SQLite: exactly one);
+	// read serves reads (SQLite: a pool beside the writer). On PostgreSQL
+	// both are one pool.
 	write   *gorm.DB
 	read    *gorm.DB
 	logger  *slog.Logger
 	runs    *runWriter
 	items   *itemWriter
 	janitor *runJanitor
-	dialect dialect
+	kind    Dialect
+	dialect queryDialect
+	engine  engine
 	// runQueue is the run queue's SQL (run_claim.go).
 	runQueue runQueueSQL
-	// lock keeps other processes off the database file (sqlite_lock.go);
-	// nil for a memory database.
+	// lock keeps other processes off a SQLite database file
+	// (sqlite_lock.go); nil for a memory database and for PostgreSQL.
 	lock    *fileLock
 	schemas schemaCache
 	stmts   *stmtCache // prepared statements of the write connection
@@ -85,103 +109,74 @@ type Store struct {
 	closeErr  error
 }
 
+// engine is what differs between the databases outside item queries
+// (queryDialect spells those): placeholders, a few statements, and
+// whether other servers write the same database. sqlite.go and
+// postgres.go each define theirs.
+type engine struct {
+	// rebind rewrites the `?` placeholders of a statement run through
+	// database/sql into the database's own.
+	rebind func(query string) string
+	// lockRow ends a SELECT whose rows the write transaction holds until
+	// it commits ("" where one writer holds the whole database).
+	lockRow string
+	// shared says that other servers may write the same database, so the
+	// item writer keeps nothing it read between transactions.
+	shared bool
+	// runRowID identifies a run row in batched deletes.
+	runRowID string
+	// subscriptionFailed and subscriptionSucceeded record a batch's
+	// attempts on its subscription (webhook_attempts.go).
+	subscriptionFailed, subscriptionSucceeded string
+	// deliveryStateRow is one row of the VALUES list whose rows set the
+	// state of attempted deliveries.
+	deliveryStateRow string
+}
+
 // Open opens (creating if needed) and migrates the database and starts the
 // run writer.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	if cfg.ReadConnections <= 0 {
-		cfg.ReadConnections = 4
-	}
 	if cfg.MaxRunRecordSize <= 0 {
 		cfg.MaxRunRecordSize = DefaultMaxRunRecordSize
 	}
-	writeDSN, readDSN, err := sqliteDSNs(cfg.Filename)
-	if err != nil {
-		return nil, err
-	}
-	lock, err := lockDatabaseFile(cfg.Filename)
-	if err != nil {
-		return nil, err
-	}
-	opened := false
-	defer func() {
-		if !opened {
-			lock.release()
-		}
-	}()
 	gcfg := &gorm.Config{Logger: logger.Discard, SkipDefaultTransaction: true, TranslateError: true}
-	registerSQLiteDriver()
-	if err := createDatabaseFile(cfg.Filename, gcfg); err != nil {
+	var s *Store
+	var err error
+	switch cfg.Dialect {
+	case "", DialectSQLite:
+		s, err = openSQLite(ctx, cfg, gcfg)
+	case DialectPostgres:
+		s, err = openPostgres(ctx, cfg, gcfg)
+	default:
+		return nil, fmt.Errorf("open database: unknown database %q (sqlite or postgres)", cfg.Dialect)
+	}
+	if err != nil {
 		return nil, err
 	}
-	write, err := gorm.Open(openSQLite(writeDSN), gcfg)
-	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
-	}
-	wdb, _ := write.DB()
-	wdb.SetMaxOpenConns(1)
-	wdb.SetMaxIdleConns(1)
-	wdb.SetConnMaxLifetime(0)
-	s := &Store{write: write, logger: cfg.Logger, dialect: sqliteDialect{}, runQueue: sqliteRunQueue, lock: lock,
-		stmts: newStmtCache(wdb), onCollectionEvent: cfg.OnCollectionEvent, queryTimeout: cfg.QueryTimeout,
-		outbox: cfg.Outbox, keys: cfg.Keys, inMemory: cfg.Filename == "" || cfg.Filename == MemoryFilename}
+	s.logger = cfg.Logger
+	s.onCollectionEvent = cfg.OnCollectionEvent
+	s.queryTimeout = cfg.QueryTimeout
+	s.outbox = cfg.Outbox
+	s.keys = cfg.Keys
 	if s.keys == nil {
 		s.keys = secrets.NewEphemeralKeyring()
 	}
 	if s.queryTimeout == 0 {
 		s.queryTimeout = DefaultQueryTimeout
 	}
-	if err := s.migrate(ctx); err != nil {
-		_ = wdb.Close()
-		return nil, err
-	}
-	if readDSN == writeDSN {
-		// A shared-cache memory database reports table locks instead of
-		// waiting for them, so it is read through the single write
-		// connection.
-		s.read = write
-	} else {
-		read, err := gorm.Open(openSQLite(readDSN), gcfg)
-		if err != nil {
-			_ = wdb.Close()
-			return nil, fmt.Errorf("open database for reading: %w", err)
-		}
-		rdb, _ := read.DB()
-		rdb.SetMaxOpenConns(cfg.ReadConnections)
-		rdb.SetMaxIdleConns(cfg.ReadConnections)
-		s.read = read
-	}
-	s.runs = newRunWriter(s.write, cfg.Logger, cfg.MaxRunRecordSize)
-	s.items = newItemWriter(s.write, s.stmts, cfg.Logger, cfg.OnItemEvent, cfg.OnCollectionWrite, cfg.Outbox)
+	s.runs = newRunWriter(s.write, s.engine, cfg.Logger, cfg.MaxRunRecordSize)
+	s.items = newItemWriter(s.write, s.stmts, s.engine, cfg.Logger, cfg.OnItemEvent, cfg.OnCollectionWrite, cfg.Outbox)
 	if cfg.RunRetention.enabled() {
 		s.janitor = s.startRunJanitor(cfg.RunRetention, cfg.Logger)
 	}
-	opened = true
 	return s, nil
 }
 
-// openSQLite opens a DSN with hookflow's SQLite driver (sqlite_funcs.go).
-func openSQLite(dsn string) gorm.Dialector {
-	return sqlite.New(sqlite.Config{DriverName: sqliteDriverName, DSN: dsn})
-}
-
-// migrate creates or updates every table.
-func (s *Store) migrate(ctx context.Context) error {
-	err := s.write.WithContext(ctx).AutoMigrate(&flowRow{}, &operationRow{}, &Run{}, &setting{}, &collectionRow{},
-		&Role{}, &User{}, &permissionRow{}, &Subscription{}, &Delivery{}, &Attempt{})
-	if err != nil {
-		return fmt.Errorf("migrate database: %w", err)
-	}
-	if err := migrateDeliveries(s.write.WithContext(ctx)); err != nil {
-		return fmt.Errorf("migrate database: %w", err)
-	}
-	if err := migrateRunQueue(s.write.WithContext(ctx)); err != nil {
-		return fmt.Errorf("migrate database: %w", err)
-	}
-	return s.migrateItems(ctx)
-}
+// Dialect says which database the store is open on.
+func (s *Store) Dialect() Dialect { return s.kind }
 
 // Close stops the retention sweeps, commits queued item writes, flushes
 // pending run records, closes the database and releases its file lock.
@@ -220,35 +215,4 @@ func (s *Store) Ping(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	return sqlDB.PingContext(ctx)
-}
-
-// pageSize is the page size of new database files. Run records and items
-// are JSON documents of one or two kilobytes; with SQLite's default 4 KiB
-// pages a row over about 1000 bytes spills into an overflow page, an extra
-// page written per record. 16 KiB pages keep rows of up to about 4000 bytes
-// on their leaf page.
-const pageSize = 16384
-
-// createDatabaseFile creates a missing database file with pageSize pages in
-// WAL mode; both can only be chosen before the first table exists.
-func createDatabaseFile(filename string, gcfg *gorm.Config) error {
-	if filename == "" || filename == MemoryFilename {
-		return nil
-	}
-	if _, err := os.Stat(filename); err == nil || !errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	db, err := gorm.Open(openSQLite(fileURI(filename)), gcfg)
-	if err != nil {
-		return fmt.Errorf("create database: %w", err)
-	}
-	sqlDB, _ := db.DB()
-	defer sqlDB.Close()
-	if err := db.Exec(fmt.Sprintf("PRAGMA page_size = %d", pageSize)).Error; err != nil {
-		return fmt.Errorf("create database: %w", err)
-	}
-	if err := db.Exec("PRAGMA journal_mode = WAL").Error; err != nil {
-		return fmt.Errorf("create database: %w", err)
-	}
-	return nil
 }

@@ -8,12 +8,24 @@ import (
 	"time"
 
 	"github.com/hookflow/hookflow/flows"
+	"github.com/hookflow/hookflow/internal/testdb"
 )
 
-// openTestStore opens a store on a file in the test's temporary directory.
+// testConfig is a database of the test's own: a file in its temporary
+// directory, or a fresh PostgreSQL schema under HOOKFLOW_TEST_DB
+// (internal/testdb).
+func testConfig(t testing.TB) Config {
+	t.Helper()
+	if testdb.Postgres() {
+		return Config{Dialect: DialectPostgres, ConnectionString: testdb.NewSchema(t)}
+	}
+	return Config{Filename: t.TempDir() + "/test.db"}
+}
+
+// openTestStore opens a store on the test's own database (testConfig).
 func openTestStore(t testing.TB, cfg ...func(*Config)) *Store {
 	t.Helper()
-	c := Config{Filename: t.TempDir() + "/test.db"}
+	c := testConfig(t)
 	for _, f := range cfg {
 		f(&c)
 	}
@@ -136,8 +148,8 @@ func TestRunWriter(t *testing.T) {
 
 func TestRunRecordsSurviveReopen(t *testing.T) {
 	t.Parallel()
-	file := t.TempDir() + "/reopen.db"
-	s, err := Open(context.Background(), Config{Filename: file})
+	cfg := testConfig(t)
+	s, err := Open(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +159,7 @@ func TestRunRecordsSurviveReopen(t *testing.T) {
 	if err := s.Close(); err != nil { // Close flushes what is pending.
 		t.Fatal(err)
 	}
-	s, err = Open(context.Background(), Config{Filename: file})
+	s, err = Open(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,6 +189,7 @@ func TestSettings(t *testing.T) {
 
 func TestMemoryDatabasesAreSeparate(t *testing.T) {
 	t.Parallel()
+	testdb.SkipOnPostgres(t, "in-memory databases are SQLite's")
 	a, err := Open(context.Background(), Config{Filename: MemoryFilename})
 	if err != nil {
 		t.Fatal(err)

@@ -71,12 +71,7 @@ const (
 		updated_at = v.column8 FROM (VALUES `
 	updateDeliveriesEnd = `) AS v WHERE webhook_deliveries.id = v.column1`
 	deliveryColumns     = 8
-	// A failure keeps the first failure's time; a success clears it.
-	subscriptionFailedSQL = `UPDATE webhooks SET last_triggered = MAX(COALESCE(last_triggered, ''), ?),
-		failing_since = COALESCE(failing_since, ?) WHERE id = ?`
-	failingSinceSQL          = `SELECT failing_since FROM webhooks WHERE id = ?`
-	subscriptionSucceededSQL = `UPDATE webhooks SET last_triggered = MAX(COALESCE(last_triggered, ''), ?),
-		failing_since = ? WHERE id = ?`
+	failingSinceSQL     = `SELECT failing_since FROM webhooks WHERE id = ?`
 )
 
 // CompleteAttempts records finished attempts in one transaction (setting
@@ -90,7 +85,7 @@ func (s *Store) CompleteAttempts(ctx context.Context, outcomes []*AttemptOutcome
 	}
 	var queries []string
 	for _, n := range chunkSizes(len(outcomes)) {
-		queries = append(queries, attemptStatements(n)...)
+		queries = append(queries, attemptStatements(s.engine, n)...)
 	}
 	if err := s.stmts.prepare(ctx, queries...); err != nil {
 		return nil, fmt.Errorf("record attempts: %w", err)
@@ -99,7 +94,7 @@ func (s *Store) CompleteAttempts(ctx context.Context, outcomes []*AttemptOutcome
 	if err != nil {
 		return nil, fmt.Errorf("record attempts: %w", err)
 	}
-	failing, err := completeAttempts(ctx, tx, s.stmts, outcomes)
+	failing, err := completeAttempts(ctx, tx, s.stmts, s.engine, outcomes)
 	if err != nil {
 		_ = tx.Rollback()
 		return nil, fmt.Errorf("record attempts: %w", err)
@@ -140,16 +135,25 @@ func chunkSizes(n int) []int {
 }
 
 // attemptStatements are the insert and update texts for n outcomes.
-func attemptStatements(n int) []string {
+func attemptStatements(e engine, n int) []string {
 	insert := appendRows([]byte(insertAttemptsSQL), n, attemptColumns)
-	update := append(appendRows([]byte(updateDeliveriesSQL), n, deliveryColumns), updateDeliveriesEnd...)
+	update := []byte(updateDeliveriesSQL)
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			update = append(update, ", "...)
+		}
+		update = append(update, e.deliveryStateRow...)
+	}
+	update = append(update, updateDeliveriesEnd...)
 	return []string{string(insert), string(update)}
 }
 
-func completeAttempts(ctx context.Context, tx *sql.Tx, stmts *stmtCache, outcomes []*AttemptOutcome) (map[int64]time.Time, error) {
+// completeAttempts writes the attempts in chunks; then, per subscription, a
+// failure keeps the first failure's time and a success clears it.
+func completeAttempts(ctx context.Context, tx *sql.Tx, stmts *stmtCache, e engine, outcomes []*AttemptOutcome) (map[int64]time.Time, error) {
 	rest := outcomes
 	for _, n := range chunkSizes(len(outcomes)) {
-		if err := writeAttempts(ctx, tx, stmts, rest[:n]); err != nil {
+		if err := writeAttempts(ctx, tx, stmts, e, rest[:n]); err != nil {
 			return nil, err
 		}
 		rest = rest[n:]
@@ -185,16 +189,16 @@ func completeAttempts(ctx context.Context, tx *sql.Tx, stmts *stmtCache, outcome
 			if !r.failingSince.IsZero() {
 				since, failing[id] = r.failingSince, r.failingSince
 			}
-			if _, err := tx.ExecContext(ctx, subscriptionSucceededSQL, r.last, since, id); err != nil {
+			if _, err := tx.ExecContext(ctx, e.rebind(e.subscriptionSucceeded), r.last, since, id); err != nil {
 				return nil, fmt.Errorf("webhook %d: %w", id, err)
 			}
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, subscriptionFailedSQL, r.last, r.failingSince, id); err != nil {
+		if _, err := tx.ExecContext(ctx, e.rebind(e.subscriptionFailed), r.last, r.failingSince, id); err != nil {
 			return nil, fmt.Errorf("webhook %d: %w", id, err)
 		}
 		var since sql.NullTime
-		err := tx.QueryRowContext(ctx, failingSinceSQL, id).Scan(&since)
+		err := tx.QueryRowContext(ctx, e.rebind(failingSinceSQL), id).Scan(&since)
 		if err == sql.ErrNoRows {
 			continue // deleted meanwhile
 		}
@@ -211,8 +215,8 @@ func completeAttempts(ctx context.Context, tx *sql.Tx, stmts *stmtCache, outcome
 // writeAttempts inserts a chunk of attempts and updates their deliveries,
 // one statement each: the per-statement cost, not the rows, dominates
 // small writes.
-func writeAttempts(ctx context.Context, tx *sql.Tx, stmts *stmtCache, chunk []*AttemptOutcome) error {
-	texts := attemptStatements(len(chunk))
+func writeAttempts(ctx context.Context, tx *sql.Tx, stmts *stmtCache, e engine, chunk []*AttemptOutcome) error {
+	texts := attemptStatements(e, len(chunk))
 	attemptArgs := make([]any, 0, attemptColumns*len(chunk))
 	deliveryArgs := make([]any, 0, deliveryColumns*len(chunk))
 	for _, o := range chunk {

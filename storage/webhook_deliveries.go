@@ -54,14 +54,6 @@ type Delivery struct {
 // TableName names the deliveries table.
 func (Delivery) TableName() string { return "webhook_deliveries" }
 
-// migrateDeliveries adds the index claims use: pending deliveries of one
-// subscription in due order. It is partial, so finished deliveries (the
-// bulk of the table) cost it nothing.
-func migrateDeliveries(db *gorm.DB) error {
-	return db.Exec(`CREATE INDEX IF NOT EXISTS idx_deliveries_due ON webhook_deliveries(webhook_id, next_attempt_at, id)
-		WHERE status = 'pending'`).Error
-}
-
 // deliveryInsert begins an INSERT of new deliveries.
 const deliveryInsert = "INSERT INTO webhook_deliveries (webhook_id, message_id, event, message, status, attempts, next_attempt_at, last_status, last_error, test, created_at, updated_at) VALUES "
 
@@ -161,7 +153,7 @@ func (s *Store) ClaimDue(ctx context.Context, webhookID, now int64, skip []int64
 	}
 	query = append(query, " ORDER BY next_attempt_at, id LIMIT ?"...)
 	args = append(args, limit+1)
-	rows, err := sqlDB.QueryContext(ctx, string(query), args...)
+	rows, err := sqlDB.QueryContext(ctx, s.engine.rebind(string(query)), args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("claim deliveries of webhook %d: %w", webhookID, err)
 	}

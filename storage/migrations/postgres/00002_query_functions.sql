@@ -1,0 +1,253 @@
+-- The functions item queries need on PostgreSQL (storage/dialect_postgres.go
+-- uses them; storage/sqlite_funcs.go has the SQLite counterparts). Each one
+-- mirrors a definition of the query package, and storage's tests run the
+-- same case table through both databases to keep them equal. hf_fold, the
+-- case folding, is generated from Go's Unicode tables (00003).
+
+-- +goose Up
+
+-- hf_key is the ordering key of a JSON value, as text to compare under
+-- COLLATE "C" (byte order): missing and null have none (NULL, sorted
+-- first); numbers and booleans (as 0 and 1) start with '1' and continue
+-- with their IEEE 754 bits made to sort as numbers, in hex; strings start
+-- with '2' and continue with their text (byte order is Go's string order);
+-- arrays and objects sort as their JSON text, among the strings. This is
+-- the order SQLite gives json_extract values, and what declared indexes
+-- are built on. It calls built-in functions only, as an index expression
+-- should.
+-- +goose StatementBegin
+CREATE FUNCTION hf_key(v jsonb) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT CASE jsonb_typeof(v)
+	WHEN 'string' THEN '2' || (v #>> '{}')
+	WHEN 'number' THEN '1' || lpad(to_hex(CASE
+		WHEN ('x' || encode(float8send(v::float8), 'hex'))::bit(64)::bigint >= 0
+		THEN ('x' || encode(float8send(v::float8), 'hex'))::bit(64)::bigint | (-9223372036854775807 - 1)
+		ELSE ~('x' || encode(float8send(v::float8), 'hex'))::bit(64)::bigint
+	END), 16, '0')
+	WHEN 'boolean' THEN CASE WHEN v = 'true'::jsonb THEN '1bff0000000000000' ELSE '18000000000000000' END
+	WHEN 'array' THEN '2' || v::text
+	WHEN 'object' THEN '2' || v::text
+END
+$$;
+-- +goose StatementEnd
+
+-- hf_num is query.NumericString: the number a text reads as (a plain
+-- decimal, optionally with an exponent; no spaces, hex, NaN or Inf), or
+-- NULL. Out of float64's range is not a number; below its smallest value
+-- is 0, as strconv.ParseFloat rounds.
+-- +goose StatementBegin
+CREATE FUNCTION hf_num(s text) RETURNS float8
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+	m text[];
+	e10 numeric;
+	n numeric;
+BEGIN
+	m := regexp_match(s, '^[+-]?(?:([0-9]+)\.?([0-9]*)|\.([0-9]+))(?:[eE]([+-]?)([0-9]+))?$');
+	IF m IS NULL THEN
+		RETURN NULL;
+	END IF;
+	IF rtrim(coalesce(m[1], '') || coalesce(m[2], '') || coalesce(m[3], ''), '0') !~ '[1-9]' THEN
+		RETURN 0;
+	END IF;
+	-- numeric takes exponents up to ±1000; beyond, a number is out of
+	-- float64's range (or below its smallest value, which reads as 0).
+	IF length(ltrim(m[5], '0')) > 6 THEN
+		RETURN CASE WHEN m[4] = '-' THEN 0 END;
+	END IF;
+	e10 := coalesce((m[4] || coalesce(nullif(ltrim(m[5], '0'), ''), '0'))::numeric, 0);
+	IF e10 > 1000 THEN
+		RETURN NULL;
+	END IF;
+	IF e10 < -1000 THEN
+		RETURN 0;
+	END IF;
+	n := s::numeric;
+	IF abs(n) >= 179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497792 THEN
+		RETURN NULL;
+	END IF;
+	IF abs(n) <= 2.4703282292062327e-324 THEN
+		RETURN 0;
+	END IF;
+	RETURN n::float8;
+END
+$$;
+-- +goose StatementEnd
+
+-- hf_numtext is query.FormatNumber: a number in JSON notation as Go writes
+-- it (the shortest digits that read back; exponent form below 1e-6 and from
+-- 1e21, as in "1e-7" and "1e+21").
+-- +goose StatementBegin
+CREATE FUNCTION hf_numtext(x float8) RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+SET extra_float_digits = 1 AS $$
+DECLARE
+	t text := abs(x)::text;
+	mant text;
+	digits text;
+	point int;
+	sign text := CASE WHEN x < 0 THEN '-' ELSE '' END;
+BEGIN
+	IF x = 0 THEN
+		RETURN '0';
+	END IF;
+	-- The value is 0.<digits> × 10^point.
+	IF position('e' IN t) > 0 THEN
+		mant := split_part(t, 'e', 1);
+		point := split_part(t, 'e', 2)::int + 1;
+		digits := replace(mant, '.', '');
+	ELSIF position('.' IN t) > 0 THEN
+		digits := split_part(t, '.', 1) || split_part(t, '.', 2);
+		point := length(split_part(t, '.', 1));
+	ELSE
+		digits := t;
+		point := length(t);
+	END IF;
+	point := point - (length(digits) - length(ltrim(digits, '0')));
+	digits := rtrim(ltrim(digits, '0'), '0');
+	IF point - 1 < -6 OR point - 1 >= 21 THEN
+		RETURN sign || left(digits, 1) || CASE WHEN length(digits) > 1 THEN '.' || substr(digits, 2) ELSE '' END
+			|| 'e' || CASE WHEN point - 1 < 0 THEN '-' ELSE '+' END || abs(point - 1)::text;
+	END IF;
+	IF point <= 0 THEN
+		RETURN sign || '0.' || repeat('0', -point) || digits;
+	END IF;
+	IF point >= length(digits) THEN
+		RETURN sign || digits || repeat('0', point - length(digits));
+	END IF;
+	RETURN sign || left(digits, point) || '.' || substr(digits, point + 1);
+END
+$$;
+-- +goose StatementEnd
+
+-- hf_time is query.ParseTime followed by the ordering key storage gives an
+-- instant (instantKey in sqlite_funcs.go): Unix seconds shifted by 1e11,
+-- zero-padded to 13 digits, '.', 9 digits of nanoseconds; NULL when the
+-- text is not a date. Accepted forms, as Go's time.Parse takes them: a
+-- date (2024-03-15), or a date, 'T' or ' ', a time with a 1- or 2-digit
+-- hour, optional fractional seconds after '.' or ',' (digits past the
+-- ninth are dropped) and an optional zone, Z or ±hh:mm (hh ≤ 24, mm ≤ 60).
+-- +goose StatementBegin
+CREATE FUNCTION hf_time(s text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+	m text[];
+	y int; mo int; d int; h int := 0; mi int := 0; sec int := 0;
+	month_days int;
+	off int := 0;
+	era int; yoe int; doy int; days bigint;
+	unix bigint;
+BEGIN
+	m := regexp_match(s, '^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ]([0-9]{1,2}):([0-9]{2}):([0-9]{2})(?:[.,]([0-9]+))?(?:Z|([+-])([0-9]{2}):([0-9]{2}))?)?$');
+	IF m IS NULL OR (length(s) > 10 AND m[4] IS NULL) THEN
+		RETURN NULL;
+	END IF;
+	y := m[1]::int; mo := m[2]::int; d := m[3]::int;
+	month_days := CASE
+		WHEN mo = 2 THEN CASE WHEN (y % 4 = 0 AND y % 100 <> 0) OR y % 400 = 0 THEN 29 ELSE 28 END
+		WHEN mo IN (4, 6, 9, 11) THEN 30 ELSE 31 END;
+	IF mo < 1 OR mo > 12 OR d < 1 OR d > month_days THEN
+		RETURN NULL;
+	END IF;
+	IF m[4] IS NOT NULL THEN
+		h := m[4]::int; mi := m[5]::int; sec := m[6]::int;
+		IF h > 23 OR mi > 59 OR sec > 59 THEN
+			RETURN NULL;
+		END IF;
+	END IF;
+	IF m[8] IS NOT NULL THEN
+		IF m[9]::int > 24 OR m[10]::int > 60 THEN
+			RETURN NULL;
+		END IF;
+		off := (m[9]::int * 3600 + m[10]::int * 60) * CASE WHEN m[8] = '-' THEN -1 ELSE 1 END;
+	END IF;
+	-- Days since 1970-01-01 of the proleptic Gregorian date (years counted
+	-- from 400 so that the arithmetic stays on non-negative numbers).
+	y := y - CASE WHEN mo <= 2 THEN 1 ELSE 0 END + 400;
+	era := y / 400;
+	yoe := y - era * 400;
+	doy := (153 * (mo + CASE WHEN mo > 2 THEN -3 ELSE 9 END) + 2) / 5 + d - 1;
+	days := era::bigint * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468 - 146097;
+	unix := days * 86400 + h * 3600 + mi * 60 + sec - off;
+	RETURN lpad((unix + 100000000000)::text, 13, '0') || '.' || rpad(left(coalesce(m[7], ''), 9), 9, '0');
+END
+$$;
+-- +goose StatementEnd
+
+-- hf_canonical_time says whether a text is a valid time written as
+-- query.FormatTime writes it (2024-03-15T10:30:00.000Z); those compare as
+-- text in instant order, without hf_time.
+-- +goose StatementBegin
+CREATE FUNCTION hf_canonical_time(s text) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT CASE WHEN s ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$' THEN
+	substr(s, 6, 2)::int BETWEEN 1 AND 12
+	AND substr(s, 9, 2)::int BETWEEN 1 AND CASE
+		WHEN substr(s, 6, 2) = '02' THEN CASE
+			WHEN (substr(s, 1, 4)::int % 4 = 0 AND substr(s, 1, 4)::int % 100 <> 0) OR substr(s, 1, 4)::int % 400 = 0
+			THEN 29 ELSE 28 END
+		WHEN substr(s, 6, 2) IN ('04', '06', '09', '11') THEN 30 ELSE 31 END
+	AND substr(s, 12, 2)::int < 24 AND substr(s, 15, 2)::int < 60 AND substr(s, 18, 2)::int < 60
+ELSE false END
+$$;
+-- +goose StatementEnd
+
+-- hf_json_eq is query.EqualJSON on two JSON values: _eq between an object
+-- or array and a composite operand, member by member, where a number equals
+-- a string reading as the same number and a boolean the string "true" or
+-- "false".
+-- +goose StatementBegin
+CREATE FUNCTION hf_json_eq(a jsonb, b jsonb) RETURNS boolean
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+	ta text := jsonb_typeof(a);
+	tb text := jsonb_typeof(b);
+	k text;
+	v jsonb;
+	i int;
+BEGIN
+	IF ta = 'object' THEN
+		IF tb <> 'object' OR (SELECT count(*) FROM jsonb_object_keys(a)) <> (SELECT count(*) FROM jsonb_object_keys(b)) THEN
+			RETURN false;
+		END IF;
+		FOR k, v IN SELECT key, value FROM jsonb_each(a) LOOP
+			IF NOT (b ? k) OR NOT hf_json_eq(v, b -> k) THEN
+				RETURN false;
+			END IF;
+		END LOOP;
+		RETURN true;
+	END IF;
+	IF ta = 'array' THEN
+		IF tb <> 'array' OR jsonb_array_length(a) <> jsonb_array_length(b) THEN
+			RETURN false;
+		END IF;
+		FOR i IN 0 .. jsonb_array_length(a) - 1 LOOP
+			IF NOT hf_json_eq(a -> i, b -> i) THEN
+				RETURN false;
+			END IF;
+		END LOOP;
+		RETURN true;
+	END IF;
+	IF tb IN ('object', 'array') THEN
+		RETURN false;
+	END IF;
+	RETURN coalesce(CASE tb
+		WHEN 'string' THEN CASE ta
+			WHEN 'string' THEN a = b
+			WHEN 'boolean' THEN (a #>> '{}') = (b #>> '{}')
+			WHEN 'number' THEN a::float8 = hf_num(b #>> '{}')
+			ELSE false END
+		WHEN 'number' THEN CASE ta
+			WHEN 'number' THEN a::float8 = b::float8
+			WHEN 'string' THEN hf_num(a #>> '{}') = b::float8
+			ELSE false END
+		WHEN 'boolean' THEN CASE ta
+			WHEN 'boolean' THEN a = b
+			WHEN 'string' THEN (a #>> '{}') = (b #>> '{}')
+			ELSE false END
+		WHEN 'null' THEN ta = 'null'
+	END, false);
+END
+$$;
+-- +goose StatementEnd
