@@ -25,9 +25,20 @@ type Config struct {
 	Port int
 	// PublicURL is how the server is reached from outside (PUBLIC_URL).
 	PublicURL string
+	// DBClient is the database (DB_CLIENT): storage.DialectSQLite (the
+	// default) or storage.DialectPostgres.
+	DBClient storage.Dialect
 	// DBFilename is the SQLite file (DB_FILENAME); storage.MemoryFilename
 	// (":memory:") keeps everything in memory, for tests.
 	DBFilename string
+	// DBConnectionString locates the PostgreSQL database
+	// (DB_CONNECTION_STRING, postgres://user:password@host:5432/db?sslmode=…).
+	DBConnectionString string
+	// DBPoolSize bounds the connections to PostgreSQL (DB_POOL_SIZE, 10).
+	DBPoolSize int
+	// DBStatementTimeout makes PostgreSQL stop any statement that runs
+	// longer (DB_STATEMENT_TIMEOUT; unset: the server's own setting).
+	DBStatementTimeout time.Duration
 	// QueryTimeout bounds one item query: a read, or the selection of a
 	// write by query (DB_QUERY_TIMEOUT, 30s).
 	QueryTimeout time.Duration
@@ -125,6 +136,9 @@ func (c Config) withDefaults() Config {
 	if c.Port == 0 {
 		c.Port = 8055
 	}
+	if c.DBClient == "" {
+		c.DBClient = storage.DialectSQLite
+	}
 	if c.DBFilename == "" {
 		c.DBFilename = "./data/hookflow.db"
 	}
@@ -203,11 +217,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		c.Port = n
 	}
 	c.PublicURL = getenv("PUBLIC_URL")
-	if client := getenv("DB_CLIENT"); client != "" && client != "sqlite" && client != "sqlite3" {
-		fail("DB_CLIENT", fmt.Errorf("%q is not supported by this build (use sqlite)", client))
-	}
-	c.DBFilename = getenv("DB_FILENAME")
-	durationVar(getenv, "DB_QUERY_TIMEOUT", &c.QueryTimeout, fail)
+	databaseVars(getenv, &c, fail)
 	secretKeyVars(getenv, &c, fail)
 	c.AdminToken = getenv("ADMIN_TOKEN")
 	for _, name := range strings.Split(getenv("FLOWS_ENV_ALLOW_LIST"), ",") {

@@ -87,7 +87,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		_ = store.Close()
 		return nil, err
 	}
-	logger.Info("database opened", "file", cfg.DBFilename)
+	if cfg.DBClient == storage.DialectPostgres {
+		logger.Info("database opened", "client", cfg.DBClient, "database", redactedURL(cfg.DBConnectionString))
+	} else {
+		logger.Info("database opened", "client", cfg.DBClient, "file", cfg.DBFilename)
+	}
 
 	acl, generated, err := access.New(ctx, store, access.Config{
 		AdminToken: cfg.AdminToken,
@@ -142,7 +146,11 @@ func openStore(ctx context.Context, cfg Config, bus *events.Bus, cache *triggers
 	retention := *cfg.RunRetention
 	retention.Now = cfg.Now
 	store, err := storage.Open(ctx, storage.Config{
+		Dialect:           cfg.DBClient,
 		Filename:          cfg.DBFilename,
+		ConnectionString:  cfg.DBConnectionString,
+		PoolSize:          cfg.DBPoolSize,
+		StatementTimeout:  cfg.DBStatementTimeout,
 		Logger:            cfg.Logger,
 		OnItemEvent:       publishItemEvent(bus),
 		Outbox:            hooks,

@@ -10,13 +10,19 @@ import (
 	"testing"
 
 	"github.com/hookflow/hookflow/flows"
+	"github.com/hookflow/hookflow/internal/testdb"
 	"github.com/hookflow/hookflow/storage"
 )
 
-// openStore opens a store in the test's temporary directory.
+// openStore opens a store in the test's temporary directory (a PostgreSQL
+// schema of its own under HOOKFLOW_TEST_DB).
 func openStore(t *testing.T) *storage.Store {
 	t.Helper()
-	store, err := storage.Open(context.Background(), storage.Config{Filename: t.TempDir() + "/a.db"})
+	cfg := storage.Config{Filename: t.TempDir() + "/a.db"}
+	if testdb.Postgres() {
+		cfg = storage.Config{Dialect: storage.DialectPostgres, ConnectionString: testdb.NewSchema(t)}
+	}
+	store, err := storage.Open(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 // Package hookflowtest starts a complete hookflow server for tests: a real
 // HTTP server on 127.0.0.1 backed by a SQLite file in the test's temporary
-// directory, closed when the test ends. It is what hookflow's own scenario
+// directory (or a PostgreSQL schema of its own when HOOKFLOW_TEST_DB is set,
+// see Database), closed when the test ends. It is what hookflow's own scenario
 // tests use, and what a program that embeds hookflow can use in its
 // integration tests.
 //
@@ -37,7 +38,8 @@ type Server struct {
 // and its database are removed when the test ends.
 func New(t testing.TB, options ...func(*hookflow.Config)) *Server {
 	t.Helper()
-	cfg := hookflow.Config{DBFilename: t.TempDir() + "/hookflow.db", AdminToken: AdminToken, Logger: testLogger()}
+	cfg := hookflow.Config{AdminToken: AdminToken, Logger: testLogger()}
+	NewDatabase(t).Use(&cfg)
 	for _, o := range options {
 		o(&cfg)
 	}

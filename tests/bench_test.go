@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/hookflow/hookflow"
+	"github.com/hookflow/hookflow/hookflowtest"
 )
 
 // benchBody is the load workload's 307-byte order (../shared/bench/workload/body-pass.json).
@@ -124,7 +125,8 @@ type benchCase struct {
 }
 
 func benchmarkTrigger(b *testing.B, bc benchCase) {
-	cfg := hookflow.Config{DBFilename: b.TempDir() + "/bench.db", AdminToken: "bench", Logger: slog.New(slog.DiscardHandler)}
+	cfg := hookflow.Config{AdminToken: "bench", Logger: slog.New(slog.DiscardHandler)}
+	hookflowtest.NewDatabase(b).Use(&cfg)
 	if bc.config != nil {
 		bc.config(&cfg)
 	}

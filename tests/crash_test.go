@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"net/http"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/hookflow/hookflow/hookflowtest"
 	"github.com/hookflow/hookflow/storage"
 )
 
@@ -24,10 +24,10 @@ func TestQueuedRunsSurviveKill9(t *testing.T) {
 	}
 	dir := t.TempDir()
 	bin := buildServer(t, dir)
-	dbFile := filepath.Join(dir, "data", "hookflow.db")
+	db := hookflowtest.NewDatabase(t)
 	port := freePort(t)
 	start := func() *exec.Cmd {
-		return startServer(t, bin, port, "DB_FILENAME="+dbFile, "FLOWS_WORKERS=1", "FLOWS_MAX_STEPS=100000")
+		return startServer(t, bin, port, append(db.Env(), "FLOWS_WORKERS=1", "FLOWS_MAX_STEPS=100000")...)
 	}
 	base := "http://127.0.0.1:" + port
 	server := start()
@@ -60,7 +60,7 @@ func TestQueuedRunsSurviveKill9(t *testing.T) {
 	_, _ = server.Process.Wait()
 
 	// The database, read directly while the server is down.
-	store, err := storage.Open(context.Background(), storage.Config{Filename: dbFile})
+	store, err := storage.Open(context.Background(), db.StoreConfig())
 	if err != nil {
 		t.Fatal(err)
 	}

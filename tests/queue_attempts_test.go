@@ -3,11 +3,9 @@ package tests
 import (
 	"context"
 	"net/http"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/hookflow/hookflow"
 	"github.com/hookflow/hookflow/hookflowtest"
 	"github.com/hookflow/hookflow/storage"
 	"github.com/hookflow/hookflow/triggers"
@@ -19,8 +17,8 @@ import (
 // again) and one with an attempt left (it runs to completion).
 func TestQueuedRunAttemptsAreBounded(t *testing.T) {
 	t.Parallel()
-	dbFile := filepath.Join(t.TempDir(), "hookflow.db")
-	useFile := func(c *hookflow.Config) { c.DBFilename = dbFile }
+	db := hookflowtest.NewDatabase(t)
+	useFile := db.Use
 
 	first := hookflowtest.New(t, useFile)
 	flowID := first.CreateFlow(t, `{"options": {"async": true, "access": "public"},
@@ -32,7 +30,7 @@ func TestQueuedRunAttemptsAreBounded(t *testing.T) {
 
 	// What a crash leaves: runs marked running, their input still stored.
 	ctx := context.Background()
-	store, err := storage.Open(ctx, storage.Config{Filename: dbFile})
+	store, err := storage.Open(ctx, db.StoreConfig())
 	if err != nil {
 		t.Fatal(err)
 	}

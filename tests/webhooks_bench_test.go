@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/hookflow/hookflow"
+	"github.com/hookflow/hookflow/hookflowtest"
 	"github.com/hookflow/hookflow/outbound"
 	"github.com/hookflow/hookflow/storage"
 	"github.com/hookflow/hookflow/webhooks"
@@ -141,10 +142,12 @@ func sendSigned(client *http.Client, url, secret string, key []byte, id string, 
 
 func benchmarkItemDeliveries(b *testing.B) {
 	ts, received := benchReceiver(b)
-	srv, err := hookflow.New(context.Background(), hookflow.Config{
-		DBFilename: b.TempDir() + "/bench.db", AdminToken: "bench", Logger: slog.New(slog.DiscardHandler),
+	cfg := hookflow.Config{
+		AdminToken: "bench", Logger: slog.New(slog.DiscardHandler),
 		Outbound: loopbackPolicy, Webhooks: webhooksConfig(benchConcurrency),
-	})
+	}
+	hookflowtest.NewDatabase(b).Use(&cfg)
+	srv, err := hookflow.New(context.Background(), cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -182,12 +185,14 @@ func webhooksConfig(concurrency int) webhooks.Config {
 
 func benchmarkQueuedDeliveries(b *testing.B) {
 	ts, received := benchReceiver(b)
-	dbFile := b.TempDir() + "/bench.db"
-	queueDeliveries(b, dbFile, ts.URL)
-	srv, err := hookflow.New(context.Background(), hookflow.Config{
-		DBFilename: dbFile, AdminToken: "bench", Logger: slog.New(slog.DiscardHandler),
+	db := hookflowtest.NewDatabase(b)
+	queueDeliveries(b, db, ts.URL)
+	cfg := hookflow.Config{
+		AdminToken: "bench", Logger: slog.New(slog.DiscardHandler),
 		Outbound: loopbackPolicy, Webhooks: webhooksConfig(benchConcurrency),
-	})
+	}
+	db.Use(&cfg)
+	srv, err := hookflow.New(context.Background(), cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -209,8 +214,8 @@ func benchmarkQueuedDeliveries(b *testing.B) {
 
 // queueDeliveries stores an inactive webhook to url with b.N pending
 // deliveries of the benchmark's item.
-func queueDeliveries(b *testing.B, dbFile, url string) {
-	store, err := storage.Open(context.Background(), storage.Config{Filename: dbFile})
+func queueDeliveries(b *testing.B, db hookflowtest.Database, url string) {
+	store, err := storage.Open(context.Background(), db.StoreConfig())
 	if err != nil {
 		b.Fatal(err)
 	}

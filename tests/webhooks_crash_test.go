@@ -7,12 +7,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/hookflow/hookflow/hookflowtest"
 	"github.com/hookflow/hookflow/storage"
 )
 
@@ -51,9 +51,9 @@ func TestDeliveriesSurviveKill9(t *testing.T) {
 
 	dir := t.TempDir()
 	bin := buildServer(t, dir)
-	dbFile := filepath.Join(dir, "data", "hookflow.db")
+	db := hookflowtest.NewDatabase(t)
 	port := freePort(t)
-	env := []string{"DB_FILENAME=" + dbFile, "OUTBOUND_ALLOW_CIDRS=127.0.0.0/8", "WEBHOOKS_CONCURRENCY=2"}
+	env := append(db.Env(), "OUTBOUND_ALLOW_CIDRS=127.0.0.0/8", "WEBHOOKS_CONCURRENCY=2")
 	base := "http://127.0.0.1:" + port
 	server := startServer(t, bin, port, env...)
 	defer func() { _ = server.Process.Kill(); _, _ = server.Process.Wait() }()
@@ -75,7 +75,7 @@ func TestDeliveriesSurviveKill9(t *testing.T) {
 	_, _ = server.Process.Wait()
 	before, _ := arrived()
 
-	store, err := storage.Open(context.Background(), storage.Config{Filename: dbFile})
+	store, err := storage.Open(context.Background(), db.StoreConfig())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,13 +1,11 @@
 package tests
 
 import (
-	"database/sql"
 	"fmt"
 	"net/http"
 	"testing"
 	"time"
 
-	"github.com/hookflow/hookflow"
 	"github.com/hookflow/hookflow/hookflowtest"
 	_ "github.com/mattn/go-sqlite3"
 )
@@ -19,9 +17,9 @@ import (
 // stays whole.
 func TestDeletingAWebhookRemovesItsLog(t *testing.T) {
 	t.Parallel()
-	db := t.TempDir() + "/hookflow.db"
+	db := hookflowtest.NewDatabase(t)
 	gone, other := hookflowtest.NewReceiver(t), hookflowtest.NewReceiver(t)
-	srv := hookflowtest.New(t, allowLoopback, func(c *hookflow.Config) { c.DBFilename = db })
+	srv := hookflowtest.New(t, allowLoopback, db.Use)
 	hook := createWebhook(t, srv, map[string]any{"name": "gone", "actions": "create", "collections": "orders", "url": gone.URL})
 	kept := createWebhook(t, srv, map[string]any{"name": "kept", "actions": "create", "collections": "orders", "url": other.URL})
 	const writes = 30
@@ -45,11 +43,7 @@ func TestDeletingAWebhookRemovesItsLog(t *testing.T) {
 	check(t, calls, 200, `{"data": [], "meta": {"total_count": 0}}`)
 	waitDeliveries(t, srv, kept, func(l []any) bool { return len(l) == writes+1 })
 
-	conn, err := sql.Open("sqlite3", "file:"+db+"?mode=ro&_busy_timeout=5000")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := db.SQL(t)
 	count := func(query string, args ...any) int {
 		var n int
 		if err := conn.QueryRow(query, args...).Scan(&n); err != nil {
@@ -59,8 +53,8 @@ func TestDeletingAWebhookRemovesItsLog(t *testing.T) {
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		deliveries := count(`SELECT COUNT(*) FROM webhook_deliveries WHERE webhook_id = ?`, hook["id"])
-		attempts := count(`SELECT COUNT(*) FROM webhook_attempts WHERE webhook_id = ?`, hook["id"])
+		deliveries := count(`SELECT COUNT(*) FROM webhook_deliveries WHERE webhook_id = $1`, hook["id"])
+		attempts := count(`SELECT COUNT(*) FROM webhook_attempts WHERE webhook_id = $1`, hook["id"])
 		if deliveries == 0 && attempts == 0 {
 			break
 		}
@@ -69,7 +63,7 @@ func TestDeletingAWebhookRemovesItsLog(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	if n := count(`SELECT COUNT(*) FROM webhook_attempts WHERE webhook_id = ?`, kept["id"]); n != writes+1 {
+	if n := count(`SELECT COUNT(*) FROM webhook_attempts WHERE webhook_id = $1`, kept["id"]); n != writes+1 {
 		t.Fatalf("the other webhook has %d attempts left, want %d", n, writes+1)
 	}
 }

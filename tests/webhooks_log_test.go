@@ -92,8 +92,7 @@ func TestDeliveryLogEndpoints(t *testing.T) {
 func TestOutboundPolicyGuardsEveryDelivery(t *testing.T) {
 	t.Parallel()
 	rc := hookflowtest.NewReceiver(t)
-	db := t.TempDir() + "/hookflow.db"
-	useDB := func(c *hookflow.Config) { c.DBFilename = db }
+	useDB := hookflowtest.NewDatabase(t).Use
 	first := hookflowtest.New(t, useDB, allowLoopback)
 	hook := createWebhook(t, first, map[string]any{"name": "internal", "actions": "create", "collections": "orders", "url": rc.URL})
 	first.Close()

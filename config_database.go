@@ -1,0 +1,50 @@
+package hookflow
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/hookflow/hookflow/storage"
+)
+
+// minPoolSize is the fewest PostgreSQL connections a server works with:
+// the item writer and the run writer each hold one while they commit, and
+// reads need at least one beside them.
+const minPoolSize = 3
+
+// databaseVars reads DB_CLIENT, DB_FILENAME, DB_CONNECTION_STRING,
+// DB_POOL_SIZE, DB_STATEMENT_TIMEOUT and DB_QUERY_TIMEOUT.
+func databaseVars(getenv func(string) string, c *Config, fail func(string, error)) {
+	switch client := strings.ToLower(getenv("DB_CLIENT")); client {
+	case "", "sqlite", "sqlite3":
+		c.DBClient = storage.DialectSQLite
+	case "postgres", "postgresql", "pg":
+		c.DBClient = storage.DialectPostgres
+	default:
+		fail("DB_CLIENT", fmt.Errorf("%q is not a database hookflow stores in (sqlite or postgres)", client))
+	}
+	c.DBFilename = getenv("DB_FILENAME")
+	c.DBConnectionString = getenv("DB_CONNECTION_STRING")
+	if c.DBClient == storage.DialectPostgres && c.DBConnectionString == "" {
+		fail("DB_CONNECTION_STRING", errors.New("DB_CLIENT=postgres needs the database's URL: postgres://user:password@host:5432/database?sslmode=require"))
+	}
+	intVar(getenv, "DB_POOL_SIZE", &c.DBPoolSize, fail)
+	if c.DBPoolSize > 0 && c.DBPoolSize < minPoolSize {
+		fail("DB_POOL_SIZE", fmt.Errorf("at least %d connections (the item and run writers hold one each), got %d", minPoolSize, c.DBPoolSize))
+	}
+	durationVar(getenv, "DB_STATEMENT_TIMEOUT", &c.DBStatementTimeout, fail)
+	durationVar(getenv, "DB_QUERY_TIMEOUT", &c.QueryTimeout, fail)
+}
+
+// redactedURL is a connection string fit for a log: host, port and
+// database, without the password or the parameters (which may hold one).
+func redactedURL(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.Scheme == "" {
+		return "(a keyword/value connection string)"
+	}
+	u.RawQuery = ""
+	return u.Redacted()
+}
