@@ -2,6 +2,7 @@ package storage
 
 import (
 	"errors"
+	"fmt"
 
 	"gorm.io/gorm"
 )
@@ -12,7 +13,8 @@ var ErrNotFound = errors.New("not found")
 // ErrConflict is returned when a write collides with an existing record.
 var ErrConflict = errors.New("conflict")
 
-// translate maps gorm's errors to the package's sentinels.
+// translate maps gorm's and the databases' errors to the package's
+// sentinels.
 func translate(err error) error {
 	switch {
 	case err == nil:
@@ -21,6 +23,8 @@ func translate(err error) error {
 		return ErrNotFound
 	case errors.Is(err, gorm.ErrDuplicatedKey):
 		return ErrConflict
+	case postgresNUL(err):
+		return fmt.Errorf("%w: the text holds the character U+0000, which PostgreSQL cannot store", ErrInvalidPayload)
 	default:
 		return err
 	}

@@ -91,6 +91,7 @@ func checkPostgres(ctx context.Context, db *sql.DB) error {
 func postgresEngine() engine {
 	return engine{
 		rebind:   rebindDollar,
+		logText:  func(s string) string { return strings.ReplaceAll(s, "\x00", "\uFFFD") },
 		lockRow:  " FOR UPDATE",
 		shared:   true,
 		runRowID: "id",
@@ -108,6 +109,13 @@ func postgresEngine() engine {
 func postgresCanceled(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == "57014"
+}
+
+// postgresNUL reports text PostgreSQL refused for holding U+0000 (as
+// jsonb's \u0000, or as a byte of text).
+func postgresNUL(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "22P05" || (pe.Code == "22021" && strings.Contains(pe.Message, "0x00")))
 }
 
 // postgresUniqueViolation reports PostgreSQL's duplicate key error

@@ -76,6 +76,7 @@ func openSQLite(ctx context.Context, cfg Config, gcfg *gorm.Config) (*Store, err
 func sqliteEngine() engine {
 	return engine{
 		rebind:   func(q string) string { return q },
+		logText:  func(s string) string { return s },
 		runRowID: "rowid",
 		// Times are stored as text in one format, so the later one is the
 		// larger text.

@@ -117,6 +117,10 @@ type engine struct {
 	// rebind rewrites the `?` placeholders of a statement run through
 	// database/sql into the database's own.
 	rebind func(query string) string
+	// logText makes a text received from elsewhere (a webhook receiver's
+	// answer) storable in the delivery log: PostgreSQL's text cannot hold
+	// U+0000, which becomes U+FFFD there.
+	logText func(string) string
 	// lockRow ends a SELECT whose rows the write transaction holds until
 	// it commits ("" where one writer holds the whole database).
 	lockRow string

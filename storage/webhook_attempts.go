@@ -231,9 +231,9 @@ func writeAttempts(ctx context.Context, tx *sql.Tx, stmts *stmtCache, e engine, 
 		}
 		attemptArgs = append(attemptArgs, a.DeliveryID, a.WebhookID, a.Number, a.StartedAt, a.DurationMS, a.RequestURL,
 			a.RequestMethod, string(reqHeaders), a.RequestBodySHA256, a.ResponseStatus, string(respHeaders),
-			a.ResponseBody, a.ErrorClass, a.Error)
+			e.logText(a.ResponseBody), a.ErrorClass, e.logText(a.Error))
 		finished := a.StartedAt.Add(time.Duration(a.DurationMS * float64(time.Millisecond)))
-		deliveryArgs = append(deliveryArgs, a.DeliveryID, o.Status, a.Number, o.NextAttemptAt, a.ResponseStatus, a.Error,
+		deliveryArgs = append(deliveryArgs, a.DeliveryID, o.Status, a.Number, o.NextAttemptAt, a.ResponseStatus, e.logText(a.Error),
 			a.StartedAt, finished)
 	}
 	ins, err := stmts.in(ctx, tx, texts[0])
