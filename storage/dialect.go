@@ -33,6 +33,9 @@ type queryDialect interface {
 
 	// is tests the JSON type of a value; false (never NULL) when missing.
 	is(r jsonRef, kinds ...jsonKind) sqlExpr
+	// isNumberByOrder is is(r, jsonNumber) where a range on val goes with
+	// it, spelled so that the planner estimates the two together well.
+	isNumberByOrder(r jsonRef) sqlExpr
 	// missing is true when the value is absent.
 	missing(r jsonRef) sqlExpr
 	// nullOrMissing is true when the value is JSON null or absent.

@@ -115,6 +115,15 @@ func (postgresDialect) is(r jsonRef, kinds ...jsonKind) sqlExpr {
 	return sqlOr(parts...)
 }
 
+// isNumberByOrder says "a key of a number or boolean, not a boolean":
+// PostgreSQL keeps no statistics on jsonb_typeof and guesses that few rows
+// pass an equality on it, while a range on the key of a declared index is
+// estimated from the index's own statistics, which keeps a sort on the
+// index (read in order, stopped at the limit) in the planner's view.
+func (postgresDialect) isNumberByOrder(r jsonRef) sqlExpr {
+	return sqlf("(%s < '"+pgKeyString+"' AND %s <> 'boolean')", r.val, r.typ)
+}
+
 func (postgresDialect) missing(r jsonRef) sqlExpr { return sqlf("%s IS NULL", r.doc) }
 
 // nullOrMissing is on the key, NULL for both, which an index serves.
@@ -141,20 +150,30 @@ func (postgresDialect) key(v any) any {
 	return v
 }
 
-// floatKey is the 16 hex digits hf_key writes for a number: its IEEE 754
-// bits, with the sign bit flipped for positive numbers and every bit for
-// negative ones, so that the digits sort as the numbers do.
+// floatKey is what hf_key writes after '1' for a number: 'p' and the hex of
+// its IEEE 754 bits from 0 up, which sort as the numbers do; 'n' and the hex
+// of its magnitude's bits with every digit inverted below 0, so that a
+// larger magnitude sorts first.
 func floatKey(f float64) string {
-	if f == 0 {
-		f = 0 // -0 is 0
+	if f >= 0 { // -0 included: it is 0
+		return "p" + hexBits(math.Abs(f))
 	}
-	bits := math.Float64bits(f)
-	if bits>>63 == 0 {
-		bits |= 1 << 63
-	} else {
-		bits = ^bits
+	digits := []byte(hexBits(-f))
+	for i, c := range digits {
+		digits[i] = invertedHex[strings.IndexByte(hexDigitsAscending, c)]
 	}
-	s := strconv.FormatUint(bits, 16)
+	return "n" + string(digits)
+}
+
+const (
+	hexDigitsAscending = "0123456789abcdef"
+	invertedHex        = "fedcba9876543210"
+)
+
+// hexBits is the 16 hex digits of f's IEEE 754 bits (encode(float8send(f),
+// 'hex')).
+func hexBits(f float64) string {
+	s := strconv.FormatUint(math.Float64bits(f), 16)
 	return strings.Repeat("0", 16-len(s)) + s
 }
 

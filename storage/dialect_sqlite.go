@@ -157,6 +157,8 @@ func (sqliteDialect) is(r jsonRef, kinds ...jsonKind) sqlExpr {
 	return sqlf("%s IN ("+strings.Join(names, ",")+")", r.typ)
 }
 
+func (d sqliteDialect) isNumberByOrder(r jsonRef) sqlExpr { return d.is(r, jsonNumber) }
+
 func (sqliteDialect) missing(r jsonRef) sqlExpr { return sqlf("%s IS NULL", r.typ) }
 
 func (sqliteDialect) nullOrMissing(r jsonRef) sqlExpr { return sqlf("%s IS NULL", r.val) }

@@ -227,7 +227,13 @@ func (t *filterSQL) eq(ref jsonRef, o query.Scalar) (sqlExpr, error) {
 func (t *filterSQL) order(ref jsonRef, cmp string, o query.Scalar) sqlExpr {
 	d := t.d
 	var parts []sqlExpr
-	if o.Numeric {
+	// What passes a lower bound is a number above the operand or a text,
+	// and texts sort after numbers: one range on the field's value bounds
+	// both, which an index on the field serves.
+	above := o.Numeric && (cmp == ">" || cmp == ">=")
+	if above {
+		parts = append(parts, d.isNumberByOrder(ref))
+	} else if o.Numeric {
 		parts = append(parts, sqlAnd(d.is(ref, jsonNumber), sqlf("%s "+cmp+" %s", ref.val, arg(d.key(o.NumberValue())))))
 	}
 	if o.Kind != query.ScalarString && !o.Numeric {
@@ -250,10 +256,7 @@ func (t *filterSQL) order(ref jsonRef, cmp string, o query.Scalar) sqlExpr {
 		textCmp = sqlf("%s "+cmp+" %s", ref.val, arg(d.key(o.String)))
 	}
 	parts = append(parts, sqlAnd(d.is(ref, jsonText), textCmp))
-	if o.Numeric && (cmp == ">" || cmp == ">=") {
-		// What passes is a number above the operand or a text, and texts
-		// sort after numbers: a range on the field's value bounds it, which
-		// an index on the field serves.
+	if above {
 		return sqlAnd(sqlf("%s "+cmp+" %s", ref.val, arg(d.key(o.NumberValue()))), sqlOr(parts...))
 	}
 	return sqlOr(parts...)

@@ -8,24 +8,23 @@
 
 -- hf_key is the ordering key of a JSON value, as text to compare under
 -- COLLATE "C" (byte order): missing and null have none (NULL, sorted
--- first); numbers and booleans (as 0 and 1) start with '1' and continue
--- with their IEEE 754 bits made to sort as numbers, in hex; strings start
--- with '2' and continue with their text (byte order is Go's string order);
--- arrays and objects sort as their JSON text, among the strings. This is
--- the order SQLite gives json_extract values, and what declared indexes
--- are built on. It calls built-in functions only, as an index expression
--- should.
+-- first); numbers and booleans (as 0 and 1) start with '1', then 'p' and
+-- the hex of their IEEE 754 bits for 0 and above (which sort as the
+-- numbers do), or 'n' and the hex of their magnitude's bits with every
+-- digit inverted below 0; strings start with '2' and continue with their
+-- text (byte order is Go's string order); arrays and objects sort as their
+-- JSON text, among the strings. This is the order SQLite gives
+-- json_extract values, and what declared indexes are built on. It calls
+-- built-in functions only, as an index expression should.
 -- +goose StatementBegin
 CREATE FUNCTION hf_key(v jsonb) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 SELECT CASE jsonb_typeof(v)
 	WHEN 'string' THEN '2' || (v #>> '{}')
-	WHEN 'number' THEN '1' || lpad(to_hex(CASE
-		WHEN ('x' || encode(float8send(v::float8), 'hex'))::bit(64)::bigint >= 0
-		THEN ('x' || encode(float8send(v::float8), 'hex'))::bit(64)::bigint | (-9223372036854775807 - 1)
-		ELSE ~('x' || encode(float8send(v::float8), 'hex'))::bit(64)::bigint
-	END), 16, '0')
-	WHEN 'boolean' THEN CASE WHEN v = 'true'::jsonb THEN '1bff0000000000000' ELSE '18000000000000000' END
+	WHEN 'number' THEN CASE WHEN v::float8 >= 0
+		THEN '1p' || encode(float8send(v::float8), 'hex')
+		ELSE '1n' || translate(encode(float8send(-v::float8), 'hex'), '0123456789abcdef', 'fedcba9876543210') END
+	WHEN 'boolean' THEN CASE WHEN v = 'true'::jsonb THEN '1p3ff0000000000000' ELSE '1p0000000000000000' END
 	WHEN 'array' THEN '2' || v::text
 	WHEN 'object' THEN '2' || v::text
 END
@@ -35,28 +34,33 @@ $$;
 -- hf_num is query.NumericString: the number a text reads as (a plain
 -- decimal, optionally with an exponent; no spaces, hex, NaN or Inf), or
 -- NULL. Out of float64's range is not a number; below its smallest value
--- is 0, as strconv.ParseFloat rounds.
+-- is 0, as strconv.ParseFloat rounds. (Only `~` tests the shape: regular
+-- expressions with captures cost ten times more.)
 -- +goose StatementBegin
 CREATE FUNCTION hf_num(s text) RETURNS float8
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
 DECLARE
-	m text[];
+	e int := greatest(position('e' IN s), position('E' IN s));
+	digits text;
 	e10 numeric;
 	n numeric;
 BEGIN
-	m := regexp_match(s, '^[+-]?(?:([0-9]+)\.?([0-9]*)|\.([0-9]+))(?:[eE]([+-]?)([0-9]+))?$');
-	IF m IS NULL THEN
+	IF s !~ '^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$' THEN
 		RETURN NULL;
 	END IF;
-	IF rtrim(coalesce(m[1], '') || coalesce(m[2], '') || coalesce(m[3], ''), '0') !~ '[1-9]' THEN
+	IF e = 0 THEN
+		e := length(s) + 1;
+	END IF;
+	IF translate(left(s, e - 1), '+-.0', '') = '' THEN
 		RETURN 0;
 	END IF;
 	-- numeric takes exponents up to ±1000; beyond, a number is out of
 	-- float64's range (or below its smallest value, which reads as 0).
-	IF length(ltrim(m[5], '0')) > 6 THEN
-		RETURN CASE WHEN m[4] = '-' THEN 0 END;
+	digits := ltrim(ltrim(substr(s, e + 1), '+-'), '0');
+	IF length(digits) > 6 THEN
+		RETURN CASE WHEN substr(s, e + 1, 1) = '-' THEN 0 END;
 	END IF;
-	e10 := coalesce((m[4] || coalesce(nullif(ltrim(m[5], '0'), ''), '0'))::numeric, 0);
+	e10 := CASE WHEN substr(s, e + 1, 1) = '-' THEN -1 ELSE 1 END * coalesce(nullif(digits, '')::numeric, 0);
 	IF e10 > 1000 THEN
 		RETURN NULL;
 	END IF;
@@ -128,39 +132,50 @@ $$;
 -- date (2024-03-15), or a date, 'T' or ' ', a time with a 1- or 2-digit
 -- hour, optional fractional seconds after '.' or ',' (digits past the
 -- ninth are dropped) and an optional zone, Z or ±hh:mm (hh ≤ 24, mm ≤ 60).
+-- (`~` tests the shape and substr reads the parts: regular expressions
+-- with captures cost ten times more.)
 -- +goose StatementBegin
 CREATE FUNCTION hf_time(s text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
 DECLARE
-	m text[];
 	y int; mo int; d int; h int := 0; mi int := 0; sec int := 0;
 	month_days int;
+	p int;
+	rest text;
+	frac text := '';
+	n int;
 	off int := 0;
 	era int; yoe int; doy int; days bigint;
-	unix bigint;
 BEGIN
-	m := regexp_match(s, '^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ]([0-9]{1,2}):([0-9]{2}):([0-9]{2})(?:[.,]([0-9]+))?(?:Z|([+-])([0-9]{2}):([0-9]{2}))?)?$');
-	IF m IS NULL OR (length(s) > 10 AND m[4] IS NULL) THEN
+	IF s !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:[.,][0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2})?)?$' THEN
 		RETURN NULL;
 	END IF;
-	y := m[1]::int; mo := m[2]::int; d := m[3]::int;
+	y := substr(s, 1, 4)::int; mo := substr(s, 6, 2)::int; d := substr(s, 9, 2)::int;
 	month_days := CASE
 		WHEN mo = 2 THEN CASE WHEN (y % 4 = 0 AND y % 100 <> 0) OR y % 400 = 0 THEN 29 ELSE 28 END
 		WHEN mo IN (4, 6, 9, 11) THEN 30 ELSE 31 END;
 	IF mo < 1 OR mo > 12 OR d < 1 OR d > month_days THEN
 		RETURN NULL;
 	END IF;
-	IF m[4] IS NOT NULL THEN
-		h := m[4]::int; mi := m[5]::int; sec := m[6]::int;
+	IF length(s) > 10 THEN
+		-- p is where the minutes start, after a 1- or 2-digit hour.
+		p := CASE WHEN substr(s, 13, 1) = ':' THEN 14 ELSE 15 END;
+		h := substr(s, 12, p - 13)::int; mi := substr(s, p, 2)::int; sec := substr(s, p + 3, 2)::int;
 		IF h > 23 OR mi > 59 OR sec > 59 THEN
 			RETURN NULL;
 		END IF;
-	END IF;
-	IF m[8] IS NOT NULL THEN
-		IF m[9]::int > 24 OR m[10]::int > 60 THEN
-			RETURN NULL;
+		rest := substr(s, p + 5);
+		IF left(rest, 1) IN ('.', ',') THEN
+			n := length(rest) - 1 - length(ltrim(substr(rest, 2), '0123456789'));
+			frac := substr(rest, 2, n);
+			rest := substr(rest, n + 2);
 		END IF;
-		off := (m[9]::int * 3600 + m[10]::int * 60) * CASE WHEN m[8] = '-' THEN -1 ELSE 1 END;
+		IF length(rest) = 6 THEN
+			IF substr(rest, 2, 2)::int > 24 OR substr(rest, 5, 2)::int > 60 THEN
+				RETURN NULL;
+			END IF;
+			off := (substr(rest, 2, 2)::int * 3600 + substr(rest, 5, 2)::int * 60) * CASE WHEN left(rest, 1) = '-' THEN -1 ELSE 1 END;
+		END IF;
 	END IF;
 	-- Days since 1970-01-01 of the proleptic Gregorian date (years counted
 	-- from 400 so that the arithmetic stays on non-negative numbers).
@@ -169,8 +184,8 @@ BEGIN
 	yoe := y - era * 400;
 	doy := (153 * (mo + CASE WHEN mo > 2 THEN -3 ELSE 9 END) + 2) / 5 + d - 1;
 	days := era::bigint * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468 - 146097;
-	unix := days * 86400 + h * 3600 + mi * 60 + sec - off;
-	RETURN lpad((unix + 100000000000)::text, 13, '0') || '.' || rpad(left(coalesce(m[7], ''), 9), 9, '0');
+	RETURN lpad((days * 86400 + h * 3600 + mi * 60 + sec - off + 100000000000)::text, 13, '0') || '.'
+		|| rpad(left(frac, 9), 9, '0');
 END
 $$;
 -- +goose StatementEnd
