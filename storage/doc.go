@@ -1,19 +1,27 @@
-// Package storage persists hookflow's state through GORM: flows and their
-// operations, runs, settings, and collections of items. It hands out domain
-// values and ErrNotFound, never *gorm.DB or gorm errors.
+// Package storage persists hookflow's state through GORM, on SQLite or
+// PostgreSQL (Config.Dialect): flows and their operations, runs, settings,
+// and collections of items. It hands out domain values and ErrNotFound,
+// never *gorm.DB or gorm errors.
 //
-// SQLite is opened twice: a write handle with exactly one connection (SQLite
-// allows one writer; a single connection turns lock contention into a Go
-// queue) and a read handle with several connections that, under WAL, read
-// beside the writer. Run records are written by a batching writer (runs.go,
-// run_writer.go) so that a burst of webhook calls becomes a few transactions
-// instead of one fsync each; oversized records are capped there
-// (run_cap.go), and old ones pruned in the background in small batches
-// (run_retention.go). Queued runs are claimed by the queue's workers with
-// a lease (run_claim.go; its SQL in run_claim_sqlite.go). A database file
-// is locked for the process that opened it (sqlite_lock.go). Users, roles and permissions are plain tables
-// (users.go, roles.go, permissions.go); the access package holds their
-// rules.
+// store.go is common to both databases; sqlite.go and postgres.go open
+// each one and hold what differs outside item queries (engine). SQLite is
+// opened twice: a write handle with exactly one connection (SQLite allows
+// one writer; a single connection turns lock contention into a Go queue)
+// and a read handle with several connections that, under WAL, read beside
+// the writer; its file is locked for the process that opened it
+// (sqlite_lock.go). PostgreSQL is one pgx pool for both. The schema is
+// numbered migrations per database (migrate.go, migrations/sqlite,
+// migrations/postgres, migrate_sqlite.go), run once per database at open,
+// under an advisory lock on PostgreSQL.
+//
+// Run records are written by a batching writer (runs.go, run_writer.go) so
+// that a burst of webhook calls becomes a few transactions instead of one
+// fsync each; oversized records are capped there (run_cap.go), and old ones
+// pruned in the background in small batches (run_retention.go). Queued runs
+// are claimed by the queue's workers with a lease (run_claim.go; its SQL in
+// run_claim_sqlite.go and run_claim_postgres.go). Users, roles and
+// permissions are plain tables (users.go, roles.go, permissions.go); the
+// access package holds their rules.
 //
 // # Items
 //
@@ -31,5 +39,8 @@
 // hold the two together); item_sql.go adds search, sort and aggregates.
 // Both speak through a dialect (dialect.go); dialect_sqlite.go spells
 // SQLite, with the coercions SQLite lacks supplied as SQL functions over
-// the query package's own code (sqlite_funcs.go).
+// the query package's own code (sqlite_funcs.go); dialect_postgres.go
+// spells PostgreSQL's jsonb, with SQL functions the migrations create
+// (migrations/postgres/00002_query_functions.sql, 00003_case_folding.sql)
+// and regular expressions rewritten for PostgreSQL (regex_postgres.go).
 package storage

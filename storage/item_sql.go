@@ -157,6 +157,9 @@ func (s *Store) aggregateSQL(where sqlExpr, p *query.Params, limit, offset, extr
 			}
 			order = append(order, d.order(alias, so.Desc))
 		}
+		// Groups the sort leaves tied keep the order of their values, so
+		// that a page is the same on every run and every database.
+		order = append(order, groupOrder...)
 	}
 	if len(order) > 0 {
 		// order holds quoted JSON paths: a part, never part of the format.

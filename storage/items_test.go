@@ -247,6 +247,8 @@ func TestReadQuery(t *testing.T) {
 			`[{"count":3,"status":"active","sum":{"price":14.5}},{"count":1,"status":"archived","sum":{"price":null}},{"count":1,"status":"draft","sum":{"price":2}}]`, ""},
 		{"group by sorted by count", `{"aggregate": {"count": "*"}, "groupBy": "status", "sort": "-count,status", "limit": 2}`,
 			`[{"count":3,"status":"active"},{"count":1,"status":"archived"}]`, ""},
+		{"groups a sort leaves tied keep their order", `{"aggregate": {"count": "*"}, "groupBy": "status", "sort": "count"}`,
+			`[{"count":1,"status":"archived"},{"count":1,"status":"draft"},{"count":3,"status":"active"}]`, ""},
 		{"group by alone lists the groups", `{"groupBy": "status"}`,
 			`[{"status":"active"},{"status":"archived"},{"status":"draft"}]`, ""},
 		{"group by a missing field", `{"groupBy": "meta.origin", "aggregate": {"count": "*"}}`,
