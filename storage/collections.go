@@ -197,7 +197,7 @@ func (s *Store) GetCollection(ctx context.Context, name string) (*Collection, er
 // ListCollections reads every collection by name.
 func (s *Store) ListCollections(ctx context.Context) ([]*Collection, error) {
 	var rows []collectionRow
-	if err := s.read.WithContext(ctx).Order("name").Find(&rows).Error; err != nil {
+	if err := s.read.WithContext(ctx).Order("name" + s.engine.byteOrder).Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list collections: %w", translate(err))
 	}
 	out := make([]*Collection, 0, len(rows))

@@ -90,11 +90,12 @@ func checkPostgres(ctx context.Context, db *sql.DB) error {
 // postgresEngine is PostgreSQL's side of engine.
 func postgresEngine() engine {
 	return engine{
-		rebind:   rebindDollar,
-		logText:  func(s string) string { return strings.ReplaceAll(s, "\x00", "\uFFFD") },
-		lockRow:  " FOR UPDATE",
-		shared:   true,
-		runRowID: "id",
+		rebind:    rebindDollar,
+		logText:   func(s string) string { return strings.ReplaceAll(s, "\x00", "\uFFFD") },
+		lockRow:   " FOR UPDATE",
+		byteOrder: ` COLLATE "C"`,
+		shared:    true,
+		runRowID:  "id",
 		subscriptionFailed: `UPDATE webhooks SET last_triggered = GREATEST(last_triggered, ?),
 		failing_since = COALESCE(failing_since, ?) WHERE id = ?`,
 		subscriptionSucceeded: `UPDATE webhooks SET last_triggered = GREATEST(last_triggered, ?),

@@ -124,6 +124,9 @@ type engine struct {
 	// lockRow ends a SELECT whose rows the write transaction holds until
 	// it commits ("" where one writer holds the whole database).
 	lockRow string
+	// byteOrder follows a text column in an ORDER BY to sort it by its
+	// bytes, as SQLite does, whatever PostgreSQL's collation.
+	byteOrder string
 	// shared says that other servers may write the same database, so the
 	// item writer keeps nothing it read between transactions.
 	shared bool

@@ -45,27 +45,12 @@ func NewSchema(t testing.TB) string {
 	if err != nil {
 		t.Fatalf("%s: %v", EnvVar, err)
 	}
-	var b [6]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		t.Fatal(err)
-	}
-	schema := "hft_" + hex.EncodeToString(b[:])
-	admin := func(stmt string) error {
-		db, err := sql.Open("pgx", base)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		_, err = db.ExecContext(ctx, stmt)
-		return err
-	}
-	if err := admin("CREATE SCHEMA " + schema); err != nil {
+	schema := "hft_" + randomName(t)
+	if err := exec(base, "CREATE SCHEMA "+schema); err != nil {
 		t.Fatalf("create schema on %s: %v", EnvVar, err)
 	}
 	t.Cleanup(func() {
-		if err := admin("DROP SCHEMA " + schema + " CASCADE"); err != nil {
+		if err := exec(base, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
 			t.Logf("drop schema %s: %v", schema, err)
 		}
 	})
@@ -73,4 +58,50 @@ func NewSchema(t testing.TB) string {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// NewDatabase creates a database of its own in the PostgreSQL server of
+// HOOKFLOW_TEST_DB, with the given CREATE DATABASE options (an encoding, a
+// collation), and returns its connection string. It is dropped when the
+// test ends.
+func NewDatabase(t testing.TB, options string) string {
+	t.Helper()
+	base := os.Getenv(EnvVar)
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("%s: %v", EnvVar, err)
+	}
+	name := "hft_" + randomName(t)
+	if err := exec(base, "CREATE DATABASE "+name+" TEMPLATE template0 "+options); err != nil {
+		t.Fatalf("create database on %s: %v", EnvVar, err)
+	}
+	t.Cleanup(func() {
+		if err := exec(base, "DROP DATABASE "+name+" WITH (FORCE)"); err != nil {
+			t.Logf("drop database %s: %v", name, err)
+		}
+	})
+	u.Path = "/" + name
+	return u.String()
+}
+
+// randomName is 12 random hex digits.
+func randomName(t testing.TB) string {
+	var b [6]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(b[:])
+}
+
+// exec runs one statement on a connection of its own.
+func exec(dsn, stmt string) error {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err = db.ExecContext(ctx, stmt)
+	return err
 }
