@@ -25,13 +25,16 @@ type Database struct {
 	ConnectionString string
 }
 
-// NewDatabase makes the test's database.
+// NewDatabase makes the test's database. Filename is set for PostgreSQL
+// too: what a server keeps beside its database (the key of the credentials
+// at rest) stays in the test's temporary directory.
 func NewDatabase(t testing.TB) Database {
 	t.Helper()
+	filename := filepath.Join(t.TempDir(), "data", "hookflow.db")
 	if testdb.Postgres() {
-		return Database{Client: storage.DialectPostgres, ConnectionString: testdb.NewSchema(t)}
+		return Database{Client: storage.DialectPostgres, Filename: filename, ConnectionString: testdb.NewSchema(t)}
 	}
-	return Database{Client: storage.DialectSQLite, Filename: filepath.Join(t.TempDir(), "data", "hookflow.db")}
+	return Database{Client: storage.DialectSQLite, Filename: filename}
 }
 
 // Use points a server's configuration at the database (an option of New).
@@ -47,7 +50,7 @@ func (d Database) StoreConfig() storage.Config {
 // Env is the database as the environment variables of a server process.
 func (d Database) Env() []string {
 	if d.Client == storage.DialectPostgres {
-		return []string{"DB_CLIENT=postgres", "DB_CONNECTION_STRING=" + d.ConnectionString}
+		return []string{"DB_CLIENT=postgres", "DB_CONNECTION_STRING=" + d.ConnectionString, "DB_FILENAME=" + d.Filename}
 	}
 	return []string{"DB_CLIENT=sqlite", "DB_FILENAME=" + d.Filename}
 }

@@ -95,6 +95,7 @@ func postgresEngine() engine {
 		lockRow:   " FOR UPDATE",
 		byteOrder: ` COLLATE "C"`,
 		shared:    true,
+		returning: true,
 		runRowID:  "id",
 		subscriptionFailed: `UPDATE webhooks SET last_triggered = GREATEST(last_triggered, ?),
 		failing_since = COALESCE(failing_since, ?) WHERE id = ?`,
@@ -103,6 +104,17 @@ func postgresEngine() engine {
 		// VALUES has no column types of its own: they are given here.
 		deliveryStateRow: "(?::bigint, ?::text, ?::bigint, ?::bigint, ?::bigint, ?::text, ?::timestamptz, ?::timestamptz)",
 	}
+}
+
+// scrubPostgres rewrites the webhooks table without the row versions that
+// updates left behind (VACUUM FULL), where replaced credentials would
+// otherwise stay until the space is reused. PostgreSQL's write-ahead log
+// and its archives keep them until they are recycled.
+func (s *Store) scrubPostgres(ctx context.Context) error {
+	if err := s.write.WithContext(ctx).Exec("VACUUM FULL webhooks").Error; err != nil {
+		return fmt.Errorf("scrub the webhooks table: %w", translate(err))
+	}
+	return nil
 }
 
 // postgresCanceled reports a statement PostgreSQL stopped on request

@@ -11,8 +11,12 @@ import (
 // VACUUM rewrites the database with no free space, and a TRUNCATE
 // checkpoint writes the log back and empties it. It rewrites the whole
 // file (and needs room for a copy), so it runs only after credentials
-// were sealed again. An in-memory database has no file to scrub.
+// were sealed again. An in-memory database has no file to scrub;
+// PostgreSQL has its own way (scrubPostgres).
 func (s *Store) scrubFreeSpace(ctx context.Context) error {
+	if s.kind == DialectPostgres {
+		return s.scrubPostgres(ctx)
+	}
 	if s.inMemory {
 		return nil
 	}

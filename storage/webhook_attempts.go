@@ -137,6 +137,9 @@ func chunkSizes(n int) []int {
 // attemptStatements are the insert and update texts for n outcomes.
 func attemptStatements(e engine, n int) []string {
 	insert := appendRows([]byte(insertAttemptsSQL), n, attemptColumns)
+	if e.returning {
+		insert = append(insert, " RETURNING id, delivery_id, number"...)
+	}
 	update := []byte(updateDeliveriesSQL)
 	for i := 0; i < n; i++ {
 		if i > 0 {
@@ -240,15 +243,21 @@ func writeAttempts(ctx context.Context, tx *sql.Tx, stmts *stmtCache, e engine, 
 	if err != nil {
 		return fmt.Errorf("insert attempts: %w", err)
 	}
-	res, err := ins.ExecContext(ctx, attemptArgs...)
-	if err != nil {
-		return fmt.Errorf("insert attempts: %w", err)
-	}
-	// One statement numbers its rows one after the other, the last one
-	// being the last insert id: the single writer lets nothing in between.
-	if last, err := res.LastInsertId(); err == nil {
-		for i, o := range chunk {
-			o.Attempt.ID = last - int64(len(chunk)-1-i)
+	if e.returning {
+		if err := insertReturningIDs(ctx, ins, attemptArgs, chunk); err != nil {
+			return fmt.Errorf("insert attempts: %w", err)
+		}
+	} else {
+		res, err := ins.ExecContext(ctx, attemptArgs...)
+		if err != nil {
+			return fmt.Errorf("insert attempts: %w", err)
+		}
+		// One statement numbers its rows one after the other, the last one
+		// being the last insert id: the single writer lets nothing in between.
+		if last, err := res.LastInsertId(); err == nil {
+			for i, o := range chunk {
+				o.Attempt.ID = last - int64(len(chunk)-1-i)
+			}
 		}
 	}
 	upd, err := stmts.in(ctx, tx, texts[1])
@@ -259,6 +268,36 @@ func writeAttempts(ctx context.Context, tx *sql.Tx, stmts *stmtCache, e engine, 
 		return fmt.Errorf("update deliveries: %w", err)
 	}
 	return nil
+}
+
+// insertReturningIDs runs an insert of attempts that returns their ids,
+// and gives each attempt its own: RETURNING promises no order, so they are
+// matched by delivery and number, unique among the attempts of a batch.
+func insertReturningIDs(ctx context.Context, ins *sql.Stmt, args []any, chunk []*AttemptOutcome) error {
+	type attemptKey struct {
+		delivery int64
+		number   int
+	}
+	byKey := make(map[attemptKey]*Attempt, len(chunk))
+	for _, o := range chunk {
+		byKey[attemptKey{o.Attempt.DeliveryID, o.Attempt.Number}] = o.Attempt
+	}
+	rows, err := ins.QueryContext(ctx, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var k attemptKey
+		if err := rows.Scan(&id, &k.delivery, &k.number); err != nil {
+			return err
+		}
+		if a := byKey[k]; a != nil {
+			a.ID = id
+		}
+	}
+	return rows.Err()
 }
 
 // ListAttempts returns a delivery's attempts, first first.
