@@ -103,7 +103,21 @@ func postgresEngine() engine {
 		failing_since = ? WHERE id = ?`,
 		// VALUES has no column types of its own: they are given here.
 		deliveryStateRow: "(?::bigint, ?::text, ?::bigint, ?::bigint, ?::bigint, ?::text, ?::timestamptz, ?::timestamptz)",
+		insertAttempts:   postgresInsertAttempts,
 	}
+}
+
+// postgresInsertAttempts logs only the attempts whose delivery still
+// exists, holding it (FOR KEY SHARE) until the commit: a delivery removed
+// meanwhile (its webhook deleted while the attempt was in flight) leaves no
+// attempt behind that nothing would remove, which one writer at a time
+// guarantees on SQLite. The ids come back with RETURNING.
+func postgresInsertAttempts(n int) string {
+	row := "(?::bigint, ?::bigint, ?::bigint, ?::timestamptz, ?::float8, ?::text, ?::text, ?::text, ?::text, ?::bigint, ?::text, ?::text, ?::text, ?::text)"
+	rows := strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+	return "INSERT INTO webhook_attempts (" + attemptColumnNames + ") SELECT * FROM (VALUES " + rows + ") AS v(" +
+		attemptColumnNames + ") WHERE EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.id = v.delivery_id FOR KEY SHARE)" +
+		" RETURNING id, delivery_id, number"
 }
 
 // scrubPostgres rewrites the webhooks table without the row versions that

@@ -85,6 +85,9 @@ func sqliteEngine() engine {
 		subscriptionSucceeded: `UPDATE webhooks SET last_triggered = MAX(COALESCE(last_triggered, ''), ?),
 		failing_since = ? WHERE id = ?`,
 		deliveryStateRow: "(?, ?, ?, ?, ?, ?, ?, ?)",
+		insertAttempts: func(n int) string {
+			return string(appendRows([]byte("INSERT INTO webhook_attempts ("+attemptColumnNames+") VALUES "), n, attemptColumns))
+		},
 	}
 }
 

@@ -138,6 +138,9 @@ type engine struct {
 	// subscriptionFailed and subscriptionSucceeded record a batch's
 	// attempts on its subscription (webhook_attempts.go).
 	subscriptionFailed, subscriptionSucceeded string
+	// insertAttempts is the statement that logs n attempts, their 14
+	// values (attemptColumnNames) bound row by row.
+	insertAttempts func(n int) string
 	// deliveryStateRow is one row of the VALUES list whose rows set the
 	// state of attempted deliveries.
 	deliveryStateRow string

@@ -59,9 +59,8 @@ type AttemptOutcome struct {
 }
 
 const (
-	insertAttemptsSQL = `INSERT INTO webhook_attempts (delivery_id, webhook_id, number, started_at, duration_ms, request_url,
-		request_method, request_headers, request_body_sha256, response_status, response_headers, response_body, error_class, error)
-		VALUES `
+	attemptColumnNames = `delivery_id, webhook_id, number, started_at, duration_ms, request_url,
+		request_method, request_headers, request_body_sha256, response_status, response_headers, response_body, error_class, error`
 	attemptColumns = 14
 	// updateDeliveriesSQL sets each delivery's new state from a VALUES
 	// list of (id, status, attempts, next_attempt_at, last_status,
@@ -136,10 +135,7 @@ func chunkSizes(n int) []int {
 
 // attemptStatements are the insert and update texts for n outcomes.
 func attemptStatements(e engine, n int) []string {
-	insert := appendRows([]byte(insertAttemptsSQL), n, attemptColumns)
-	if e.returning {
-		insert = append(insert, " RETURNING id, delivery_id, number"...)
-	}
+	insert := e.insertAttempts(n)
 	update := []byte(updateDeliveriesSQL)
 	for i := 0; i < n; i++ {
 		if i > 0 {
@@ -148,7 +144,7 @@ func attemptStatements(e engine, n int) []string {
 		update = append(update, e.deliveryStateRow...)
 	}
 	update = append(update, updateDeliveriesEnd...)
-	return []string{string(insert), string(update)}
+	return []string{insert, string(update)}
 }
 
 // completeAttempts writes the attempts in chunks; then, per subscription, a
