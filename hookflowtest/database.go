@@ -55,12 +55,12 @@ func (d Database) Env() []string {
 	return []string{"DB_CLIENT=sqlite", "DB_FILENAME=" + d.Filename}
 }
 
-// SQL opens the database for reading with database/sql, to look at what a
-// server stored; placeholders are written $1, $2 (which SQLite reads too).
-// It is closed when the test ends.
+// SQL opens the database with database/sql, to look at what a server
+// stored (or to change it as another program would); placeholders are
+// written $1, $2, which SQLite reads too. It is closed when the test ends.
 func (d Database) SQL(t testing.TB) *sql.DB {
 	t.Helper()
-	driver, dsn := "sqlite3", "file:"+d.Filename+"?mode=ro&_busy_timeout=5000"
+	driver, dsn := "sqlite3", "file:"+d.Filename+"?_busy_timeout=5000"
 	if d.Client == storage.DialectPostgres {
 		driver, dsn = "pgx", d.ConnectionString
 	}

@@ -3,7 +3,6 @@ package tests
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -18,6 +17,7 @@ import (
 	"github.com/hookflow/hookflow"
 	"github.com/hookflow/hookflow/hookflowtest"
 	"github.com/hookflow/hookflow/secrets"
+	"github.com/hookflow/hookflow/storage"
 	_ "github.com/mattn/go-sqlite3" // reads the database file as another program would
 )
 
@@ -43,12 +43,10 @@ func (k knownCredentials) values() []string {
 	return []string{k.secret, strings.TrimPrefix(k.secret, "whsec_"), k.password, k.apiKey, k.bearer}
 }
 
-// secretsServer starts a server on dbFile; the test closes it itself.
-func secretsServer(t *testing.T, dbFile string, options ...func(*hookflow.Config)) *hookflowtest.Server {
+// secretsServer starts a server on db; the test closes it itself.
+func secretsServer(t *testing.T, db hookflowtest.Database, options ...func(*hookflow.Config)) *hookflowtest.Server {
 	t.Helper()
-	return hookflowtest.New(t, append([]func(*hookflow.Config){allowLoopback, func(c *hookflow.Config) {
-		c.DBFilename = dbFile
-	}}, options...)...)
+	return hookflowtest.New(t, append([]func(*hookflow.Config){allowLoopback, db.Use}, options...)...)
 }
 
 // stop closes a server before the test ends (its cleanup then does
@@ -63,9 +61,30 @@ func stop(t *testing.T, srv *hookflowtest.Server) {
 
 // assertNoneInFiles fails when a value is found in the database file, its
 // write-ahead log or its shared-memory index: a copy of them must hold no
-// credential.
-func assertNoneInFiles(t *testing.T, dbFile string, values []string) {
+// credential. On PostgreSQL, whose files are the server's, the rows of
+// the webhooks table as the database returns them are searched instead.
+func assertNoneInFiles(t *testing.T, db hookflowtest.Database, values []string) {
 	t.Helper()
+	if db.Client == storage.DialectPostgres {
+		rows, err := db.SQL(t).Query("SELECT w::text FROM webhooks w")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var row string
+			if err := rows.Scan(&row); err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range values {
+				if strings.Contains(row, v) {
+					t.Errorf("%q is in the webhooks table in clear", v)
+				}
+			}
+		}
+		return
+	}
+	dbFile := db.Filename
 	found := 0
 	for _, suffix := range []string{"", "-wal", "-shm"} {
 		raw, err := os.ReadFile(dbFile + suffix)
@@ -94,9 +113,9 @@ func assertNoneInFiles(t *testing.T, dbFile string, values []string) {
 // still carry the real values.
 func TestCredentialsAreEncryptedAtRest(t *testing.T) {
 	t.Parallel()
-	dbFile := filepath.Join(t.TempDir(), "data", "hookflow.db")
+	db := hookflowtest.NewDatabase(t)
 	rc := hookflowtest.NewReceiver(t)
-	srv := secretsServer(t, dbFile)
+	srv := secretsServer(t, db)
 	var all []string
 	for n, create := range []func(k knownCredentials){
 		func(k knownCredentials) {
@@ -151,10 +170,10 @@ func TestCredentialsAreEncryptedAtRest(t *testing.T) {
 
 	// A copy of the files taken while the server runs, then after it
 	// closed.
-	assertNoneInFiles(t, dbFile, all)
+	assertNoneInFiles(t, db, all)
 	stop(t, srv)
-	assertNoneInFiles(t, dbFile, all)
-	info, err := os.Stat(filepath.Join(filepath.Dir(dbFile), secrets.KeyFileName))
+	assertNoneInFiles(t, db, all)
+	info, err := os.Stat(filepath.Join(filepath.Dir(db.Filename), secrets.KeyFileName))
 	if err != nil || info.Mode().Perm() != 0o600 {
 		t.Fatalf("the generated key file: %v %v", info, err)
 	}
@@ -166,27 +185,22 @@ func TestCredentialsAreEncryptedAtRest(t *testing.T) {
 // one, and after that start the new key alone suffices.
 func TestCredentialsAreUpgradedAndRotated(t *testing.T) {
 	t.Parallel()
-	dbFile := filepath.Join(t.TempDir(), "hookflow.db")
+	db := hookflowtest.NewDatabase(t)
 	keyA, keyB := strings.Repeat("a", 32), strings.Repeat("b", 40)
 	withKey := func(key string, previous ...string) func(*hookflow.Config) {
 		return func(c *hookflow.Config) { c.SecretKey, c.SecretKeyPrevious = key, previous }
 	}
 	rc := hookflowtest.NewReceiver(t)
 	k := credentialsFor(7)
-	srv := secretsServer(t, dbFile, withKey(keyA))
+	srv := secretsServer(t, db, withKey(keyA))
 	hook := createWebhook(t, srv, map[string]any{"name": "legacy", "actions": "create", "collections": "orders",
 		"url": rc.URL, "secret": k.secret, "http_basic_user": "bob", "http_basic_password": k.password,
 		"headers": map[string]any{"X-Api-Key": k.apiKey}})
 	stop(t, srv)
 
 	// What a version without encryption left: the values in clear.
-	db, err := sql.Open("sqlite3", dbFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = db.Exec(`UPDATE webhooks SET secret = ?, basic_password = ?, headers = ? WHERE id = ?`,
+	_, err := db.SQL(t).Exec(`UPDATE webhooks SET secret = $1, basic_password = $2, headers = $3 WHERE id = $4`,
 		k.secret, k.password, `[{"header":"X-Api-Key","value":"`+k.apiKey+`"}]`, hook["id"])
-	_ = db.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,23 +217,24 @@ func TestCredentialsAreUpgradedAndRotated(t *testing.T) {
 			t.Fatalf("the test delivery sent %v", r.Header)
 		}
 	}
-	srv = secretsServer(t, dbFile, withKey(keyA))
+	srv = secretsServer(t, db, withKey(keyA))
 	sendsReal(srv)
 	stop(t, srv)
-	assertNoneInFiles(t, dbFile, k.values())
+	assertNoneInFiles(t, db, k.values())
 
 	// Another key: refused, naming the way out.
-	cfg := hookflow.Config{DBFilename: dbFile, AdminToken: hookflowtest.AdminToken, SecretKey: keyB, Logger: slog.New(slog.DiscardHandler)}
+	cfg := hookflow.Config{AdminToken: hookflowtest.AdminToken, SecretKey: keyB, Logger: slog.New(slog.DiscardHandler)}
+	db.Use(&cfg)
 	if s, err := hookflow.New(context.Background(), cfg); err == nil {
 		_ = s.Close()
 		t.Fatal("started with a key that decrypts nothing")
 	} else if !strings.Contains(err.Error(), "SECRET_KEY_PREVIOUS") {
 		t.Fatalf("the refusal does not say what to do: %v", err)
 	}
-	srv = secretsServer(t, dbFile, withKey(keyB, keyA))
+	srv = secretsServer(t, db, withKey(keyB, keyA))
 	sendsReal(srv)
 	stop(t, srv)
-	srv = secretsServer(t, dbFile, withKey(keyB))
+	srv = secretsServer(t, db, withKey(keyB))
 	sendsReal(srv)
 	stop(t, srv)
 }
