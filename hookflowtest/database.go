@@ -40,11 +40,18 @@ func NewDatabase(t testing.TB) Database {
 // Use points a server's configuration at the database (an option of New).
 func (d Database) Use(c *hookflow.Config) {
 	c.DBClient, c.DBFilename, c.DBConnectionString = d.Client, d.Filename, d.ConnectionString
+	if d.Client == storage.DialectPostgres {
+		c.DBPoolSize = testdb.PoolSize
+	}
 }
 
 // StoreConfig is a storage configuration for the database.
 func (d Database) StoreConfig() storage.Config {
-	return storage.Config{Dialect: d.Client, Filename: d.Filename, ConnectionString: d.ConnectionString}
+	cfg := storage.Config{Dialect: d.Client, Filename: d.Filename, ConnectionString: d.ConnectionString}
+	if d.Client == storage.DialectPostgres {
+		cfg.PoolSize = testdb.PoolSize
+	}
+	return cfg
 }
 
 // Env is the database as the environment variables of a server process.

@@ -205,10 +205,11 @@ func (s *Store) close() error {
 	s.runs.close()
 	s.stmts.close()
 	var firstErr error
-	for _, db := range []*gorm.DB{s.read, s.write} {
-		if db == nil || (db == s.read && s.read == s.write) {
-			continue
-		}
+	handles := []*gorm.DB{s.write}
+	if s.read != s.write {
+		handles = append(handles, s.read)
+	}
+	for _, db := range handles {
 		if sqlDB, err := db.DB(); err == nil {
 			if err := sqlDB.Close(); err != nil && firstErr == nil {
 				firstErr = err

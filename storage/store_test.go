@@ -17,7 +17,7 @@ import (
 func testConfig(t testing.TB) Config {
 	t.Helper()
 	if testdb.Postgres() {
-		return Config{Dialect: DialectPostgres, ConnectionString: testdb.NewSchema(t)}
+		return Config{Dialect: DialectPostgres, ConnectionString: testdb.NewSchema(t), PoolSize: testdb.PoolSize}
 	}
 	return Config{Filename: t.TempDir() + "/test.db"}
 }
@@ -203,5 +203,28 @@ func TestMemoryDatabasesAreSeparate(t *testing.T) {
 	_ = a.PutSetting(context.Background(), "k", "a")
 	if _, err := b.GetSetting(context.Background(), "k"); !errors.Is(err, ErrNotFound) {
 		t.Fatal("two in-memory stores share data")
+	}
+}
+
+// TestCloseReleasesTheDatabase: a closed store holds no connection, on a
+// database read and written through one handle (PostgreSQL's pool, a
+// SQLite memory database) as through two.
+func TestCloseReleasesTheDatabase(t *testing.T) {
+	t.Parallel()
+	configs := []Config{testConfig(t)}
+	if !testdb.Postgres() {
+		configs = append(configs, Config{Filename: MemoryFilename})
+	}
+	for _, cfg := range configs {
+		s, err := Open(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Ping(context.Background()); err == nil {
+			t.Errorf("%s %s: the database still answers after Close", s.Dialect(), cfg.Filename)
+		}
 	}
 }

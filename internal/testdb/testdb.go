@@ -22,6 +22,10 @@ import (
 // EnvVar names the environment variable that selects PostgreSQL.
 const EnvVar = "HOOKFLOW_TEST_DB"
 
+// PoolSize is the connections a test's store keeps: tests run side by
+// side, and the server's connection limit is shared by all of them.
+const PoolSize = 4
+
 // Postgres reports whether tests run against PostgreSQL.
 func Postgres() bool { return os.Getenv(EnvVar) != "" }
 
