@@ -42,7 +42,8 @@ type queryDialect interface {
 	nullOrMissing(r jsonRef) sqlExpr
 	// emptyComposite is true for [] and {}.
 	emptyComposite(r jsonRef) sqlExpr
-	// key is an operand (a string or a float64) as val compares with it.
+	// key is an operand (a string, an int64 or a float64) as val compares
+	// with it.
 	key(v any) any
 	// str is the text of a value known to be a string.
 	str(r jsonRef) sqlExpr
@@ -50,8 +51,11 @@ type queryDialect interface {
 	// a number in JSON notation (query.FormatNumber), otherwise NULL.
 	text(r jsonRef) sqlExpr
 	// number is the value of a number, or of a string that reads as one
-	// (query.NumericString); otherwise NULL.
+	// (query.NumericValue); otherwise NULL. numberOrder is the same value
+	// as val compares it with key(a number): on PostgreSQL its hf_key, which
+	// keeps integers beyond 2^53 exact.
 	number(r jsonRef) sqlExpr
+	numberOrder(r jsonRef) sqlExpr
 	// instant is a key that orders a date string (query.ParseTime) by its
 	// instant; NULL when the value is not a date string. instantKey is the
 	// same key for an operand.

@@ -3,6 +3,7 @@ package storage
 import (
 	"fmt"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 	"time"
@@ -10,38 +11,45 @@ import (
 	"github.com/hookflow/hookflow/query"
 )
 
-// postgresDialect spells item queries over jsonb: a value is a jsonb
-// expression (data -> 'status'), jsonb_typeof its type ('null', 'boolean',
-// 'number', 'string', 'array', 'object'; NULL when missing), hf_key its
-// ordering reading, and the hf_* functions of
-// migrations/postgres/00002_query_functions.sql and 00003 the coercions
-// (strict number reading, dates, case folding, JSON equality). Regular
-// expressions are translated to PostgreSQL's own (regex_postgres.go).
+// postgresDialect spells item queries over jsonb. An item is stored twice
+// in its row: data, the json text as written (what reads return, and where
+// a number keeps its spelling, 1E2 or 1e400), and j, the jsonb PostgreSQL
+// generates from it, which filters, sorts and indexes read. A value is a
+// jsonb expression (j -> 'status') with its json twin (data -> 'status');
+// jsonb_typeof is its type ('null', 'boolean', 'number', 'string', 'array',
+// 'object'; NULL when missing), hf_key its ordering reading, and the hf_*
+// functions of migrations/postgres/00002_query_functions.sql and 00003 the
+// coercions (strict number reading, dates, case folding, JSON equality).
+// Regular expressions are translated to PostgreSQL's own
+// (regex_postgres.go).
 //
 // As on SQLite, keys are written as literals ('status'), never bound: the
 // expression of a query must be the very expression of the index that
 // serves it.
 type postgresDialect struct{}
 
-// pgRef is the value of jsonb expression x. The dialect keeps x in doc and
-// derives every reading from it.
-func pgRef(x sqlExpr) jsonRef {
+// pgRef is the value of jsonb expression x, which json expression raw holds
+// as written (raw is empty where nobody reads it). The dialect keeps x in
+// doc and raw in path, and derives every reading from them.
+func pgRef(x, raw sqlExpr) jsonRef {
 	return jsonRef{
-		typ: sqlf("jsonb_typeof(%s)", x),
-		val: sqlf(`(hf_key(%s) COLLATE "C")`, x),
-		doc: x,
+		typ:  sqlf("jsonb_typeof(%s)", x),
+		val:  sqlf(`(hf_key(%s) COLLATE "C")`, x),
+		doc:  x,
+		path: raw,
 	}
 }
 
 func (postgresDialect) root() docRef {
-	doc := lit("data")
-	self := pgRef(doc)
+	doc := lit("j")
+	self := pgRef(doc, lit("data"))
 	return docRef{doc: doc, object: true, self: &self}
 }
 
 // field walks the path with -> for keys and #> '{n}' for numeric segments,
 // which PostgreSQL reads as an index in an array and as a key in an object,
-// as query.Path.Get does; `length` of an array is its length.
+// as query.Path.Get does; `length` of an array is its length. The json
+// twin walks the same way.
 func (d postgresDialect) field(doc docRef, path query.Path) (jsonRef, error) {
 	segs := path.Segments()
 	if len(segs) == 0 {
@@ -63,28 +71,42 @@ func (d postgresDialect) field(doc docRef, path query.Path) (jsonRef, error) {
 		}
 	}
 	x := doc.doc
-	for i, s := range segs {
+	var raw sqlExpr
+	if doc.self != nil {
+		raw = doc.self.path
+	}
+	step := func(v sqlExpr, i int, s, prefix string) sqlExpr {
 		switch {
 		case i == last && s == "length" && !keyOnly(i):
-			x = sqlf("(CASE WHEN jsonb_typeof(%s) = 'array' THEN to_jsonb(jsonb_array_length(%s)) ELSE %s -> 'length' END)",
-				x, x, x)
+			return sqlf("(CASE WHEN "+prefix+"_typeof(%s) = 'array' THEN to_"+prefix+"("+prefix+"_array_length(%s)) ELSE %s -> 'length' END)",
+				v, v, v)
 		case path.Index(i) >= 0 && !keyOnly(i):
-			x = sqlf("(%s #> "+sqlString("{"+strconv.Itoa(path.Index(i))+"}")+")", x)
-		default:
-			x = sqlf("(%s -> "+sqlString(s)+")", x)
+			return sqlf("(%s #> "+sqlString("{"+strconv.Itoa(path.Index(i))+"}")+")", v)
+		}
+		return sqlf("(%s -> "+sqlString(s)+")", v)
+	}
+	for i, s := range segs {
+		x = step(x, i, s, "jsonb")
+		if raw.sql != "" {
+			raw = step(raw, i, s, "json")
 		}
 	}
-	return pgRef(x), nil
+	return pgRef(x, raw), nil
 }
 
 // elements walks an array's elements, and an object's member values (what
-// search reads; every other use tests for an array first). Anything else
-// has none.
+// search reads; every other use tests for an array first), in their json
+// text; anything else has none.
 func (postgresDialect) elements(r jsonRef, alias string) (sqlExpr, docRef) {
-	from := sqlf("jsonb_array_elements(CASE jsonb_typeof(%s) WHEN 'array' THEN %s "+
-		"WHEN 'object' THEN jsonb_path_query_array(%s, '$.*') END) AS "+alias+"(value)", r.doc, r.doc, r.doc)
-	elem := lit(alias + ".value")
-	self := pgRef(elem)
+	raw := r.path
+	if raw.sql == "" {
+		raw = sqlf("(%s)::json", r.doc)
+	}
+	from := sqlf("(SELECT value FROM json_array_elements(CASE json_typeof(%s) WHEN 'array' THEN %s END) "+
+		"UNION ALL SELECT value FROM json_each(CASE json_typeof(%s) WHEN 'object' THEN %s END)) AS "+alias,
+		raw, raw, raw, raw)
+	elem := lit("(" + alias + ".value)::jsonb")
+	self := pgRef(elem, lit(alias+".value"))
 	return from, docRef{doc: elem, self: &self}
 }
 
@@ -137,22 +159,30 @@ func (postgresDialect) emptyComposite(r jsonRef) sqlExpr {
 const (
 	pgKeyNumber = "1"
 	pgKeyString = "2"
+	// pgExact is the four digits of a number that is its float64.
+	pgExact = "8000"
 )
 
-// key is hf_key of an operand: a string or a float64.
+// key is hf_key of an operand: a string, an int64 (compared exactly) or a
+// float64.
 func (postgresDialect) key(v any) any {
 	switch x := v.(type) {
 	case string:
 		return pgKeyString + x
 	case float64:
-		return pgKeyNumber + floatKey(x)
+		return pgKeyNumber + floatKey(x) + pgExact
+	case int64:
+		f := float64(x)
+		exact, _ := new(big.Float).SetFloat64(f).Int(nil)
+		off := new(big.Int).Sub(big.NewInt(x), exact).Int64() // |off| ≤ 1024
+		return pgKeyNumber + floatKey(f) + hexDigits(rune(off+0x8000), 4)
 	}
 	return v
 }
 
-// floatKey is what hf_key writes after '1' for a number: 'p' and the hex of
-// its IEEE 754 bits from 0 up, which sort as the numbers do; 'n' and the hex
-// of its magnitude's bits with every digit inverted below 0, so that a
+// floatKey is what hf_key writes after '1' for a float64: 'p' and the hex
+// of its IEEE 754 bits from 0 up, which sort as the numbers do; 'n' and the
+// hex of its magnitude's bits with every digit inverted below 0, so that a
 // larger magnitude sorts first.
 func floatKey(f float64) string {
 	if f >= 0 { // -0 included: it is 0
@@ -179,14 +209,29 @@ func hexBits(f float64) string {
 
 func (postgresDialect) str(r jsonRef) sqlExpr { return sqlf("(%s #>> '{}')", r.doc) }
 
-func (postgresDialect) text(r jsonRef) sqlExpr {
-	return sqlf("(CASE jsonb_typeof(%s) WHEN 'string' THEN %s #>> '{}' WHEN 'number' THEN hf_numtext((%s)::float8) END)",
-		r.doc, r.doc, r.doc)
+// text is a number's json text: its digits as written.
+func (d postgresDialect) text(r jsonRef) sqlExpr {
+	return sqlf("(CASE jsonb_typeof(%s) WHEN 'string' THEN %s #>> '{}' WHEN 'number' THEN %s END)",
+		r.doc, r.doc, d.written(r))
+}
+
+// written is a value's json text as written (jsonb's when no json twin is
+// at hand).
+func (postgresDialect) written(r jsonRef) sqlExpr {
+	if r.path.sql == "" {
+		return sqlf("(%s)::text", r.doc)
+	}
+	return sqlf("(%s)::text", r.path)
 }
 
 func (postgresDialect) number(r jsonRef) sqlExpr {
-	return sqlf("(CASE jsonb_typeof(%s) WHEN 'number' THEN (%s)::float8 WHEN 'string' THEN hf_num(%s #>> '{}') END)",
+	return sqlf("(CASE jsonb_typeof(%s) WHEN 'number' THEN hf_float((%s)::numeric) WHEN 'string' THEN hf_num(%s #>> '{}') END)",
 		r.doc, r.doc, r.doc)
+}
+
+func (postgresDialect) numberOrder(r jsonRef) sqlExpr {
+	return sqlf(`(CASE jsonb_typeof(%s) WHEN 'number' THEN %s WHEN 'string' THEN hf_textkey(%s #>> '{}') END COLLATE "C")`,
+		r.doc, r.val, r.doc)
 }
 
 func (postgresDialect) instant(r jsonRef) sqlExpr {
@@ -270,7 +315,7 @@ func (postgresDialect) listIndexes() string {
 	return "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'items' AND indexname LIKE ?"
 }
 
-func (postgresDialect) jsonText(r jsonRef) sqlExpr { return sqlf("(%s)::text", r.doc) }
+func (d postgresDialect) jsonText(r jsonRef) sqlExpr { return d.written(r) }
 
 func (postgresDialect) order(e string, desc bool) string {
 	if desc {
@@ -285,16 +330,24 @@ func (postgresDialect) groupOrder(val string) string { return "MIN(" + val + ")"
 
 func (postgresDialect) sum(n sqlExpr) sqlExpr { return sqlf("SUM(%s)", n) }
 
-// minMax takes the least number, else the least text, for min, and the
-// greatest text, else the greatest number, for max: numbers sort before
-// texts. The result is JSON, a number or a string.
+// minMax answers the extreme as it was written: of the numbers and
+// numeric texts (as the numbers they read as), the JSON text of the one
+// whose key is least (min) or greatest (max); for min the least text
+// otherwise, for max the greatest text if there is one (numbers sort before
+// texts). The result is JSON text.
 func (d postgresDialect) minMax(fn string, r jsonRef) sqlExpr {
-	texts := sqlf(`(CASE WHEN %s THEN %s END COLLATE "C")`, d.is(r, jsonText), d.str(r))
-	first, second := sqlf("to_jsonb("+fn+"(%s))", d.number(r)), sqlf("to_jsonb("+fn+"(%s))", texts)
+	order := d.numberOrder(r)
+	dir := ""
 	if fn == "MAX" {
-		first, second = second, first
+		dir = " DESC"
 	}
-	return sqlf("(COALESCE(%s, %s))::text", first, second)
+	written := sqlf("CASE jsonb_typeof(%s) WHEN 'number' THEN %s ELSE hf_numjson(%s) END", r.doc, d.written(r), d.str(r))
+	numbers := sqlf("(array_agg(%s ORDER BY %s"+dir+") FILTER (WHERE %s IS NOT NULL))[1]", written, order, order)
+	texts := sqlf(`to_jsonb(`+fn+`(CASE WHEN %s AND %s IS NULL THEN %s END COLLATE "C"))::text`, d.is(r, jsonText), order, d.str(r))
+	if fn == "MAX" {
+		return sqlf("COALESCE(%s, %s)", texts, numbers)
+	}
+	return sqlf("COALESCE(%s, %s)", numbers, texts)
 }
 
 func (postgresDialect) jsonResult() bool { return true }

@@ -182,6 +182,8 @@ func (d sqliteDialect) text(r jsonRef) sqlExpr {
 		r.typ, r.val, number, number)
 }
 
+func (d sqliteDialect) numberOrder(r jsonRef) sqlExpr { return d.number(r) }
+
 func (sqliteDialect) number(r jsonRef) sqlExpr {
 	return sqlf("(CASE %s WHEN 'integer' THEN %s WHEN 'real' THEN %s WHEN 'text' THEN hf_num(%s) END)",
 		r.typ, r.val, r.val, r.val)

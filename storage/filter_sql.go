@@ -201,7 +201,7 @@ func (t *filterSQL) eq(ref jsonRef, o query.Scalar) (sqlExpr, error) {
 	case query.ScalarNumber:
 		return sqlOr(
 			sqlAnd(d.is(ref, jsonNumber), sqlf("%s = %s", ref.val, arg(d.key(o.NumberValue())))),
-			sqlAnd(d.is(ref, jsonText), sqlf("%s = %s", d.number(ref), arg(o.NumberValue()))),
+			sqlAnd(d.is(ref, jsonText), sqlf("%s = %s", d.numberOrder(ref), arg(d.key(o.NumberValue())))),
 		), nil
 	case query.ScalarBool:
 		kind, word := jsonFalse, "false"
@@ -249,7 +249,7 @@ func (t *filterSQL) order(ref jsonRef, cmp string, o query.Scalar) sqlExpr {
 			otherwise = sqlf("%s "+cmp+" %s", ref.val, arg(d.key(o.String)))
 		}
 		textCmp = sqlf("CASE WHEN %s IS NOT NULL THEN %s "+cmp+" %s ELSE %s END",
-			d.number(ref), d.number(ref), arg(o.NumberValue()), otherwise)
+			d.numberOrder(ref), d.numberOrder(ref), arg(d.key(o.NumberValue())), otherwise)
 	case o.IsDate:
 		textCmp = t.dateOrder(ref, cmp, o)
 	default:
@@ -333,7 +333,7 @@ func (t *filterSQL) in(ref jsonRef, list []query.Scalar) (sqlExpr, error) {
 		lists = append(lists, sqlAnd(d.is(ref, jsonNumber), d.inList(ref.val, keys(d, numbers))))
 	}
 	if len(numberTexts) > 0 {
-		lists = append(lists, sqlAnd(d.is(ref, jsonText), d.inList(d.number(ref), numberTexts)))
+		lists = append(lists, sqlAnd(d.is(ref, jsonText), d.inList(d.numberOrder(ref), keys(d, numberTexts))))
 	}
 	return sqlOr(append(lists, parts...)...), nil
 }

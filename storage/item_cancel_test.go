@@ -22,7 +22,7 @@ func seedSlowCollection(t testing.TB, s *Store, c string, n int) {
 	if s.Dialect() == DialectPostgres {
 		insert = `INSERT INTO items(collection, key, data)
 	  WITH n(i) AS (SELECT generate_series(1, ?::int))
-	  SELECT ?, i::text, jsonb_build_object('id', i, 'name', 'item ' || i, 'text', repeat('00', 1000)) FROM n`
+	  SELECT ?, i::text, json_build_object('id', i, 'name', 'item ' || i, 'text', repeat('00', 1000)) FROM n`
 	}
 	if err := s.write.Exec(insert, n, c).Error; err != nil {
 		t.Fatal(err)

@@ -41,7 +41,7 @@ func (s *Store) indexesOf(specs [][]string) ([]itemIndex, error) {
 	if len(specs) > maxIndexesPerCollection {
 		return nil, fmt.Errorf("%w: at most %d indexes per collection", ErrInvalidPayload, maxIndexesPerCollection)
 	}
-	doc := docRef{doc: lit("data"), object: true}
+	doc := s.dialect.root()
 	out := make([]itemIndex, 0, len(specs))
 	for i, spec := range specs {
 		if len(spec) == 0 || len(spec) > maxFieldsPerIndex {

@@ -149,7 +149,7 @@ func TestReadPlansUseIndexesPostgres(t *testing.T) {
 	}
 	// Enough rows (and statistics) for the planner to prefer the indexes.
 	err := s.write.Exec(`INSERT INTO items(collection, key, data)
-		SELECT 'orders', i::text, jsonb_build_object('id', i, 'status', (ARRAY['active', 'draft', 'archived'])[i % 3 + 1],
+		SELECT 'orders', i::text, json_build_object('id', i, 'status', (ARRAY['active', 'draft', 'archived'])[i % 3 + 1],
 			'created', to_char(timestamp '2025-01-01' - i * interval '1 minute', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
 			'total', i % 1000, 'ip', '10.0.' || (i % 50) || '.1',
 			'timestamp', to_char(timestamp '2025-01-01' - i * interval '1 second', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))

@@ -13,12 +13,15 @@ import (
 // merge the changed members, which writes it back in jsonb's spelling (a
 // finished run's record is written whole again).
 var postgresRunQueue = runQueueSQL{
-	claim: `WITH picked AS (
-	(SELECT id FROM runs WHERE status = 'running' AND (lease_until IS NULL OR lease_until < $1)
-		ORDER BY lease_until NULLS FIRST LIMIT $2 FOR UPDATE SKIP LOCKED)
-	UNION ALL
-	(SELECT id FROM runs WHERE status = 'queued' ORDER BY created_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)
-	LIMIT $2
+	claim: `WITH expired AS (
+	SELECT id FROM runs WHERE status = 'running' AND (lease_until IS NULL OR lease_until < $1)
+	ORDER BY lease_until NULLS FIRST LIMIT $2 FOR UPDATE SKIP LOCKED
+), queued AS (
+	SELECT id, created_at FROM runs WHERE status = 'queued' ORDER BY created_at, id LIMIT $2 FOR UPDATE SKIP LOCKED
+), picked AS (
+	SELECT id FROM (SELECT id, 0 AS half, NULL::timestamptz AS created_at FROM expired
+		UNION ALL SELECT id, 1, created_at FROM queued) p
+	ORDER BY half, created_at, id LIMIT $2
 )
 UPDATE runs SET status = 'running', lease_owner = $3, lease_until = $4, attempts = attempts + 1
 WHERE id IN (SELECT id FROM picked)

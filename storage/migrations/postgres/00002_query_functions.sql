@@ -8,25 +8,94 @@
 
 -- hf_key is the ordering key of a JSON value, as text to compare under
 -- COLLATE "C" (byte order): missing and null have none (NULL, sorted
--- first); numbers and booleans (as 0 and 1) start with '1', then 'p' and
--- the hex of their IEEE 754 bits for 0 and above (which sort as the
--- numbers do), or 'n' and the hex of their magnitude's bits with every
--- digit inverted below 0; strings start with '2' and continue with their
--- text (byte order is Go's string order); arrays and objects sort as their
--- JSON text, among the strings. This is the order SQLite gives
--- json_extract values, and what declared indexes are built on. It calls
--- built-in functions only, as an index expression should.
+-- first); numbers and booleans (as 0 and 1) start with '1'; strings start
+-- with '2' and continue with their text (byte order is Go's string order);
+-- arrays and objects sort as their JSON text, among the strings. This is
+-- the order SQLite gives json_extract values, and what declared indexes
+-- are built on. It calls built-in functions only, as an index expression
+-- should.
+--
+-- A number's key compares as SQLite compares JSON numbers: an integer that
+-- fits int64 exactly, anything else as its float64 (infinite beyond its
+-- range). After '1' comes its float64, 'p' and the hex of its IEEE 754 bits
+-- from 0 up (which sort as the numbers do) or 'n' and the hex of its
+-- magnitude's bits with every digit inverted below 0; then four hex digits,
+-- 8000 plus what an integer beyond 2^53 differs from its float64 by (at
+-- most 1024 either way), 8000 for everything else.
 -- +goose StatementBegin
 CREATE FUNCTION hf_key(v jsonb) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 SELECT CASE jsonb_typeof(v)
 	WHEN 'string' THEN '2' || (v #>> '{}')
-	WHEN 'number' THEN CASE WHEN v::float8 >= 0
-		THEN '1p' || encode(float8send(v::float8), 'hex')
-		ELSE '1n' || translate(encode(float8send(-v::float8), 'hex'), '0123456789abcdef', 'fedcba9876543210') END
-	WHEN 'boolean' THEN CASE WHEN v = 'true'::jsonb THEN '1p3ff0000000000000' ELSE '1p0000000000000000' END
+	WHEN 'number' THEN '1' || CASE
+		WHEN abs(v::numeric) <= 2.4703282292062327e-324 THEN 'p0000000000000000'
+		WHEN abs(v::numeric) >= 179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497792 THEN
+			CASE WHEN v::numeric > 0 THEN 'p7ff0000000000000' ELSE 'n800fffffffffffff' END
+		WHEN v::numeric > 0 THEN 'p' || encode(float8send(v::float8), 'hex')
+		ELSE 'n' || translate(encode(float8send(-v::float8), 'hex'), '0123456789abcdef', 'fedcba9876543210')
+	END || CASE
+		WHEN abs(v::numeric) < 9007199254740992 OR scale(v::numeric) > 0 OR abs(v::numeric) > 9223372036854775807 THEN '8000'
+		ELSE lpad(to_hex(((abs(v::numeric)
+			- (4503599627370496 + (('x' || encode(float8send(abs(v::float8)), 'hex'))::bit(64)::bigint & 4503599627370495))::numeric
+				* (1::bigint << ((((('x' || encode(float8send(abs(v::float8)), 'hex'))::bit(64)::bigint >> 52) & 2047) - 1075)::int)))
+			* sign(v::numeric))::bigint + 32768), 4, '0')
+	END
+	WHEN 'boolean' THEN CASE WHEN v = 'true'::jsonb THEN '1p3ff00000000000008000' ELSE '1p00000000000000008000' END
 	WHEN 'array' THEN '2' || v::text
 	WHEN 'object' THEN '2' || v::text
+END
+$$;
+-- +goose StatementEnd
+
+-- hf_float is a JSON number's float64, as SQLite reads one that is not an
+-- integer: infinite beyond float64's range, 0 below its smallest value
+-- (a cast would fail on both).
+-- +goose StatementBegin
+CREATE FUNCTION hf_float(n numeric) RETURNS float8
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT CASE
+	WHEN abs(n) <= 2.4703282292062327e-324 THEN 0
+	WHEN abs(n) >= 179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497792 THEN sign(n) * 'Infinity'::float8
+	ELSE n::float8
+END
+$$;
+-- +goose StatementEnd
+
+-- hf_textkey is hf_key of the number a text reads as (query.NumericValue:
+-- an integer text that fits int64 exactly, anything else by hf_num), or
+-- NULL when it reads as none.
+-- +goose StatementBegin
+CREATE FUNCTION hf_textkey(s text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+SET extra_float_digits = 1 AS $$
+DECLARE
+	f float8;
+BEGIN
+	IF s ~ '^[+-]?[0-9]+$' AND length(ltrim(ltrim(s, '+-'), '0')) <= 19
+		AND s::numeric BETWEEN -9223372036854775808 AND 9223372036854775807 THEN
+		RETURN hf_key(to_jsonb(s::numeric));
+	END IF;
+	f := hf_num(s);
+	IF f IS NULL THEN
+		RETURN NULL;
+	END IF;
+	RETURN hf_key(to_jsonb(f));
+END
+$$;
+-- +goose StatementEnd
+
+-- hf_numjson is the number a text reads as, as JSON text (what min and max
+-- answer for a numeric string), or NULL.
+-- +goose StatementBegin
+CREATE FUNCTION hf_numjson(s text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+SET extra_float_digits = 1 AS $$
+BEGIN
+	IF s ~ '^[+-]?[0-9]+$' AND length(ltrim(ltrim(s, '+-'), '0')) <= 19
+		AND s::numeric BETWEEN -9223372036854775808 AND 9223372036854775807 THEN
+		RETURN (s::numeric)::text;
+	END IF;
+	RETURN to_jsonb(hf_num(s))::text;
 END
 $$;
 -- +goose StatementEnd
