@@ -2,10 +2,8 @@ package tests
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -83,8 +81,8 @@ func TestAsyncTriggerAnswersQueueFull(t *testing.T) {
 // its run takes in the database: the body once, as sent, and little else.
 func TestQueuedRunStoresItsBodyOnce(t *testing.T) {
 	t.Parallel()
-	dbFile := filepath.Join(t.TempDir(), "hookflow.db")
-	srv, url, _ := heldServer(t, func(c *hookflow.Config) { c.DBFilename = dbFile; c.Workers = 1 })
+	db := hookflowtest.NewDatabase(t)
+	srv, url, _ := heldServer(t, func(c *hookflow.Config) { db.Use(c); c.Workers = 1 })
 	var sb strings.Builder
 	sb.WriteString("{")
 	for i := 0; sb.Len() < 1_000_000-200; i++ {
@@ -102,17 +100,12 @@ func TestQueuedRunStoresItsBodyOnce(t *testing.T) {
 	}
 	id := resp.Data(t).(map[string]any)["id"].(string)
 
-	// Read the row as it is on disk (the server holds the file's lock, not
-	// SQLite's).
-	db, err := sql.Open("sqlite3", "file:"+dbFile+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	// Read the row as it is stored (the server holds a SQLite file's lock,
+	// not SQLite's).
 	var status string
 	var record, input, stored int
 	var sent []byte
-	err = db.QueryRow(`SELECT status, length(record), length(input), length(request_body), request_body FROM runs WHERE id = ?`, id).
+	err := db.SQL(t).QueryRow(`SELECT status, length(record), length(input), length(request_body), request_body FROM runs WHERE id = $1`, id).
 		Scan(&status, &record, &input, &stored, &sent)
 	if err != nil {
 		t.Fatal(err)
