@@ -68,8 +68,15 @@ func openPostgres(ctx context.Context, cfg Config, gcfg *gorm.Config) (*Store, e
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	return &Store{write: db, read: db, kind: DialectPostgres, dialect: postgresDialect{}, engine: postgresEngine(),
-		runQueue: postgresRunQueue, stmts: newStmtCache(sqlDB, rebindDollar)}, nil
+	return &Store{
+		write:    db,
+		read:     db,
+		kind:     DialectPostgres,
+		dialect:  postgresDialect{},
+		engine:   postgresEngine(),
+		runQueue: postgresRunQueue,
+		stmts:    newStmtCache(sqlDB, rebindDollar),
+	}, nil
 }
 
 // checkPostgres refuses a database hookflow cannot store items in

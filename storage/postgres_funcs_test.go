@@ -45,9 +45,11 @@ func TestPostgresFunctionsAgreeWithGo(t *testing.T) {
 		return out
 	}
 	t.Run("hf_num", func(t *testing.T) {
-		for _, s := range []string{"5", "5.", ".5", "+5", "-0", "-12.5e3", "1E+05", "00012.500", "1e400", "1e-400",
+		for _, s := range []string{
+			"5", "5.", ".5", "+5", "-0", "-12.5e3", "1E+05", "00012.500", "1e400", "1e-400",
 			"4e-324", "2.4703282292062328e-324", "1e0000000000000000005", "0e999999999999", "1.7976931348623158e308",
-			"1.7976931348623159e308", "12abc", "", ".", "1e", "0x10", "NaN", "Inf", " 5", "5 ", "1_000", "١٢", "--5", "9007199254740993"} {
+			"1.7976931348623159e308", "12abc", "", ".", "1e", "0x10", "NaN", "Inf", " 5", "5 ", "1_000", "١٢", "--5", "9007199254740993",
+		} {
 			got := one("SELECT hf_num($1)::text", s)
 			f, ok := query.NumericString(s)
 			if got.Valid != ok || (ok && !sameFloatText(got.String, f)) {
@@ -56,8 +58,10 @@ func TestPostgresFunctionsAgreeWithGo(t *testing.T) {
 		}
 	})
 	t.Run("hf_numtext", func(t *testing.T) {
-		values := []float64{0, 1, -1, 100, 1e21, 1e20, 123456789012345678, 1e-6, 1e-7, 1.234e-7, 1.5e300, -2.5e-10, 0.1,
-			123.456, 1e15, 1e16, 5e-324, math.MaxFloat64, -math.SmallestNonzeroFloat64, 0.000001234, 999999999999999900000}
+		values := []float64{
+			0, 1, -1, 100, 1e21, 1e20, 123456789012345678, 1e-6, 1e-7, 1.234e-7, 1.5e300, -2.5e-10, 0.1,
+			123.456, 1e15, 1e16, 5e-324, math.MaxFloat64, -math.SmallestNonzeroFloat64, 0.000001234, 999999999999999900000,
+		}
 		r := rand.New(rand.NewPCG(1, 2))
 		for range 300 {
 			values = append(values, math.Float64frombits(r.Uint64()&^(0x7ff<<52)|uint64(r.IntN(2046)+1)<<52))
@@ -69,14 +73,16 @@ func TestPostgresFunctionsAgreeWithGo(t *testing.T) {
 		}
 	})
 	t.Run("hf_time", func(t *testing.T) {
-		for _, s := range []string{"2024-03-15T1:30:00Z", "2024-03-15T10:30:00,5Z", "2024-03-15T10:30:00.Z",
+		for _, s := range []string{
+			"2024-03-15T1:30:00Z", "2024-03-15T10:30:00,5Z", "2024-03-15T10:30:00.Z",
 			"2024-03-15T10:30:00.1234567891234Z", "2024-03-15T10:30:00+24:59", "2024-03-15T10:30:00+25:00",
 			"2024-03-15T10:30:00+05:60", "2024-03-15T10:30:00+05:61", "2024-03-15T10:30:00-00:00", "2024-03-15T10:30:00z",
 			"2024-03-15T10:30:00+0530", "2024-03-15T10:30:00+05", "0000-01-01T00:00:00Z", "2024-02-30", "2024-02-29",
 			"2023-02-29", "1900-02-29", "2000-02-29", "2024-03-15T24:00:00Z", "2024-03-15T23:59:60Z", "2024-03-15 10:30:00",
 			"2024-03-15 10:30:00Z", "2024-03-15T10:30:00", "2024-03-15T10:30:00.5", "2024-03-15 1:30:00", "2024-03-15T01:30:00 ",
 			"2024-03-15T10:30Z", "2024-00-10", "2024-03-00", "2024-13-01", "9999-12-31T23:59:59.999999999-24:59",
-			"2024-03-15T10:30:00,123+01:00", "1969-12-31T23:59:59.5Z", "1970-01-01", "abcd-ef-gh", "2024-03-15x"} {
+			"2024-03-15T10:30:00,123+01:00", "1969-12-31T23:59:59.5Z", "1970-01-01", "abcd-ef-gh", "2024-03-15x",
+		} {
 			got := one("SELECT hf_time($1)", s)
 			tm, ok := query.ParseTime(s)
 			if got.Valid != ok || (ok && got.String != instantKey(tm)) {
@@ -87,10 +93,12 @@ func TestPostgresFunctionsAgreeWithGo(t *testing.T) {
 	t.Run("hf_key orders numbers", func(t *testing.T) {
 		// JSON number texts, read as query reads them: an integer text
 		// that fits int64 exactly, anything else as a float64.
-		texts := []string{"0", "1", "-1", "0.5", "-0.5", "1e300", "-1e300", "5e-324", "-5e-324", "900", "900.0000000000001",
+		texts := []string{
+			"0", "1", "-1", "0.5", "-0.5", "1e300", "-1e300", "5e-324", "-5e-324", "900", "900.0000000000001",
 			"1E2", "-0", "100.0", "1e400", "-1e400", "1e-400", "9007199254740992", "9007199254740993", "9007199254740993.0",
 			"-9007199254740993", "9223372036854775807", "-9223372036854775808", "9223372036854775808", "1152921504606846990",
-			"1152921504606847000", "123456789012345678", "-123456789012345678", "4611686018427387903"}
+			"1152921504606847000", "123456789012345678", "-123456789012345678", "4611686018427387903",
+		}
 		r := rand.New(rand.NewPCG(3, 4))
 		for range 200 {
 			// As the server writes a float64 (an integral one beyond 2^53
@@ -175,10 +183,12 @@ func TestPostgresRegexAgreesWithGo(t *testing.T) {
 		`a{300}`, `a{0,300}b`, `(ab){2,257}`, `[\x{1F600}-\x{1F64F}]`, `\x{10FFFF}`, `[^\x00-\x{10FFFF}]`, `a|`, `()`,
 		`(?U)a+?`, `\Qa.b\E`, `[-a]`, `[a-]`, `[\]]`, `\\`, `\^\$\.\|\?\*\+\(\)\[\]\{\}`, `[\\^]`, `\A\z`, `\n`, `(?s).+`,
 	}
-	texts := []string{"", "abc", "ABC", "aXc", "a\nc", "a.c", "xabcx", "aabcc", "abcc", "aaa", "ba", "foo bar",
+	texts := []string{
+		"", "abc", "ABC", "aXc", "a\nc", "a.c", "xabcx", "aabcc", "abcc", "aaa", "ba", "foo bar",
 		"foobar", "b\nb", "a\nb", "b\na", "straße", "STRASSE", "STRAẞE", "k", "K", "\u212a", "θάλασσα", "ΣΑ", "σα",
 		"Zoë", "école", "123", "١٢٣", "\t", "😀", "\U0010FFFF", strings.Repeat("a", 300), strings.Repeat("a", 301),
-		strings.Repeat("ab", 257), strings.Repeat("a", 299) + "b", "a|b", "^$.|?*+()[]{}", "\\", "-", "]", "^", "\n"}
+		strings.Repeat("ab", 257), strings.Repeat("a", 299) + "b", "a|b", "^$.|?*+()[]{}", "\\", "-", "]", "^", "\n",
+	}
 	for _, p := range patterns {
 		re, err := query.CompileRegex(p)
 		if err != nil {

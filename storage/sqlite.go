@@ -52,9 +52,17 @@ func openSQLite(ctx context.Context, cfg Config, gcfg *gorm.Config) (*Store, err
 		_ = wdb.Close()
 		return fail(err)
 	}
-	s := &Store{write: write, read: write, kind: DialectSQLite, dialect: sqliteDialect{}, engine: sqliteEngine(),
-		runQueue: sqliteRunQueue, lock: lock, stmts: newStmtCache(wdb, nil),
-		inMemory: cfg.Filename == "" || cfg.Filename == MemoryFilename}
+	s := &Store{
+		write:    write,
+		read:     write,
+		kind:     DialectSQLite,
+		dialect:  sqliteDialect{},
+		engine:   sqliteEngine(),
+		runQueue: sqliteRunQueue,
+		lock:     lock,
+		stmts:    newStmtCache(wdb, nil),
+		inMemory: cfg.Filename == "" || cfg.Filename == MemoryFilename,
+	}
 	if readDSN != writeDSN {
 		// (A shared-cache memory database reports table locks instead of
 		// waiting for them, so it is read through the single write

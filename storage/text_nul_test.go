@@ -38,8 +38,10 @@ func TestTextWithNUL(t *testing.T) {
 	if err := s.InsertDeliveries(ctx, []*Delivery{d}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = s.CompleteAttempts(ctx, []*AttemptOutcome{{Status: DeliveryFailed, Attempt: &Attempt{DeliveryID: d.ID, WebhookID: sub.ID,
-		Number: 1, StartedAt: now, ResponseStatus: 500, ResponseBody: "bad\x00answer", ErrorClass: "status", Error: "500"}}})
+	_, err = s.CompleteAttempts(ctx, []*AttemptOutcome{{Status: DeliveryFailed, Attempt: &Attempt{
+		DeliveryID: d.ID, WebhookID: sub.ID,
+		Number: 1, StartedAt: now, ResponseStatus: 500, ResponseBody: "bad\x00answer", ErrorClass: "status", Error: "500",
+	}}})
 	if err != nil {
 		t.Fatalf("an answer with U+0000: %v", err)
 	}

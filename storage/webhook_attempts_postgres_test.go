@@ -32,8 +32,10 @@ func TestAttemptsOfRemovedDeliveriesAreNotLogged(t *testing.T) {
 		t.Fatal(err)
 	}
 	outcome := func(d *Delivery) *AttemptOutcome {
-		return &AttemptOutcome{Status: DeliverySucceeded, Succeeded: true,
-			Attempt: &Attempt{DeliveryID: d.ID, WebhookID: sub.ID, Number: 1, StartedAt: now, ResponseStatus: 200}}
+		return &AttemptOutcome{
+			Status: DeliverySucceeded, Succeeded: true,
+			Attempt: &Attempt{DeliveryID: d.ID, WebhookID: sub.ID, Number: 1, StartedAt: now, ResponseStatus: 200},
+		}
 	}
 	logged := outcome(kept)
 	if _, err := s.CompleteAttempts(ctx, []*AttemptOutcome{outcome(gone), logged}); err != nil {
