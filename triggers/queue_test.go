@@ -18,6 +18,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/hookflow/hookflow/engine"
 	"github.com/hookflow/hookflow/flows"
+	"github.com/hookflow/hookflow/internal/testdb"
 	"github.com/hookflow/hookflow/operations"
 	"github.com/hookflow/hookflow/storage"
 )
@@ -68,7 +69,11 @@ func setup(t *testing.T) *queueBundle {
 	t.Helper()
 	ctx := context.Background()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	store, err := storage.Open(ctx, storage.Config{Filename: filepath.Join(t.TempDir(), "queue.db"), Logger: logger})
+	cfg := storage.Config{Filename: filepath.Join(t.TempDir(), "queue.db"), Logger: logger}
+	if testdb.Postgres() {
+		cfg = storage.Config{Dialect: storage.DialectPostgres, ConnectionString: testdb.NewSchema(t), PoolSize: testdb.PoolSize, Logger: logger}
+	}
+	store, err := storage.Open(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

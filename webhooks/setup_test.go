@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -28,7 +27,7 @@ type bundle struct {
 	clock *hookflowtest.Clock
 	rc    *hookflowtest.Receiver
 	cfg   webhooks.Config
-	file  string
+	db    hookflowtest.Database
 	keys  *secrets.Keyring
 	svc   *webhooks.Service
 	store *storage.Store
@@ -45,7 +44,7 @@ func setup(t *testing.T, options ...func(*webhooks.Config)) *bundle {
 		ctx:   context.Background(),
 		clock: hookflowtest.NewClock(epoch),
 		rc:    hookflowtest.NewReceiver(t),
-		file:  filepath.Join(t.TempDir(), "hookflow.db"),
+		db:    hookflowtest.NewDatabase(t),
 		keys:  secrets.NewEphemeralKeyring(), // one key for the test's restarts
 	}
 	loopback := []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
@@ -67,7 +66,9 @@ func setup(t *testing.T, options ...func(*webhooks.Config)) *bundle {
 func (b *bundle) open(t *testing.T) {
 	t.Helper()
 	svc := webhooks.New(b.cfg)
-	store, err := storage.Open(b.ctx, storage.Config{Filename: b.file, Outbox: svc, Logger: b.cfg.Logger, Keys: b.keys})
+	cfg := b.db.StoreConfig()
+	cfg.Outbox, cfg.Logger, cfg.Keys = svc, b.cfg.Logger, b.keys
+	store, err := storage.Open(b.ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
