@@ -167,6 +167,8 @@ func describeStructured(err error, c echo.Context) (int, []errorItem, bool) {
 		rejected *triggers.RejectedError
 		exceeded *ratelimit.ExceededError
 		full     *triggers.QueueFullError
+		taken    *triggers.IDConflictError
+		ambig    *triggers.AmbiguousOperationError
 	)
 	switch {
 	case errors.As(err, &badURL):
@@ -178,6 +180,16 @@ func describeStructured(err error, c echo.Context) (int, []errorItem, bool) {
 			c.Response().Header().Set("Retry-After", fmt.Sprint(apiErr.Extra["retry_after"]))
 		}
 		status, items := one(apiErr.Status, apiErr.Code, apiErr.Message, apiErr.Extra)
+		return status, items, true
+	case errors.As(err, &taken):
+		var extra map[string]any
+		if taken.Path != "" {
+			extra = map[string]any{"path": taken.Path}
+		}
+		status, items := one(http.StatusConflict, "RECORD_NOT_UNIQUE", taken.Message, extra)
+		return status, items, true
+	case errors.As(err, &ambig):
+		status, items := one(http.StatusConflict, "AMBIGUOUS_ID", ambig.Error(), nil)
 		return status, items, true
 	case errors.As(err, &itemErr):
 		return http.StatusBadRequest, fieldItems(itemErr), true

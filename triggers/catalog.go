@@ -23,15 +23,17 @@ type Catalog struct {
 
 	mu    sync.RWMutex
 	plans map[string]*engine.Plan
-	// edit serializes read-modify-write changes of saved flows (Edit).
+	// edit serializes read-modify-write changes of saved flows
+	// (withEditLock).
 	edit sync.Mutex
 }
 
-// Edit runs fn alone among Edit calls. A change that loads a saved flow,
+// withEditLock runs fn alone among the edits of saved flows
+// (flow_edit.go, operation_edit.go). A change that loads a saved flow,
 // changes it and saves it runs inside, so two concurrent edits of one flow
 // (an editor adding two operations at once) cannot overwrite each other.
-// fn must not call Edit.
-func (c *Catalog) Edit(fn func() error) error {
+// fn must not call withEditLock.
+func (c *Catalog) withEditLock(fn func() error) error {
 	c.edit.Lock()
 	defer c.edit.Unlock()
 	return fn()

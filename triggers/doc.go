@@ -1,7 +1,9 @@
 // Package triggers is how runs start.
 //
 // The Catalog holds every saved flow compiled into a plan (compiled once when
-// the flow is saved, never on the request path). The Webhook trigger turns
+// the flow is saved, never on the request path), and owns the rules of
+// editing flows and their operations (flow_edit.go, operation_edit.go):
+// ids, default keys, entries, conflicts, validation, all under one lock. The Webhook trigger turns
 // an *http.Request into `$trigger`, checks method and access (a
 // TriggerPolicy: the trigger permission), applies the flow's own rate limit
 // (rate_limit.go), answers GET flows with cacheEnabled from the
