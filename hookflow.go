@@ -117,6 +117,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		TrustedProxies: cfg.TrustedProxies,
 		Webhooks:       hooks,
 		Now:            cfg.Now,
+		Info:           cfg.serverInfo(),
 	}
 	if rl := cfg.RateLimiter; rl.Enabled {
 		deps.RateLimiter = ratelimit.New(ratelimit.Config{Now: cfg.Now})

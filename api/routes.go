@@ -38,6 +38,7 @@ const (
 func (s *server) routes(e *echo.Echo) {
 	e.GET("/server/ping", s.ping)
 	e.GET("/server/health", s.health)
+	e.GET("/server/info", s.info, s.requireAdmin)
 
 	// The webhook trigger answers every method itself (405 names the
 	// flow's method), checks access itself (public flows take unknown

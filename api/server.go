@@ -37,8 +37,11 @@ type Deps struct {
 	// Webhooks is the outgoing webhooks service the /webhooks,
 	// /api/v1/webhooks and /webhook_calls dialects adapt.
 	Webhooks *webhooks.Service
-	// Now is the clock of the DatoCMS dialect's rate limit (time.Now).
+	// Now is the clock of the DatoCMS dialect's rate limit and of the
+	// uptime GET /server/info reports (time.Now).
 	Now func() time.Time
+	// Info is what GET /server/info reports besides the uptime.
+	Info ServerInfo
 }
 
 // server carries the dependencies of every handler.

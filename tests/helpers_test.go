@@ -163,11 +163,13 @@ func startServer(t *testing.T, bin, port string, env ...string) *exec.Cmd {
 	return cmd
 }
 
-// buildServer builds cmd/hookflow into dir and returns the binary's path.
-func buildServer(t *testing.T, dir string) string {
+// buildServer builds cmd/hookflow into dir and returns the binary's path;
+// extra are more `go build` arguments (-ldflags …).
+func buildServer(t *testing.T, dir string, extra ...string) string {
 	t.Helper()
 	bin := filepath.Join(dir, "hookflow")
-	build := exec.Command("go", "build", "-o", bin, "../cmd/hookflow")
+	args := append(append([]string{"build", "-o", bin}, extra...), "../cmd/hookflow")
+	build := exec.Command("go", args...)
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}

@@ -1,98 +1,25 @@
-// Command hookflow runs the hookflow server: configure it with environment
-// variables (see the README); with none set it listens on 0.0.0.0:8055 and
-// keeps its data in ./data/hookflow.db.
+// Command hookflow runs the hookflow server and manages its flows as files.
+//
+//	hookflow              serve (the default; configured by environment variables)
+//	hookflow serve        the same
+//	hookflow version      print the version, commit and Go version
+//	hookflow flows …      validate, diff, apply and export flow files
+//
+// With no configuration the server listens on 0.0.0.0:8055 and keeps its
+// data in ./data/hookflow.db. `hookflow --help` lists the subcommands and
+// every environment variable.
 package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"log/slog"
-	"net/http"
-	"net/http/pprof"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
-
-	"github.com/hookflow/hookflow"
 )
 
 func main() {
-	if err := run(); err != nil {
-		fmt.Fprintln(os.Stderr, "hookflow:", err)
-		os.Exit(1)
-	}
-}
-
-// defaultGCPercent is used when GOGC is not set. hookflow's live heap is
-// small (compiled plans, connection buffers) while every request allocates
-// its payload, so with Go's default of 100 the collector runs constantly;
-// 400 cut CPU per webhook call by about a quarter in BenchmarkTriggerOrderWebhook
-// for a few tens of megabytes of extra heap.
-const defaultGCPercent = 400
-
-func run() error {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(defaultGCPercent)
-	}
-	cfg, err := hookflow.ConfigFromEnv(os.Getenv)
-	if err != nil {
-		return err
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	srv, err := hookflow.New(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	if srv.GeneratedAdminToken != "" {
-		fmt.Fprintf(os.Stderr, "\n  Admin token (shown once, store it now; set ADMIN_TOKEN to choose your own):\n\n    %s\n\n",
-			srv.GeneratedAdminToken)
-	}
-	httpServer, listener, err := newHTTPServer(srv, srv.Addr(), cfg.HTTPServer(), cfg.Logger)
-	if err != nil {
-		_ = srv.Close()
-		return err
-	}
-	if addr := os.Getenv("PPROF_ADDR"); addr != "" {
-		servePprof(addr, cfg.Logger)
-	}
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- httpServer.Serve(listener) }()
-	cfg.Logger.Info("hookflow listening", "addr", srv.Addr())
-
-	select {
-	case err := <-serveErr:
-		_ = srv.Close()
-		return err
-	case <-ctx.Done():
-	}
-	// A second signal stops the process at once.
+	code := execute(ctx, os.Args[1:], os.Stdout, os.Stderr, stop)
 	stop()
-	cfg.Logger.Info("shutting down")
-	// The queue takes no new runs from now on; runs in progress finish
-	// while requests drain, and Close waits for what is left of their time.
-	srv.BeginShutdown()
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), srv.DrainTimeout())
-	defer cancel()
-	if err := httpServer.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		slog.Error("http shutdown", "error", err)
-	}
-	return srv.Close()
-}
-
-// servePprof serves Go's profiler on its own listener (PPROF_ADDR, e.g.
-// 127.0.0.1:6060), never on the API's port; it is off unless asked for.
-func servePprof(addr string, logger *slog.Logger) {
-	mux := http.NewServeMux()
-	mux.HandleFunc("/debug/pprof/", pprof.Index)
-	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-	mux.HandleFunc("/debug/pprof/heap", pprof.Index)
-	go func() {
-		logger.Info("profiler listening", "addr", addr)
-		if err := http.ListenAndServe(addr, mux); err != nil {
-			logger.Error("profiler stopped", "error", err)
-		}
-	}()
+	os.Exit(code)
 }

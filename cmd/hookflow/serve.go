@@ -1,78 +1,87 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
-	"time"
+	"net/http/pprof"
+	"os"
+	"runtime/debug"
 
 	"github.com/hookflow/hookflow"
-	"github.com/hookflow/hookflow/connlimit"
 )
 
-// headerTimeout bounds reading a request's headers (never longer than
-// HTTP_READ_TIMEOUT, which bounds the whole request).
-const headerTimeout = 10 * time.Second
+// defaultGCPercent is used when GOGC is not set. hookflow's live heap is
+// small (compiled plans, connection buffers) while every request allocates
+// its payload, so with Go's default of 100 the collector runs constantly;
+// 400 cut CPU per webhook call by about a quarter in BenchmarkTriggerOrderWebhook
+// for a few tens of megabytes of extra heap.
+const defaultGCPercent = 400
 
-// idleTimeout closes keep-alive connections unused this long; they count
-// against HTTP_MAX_CONNECTIONS meanwhile.
-const idleTimeout = 120 * time.Second
+// serve runs the server until ctx ends (SIGINT, SIGTERM), then shuts it
+// down in order. stopSignals restores the default signal handling once
+// shutdown begins, so a second signal stops the process at once.
+func serve(ctx context.Context, stopSignals func()) error {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(defaultGCPercent)
+	}
+	cfg, err := hookflow.ConfigFromEnv(os.Getenv)
+	if err != nil {
+		return err
+	}
+	srv, err := hookflow.New(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if srv.GeneratedAdminToken != "" {
+		fmt.Fprintf(os.Stderr, "\n  Admin token (shown once, store it now; set ADMIN_TOKEN to choose your own):\n\n    %s\n\n",
+			srv.GeneratedAdminToken)
+	}
+	httpServer, listener, err := newHTTPServer(srv, srv.Addr(), cfg.HTTPServer(), cfg.Logger)
+	if err != nil {
+		_ = srv.Close()
+		return err
+	}
+	if addr := os.Getenv("PPROF_ADDR"); addr != "" {
+		servePprof(addr, cfg.Logger)
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- httpServer.Serve(listener) }()
+	// The listener is bound: connections made from now on are served.
+	cfg.Logger.Info("hookflow listening", "addr", listener.Addr().String())
 
-// newHTTPServer listens on the configured address and builds the server
-// that serves handler there: the whole-request read timeout, the write
-// timeout and the connection cap of cfg (see docs/server.md). The open-file
-// limit is raised first, and the cap must fit in it.
-//
-// ReadTimeout is Go's: it runs from the first byte of a request to the end
-// of its body, and the server lifts it once the body is read, so it never
-// cuts a handler that works longer.
-func newHTTPServer(handler http.Handler, addr string, cfg hookflow.HTTPConfig, logger *slog.Logger) (*http.Server, net.Listener, error) {
-	maxConns, err := connectionCap(cfg.MaxConnections, logger)
-	if err != nil {
-		return nil, nil, err
+	select {
+	case err := <-serveErr:
+		_ = srv.Close()
+		return err
+	case <-ctx.Done():
 	}
-	inner, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, nil, err
+	stopSignals()
+	cfg.Logger.Info("shutting down")
+	// The queue takes no new runs from now on; runs in progress finish
+	// while requests drain, and Close waits for what is left of their time.
+	srv.BeginShutdown()
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), srv.DrainTimeout())
+	defer cancel()
+	if err := httpServer.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		cfg.Logger.Error("http shutdown", "error", err)
 	}
-	listener := connlimit.New(inner, connlimit.Config{Max: maxConns})
-	srv := &http.Server{
-		Addr:              addr,
-		Handler:           handler,
-		ReadHeaderTimeout: min(headerTimeout, cfg.ReadTimeout),
-		ReadTimeout:       cfg.ReadTimeout,
-		WriteTimeout:      cfg.WriteTimeout,
-		IdleTimeout:       idleTimeout,
-		ConnContext:       listener.ConnContext,
-	}
-	logger.Info("http limits", "read_timeout", cfg.ReadTimeout, "write_timeout", cfg.WriteTimeout,
-		"max_connections", maxConns)
-	return srv, listener, nil
+	return srv.Close()
 }
 
-// connectionCap is HTTP_MAX_CONNECTIONS checked against the open-file
-// limit, raised to its hard limit first. Unset, the default is lowered to
-// fit (with a warning); set beyond what fits, it is an error, since the
-// server could not keep its promise to health checks.
-func connectionCap(configured int, logger *slog.Logger) (int, error) {
-	limit, err := connlimit.RaiseOpenFileLimit()
-	if err != nil {
-		logger.Warn("cannot read the open-file limit; HTTP_MAX_CONNECTIONS is not checked against it", "error", err)
-	}
-	fits := connlimit.MaxWithin(limit, connlimit.DefaultReserve)
-	switch {
-	case configured > fits:
-		return 0, fmt.Errorf("HTTP_MAX_CONNECTIONS=%d does not fit the open-file limit of %d: at most %d do "+
-			"(the rest is kept for health checks, the database and outgoing requests); raise the limit (ulimit -n) or lower HTTP_MAX_CONNECTIONS",
-			configured, limit, fits)
-	case configured > 0:
-		return configured, nil
-	case fits < 1:
-		return 0, fmt.Errorf("the open-file limit of %d leaves no room for connections; raise it (ulimit -n)", limit)
-	case fits < hookflow.DefaultMaxConnections:
-		logger.Warn("HTTP_MAX_CONNECTIONS lowered to fit the open-file limit", "max_connections", fits, "open_file_limit", limit)
-		return fits, nil
-	}
-	return hookflow.DefaultMaxConnections, nil
+// servePprof serves Go's profiler on its own listener (PPROF_ADDR, e.g.
+// 127.0.0.1:6060), never on the API's port; it is off unless asked for.
+func servePprof(addr string, logger *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/heap", pprof.Index)
+	go func() {
+		logger.Info("profiler listening", "addr", addr)
+		if err := http.ListenAndServe(addr, mux); err != nil {
+			logger.Error("profiler stopped", "error", err)
+		}
+	}()
 }
