@@ -113,7 +113,7 @@ func TestFlowsAPIBadInput(t *testing.T) {
 		{"empty body", http.MethodPost, "/flows", ``, http.StatusBadRequest, "INVALID_PAYLOAD"},
 		{"not an object", http.MethodPost, "/flows", `"flow"`, http.StatusBadRequest, "INVALID_PAYLOAD"},
 		{"empty array", http.MethodPost, "/flows", `[]`, http.StatusBadRequest, "INVALID_PAYLOAD"},
-		{"non-UUID id", http.MethodPost, "/flows", `{"id":"abc"}`, http.StatusBadRequest, "INVALID_PAYLOAD"},
+		{"neither a UUID nor a slug", http.MethodPost, "/flows", `{"id":"not a slug!"}`, http.StatusBadRequest, "INVALID_PAYLOAD"},
 		{"existing id", http.MethodPost, "/flows", `{"id":"` + id + `"}`, http.StatusConflict, "RECORD_NOT_UNIQUE"},
 		{"changing the id", http.MethodPatch, "/flows/" + id, `{"id":"00000000-0000-4000-8000-000000000000"}`, http.StatusBadRequest, "INVALID_PAYLOAD"},
 		{"patch with an invalid graph", http.MethodPatch, "/flows/" + id, `{"operation":"ghost"}`, http.StatusBadRequest, "INVALID_PAYLOAD"},

@@ -6,16 +6,17 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/google/uuid"
 	"github.com/hookflow/hookflow/jsonnum"
 )
 
 // flowFields are the fields a flow document may carry; read-only fields that
-// clients echo back (dates, authors) are accepted and ignored.
+// clients echo back (dates, authors) and a flow file's `$schema` are
+// accepted and ignored.
 var flowFields = map[string]bool{
 	"id": true, "name": true, "icon": true, "color": true, "description": true, "status": true,
 	"trigger": true, "accountability": true, "options": true, "operation": true, "operations": true,
 	"date_created": true, "date_updated": true, "user_created": true, "user_updated": true,
+	"$schema": true,
 }
 
 // DecodeDocuments reads the body of a flow upload: one JSON object or an
@@ -44,6 +45,7 @@ func DecodeDocuments(data []byte) (docs []map[string]any, isArray bool, err erro
 // and whose implicit sequence has been made explicit. Every finding is
 // returned, with paths relative to the document.
 func Decode(doc map[string]any) (*Flow, ValidationErrors) {
+	doc = UnwrapData(doc)
 	var errs ValidationErrors
 	f := &Flow{Status: StatusActive, Trigger: TriggerWebhook, Options: map[string]any{}}
 	for _, k := range sortedKeys(doc) {
@@ -53,8 +55,8 @@ func Decode(doc map[string]any) (*Flow, ValidationErrors) {
 	}
 	if id, ok := optionalString(doc, "id", &errs); ok && id != "" {
 		f.ID = CanonicalID(id)
-		if _, err := uuid.Parse(id); err != nil {
-			errs.Add("id", "must be a UUID (leave it out to have one assigned)")
+		if finding := IDFinding(id); finding != "" {
+			errs.Add("id", "%s", finding)
 		}
 	}
 	f.Name, _ = optionalString(doc, "name", &errs)
@@ -229,13 +231,15 @@ func optionalEdge(m map[string]any, key string, errs *ValidationErrors) *string 
 	return &s
 }
 
-// CanonicalID is the form a flow id is saved in: a UUID in lower case with
-// hyphens, so that an id written in upper case (or in another UUID
-// notation) names the same flow everywhere. Other strings are returned as
-// they are.
-func CanonicalID(id string) string {
-	if parsed, err := uuid.Parse(id); err == nil {
-		return parsed.String()
+// UnwrapData is the flow inside {"data": {…}}, the way GET /flows/{id}
+// answers, so that an answer pasted into a file or a PUT applies as it
+// is; any other document is returned as it is.
+func UnwrapData(doc map[string]any) map[string]any {
+	if len(doc) != 1 {
+		return doc
 	}
-	return id
+	if inner, ok := doc["data"].(map[string]any); ok {
+		return inner
+	}
+	return doc
 }
