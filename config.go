@@ -220,11 +220,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	databaseVars(getenv, &c, fail)
 	secretKeyVars(getenv, &c, fail)
 	c.AdminToken = getenv("ADMIN_TOKEN")
-	for _, name := range strings.Split(getenv("FLOWS_ENV_ALLOW_LIST"), ",") {
-		if name = strings.TrimSpace(name); name != "" {
-			c.EnvAllowList = append(c.EnvAllowList, name)
-		}
-	}
+	c.EnvAllowList = EnvAllowList(getenv)
 	intVar(getenv, "FLOWS_MAX_STEPS", &c.MaxSteps, fail)
 	intVar(getenv, "FLOWS_TRIGGER_MAX_ITEMS", &c.TriggerMaxItems, fail)
 	intVar(getenv, "FLOWS_TRIGGER_MAX_RUNS", &c.TriggerMaxRuns, fail)
@@ -248,6 +244,19 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("invalid configuration: %s", strings.Join(errs, "; "))
 	}
 	return c, nil
+}
+
+// EnvAllowList reads FLOWS_ENV_ALLOW_LIST: the comma-separated names of
+// the variables flows see as `$env`. `hookflow flows validate` reads it
+// too, to warn as the server would.
+func EnvAllowList(getenv func(string) string) []string {
+	var names []string
+	for _, name := range strings.Split(getenv("FLOWS_ENV_ALLOW_LIST"), ",") {
+		if name = strings.TrimSpace(name); name != "" {
+			names = append(names, name)
+		}
+	}
+	return names
 }
 
 func intVar(getenv func(string) string, name string, dst *int, fail func(string, error)) {

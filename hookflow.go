@@ -210,6 +210,7 @@ func startRuns(ctx context.Context, cfg Config, bus *events.Bus, store *storage.
 		MaxSteps:      cfg.MaxSteps,
 		MaxRenderSize: int(cfg.MaxRenderSize),
 		Logger:        logger,
+		EnvAllowList:  cfg.EnvAllowList,
 	})
 	catalog := triggers.NewCatalog(eng, store, logger)
 	if err := catalog.Load(ctx); err != nil {

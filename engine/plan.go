@@ -20,6 +20,9 @@ type Engine struct {
 	maxSteps  int
 	maxRender int
 	logger    *slog.Logger
+	// envAllowed holds FLOWS_ENV_ALLOW_LIST: Check warns about other
+	// `$env` names.
+	envAllowed map[string]bool
 }
 
 // Config tunes an Engine.
@@ -31,6 +34,10 @@ type Config struct {
 	// (FLOWS_MAX_RENDER_SIZE, operations.DefaultMaxRenderSize when not positive).
 	MaxRenderSize int
 	Logger        *slog.Logger
+	// EnvAllowList names the variables flows see as `$env`
+	// (FLOWS_ENV_ALLOW_LIST); Check warns about templates and
+	// expressions that read others.
+	EnvAllowList []string
 }
 
 // New returns an engine over a registry.
@@ -44,7 +51,17 @@ func New(registry *operations.Registry, cfg Config) *Engine {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	return &Engine{registry: registry, maxSteps: cfg.MaxSteps, maxRender: cfg.MaxRenderSize, logger: cfg.Logger}
+	allowed := make(map[string]bool, len(cfg.EnvAllowList))
+	for _, name := range cfg.EnvAllowList {
+		allowed[name] = true
+	}
+	return &Engine{
+		registry:   registry,
+		maxSteps:   cfg.MaxSteps,
+		maxRender:  cfg.MaxRenderSize,
+		logger:     cfg.Logger,
+		envAllowed: allowed,
+	}
 }
 
 // Plan is a flow compiled for running: immutable and shared by all runs.
@@ -89,13 +106,32 @@ type step struct {
 	raw     map[string]any // options the step renders itself, as written (for run records)
 	resolve int            // index of the next step on success, -1 to end
 	reject  int            // index of the next step on failure, -1 to end
+	env     []string       // the `$env` names the step reads, named in its failures
 }
 
-// Compile checks a decoded flow against the registry and compiles it. Every
-// finding (unknown operation type, invalid options, template syntax, an
-// invalid return) comes back at once as flows.ValidationErrors with paths.
+// Compile compiles a saved flow, as the server does with every flow it
+// loads at start. Every finding (unknown operation type, invalid options,
+// template syntax, an invalid return) comes back at once as
+// flows.ValidationErrors with paths. A template path that starts with an
+// unknown name is not one here (it renders null): uploads are checked
+// with Check.
 func (e *Engine) Compile(f *flows.Flow) (*Plan, error) {
-	var errs flows.ValidationErrors
+	p, _, err := e.compile(f, false)
+	return p, err
+}
+
+// Check compiles an uploaded flow: Compile's findings, and every template
+// path (and `$`-path return option) that starts with a name that is
+// neither a data chain name nor an operation key of the flow, with a
+// suggestion (`{{$triger.x}}`: did you mean "$trigger"?). warnings name
+// the `$env` variables the flow reads that EnvAllowList does not hold.
+func (e *Engine) Check(f *flows.Flow) (p *Plan, warnings flows.ValidationErrors, err error) {
+	return e.compile(f, true)
+}
+
+// compile compiles f; checkRoots makes unknown template roots findings.
+func (e *Engine) compile(f *flows.Flow, checkRoots bool) (*Plan, flows.ValidationErrors, error) {
+	var errs, warnings flows.ValidationErrors
 	p := &Plan{Flow: f, entry: -1, steps: make([]step, len(f.Operations))}
 	index := make(map[string]int, len(f.Operations))
 	keys := make(map[string]bool, len(f.Operations))
@@ -105,16 +141,20 @@ func (e *Engine) Compile(f *flows.Flow) (*Plan, error) {
 	}
 	for i, op := range f.Operations {
 		path := fmt.Sprintf("operations[%d]", i)
-		st, serrs := e.compileStep(op, keys)
+		c := newCompiler(keys, checkRoots)
+		st, serrs, swarns := e.compileStep(op, c)
 		errs.Merge(path, serrs)
+		warnings.Merge(path, swarns)
 		st.resolve, st.reject = edge(op.Resolve, index), edge(op.Reject, index)
 		p.steps[i] = st
 		p.noteReads(st.run)
 	}
 	p.entry = edge(f.Operation, index)
 	if raw, ok := returnOption(f); ok {
-		ret, rerrs := compileReturn(raw, keys)
+		c := newCompiler(keys, checkRoots)
+		ret, rerrs := compileReturn(raw, c)
 		errs.Merge("options.return", rerrs)
+		warnings.Merge("options.return", e.unlisted(c.env))
 		p.ret = ret
 		p.answers = f.Webhook == nil || !f.Webhook.Async
 	} else {
@@ -122,24 +162,44 @@ func (e *Engine) Compile(f *flows.Flow) (*Plan, error) {
 	}
 	p.flowInfo = map[string]any{"id": f.ID, "name": f.Name}
 	if err := errs.Err(); err != nil {
-		return nil, err
+		return nil, warnings, err
 	}
-	return p, nil
+	return p, warnings, nil
+}
+
+// unlisted are the warnings about env names outside the allow list.
+func (e *Engine) unlisted(names map[string]bool) flows.ValidationErrors {
+	var out flows.ValidationErrors
+	for _, name := range sortedNames(names) {
+		if !e.envAllowed[name] {
+			out.Add("", "%s", envWarning(name))
+		}
+	}
+	return out
 }
 
 // compileStep prepares one node: the operation checks its options and the
-// options it does not render itself are compiled into Values.
-func (e *Engine) compileStep(op *flows.Operation, keys map[string]bool) (step, flows.ValidationErrors) {
-	var errs flows.ValidationErrors
-	st := step{op: op}
+// options it does not render itself are compiled into Values. warnings
+// name `$env` variables outside the allow list, at the options that read
+// them.
+func (e *Engine) compileStep(op *flows.Operation, c *compiler) (st step, errs, warnings flows.ValidationErrors) {
+	st = step{op: op}
 	impl, ok := e.registry.Lookup(op.Type)
 	if !ok {
 		errs.Add("type", "unknown operation type %q (known: %v)", op.Type, e.registry.Types())
-		return st, errs
+		return st, errs, nil
 	}
 	run, err := impl.Prepare(operations.Prepare{
-		Key: op.Key, Options: op.Options, OperationKeys: keys,
-		Compile: func(raw any) (operations.Value, flows.ValidationErrors) { return CompileValue(raw) },
+		Key:           op.Key,
+		Options:       op.Options,
+		OperationKeys: c.keys,
+		Compile:       func(raw any) (operations.Value, flows.ValidationErrors) { return c.compile(raw) },
+		EnvRead: func(option, name string) {
+			c.env[name] = true
+			if !e.envAllowed[name] {
+				warnings.Add(flows.JoinPath("options", option), "%s", envWarning(name))
+			}
+		},
 	})
 	if err != nil {
 		var verrs flows.ValidationErrors
@@ -167,7 +227,8 @@ func (e *Engine) compileStep(op *flows.Operation, keys map[string]bool) (step, f
 		if skip[k] {
 			continue
 		}
-		v, verrs := CompileValue(op.Options[k])
+		var verrs flows.ValidationErrors
+		v := Value{root: compileValue(op.Options[k], "", &verrs, c)}
 		errs.Merge(flows.JoinPath("options", k), verrs)
 		if _, isConst := IsConstant(v); !isConst {
 			dynamic = true
@@ -181,7 +242,9 @@ func (e *Engine) compileStep(op *flows.Operation, keys map[string]bool) (step, f
 			st.static[k], _ = IsConstant(st.values[i])
 		}
 	}
-	return st, errs
+	st.env = sortedNames(c.env)
+	warnings = append(warnings, c.envWarnings(op.Options, "options", e.envAllowed)...)
+	return st, errs, warnings
 }
 
 // recorded returns the options a run record shows: the rendered ones plus

@@ -32,7 +32,7 @@ func returnOption(f *flows.Flow) (any, bool) {
 // path whose head is a `$` name or an operation key (`$last`,
 // `$trigger.body.items`, `read_orders.0.id`, `process-order`); any other
 // value is returned literally.
-func compileReturn(raw any, keys map[string]bool) (returnValue, flows.ValidationErrors) {
+func compileReturn(raw any, c *compiler) (returnValue, flows.ValidationErrors) {
 	var errs flows.ValidationErrors
 	s, isStr := raw.(string)
 	if !isStr {
@@ -47,13 +47,14 @@ func compileReturn(raw any, keys map[string]bool) (returnValue, flows.Validation
 			errs.Add("", "template: %v", err)
 			return returnValue{literal: s}, errs
 		}
-		return returnValue{template: t}, nil
+		c.template(t, "", &errs)
+		return returnValue{template: t}, errs
 	}
 	head := s
 	if i := strings.IndexAny(s, ".["); i >= 0 {
 		head = s[:i]
 	}
-	if !strings.HasPrefix(s, "$") && !keys[head] {
+	if !strings.HasPrefix(s, "$") && !c.keys[head] {
 		return returnValue{literal: s}, nil
 	}
 	p, err := query.ParsePath(s)
@@ -61,7 +62,8 @@ func compileReturn(raw any, keys map[string]bool) (returnValue, flows.Validation
 		errs.Add("", "invalid path: %v", err)
 		return returnValue{literal: s}, errs
 	}
-	return returnValue{path: &p}, nil
+	c.path(p, s, "", &errs)
+	return returnValue{path: &p}, errs
 }
 
 // render computes the response data from a finished run's chain. Its

@@ -99,6 +99,10 @@ func (e *Engine) runStep(ctx context.Context, st *step, b *budget, chain map[str
 		if errors.As(err, &rejection) {
 			out = rejection.Data
 		} else {
+			if len(st.env) > 0 {
+				env, _ := chain["$env"].(map[string]any)
+				err = namesUnsetEnv(err, st.env, env)
+			}
 			failure = err
 			out = operations.ErrorObject(err)
 		}

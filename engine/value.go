@@ -130,10 +130,12 @@ func renderMember(b *budget, n node, chain map[string]any) (any, error) {
 // are reported as findings with paths relative to raw.
 func CompileValue(raw any) (Value, flows.ValidationErrors) {
 	var errs flows.ValidationErrors
-	return Value{root: compileValue(raw, "", &errs)}, errs
+	return Value{root: compileValue(raw, "", &errs, nil)}, errs
 }
 
-func compileValue(raw any, path string, errs *flows.ValidationErrors) node {
+// compileValue compiles raw; c, when not nil, notes and checks the
+// templates (see compiler).
+func compileValue(raw any, path string, errs *flows.ValidationErrors, c *compiler) node {
 	switch x := raw.(type) {
 	case string:
 		if !HasPlaceholders(x) {
@@ -143,6 +145,9 @@ func compileValue(raw any, path string, errs *flows.ValidationErrors) node {
 		if err != nil {
 			errs.Add(path, "template: %v", err)
 			return Constant{x}
+		}
+		if c != nil {
+			c.template(t, path, errs)
 		}
 		return t
 	case map[string]any:
@@ -154,7 +159,7 @@ func compileValue(raw any, path string, errs *flows.ValidationErrors) node {
 		o := &objectValue{keys: keys, vals: make([]node, len(keys)), fixed: 2 + max(len(keys)-1, 0)}
 		dynamic := false
 		for i, k := range keys {
-			o.vals[i] = compileValue(x[k], flows.JoinPath(path, k), errs)
+			o.vals[i] = compileValue(x[k], flows.JoinPath(path, k), errs, c)
 			o.fixed += jsonsize.String(k) + 1 + constantSize(o.vals[i])
 			if _, isConst := o.vals[i].(Constant); !isConst {
 				dynamic = true
@@ -168,7 +173,7 @@ func compileValue(raw any, path string, errs *flows.ValidationErrors) node {
 		a := &arrayValue{elems: make([]node, len(x)), fixed: 2 + max(len(x)-1, 0)}
 		dynamic := false
 		for i, e := range x {
-			a.elems[i] = compileValue(e, fmt.Sprintf("%s[%d]", path, i), errs)
+			a.elems[i] = compileValue(e, fmt.Sprintf("%s[%d]", path, i), errs, c)
 			a.fixed += constantSize(a.elems[i])
 			if _, isConst := a.elems[i].(Constant); !isConst {
 				dynamic = true

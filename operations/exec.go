@@ -72,11 +72,11 @@ func (e Exec) Prepare(p Prepare) (Step, error) {
 		now = time.Now
 	}
 	names := &identifierCheck{known: p.OperationKeys}
+	env := &envPatch{keys: p.OperationKeys}
 	opts := append(execHelpers(now), boundedFunctions()...)
 	// The name check must see the expression before envPatch, the number
 	// patches and execBounds add their own identifiers.
-	opts = append(opts, numberFunction(), expr.MaxNodes(MaxExpressionNodes), expr.Patch(names),
-		expr.Patch(&envPatch{keys: p.OperationKeys}))
+	opts = append(opts, numberFunction(), expr.MaxNodes(MaxExpressionNodes), expr.Patch(names), expr.Patch(env))
 	opts = append(opts, numberPatches()...)
 	opts = append(opts, expr.Patch(execBounds{}))
 	program, err := expr.Compile(src, opts...)
@@ -88,6 +88,11 @@ func (e Exec) Prepare(p Prepare) (Step, error) {
 		errs.Add("expression", "unknown variable %s (use $trigger, $last, $accountability, $env, $flow, $run, an operation key, or $env[\"key\"] for a key such as save-log)",
 			strings.Join(unknown, ", "))
 		return nil, errs
+	}
+	if p.EnvRead != nil {
+		for _, name := range env.names() {
+			p.EnvRead("expression", name)
+		}
 	}
 	return &execStep{program: program}, nil
 }

@@ -1,6 +1,10 @@
 package operations
 
-import "github.com/expr-lang/expr/ast"
+import (
+	"sort"
+
+	"github.com/expr-lang/expr/ast"
+)
 
 // envPatch gives `$env` inside expressions the meaning it has in
 // templates: hookflow's `$env`, the variables FLOWS_ENV_ALLOW_LIST names
@@ -13,6 +17,9 @@ import "github.com/expr-lang/expr/ast"
 // identifiers are read.
 type envPatch struct {
 	keys map[string]bool // operation keys
+	// read are the variable names the expression reads (`$env.NAME`,
+	// `$env["NAME"]`).
+	read map[string]bool
 	// renamed are the identifiers the patch wrote; their member
 	// expressions are visited after them (children come first).
 	renamed map[*ast.IdentifierNode]bool
@@ -33,8 +40,25 @@ func (p *envPatch) Visit(node *ast.Node) {
 	case *ast.MemberNode:
 		id, isID := n.Node.(*ast.IdentifierNode)
 		name, isName := n.Property.(*ast.StringNode)
-		if isID && isName && p.renamed[id] && (chainVars[name.Value] || p.keys[name.Value]) {
+		switch {
+		case !isID || !isName || !p.renamed[id]:
+		case chainVars[name.Value] || p.keys[name.Value]:
 			n.Node = &ast.IdentifierNode{Value: "$env"}
+		default:
+			if p.read == nil {
+				p.read = map[string]bool{}
+			}
+			p.read[name.Value] = true
 		}
 	}
+}
+
+// names lists the variables the expression reads, in order.
+func (p *envPatch) names() []string {
+	out := make([]string, 0, len(p.read))
+	for name := range p.read {
+		out = append(out, name)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -35,6 +35,11 @@ type Prepare struct {
 	// Compile compiles an option value that may hold placeholders; findings
 	// are relative to raw.
 	Compile func(raw any) (Value, flows.ValidationErrors)
+	// EnvRead, when not nil, is told each `$env` variable an option reads
+	// outside the templates Compile sees (an exec expression's
+	// `$env.NAME`): the upload warns about names FLOWS_ENV_ALLOW_LIST does
+	// not hold, and a failing step names the ones that were not set.
+	EnvRead func(option, name string)
 }
 
 // Step is a prepared node, run once per run that reaches it.
