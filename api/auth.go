@@ -91,6 +91,19 @@ func (s *server) require(collection, action string) echo.MiddlewareFunc {
 	})
 }
 
+// requireEvery lets through callers whose role may perform every action
+// on a system collection.
+func (s *server) requireEvery(collection string, actions ...string) echo.MiddlewareFunc {
+	return s.guard(func(_ echo.Context, caller access.Caller) bool {
+		for _, action := range actions {
+			if !s.Access.Allows(caller, collection, action, "") {
+				return false
+			}
+		}
+		return true
+	})
+}
+
 // requireItems lets through callers whose role may perform action on the
 // items of the collection in the URL.
 func (s *server) requireItems(action string) echo.MiddlewareFunc {

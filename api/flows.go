@@ -3,6 +3,9 @@ package api
 import (
 	"net/http"
 
+	"github.com/hookflow/hookflow/access"
+	"github.com/hookflow/hookflow/flows"
+	"github.com/hookflow/hookflow/storage"
 	"github.com/labstack/echo/v4"
 )
 
@@ -11,11 +14,19 @@ import (
 
 // listFlows lists the flows with their operations, shaped by the global
 // query parameters (filter, search, sort, limit, offset, page, fields,
-// meta) as Directus lists are.
+// meta) as Directus lists are. With ?export=true it lists every flow as
+// its canonical file's document instead (flows as code).
 func (s *server) listFlows(c echo.Context) error {
 	all, err := s.Store.ListFlows(c.Request().Context())
 	if err != nil {
 		return err
+	}
+	if c.QueryParam("export") == "true" {
+		docs := make([]map[string]any, len(all))
+		for i, f := range all {
+			docs[i] = flows.Canonical(f)
+		}
+		return writeData(c, http.StatusOK, docs)
 	}
 	docs, err := documents(all)
 	if err != nil {
@@ -24,11 +35,20 @@ func (s *server) listFlows(c echo.Context) error {
 	return writeList(c, "flows", docs)
 }
 
-// getFlow returns one flow.
+// getFlow returns one flow; with ?export=true its canonical file, as is
+// (not in a {"data": …} envelope), ready to be kept in git.
 func (s *server) getFlow(c echo.Context) error {
 	f, err := s.Store.GetFlow(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
+	}
+	if c.QueryParam("export") == "true" {
+		file, err := flows.Export(f)
+		if err != nil {
+			return err
+		}
+		c.Response().Header().Set("Content-Disposition", `attachment; filename="`+f.ID+`.json"`)
+		return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, file)
 	}
 	return writeData(c, http.StatusOK, f)
 }
@@ -40,14 +60,14 @@ func (s *server) createFlows(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	created, err := s.Catalog.CreateFlows(c.Request().Context(), docs, isArray)
+	created, warnings, err := s.Catalog.CreateFlows(c.Request().Context(), docs, isArray)
 	if err != nil {
 		return err
 	}
 	if isArray {
-		return writeData(c, http.StatusOK, created)
+		return writeSaved(c, http.StatusOK, created, warnings)
 	}
-	return writeData(c, http.StatusOK, created[0])
+	return writeSaved(c, http.StatusOK, created[0], warnings)
 }
 
 // patchFlow changes the fields given; `operations`, when given, replaces
@@ -57,24 +77,37 @@ func (s *server) patchFlow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f, err := s.Catalog.PatchFlow(c.Request().Context(), c.Param("id"), patch)
+	f, warnings, err := s.Catalog.PatchFlow(c.Request().Context(), c.Param("id"), patch)
 	if err != nil {
 		return err
 	}
-	return writeData(c, http.StatusOK, f)
+	return writeSaved(c, http.StatusOK, f, warnings)
 }
 
-// replaceFlow replaces a flow with the document sent.
-func (s *server) replaceFlow(c echo.Context) error {
+// putFlow replaces a flow with the document sent, or creates it (201)
+// when there is none and the caller may create flows: create-or-update.
+func (s *server) putFlow(c echo.Context) error {
 	doc, err := readObject(c)
 	if err != nil {
 		return err
 	}
-	f, err := s.Catalog.ReplaceFlow(c.Request().Context(), c.Param("id"), doc)
+	ctx := c.Request().Context()
+	if !s.Access.Allows(callerOf(c), storage.SystemFlows, access.ActionCreate, "") {
+		f, warnings, err := s.Catalog.ReplaceFlow(ctx, c.Param("id"), doc)
+		if err != nil {
+			return err
+		}
+		return writeSaved(c, http.StatusOK, f, warnings)
+	}
+	f, created, warnings, err := s.Catalog.PutFlow(ctx, c.Param("id"), doc)
 	if err != nil {
 		return err
 	}
-	return writeData(c, http.StatusOK, f)
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	return writeSaved(c, status, f, warnings)
 }
 
 // deleteFlow removes a flow and its operations.
@@ -83,4 +116,13 @@ func (s *server) deleteFlow(c echo.Context) error {
 		return err
 	}
 	return noContent(c)
+}
+
+// writeSaved answers a saved flow or operation, with the upload's
+// warnings in meta.warnings when there are any.
+func writeSaved(c echo.Context, status int, v any, warnings flows.ValidationErrors) error {
+	if len(warnings) == 0 {
+		return writeData(c, status, v)
+	}
+	return writeJSON(c, status, map[string]any{"data": v, "meta": map[string]any{"warnings": warnings}})
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/hookflow/hookflow/buildinfo"
+	"github.com/hookflow/hookflow/flows"
 	"github.com/labstack/echo/v4"
 )
 
@@ -46,4 +47,10 @@ func (s *server) info(c echo.Context) error {
 		"uptime_seconds": int64(s.Now().Sub(i.Started) / time.Second),
 		"limits":         i.Limits,
 	})
+}
+
+// flowSchema serves the JSON Schema of flow files, which a file names in
+// its "$schema" line.
+func (s *server) flowSchema(c echo.Context) error {
+	return c.Blob(http.StatusOK, "application/schema+json", flows.Schema())
 }

@@ -58,14 +58,14 @@ func (s *server) createOperations(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	created, err := s.Catalog.AddOperations(c.Request().Context(), docs, isArray)
+	created, warnings, err := s.Catalog.AddOperations(c.Request().Context(), docs, isArray)
 	if err != nil {
 		return err
 	}
 	if isArray {
-		return writeData(c, http.StatusOK, created)
+		return writeSaved(c, http.StatusOK, created, warnings)
 	}
-	return writeData(c, http.StatusOK, created[0])
+	return writeSaved(c, http.StatusOK, created[0], warnings)
 }
 
 // patchOperation changes the fields given of one operation.
@@ -74,11 +74,11 @@ func (s *server) patchOperation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	op, err := s.Catalog.PatchOperation(c.Request().Context(), c.Param("id"), c.QueryParam("flow"), patch)
+	op, warnings, err := s.Catalog.PatchOperation(c.Request().Context(), c.Param("id"), c.QueryParam("flow"), patch)
 	if err != nil {
 		return err
 	}
-	return writeData(c, http.StatusOK, op)
+	return writeSaved(c, http.StatusOK, op, warnings)
 }
 
 // deleteOperation removes an operation; edges that pointed at it (and the

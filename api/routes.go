@@ -39,6 +39,9 @@ func (s *server) routes(e *echo.Echo) {
 	e.GET("/server/ping", s.ping)
 	e.GET("/server/health", s.health)
 	e.GET("/server/info", s.info, s.requireAdmin)
+	// The JSON Schema of flow files is public: editors fetch it from the
+	// "$schema" line of a file, without a token.
+	e.GET("/server/specs/flow-schema", s.flowSchema)
 
 	// The webhook trigger answers every method itself (405 names the
 	// flow's method), checks access itself (public flows take unknown
@@ -58,7 +61,7 @@ func (s *server) routes(e *echo.Echo) {
 		{post, "/flows", s.createFlows, flows, create},
 		{get, "/flows/:id", s.getFlow, flows, read},
 		{patch, "/flows/:id", s.patchFlow, flows, update},
-		{put, "/flows/:id", s.replaceFlow, flows, update},
+		{put, "/flows/:id", s.putFlow, flows, update},
 		{del, "/flows/:id", s.deleteFlow, flows, drop},
 		{get, "/flows/:id/runs", s.listRuns, runs, read},
 		{get, "/flows/runs/:id", s.getRun, runs, read},
@@ -132,6 +135,9 @@ func (s *server) routes(e *echo.Echo) {
 	for _, r := range table {
 		e.Add(r.method, r.path, r.handler, s.guardOf(r), limit)
 	}
+	// Applying flow files creates and updates flows (and deletes them
+	// with prune, checked by the handler).
+	e.POST("/flows/apply", s.applyFlows, s.requireEvery(flows, create, update), limit)
 	e.GET("/users/me", s.me, s.requireUser)
 }
 

@@ -54,16 +54,9 @@ func (c *Catalog) Load(ctx context.Context) error {
 	}
 	plans := make(map[string]*engine.Plan, len(all))
 	for _, f := range all {
-		if errs := flows.CheckGraph(f); len(errs) > 0 {
-			c.logger.Error("stored flow is invalid; it will not run", "flow", f.ID, "error", errs)
-			continue
+		if p := c.compileSaved(f); p != nil {
+			plans[catalogKey(f.ID)] = p
 		}
-		p, err := c.engine.Compile(f)
-		if err != nil {
-			c.logger.Error("stored flow does not compile; it will not run", "flow", f.ID, "error", err)
-			continue
-		}
-		plans[catalogKey(f.ID)] = p
 	}
 	c.mu.Lock()
 	c.plans = plans
@@ -71,22 +64,61 @@ func (c *Catalog) Load(ctx context.Context) error {
 	return nil
 }
 
-// Compile checks a flow's graph and compiles it without saving it; the
-// findings of both checks are reported together.
-func (c *Catalog) Compile(f *flows.Flow) (*engine.Plan, error) {
-	errs := flows.CheckGraph(f)
+// compileSaved compiles a flow read from the store; one that no longer
+// compiles is logged and left out (nil).
+func (c *Catalog) compileSaved(f *flows.Flow) *engine.Plan {
+	if errs := flows.CheckGraph(f); len(errs) > 0 {
+		c.logger.Error("stored flow is invalid; it will not run", "flow", f.ID, "error", errs)
+		return nil
+	}
 	p, err := c.engine.Compile(f)
 	if err != nil {
-		var cerrs flows.ValidationErrors
-		if !errors.As(err, &cerrs) {
-			return nil, err
-		}
-		errs = append(errs, cerrs...)
+		c.logger.Error("stored flow does not compile; it will not run", "flow", f.ID, "error", err)
+		return nil
 	}
-	if len(errs) > 0 {
-		return nil, errs.Unique()
+	return p
+}
+
+// Reload makes the catalog's plan of flow id what the store holds now:
+// compiled again when the flow exists (left out, and logged, when it no
+// longer compiles), dropped when it does not. It is the one entry point
+// for a change the catalog did not make itself, such as another server
+// on the same database saving or deleting the flow.
+func (c *Catalog) Reload(ctx context.Context, id string) error {
+	f, err := c.store.GetFlow(ctx, id)
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		c.setPlans(nil, []string{id})
+		return nil
+	case err != nil:
+		return fmt.Errorf("reload flow %s: %w", id, err)
 	}
-	return p, nil
+	if p := c.compileSaved(f); p != nil {
+		c.setPlans([]*engine.Plan{p}, nil)
+	} else {
+		c.setPlans(nil, []string{f.ID})
+	}
+	return nil
+}
+
+// setPlans makes plans live and drops the plans of the flows remove
+// names, at once for every trigger.
+func (c *Catalog) setPlans(plans []*engine.Plan, remove []string) {
+	c.mu.Lock()
+	for _, id := range remove {
+		delete(c.plans, catalogKey(id))
+	}
+	for _, p := range plans {
+		c.plans[catalogKey(p.Flow.ID)] = p
+	}
+	c.mu.Unlock()
+}
+
+// Compile checks a flow's graph and compiles it without saving it; the
+// findings of both checks are reported together. Uploads are checked
+// further before they are saved (CheckDocument, CheckEditedFlow).
+func (c *Catalog) Compile(f *flows.Flow) (*engine.Plan, error) {
+	return compileFlow(c.engine, f, c.engine.Compile)
 }
 
 // Save compiles and stores flows in one transaction, then makes their new
@@ -135,8 +167,9 @@ func (c *Catalog) Delete(ctx context.Context, id string) error {
 	return nil
 }
 
-// Plan returns the compiled plan of a flow. Flow ids are UUIDs, matched
-// whatever the case of their letters (/flows/trigger/<ID IN UPPER CASE>).
+// Plan returns the compiled plan of a flow. Flow ids (UUIDs and slugs)
+// are matched whatever the case of their letters
+// (/flows/trigger/<ID IN UPPER CASE>).
 func (c *Catalog) Plan(id string) (*engine.Plan, bool) {
 	c.mu.RLock()
 	p, ok := c.plans[id]

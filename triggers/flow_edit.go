@@ -1,6 +1,7 @@
 package triggers
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -23,10 +24,11 @@ import (
 // without an id get a UUID. Every finding of every document comes back at
 // once (paths prefixed with "[i]" when several were sent); when there are
 // none, an id that a saved flow or an earlier document has is an
-// *IDConflictError.
-func (c *Catalog) CreateFlows(ctx context.Context, docs []map[string]any, several bool) ([]*flows.Flow, error) {
-	created := make([]*flows.Flow, len(docs))
-	err := c.withEditLock(func() error {
+// *IDConflictError. warnings name `$env` variables outside the allow
+// list.
+func (c *Catalog) CreateFlows(ctx context.Context, docs []map[string]any, several bool) (created []*flows.Flow, warnings flows.ValidationErrors, err error) {
+	created = make([]*flows.Flow, len(docs))
+	err = c.withEditLock(func() error {
 		now := time.Now().UTC()
 		var all flows.ValidationErrors
 		var conflict error
@@ -36,7 +38,8 @@ func (c *Catalog) CreateFlows(ctx context.Context, docs []map[string]any, severa
 			if several {
 				prefix = fmt.Sprintf("[%d]", i)
 			}
-			f, errs := c.check(doc)
+			f, w, errs := CheckDocument(c.engine, doc)
+			warnings.Merge(prefix, w)
 			all.Merge(prefix, errs)
 			if f.ID == "" {
 				f.ID = uuid.NewString()
@@ -56,9 +59,9 @@ func (c *Catalog) CreateFlows(ctx context.Context, docs []map[string]any, severa
 		return c.Save(ctx, created...)
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return created, nil
+	return created, warnings, nil
 }
 
 // idTaken is the conflict of a new flow whose id a saved flow or an
@@ -80,17 +83,19 @@ func (c *Catalog) idTaken(ctx context.Context, id string, seen map[string]bool, 
 }
 
 // ReplaceFlow replaces the saved flow id with doc. The document may not
-// name another id.
-func (c *Catalog) ReplaceFlow(ctx context.Context, id string, doc map[string]any) (*flows.Flow, error) {
-	return c.editFlow(ctx, id, func(*flows.Flow) (map[string]any, error) { return doc, nil })
+// name another id. A document that changes nothing an author writes (its
+// canonical file is the same) saves nothing: the flow is returned as it
+// is, so applying a file twice is a no-op.
+func (c *Catalog) ReplaceFlow(ctx context.Context, id string, doc map[string]any) (*flows.Flow, flows.ValidationErrors, error) {
+	return c.editFlow(ctx, id, true, func(*flows.Flow) (map[string]any, error) { return doc, nil })
 }
 
 // PatchFlow changes the fields patch gives of the saved flow id;
 // `operations`, when given, replaces the whole graph (seed shape, with the
 // implicit-sequence rule). The entry stays the operation it named while
 // the new graph holds it, else the first operation leads.
-func (c *Catalog) PatchFlow(ctx context.Context, id string, patch map[string]any) (*flows.Flow, error) {
-	return c.editFlow(ctx, id, func(existing *flows.Flow) (map[string]any, error) {
+func (c *Catalog) PatchFlow(ctx context.Context, id string, patch map[string]any) (*flows.Flow, flows.ValidationErrors, error) {
+	return c.editFlow(ctx, id, false, func(existing *flows.Flow) (map[string]any, error) {
 		doc, err := document(existing)
 		if err != nil {
 			return nil, err
@@ -125,10 +130,12 @@ func namesOperation(list, ref any) bool {
 
 // editFlow loads the saved flow id, validates the document next builds
 // from it and saves it, holding the edit lock so that no concurrent
-// change of the flow is lost.
-func (c *Catalog) editFlow(ctx context.Context, id string, next func(existing *flows.Flow) (map[string]any, error)) (*flows.Flow, error) {
-	var f *flows.Flow
-	err := c.withEditLock(func() error {
+// change of the flow is lost. With keepUnchanged, a flow whose canonical
+// file stays the same is not saved again.
+func (c *Catalog) editFlow(ctx context.Context, id string, keepUnchanged bool,
+	next func(existing *flows.Flow) (map[string]any, error),
+) (f *flows.Flow, warnings flows.ValidationErrors, err error) {
+	err = c.withEditLock(func() error {
 		existing, err := c.store.GetFlow(ctx, id)
 		if err != nil {
 			return err
@@ -137,42 +144,47 @@ func (c *Catalog) editFlow(ctx context.Context, id string, next func(existing *f
 		if err != nil {
 			return err
 		}
-		if given, ok := doc["id"].(string); ok && !strings.EqualFold(given, existing.ID) {
-			return flows.ValidationErrors{{Path: "id", Message: "cannot change a flow's id"}}
-		}
-		doc["id"] = existing.ID
-		var errs flows.ValidationErrors
-		f, errs = c.check(doc)
-		if len(errs) > 0 {
-			return errs
-		}
-		f.ID = existing.ID // as stored, whatever its case
-		stamp(f, existing, time.Now().UTC())
-		return c.Save(ctx, f)
+		f, warnings, err = c.replaceLocked(ctx, existing, doc, keepUnchanged)
+		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return f, nil
+	return f, warnings, nil
+}
+
+// replaceLocked checks doc as the new version of existing and saves it;
+// the caller holds the edit lock. The document may not name another id.
+func (c *Catalog) replaceLocked(ctx context.Context, existing *flows.Flow, doc map[string]any, keepUnchanged bool,
+) (*flows.Flow, flows.ValidationErrors, error) {
+	doc = flows.UnwrapData(doc)
+	if given, ok := doc["id"].(string); ok && !strings.EqualFold(given, existing.ID) {
+		return nil, nil, flows.ValidationErrors{{Path: "id", Message: "cannot change a flow's id"}}
+	}
+	doc["id"] = existing.ID
+	f, warnings, errs := CheckDocument(c.engine, doc)
+	if len(errs) > 0 {
+		return nil, nil, errs
+	}
+	f.ID = existing.ID // as stored, whatever its case
+	if keepUnchanged && sameFile(f, existing) {
+		return existing, warnings, nil
+	}
+	stamp(f, existing, time.Now().UTC())
+	return f, warnings, c.Save(ctx, f)
+}
+
+// sameFile reports whether two versions of a flow have the same canonical
+// file: nothing an author writes differs.
+func sameFile(a, b *flows.Flow) bool {
+	fa, errA := flows.Export(a)
+	fb, errB := flows.Export(b)
+	return errA == nil && errB == nil && bytes.Equal(fa, fb)
 }
 
 // DeleteFlow removes a saved flow and its operations.
 func (c *Catalog) DeleteFlow(ctx context.Context, id string) error {
 	return c.withEditLock(func() error { return c.Delete(ctx, id) })
-}
-
-// check decodes a flow document and compiles it, returning every finding
-// of both steps.
-func (c *Catalog) check(doc map[string]any) (*flows.Flow, flows.ValidationErrors) {
-	f, errs := flows.Decode(doc)
-	if _, err := c.Compile(f); err != nil {
-		var cerrs flows.ValidationErrors
-		if !errors.As(err, &cerrs) {
-			cerrs = flows.ValidationErrors{{Message: err.Error()}}
-		}
-		errs = append(errs, cerrs...)
-	}
-	return f, errs.Unique()
 }
 
 // stamp sets creation and update times; operations keep the creation time

@@ -51,7 +51,7 @@ func doc(t *testing.T, s string) map[string]any {
 // create saves one flow document and returns it.
 func (b *catalogBundle) create(t *testing.T, s string) *flows.Flow {
 	t.Helper()
-	created, err := b.catalog.CreateFlows(b.ctx, []map[string]any{doc(t, s)}, false)
+	created, _, err := b.catalog.CreateFlows(b.ctx, []map[string]any{doc(t, s)}, false)
 	if err != nil {
 		t.Fatalf("create: %v", err)
 	}
@@ -95,7 +95,7 @@ func TestCreateFlowsIsAllOrNothing(t *testing.T) {
 	t.Parallel()
 	b := setupCatalog(t)
 	docs := []map[string]any{doc(t, twoSteps), doc(t, `{"operations": [{"operation": "nope"}]}`)}
-	_, err := b.catalog.CreateFlows(b.ctx, docs, true)
+	_, _, err := b.catalog.CreateFlows(b.ctx, docs, true)
 	if got := paths(t, err); len(got) != 1 || got[0] != "[1].operations[0].type" {
 		t.Fatalf("findings at %v", got)
 	}
@@ -121,14 +121,14 @@ func TestCreateFlowsWithTakenIDs(t *testing.T) {
 		for i, s := range tc.docs {
 			docs[i] = doc(t, s)
 		}
-		_, err := b.catalog.CreateFlows(b.ctx, docs, true)
+		_, _, err := b.catalog.CreateFlows(b.ctx, docs, true)
 		var conflict *IDConflictError
 		if !errors.As(err, &conflict) || conflict.Path != tc.path || !errors.Is(err, storage.ErrConflict) {
 			t.Errorf("%s: %v", tc.name, err)
 		}
 	}
 	// Findings of a document come first: they are what to fix.
-	_, err := b.catalog.CreateFlows(b.ctx, []map[string]any{doc(t, `{"id": "`+first.ID+`", "trigger": "nope"}`)}, false)
+	_, _, err := b.catalog.CreateFlows(b.ctx, []map[string]any{doc(t, `{"id": "`+first.ID+`", "trigger": "nope"}`)}, false)
 	if got := paths(t, err); len(got) != 1 || got[0] != "trigger" {
 		t.Fatalf("findings at %v", got)
 	}
@@ -138,7 +138,7 @@ func TestReplaceFlow(t *testing.T) {
 	t.Parallel()
 	b := setupCatalog(t)
 	f := b.create(t, twoSteps)
-	replaced, err := b.catalog.ReplaceFlow(b.ctx, f.ID, doc(t, `{"name": "one", "operations": [{"id": "only", "operation": "log", "options": {"message": "hi"}}]}`))
+	replaced, _, err := b.catalog.ReplaceFlow(b.ctx, f.ID, doc(t, `{"name": "one", "operations": [{"id": "only", "operation": "log", "options": {"message": "hi"}}]}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,11 +148,11 @@ func TestReplaceFlow(t *testing.T) {
 	if p, _ := b.catalog.Plan(f.ID); p.Flow.Name != "one" {
 		t.Fatal("the plan was not replaced")
 	}
-	_, err = b.catalog.ReplaceFlow(b.ctx, f.ID, doc(t, `{"id": "00000000-0000-4000-8000-000000000000"}`))
+	_, _, err = b.catalog.ReplaceFlow(b.ctx, f.ID, doc(t, `{"id": "00000000-0000-4000-8000-000000000000"}`))
 	if got := paths(t, err); len(got) != 1 || got[0] != "id" {
 		t.Fatalf("changing the id: %v", got)
 	}
-	if _, err := b.catalog.ReplaceFlow(b.ctx, "00000000-0000-4000-8000-000000000000", doc(t, `{}`)); !errors.Is(err, storage.ErrNotFound) {
+	if _, _, err := b.catalog.ReplaceFlow(b.ctx, "00000000-0000-4000-8000-000000000000", doc(t, `{}`)); !errors.Is(err, storage.ErrNotFound) {
 		t.Fatalf("replacing an unknown flow: %v", err)
 	}
 }
@@ -163,21 +163,21 @@ func TestPatchFlowKeepsOrMovesTheEntry(t *testing.T) {
 	f := b.create(t, `{"name": "p", "operation": "b", "operations": [
 		{"id": "a", "operation": "log", "options": {"message": "a"}},
 		{"id": "b", "operation": "log", "options": {"message": "b"}}]}`)
-	renamed, err := b.catalog.PatchFlow(b.ctx, f.ID, doc(t, `{"name": "renamed"}`))
+	renamed, _, err := b.catalog.PatchFlow(b.ctx, f.ID, doc(t, `{"name": "renamed"}`))
 	if err != nil || renamed.Name != "renamed" || *renamed.Operation != "b" || len(renamed.Operations) != 2 {
 		t.Fatalf("rename: %+v %v", renamed, err)
 	}
-	kept, err := b.catalog.PatchFlow(b.ctx, f.ID, doc(t, `{"operations": [
+	kept, _, err := b.catalog.PatchFlow(b.ctx, f.ID, doc(t, `{"operations": [
 		{"id": "c", "operation": "log", "options": {"message": "c"}},
 		{"id": "b", "operation": "log", "options": {"message": "b"}}]}`))
 	if err != nil || *kept.Operation != "b" {
 		t.Fatalf("the entry is in the new graph: %+v %v", kept, err)
 	}
-	moved, err := b.catalog.PatchFlow(b.ctx, f.ID, doc(t, `{"operations": [{"id": "d", "operation": "log", "options": {"message": "d"}}]}`))
+	moved, _, err := b.catalog.PatchFlow(b.ctx, f.ID, doc(t, `{"operations": [{"id": "d", "operation": "log", "options": {"message": "d"}}]}`))
 	if err != nil || *moved.Operation != "d" {
 		t.Fatalf("the entry left the graph: %+v %v", moved, err)
 	}
-	if _, err := b.catalog.PatchFlow(b.ctx, f.ID, doc(t, `{"operation": "ghost"}`)); err == nil {
+	if _, _, err := b.catalog.PatchFlow(b.ctx, f.ID, doc(t, `{"operation": "ghost"}`)); err == nil {
 		t.Fatal("an entry naming no operation was saved")
 	}
 }
@@ -209,7 +209,7 @@ func TestConcurrentEditsOfOneFlowAreAllKept(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			op := doc(t, fmt.Sprintf(`{"flow": %q, "key": "k%d", "type": "log", "options": {"message": "%d"}}`, f.ID, i, i))
-			_, errs[i] = b.catalog.AddOperations(b.ctx, []map[string]any{op}, false)
+			_, _, errs[i] = b.catalog.AddOperations(b.ctx, []map[string]any{op}, false)
 		}()
 	}
 	wg.Wait()

@@ -20,10 +20,12 @@ import (
 // all or nothing. Ids are UUIDs unless given; keys default to
 // `<type>_<n>`. An operation added to a flow without an entry becomes it.
 // Findings carry "[i]" prefixes when several were sent; an id the flow
-// already has is an *IDConflictError.
-func (c *Catalog) AddOperations(ctx context.Context, docs []map[string]any, several bool) ([]*flows.Operation, error) {
-	created := make([]*flows.Operation, 0, len(docs))
-	err := c.withEditLock(func() error {
+// already has is an *IDConflictError. warnings are those of the changed
+// flows (paths inside each flow).
+func (c *Catalog) AddOperations(ctx context.Context, docs []map[string]any, several bool,
+) (created []*flows.Operation, warnings flows.ValidationErrors, err error) {
+	created = make([]*flows.Operation, 0, len(docs))
+	err = c.withEditLock(func() error {
 		byID := map[string]*flows.Flow{}
 		var changed []*flows.Flow
 		var all flows.ValidationErrors
@@ -61,12 +63,13 @@ func (c *Catalog) AddOperations(ctx context.Context, docs []map[string]any, seve
 		if len(all) > 0 {
 			return all
 		}
-		return c.saveEdited(ctx, changed...)
+		warnings, err = c.saveEdited(ctx, changed...)
+		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return created, nil
+	return created, warnings, nil
 }
 
 // addOperation appends op to f, giving it an id and a key when it has
@@ -91,9 +94,9 @@ func addOperation(f *flows.Flow, op *flows.Operation) error {
 
 // PatchOperation changes the fields patch gives of one operation (see
 // FindOperation for id and flowID). Its id and flow cannot change.
-func (c *Catalog) PatchOperation(ctx context.Context, id, flowID string, patch map[string]any) (*flows.Operation, error) {
-	var updated *flows.Operation
-	err := c.withEditLock(func() error {
+func (c *Catalog) PatchOperation(ctx context.Context, id, flowID string, patch map[string]any,
+) (updated *flows.Operation, warnings flows.ValidationErrors, err error) {
+	err = c.withEditLock(func() error {
 		f, op, err := c.FindOperation(ctx, id, flowID)
 		if err != nil {
 			return err
@@ -128,12 +131,13 @@ func (c *Catalog) PatchOperation(ctx context.Context, id, flowID string, patch m
 				f.Operations[i] = updated
 			}
 		}
-		return c.saveEdited(ctx, f)
+		warnings, err = c.saveEdited(ctx, f)
+		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return updated, nil
+	return updated, warnings, nil
 }
 
 // DeleteOperation removes an operation (see FindOperation for id and
@@ -162,19 +166,22 @@ func (c *Catalog) DeleteOperation(ctx context.Context, id, flowID string) error 
 		if f.Operation != nil && *f.Operation == op.ID {
 			f.Operation = nil
 		}
-		return c.saveEdited(ctx, f)
+		_, err = c.saveEdited(ctx, f)
+		return err
 	})
 }
 
 // saveEdited stamps and saves flows changed through /operations, in one
-// transaction; findings point into the flow (`operations[2].options`).
-// Callers hold the edit lock.
-func (c *Catalog) saveEdited(ctx context.Context, fs ...*flows.Flow) error {
+// transaction, and returns their warnings; findings point into the flow
+// (`operations[2].options`). Callers hold the edit lock.
+func (c *Catalog) saveEdited(ctx context.Context, fs ...*flows.Flow) (flows.ValidationErrors, error) {
 	now := time.Now().UTC()
+	var warnings flows.ValidationErrors
 	for _, f := range fs {
 		f.DateUpdated = &now
+		warnings = append(warnings, CheckEditedFlow(c.engine, f)...)
 	}
-	return c.Save(ctx, fs...)
+	return warnings, c.Save(ctx, fs...)
 }
 
 // FindOperation reads the operation id and its flow. Seed-form ids (such

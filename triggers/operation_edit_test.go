@@ -11,7 +11,7 @@ func TestAddOperationsAssignsIdentityAndEntry(t *testing.T) {
 	t.Parallel()
 	b := setupCatalog(t)
 	f := b.create(t, `{"name": "empty"}`)
-	added, err := b.catalog.AddOperations(b.ctx, []map[string]any{
+	added, _, err := b.catalog.AddOperations(b.ctx, []map[string]any{
 		doc(t, `{"flow": "`+f.ID+`", "type": "log", "options": {"message": "one"}}`),
 		doc(t, `{"flow": "`+f.ID+`", "type": "log", "options": {"message": "two"}}`),
 	}, true)
@@ -34,19 +34,19 @@ func TestAddOperationsRefusals(t *testing.T) {
 	t.Parallel()
 	b := setupCatalog(t)
 	f := b.create(t, twoSteps)
-	_, err := b.catalog.AddOperations(b.ctx, []map[string]any{
+	_, _, err := b.catalog.AddOperations(b.ctx, []map[string]any{
 		doc(t, `{"type": "log", "options": {"message": "x"}}`),
 		doc(t, `{"flow": "00000000-0000-4000-8000-000000000000", "type": "log", "options": {"message": "x"}}`),
 	}, true)
 	if got := paths(t, err); len(got) != 2 || got[0] != "[0].flow" || got[1] != "[1].flow" {
 		t.Fatalf("findings at %v", got)
 	}
-	_, err = b.catalog.AddOperations(b.ctx, []map[string]any{doc(t, `{"flow": "`+f.ID+`", "id": "a", "type": "log", "options": {"message": "x"}}`)}, false)
+	_, _, err = b.catalog.AddOperations(b.ctx, []map[string]any{doc(t, `{"flow": "`+f.ID+`", "id": "a", "type": "log", "options": {"message": "x"}}`)}, false)
 	var conflict *IDConflictError
 	if !errors.As(err, &conflict) {
 		t.Fatalf("a taken operation id: %v", err)
 	}
-	_, err = b.catalog.AddOperations(b.ctx, []map[string]any{doc(t, `{"flow": "`+f.ID+`", "type": "condition", "options": {}}`)}, false)
+	_, _, err = b.catalog.AddOperations(b.ctx, []map[string]any{doc(t, `{"flow": "`+f.ID+`", "type": "condition", "options": {}}`)}, false)
 	if got := paths(t, err); len(got) == 0 {
 		t.Fatal("invalid options were saved")
 	}
@@ -59,7 +59,7 @@ func TestPatchOperation(t *testing.T) {
 	t.Parallel()
 	b := setupCatalog(t)
 	f := b.create(t, twoSteps)
-	op, err := b.catalog.PatchOperation(b.ctx, "a", "", doc(t, `{"options": {"json": {"step": "A"}}}`))
+	op, _, err := b.catalog.PatchOperation(b.ctx, "a", "", doc(t, `{"options": {"json": {"step": "A"}}}`))
 	if err != nil || op.Options["json"].(map[string]any)["step"] != "A" || op.Flow != f.ID {
 		t.Fatalf("patched %+v %v", op, err)
 	}
@@ -71,7 +71,7 @@ func TestPatchOperation(t *testing.T) {
 		{`{"id": "z"}`, "id"},
 		{`{"flow": "00000000-0000-4000-8000-000000000000"}`, "flow"},
 	} {
-		_, err := b.catalog.PatchOperation(b.ctx, "a", f.ID, doc(t, tc.patch))
+		_, _, err := b.catalog.PatchOperation(b.ctx, "a", f.ID, doc(t, tc.patch))
 		if got := paths(t, err); len(got) != 1 || got[0] != tc.path {
 			t.Errorf("%s: findings at %v", tc.patch, got)
 		}
@@ -116,5 +116,26 @@ func TestFindOperation(t *testing.T) {
 		if !errors.As(err, &nf) || !errors.Is(err, storage.ErrNotFound) || nf.Error() != `operation "`+tc[0]+`" does not exist` {
 			t.Errorf("%v: %v", tc, err)
 		}
+	}
+}
+
+// TestOperationsNamingLaterOperationsAreWarnings: an editor creates
+// operations one by one, the last first, so a template may name a key
+// that does not exist yet: a warning then, not a refusal.
+func TestOperationsNamingLaterOperationsAreWarnings(t *testing.T) {
+	t.Parallel()
+	b := setupCatalog(t)
+	f := b.create(t, `{"name": "editor"}`)
+	_, warnings, err := b.catalog.AddOperations(b.ctx, []map[string]any{
+		doc(t, `{"flow": "`+f.ID+`", "key": "respond", "type": "transform", "options": {"json": {"checked": "{{check.name}}"}}}`),
+	}, false)
+	if err != nil || len(warnings) != 1 || warnings[0].Path != "operations[0].options.json.checked" {
+		t.Fatalf("warnings %v, error %v", warnings, err)
+	}
+	_, warnings, err = b.catalog.AddOperations(b.ctx, []map[string]any{
+		doc(t, `{"flow": "`+f.ID+`", "key": "check", "type": "condition", "options": {"filter": {"name": {"_nempty": true}}}}`),
+	}, false)
+	if err != nil || len(warnings) != 0 {
+		t.Fatalf("once the key exists: warnings %v, error %v", warnings, err)
 	}
 }
