@@ -191,6 +191,11 @@ func ConfigVariables() []ConfigVariable {
 			Meaning: "logging (`json` for machines)",
 		},
 		{
+			Names:   []string{"HOOKFLOW_URL", "HOOKFLOW_TOKEN"},
+			Default: "`http://localhost:8055`, none",
+			Meaning: "the server and token `hookflow flows diff`, `apply` and `export` use, unless `--url` and `--token` say otherwise ([Flows as code](#flows-as-code))",
+		},
+		{
 			Names:   []string{"PPROF_ADDR"},
 			Default: "",
 			Meaning: "serve Go's profiler on this address (`127.0.0.1:6060`), never on the API's port; off unless set",

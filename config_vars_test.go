@@ -10,7 +10,7 @@ import (
 var updateREADME = flag.Bool("update", false, "rewrite the README's configuration table from ConfigVariables")
 
 // commandVariables are read by cmd/hookflow rather than ConfigFromEnv.
-var commandVariables = map[string]bool{"GOGC": true, "PPROF_ADDR": true}
+var commandVariables = map[string]bool{"GOGC": true, "PPROF_ADDR": true, "HOOKFLOW_URL": true, "HOOKFLOW_TOKEN": true}
 
 // TestConfigVariablesAreComplete: every variable ConfigFromEnv reads is in
 // ConfigVariables, and every listed one is read somewhere.

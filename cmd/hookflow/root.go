@@ -76,7 +76,7 @@ retried outgoing webhooks. Without a command it serves (hookflow serve).`,
 	root.SetVersionTemplate(versionText(buildinfo.Read()))
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &usageError{cmd: c, err: err} })
 	serveCmd := newServeCommand(stopSignals)
-	root.AddCommand(serveCmd, newVersionCommand())
+	root.AddCommand(serveCmd, newVersionCommand(), newFlowsCommand())
 	defaultHelp := root.HelpFunc()
 	root.SetHelpFunc(func(c *cobra.Command, args []string) {
 		defaultHelp(c, args)
