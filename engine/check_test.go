@@ -36,22 +36,36 @@ func TestCheckTemplateRoots(t *testing.T) {
 	tests := []struct {
 		name, doc, path, says string
 	}{
-		{"a typo of $trigger", `{"operations":[{"id":"a","operation":"transform","options":{"json":{"x":"{{$triger.x}}"}}}]}`,
-			"operations[0].options.json.x", `{{$triger.x}} starts with "$triger", which is neither a data chain name ($trigger, $last, $accountability, $env, $flow, $run) nor an operation key of this flow (did you mean "$trigger"?)`},
-		{"a typo of an operation key", `{"operations":[
+		{
+			"a typo of $trigger", `{"operations":[{"id":"a","operation":"transform","options":{"json":{"x":"{{$triger.x}}"}}}]}`,
+			"operations[0].options.json.x", `{{$triger.x}} starts with "$triger", which is neither a data chain name ($trigger, $last, $accountability, $env, $flow, $run) nor an operation key of this flow (did you mean "$trigger"?)`,
+		},
+		{
+			"a typo of an operation key", `{"operations":[
 			{"id":"process-order","operation":"transform","options":{"json":{"id":1}}},
 			{"id":"b","operation":"log","options":{"message":"order {{ procss-order.id }}"}}]}`,
-			"operations[1].options.message", `(did you mean "process-order"?)`},
-		{"inside a filter", `{"operations":[{"id":"c","operation":"condition","options":{"filter":{"a":{"_eq":"{{$lst.a}}"}}}}]}`,
-			"operations[0].options.filter.a._eq", `(did you mean "$last"?)`},
-		{"inside a JSON string option", `{"operations":[{"id":"r","operation":"request","options":{"url":"https://example.com","method":"POST","body":"{\"a\": {{$trigge.a}}}"}}]}`,
-			"operations[0].options.body", `(did you mean "$trigger"?)`},
-		{"nothing close", `{"operations":[{"id":"a","operation":"log","options":{"message":"{{somethingelse}}"}}]}`,
-			"operations[0].options.message", `starts with "somethingelse", which is neither`},
-		{"a $ return path", `{"options":{"return":"$lats.x"},"operations":[{"id":"a","operation":"log","options":{"message":"x"}}]}`,
-			"options.return", `(did you mean "$last"?)`},
-		{"a return template", `{"options":{"return":"{{ a.x }} and {{ b }}"},"operations":[{"id":"a","operation":"log","options":{"message":"x"}}]}`,
-			"options.return", `{{b}} starts with "b"`},
+			"operations[1].options.message", `(did you mean "process-order"?)`,
+		},
+		{
+			"inside a filter", `{"operations":[{"id":"c","operation":"condition","options":{"filter":{"a":{"_eq":"{{$lst.a}}"}}}}]}`,
+			"operations[0].options.filter.a._eq", `(did you mean "$last"?)`,
+		},
+		{
+			"inside a JSON string option", `{"operations":[{"id":"r","operation":"request","options":{"url":"https://example.com","method":"POST","body":"{\"a\": {{$trigge.a}}}"}}]}`,
+			"operations[0].options.body", `(did you mean "$trigger"?)`,
+		},
+		{
+			"nothing close", `{"operations":[{"id":"a","operation":"log","options":{"message":"{{somethingelse}}"}}]}`,
+			"operations[0].options.message", `starts with "somethingelse", which is neither`,
+		},
+		{
+			"a $ return path", `{"options":{"return":"$lats.x"},"operations":[{"id":"a","operation":"log","options":{"message":"x"}}]}`,
+			"options.return", `(did you mean "$last"?)`,
+		},
+		{
+			"a return template", `{"options":{"return":"{{ a.x }} and {{ b }}"},"operations":[{"id":"a","operation":"log","options":{"message":"x"}}]}`,
+			"options.return", `{{b}} starts with "b"`,
+		},
 	}
 	for _, tc := range tests {
 		_, findings, _ := checkDoc(t, e, tc.doc)

@@ -33,7 +33,7 @@ func roundTrip(t *testing.T, f *Flow) []byte {
 	if got, want := graphOf(back), graphOf(f); got != want {
 		t.Fatalf("the graph changed:\n got %s\nwant %s\nfile:\n%s", got, want, first)
 	}
-	if !reflect.DeepEqual(back.Options, f.Options) && !(len(back.Options) == 0 && len(f.Options) == 0) {
+	if !reflect.DeepEqual(back.Options, f.Options) && (len(back.Options) != 0 || len(f.Options) != 0) {
 		t.Fatalf("options changed: %v, want %v", back.Options, f.Options)
 	}
 	second, err := Export(back)
@@ -103,9 +103,11 @@ func TestCanonicalForm(t *testing.T) {
 		"date_created": "2030-01-01T00:00:00Z", "user_created": "someone", "$schema": "https://example.com/flow-schema",
 		"options": map[string]any{"method": "POST"},
 		"operations": []any{
-			map[string]any{"id": "check", "key": "check", "operation": "condition", "date_created": "x", "flow": "orders",
+			map[string]any{
+				"id": "check", "key": "check", "operation": "condition", "date_created": "x", "flow": "orders",
 				"options": map[string]any{"filter": map[string]any{"type": map[string]any{"_eq": "order"}}},
-				"resolve": "save", "reject": "refuse"},
+				"resolve": "save", "reject": "refuse",
+			},
 			map[string]any{"id": "save", "type": "log", "options": map[string]any{"message": "<b> & {{x}}", "n": json.Number("12345678901234567890")}},
 			map[string]any{"operation": "log", "options": map[string]any{"message": "generated"}, "resolve": nil},
 			map[string]any{"id": "refuse", "operation": "throw-error", "options": map[string]any{"status": 422}},

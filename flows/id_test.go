@@ -48,8 +48,10 @@ func TestDecodeAcceptsWhatUsersPaste(t *testing.T) {
 	answer := map[string]any{"data": map[string]any{
 		"id": "pasted", "$schema": "https://example.com/server/specs/flow-schema", "date_created": "2030-01-01T00:00:00Z",
 		"date_updated": nil, "user_created": "u", "user_updated": "u",
-		"operations": []any{map[string]any{"id": "a", "key": "a", "type": "log", "flow": "pasted",
-			"date_created": "2030-01-01T00:00:00Z", "user_created": "u", "options": map[string]any{"message": "x"}}},
+		"operations": []any{map[string]any{
+			"id": "a", "key": "a", "type": "log", "flow": "pasted",
+			"date_created": "2030-01-01T00:00:00Z", "user_created": "u", "options": map[string]any{"message": "x"},
+		}},
 	}}
 	f, errs := Decode(answer)
 	if len(errs) > 0 || f.ID != "pasted" || len(f.Operations) != 1 {

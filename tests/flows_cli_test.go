@@ -140,6 +140,9 @@ func TestFlowsAsCodeThroughTheCommand(t *testing.T) {
 		`-  "name": "Validation and Error Handling",`, `+  "name": "Validation, renamed",`)
 	code, out = a.flows(t, bin, "apply", dir)
 	mustContain(t, "apply after a change", out, "updated validation", "0 created, 1 updated, 14 unchanged, 0 deleted")
+	if code != 0 {
+		t.Fatalf("apply after a change: exit %d", code)
+	}
 
 	if err := os.Remove(filepath.Join(dir, "webhook_logs.json")); err != nil {
 		t.Fatal(err)
@@ -152,9 +155,9 @@ func TestFlowsAsCodeThroughTheCommand(t *testing.T) {
 	if code, _ = a.flows(t, bin, "diff", "--prune", dir); code != 2 {
 		t.Fatalf("diff --prune: exit %d", code)
 	}
-	code, out = a.flows(t, bin, "apply", "--prune", "--dry-run", dir)
+	_, out = a.flows(t, bin, "apply", "--prune", "--dry-run", dir)
 	mustContain(t, "a dry run", out, "would delete webhook-logs", "0 created, 0 updated, 14 unchanged, 1 deleted (dry run: nothing changed)")
-	code, out = a.flows(t, bin, "apply", "--prune", dir)
+	_, out = a.flows(t, bin, "apply", "--prune", dir)
 	mustContain(t, "apply --prune", out, "deleted webhook-logs", "0 created, 0 updated, 14 unchanged, 1 deleted")
 
 	exportA := filepath.Join(t.TempDir(), "a")
