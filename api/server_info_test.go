@@ -7,6 +7,7 @@ import (
 
 	"github.com/hookflow/hookflow"
 	"github.com/hookflow/hookflow/hookflowtest"
+	"github.com/hookflow/hookflow/internal/testdb"
 )
 
 func TestServerInfoIsForAdmins(t *testing.T) {
@@ -22,7 +23,11 @@ func TestServerInfoIsForAdmins(t *testing.T) {
 	expectStatus(t, resp, http.StatusOK, "")
 	info := resp.Data(t).(map[string]any)
 	limits, _ := info["limits"].(map[string]any)
-	if info["database"] != "sqlite" || info["uptime_seconds"] != float64(90) || info["version"] == "" ||
+	database := "sqlite"
+	if testdb.Postgres() {
+		database = "postgres"
+	}
+	if info["database"] != database || info["uptime_seconds"] != float64(90) || info["version"] == "" ||
 		info["commit"] == "" || info["go_version"] == "" || info["started_at"] != "2030-01-02T03:04:05Z" {
 		t.Fatalf("info = %s", resp.Body)
 	}

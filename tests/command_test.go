@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hookflow/hookflow/hookflowtest"
 )
 
 // commandBuild is a hookflow binary built with a version and a commit set
@@ -71,7 +73,11 @@ func TestCommandLine(t *testing.T) {
 		if code != 0 || errOut != "" {
 			t.Errorf("%v: exit %d, stderr %q", args, code, errOut)
 		}
-		for _, want := range []string{"serve", "version", "FLOWS_ENV_ALLOW_LIST", "HTTP_MAX_CONNECTIONS", "HOST, PORT  (default: 0.0.0.0, 8055)", "Usage:"} {
+		wants := []string{"FLOWS_ENV_ALLOW_LIST", "HTTP_MAX_CONNECTIONS", "HOST, PORT  (default: 0.0.0.0, 8055)", "Usage:"}
+		if args[0] != "serve" {
+			wants = append(wants, "\n  serve ", "\n  version ", "\n  flows ")
+		}
+		for _, want := range wants {
 			if !strings.Contains(out, want) {
 				t.Errorf("%v: the help does not mention %q:\n%s", args, want, out)
 			}
@@ -120,10 +126,12 @@ func TestServeLogsListeningOnceBound(t *testing.T) {
 	t.Parallel()
 	bin := commandBuild(t)
 	dir := t.TempDir()
+	db := hookflowtest.NewDatabase(t)
 	cmd := exec.Command(bin)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "PORT="+freePort(t), "HOST=127.0.0.1", "ADMIN_TOKEN=crash-admin", "LOG_FORMAT=json",
 		"FLOWS_MAX_STEPS=123")
+	cmd.Env = append(cmd.Env, db.Env()...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -158,7 +166,7 @@ func TestServeLogsListeningOnceBound(t *testing.T) {
 	if status := get(t, "http://"+addr+"/server/info", &info); status != http.StatusOK {
 		t.Fatalf("/server/info: %d", status)
 	}
-	if info.Data.Version != "v9.8.7-test" || info.Data.Commit != "0123abcd" || info.Data.Database != "sqlite" ||
+	if info.Data.Version != "v9.8.7-test" || info.Data.Commit != "0123abcd" || info.Data.Database != string(db.Client) ||
 		info.Data.Limits["flows_max_steps"] != float64(123) {
 		t.Fatalf("/server/info: %+v", info.Data)
 	}

@@ -9,10 +9,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hookflow/hookflow/hookflowtest"
 )
 
-// cliServer is the real binary serving on 127.0.0.1 with its database in
-// a temporary directory, and the environment `hookflow flows` needs to
+// cliServer is the real binary serving on 127.0.0.1 with a database of
+// its own (hookflowtest.NewDatabase), and the environment `hookflow flows` needs to
 // reach it.
 type cliServer struct {
 	base string
@@ -22,7 +24,7 @@ type cliServer struct {
 func startCLIServer(t *testing.T, bin string, env ...string) cliServer {
 	t.Helper()
 	port := freePort(t)
-	cmd := startServer(t, bin, port, append(env, "DB_FILENAME="+filepath.Join(t.TempDir(), "hookflow.db"))...)
+	cmd := startServer(t, bin, port, append(env, hookflowtest.NewDatabase(t).Env()...)...)
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _, _ = cmd.Process.Wait() })
 	base := "http://127.0.0.1:" + port
 	return cliServer{base: base, env: []string{"HOOKFLOW_URL=" + base, "HOOKFLOW_TOKEN=crash-admin", "FLOWS_ENV_ALLOW_LIST="}}

@@ -13,12 +13,14 @@ import (
 
 	"github.com/hookflow/hookflow/engine"
 	"github.com/hookflow/hookflow/flows"
+	"github.com/hookflow/hookflow/internal/testdb"
 	"github.com/hookflow/hookflow/operations"
 	"github.com/hookflow/hookflow/storage"
 )
 
-// catalogBundle is a catalog over a real SQLite file and the built-in
-// operations that need no store.
+// catalogBundle is a catalog over a real database (a SQLite file, or a
+// PostgreSQL schema under HOOKFLOW_TEST_DB) and the built-in operations
+// that need no store.
 type catalogBundle struct {
 	ctx     context.Context
 	store   *storage.Store
@@ -29,7 +31,16 @@ func setupCatalog(t *testing.T) *catalogBundle {
 	t.Helper()
 	ctx := context.Background()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	store, err := storage.Open(ctx, storage.Config{Filename: filepath.Join(t.TempDir(), "flows.db"), Logger: logger})
+	cfg := storage.Config{Filename: filepath.Join(t.TempDir(), "flows.db"), Logger: logger}
+	if testdb.Postgres() {
+		cfg = storage.Config{
+			Dialect:          storage.DialectPostgres,
+			ConnectionString: testdb.NewSchema(t),
+			PoolSize:         testdb.PoolSize,
+			Logger:           logger,
+		}
+	}
+	store, err := storage.Open(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,11 +149,12 @@ func TestReplaceFlow(t *testing.T) {
 	t.Parallel()
 	b := setupCatalog(t)
 	f := b.create(t, twoSteps)
+	before, _ := b.store.GetFlow(b.ctx, f.ID) // as stored: PostgreSQL keeps microseconds
 	replaced, _, err := b.catalog.ReplaceFlow(b.ctx, f.ID, doc(t, `{"name": "one", "operations": [{"id": "only", "operation": "log", "options": {"message": "hi"}}]}`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if replaced.ID != f.ID || replaced.DateUpdated == nil || !replaced.DateCreated.Equal(f.DateCreated) || len(replaced.Operations) != 1 {
+	if replaced.ID != f.ID || replaced.DateUpdated == nil || !replaced.DateCreated.Equal(before.DateCreated) || len(replaced.Operations) != 1 {
 		t.Fatalf("replaced %+v", replaced)
 	}
 	if p, _ := b.catalog.Plan(f.ID); p.Flow.Name != "one" {
