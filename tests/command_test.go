@@ -99,6 +99,10 @@ func TestCommandLine(t *testing.T) {
 		{[]string{"--bogus"}, "unknown flag: --bogus"},
 		{[]string{"version", "--bogus"}, "unknown flag: --bogus"},
 		{[]string{"serve", "extra"}, `takes no arguments`},
+		{[]string{"flows"}, "a subcommand is required"},
+		{[]string{"flows", "aply"}, `unknown command "aply" for "hookflow flows" (did you mean "apply"?)`},
+		{[]string{"flows", "export"}, "name exactly one directory"},
+		{[]string{"flows", "apply", "--force", "x"}, "unknown flag: --force"},
 	} {
 		code, out, errOut := runCommand(t, bin, dir, env, tc.args...)
 		if code != 2 || out != "" || !strings.Contains(errOut, tc.says) || !strings.Contains(errOut, "Usage:") {

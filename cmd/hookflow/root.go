@@ -97,6 +97,9 @@ func noArgs(cmd *cobra.Command, args []string) error {
 	if !cmd.HasSubCommands() {
 		msg = fmt.Sprintf("%q takes no arguments, got %q", cmd.CommandPath(), args[0])
 	}
+	if cmd.SuggestionsMinimumDistance <= 0 {
+		cmd.SuggestionsMinimumDistance = 2 // cobra's own default for its suggestions
+	}
 	if suggestions := cmd.SuggestionsFor(args[0]); len(suggestions) > 0 {
 		msg += fmt.Sprintf(" (did you mean %q?)", suggestions[0])
 	}
