@@ -14,6 +14,7 @@ import (
 	"github.com/hookflow/hookflow/operations"
 	"github.com/hookflow/hookflow/outbound"
 	"github.com/hookflow/hookflow/storage"
+	"github.com/hookflow/hookflow/telemetry"
 	"github.com/hookflow/hookflow/triggers"
 	"github.com/hookflow/hookflow/webhooks"
 )
@@ -121,6 +122,13 @@ type Config struct {
 	// HTTP is how cmd/hookflow serves HTTP: timeouts and the connection
 	// cap (HTTP_READ_TIMEOUT, HTTP_WRITE_TIMEOUT, HTTP_MAX_CONNECTIONS).
 	HTTP HTTPConfig
+	// MetricsDisabled turns off the Prometheus metrics and GET /metrics
+	// (METRICS_ENABLED=false); they are on by default.
+	MetricsDisabled bool
+	// MetricsTokens may read GET /metrics besides admins (METRICS_TOKENS,
+	// comma-separated): what a Prometheus scraper is given instead of an
+	// admin token.
+	MetricsTokens []string
 	// Webhooks tunes outgoing webhook delivery: WEBHOOKS_TIMEOUT,
 	// WEBHOOKS_RETRY_SCHEDULE, WEBHOOKS_CONCURRENCY, WEBHOOKS_MAX_IN_FLIGHT,
 	// WEBHOOKS_DISABLE_AFTER, WEBHOOKS_LOG_RETENTION. Its client, policy,
@@ -235,6 +243,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	c.Outbound = outboundPolicy(getenv, fail)
 	accessFromEnv(getenv, &c, fail)
 	webhookVars(getenv, &c.Webhooks, fail)
+	telemetryFromEnv(getenv, &c, fail)
 	logger, err := newLogger(getenv("LOG_LEVEL"), getenv("LOG_FORMAT"))
 	if err != nil {
 		fail("LOG_LEVEL/LOG_FORMAT", err)
@@ -318,8 +327,8 @@ func outboundPolicy(getenv func(string) string, fail func(string, error)) outbou
 
 // webhookConfig is the webhooks configuration with the server's outbound
 // policy, client (redirects are not followed: a 3xx is a failed attempt),
-// bus and logger.
-func (c Config) webhookConfig(bus *events.Bus) webhooks.Config {
+// bus, logger and metrics (nil when off).
+func (c Config) webhookConfig(bus *events.Bus, metrics *telemetry.Metrics) webhooks.Config {
 	w := c.Webhooks
 	w.Policy = c.Outbound
 	if w.Client == nil {
@@ -330,6 +339,9 @@ func (c Config) webhookConfig(bus *events.Bus) webhooks.Config {
 	}
 	if w.Logger == nil {
 		w.Logger = c.Logger
+	}
+	if w.Observer == nil && metrics != nil {
+		w.Observer = metrics
 	}
 	return w
 }

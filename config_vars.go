@@ -188,7 +188,17 @@ func ConfigVariables() []ConfigVariable {
 		{
 			Names:   []string{"LOG_LEVEL", "LOG_FORMAT"},
 			Default: "`info`, `text`",
-			Meaning: "logging (`json` for machines)",
+			Meaning: "logging (`json`: one object a line); failed runs at `warn`, every request at `debug` ([docs/operating.md](docs/operating.md#logs))",
+		},
+		{
+			Names:   []string{"METRICS_ENABLED"},
+			Default: "`true`",
+			Meaning: "`GET /metrics` and the collection behind it ([docs/operating.md](docs/operating.md#metrics))",
+		},
+		{
+			Names:   []string{"METRICS_TOKENS"},
+			Default: "",
+			Meaning: "comma-separated tokens (16 characters or more) that may read `/metrics` besides admins: give one to your scraper",
 		},
 		{
 			Names:   []string{"HOOKFLOW_URL", "HOOKFLOW_TOKEN"},

@@ -15,6 +15,7 @@ package hookflow
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"sync"
 	"time"
@@ -27,6 +28,7 @@ import (
 	"github.com/hookflow/hookflow/outbound"
 	"github.com/hookflow/hookflow/ratelimit"
 	"github.com/hookflow/hookflow/storage"
+	"github.com/hookflow/hookflow/telemetry"
 	"github.com/hookflow/hookflow/triggers"
 	"github.com/hookflow/hookflow/webhooks"
 )
@@ -68,6 +70,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	cfg = cfg.withDefaults()
 	logger := cfg.Logger
 	bus := events.NewBus(logger)
+	metrics := newMetrics(cfg)
 	// The cache hears of item writes from the store itself, before the
 	// writer answers, so it is made first.
 	cache := triggers.NewResponseCache(triggers.CacheConfig{
@@ -77,7 +80,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	})
 	// The webhooks service is the store's outbox: item writes queue their
 	// deliveries inside their own transactions.
-	hooks := webhooks.New(cfg.webhookConfig(bus))
+	hooks := webhooks.New(cfg.webhookConfig(bus, metrics))
 	store, err := openStore(ctx, cfg, bus, cache, hooks)
 	if err != nil {
 		return nil, err
@@ -92,6 +95,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	} else {
 		logger.Info("database opened", "client", cfg.DBClient, "file", cfg.DBFilename)
 	}
+	watchStore(metrics, store, logger)
 
 	acl, generated, err := access.New(ctx, store, access.Config{
 		AdminToken: cfg.AdminToken,
@@ -102,7 +106,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return fail(err)
 	}
-	catalog, queue, webhook, err := startRuns(ctx, cfg, bus, store, acl, cache)
+	catalog, queue, webhook, err := startRuns(ctx, cfg, bus, store, acl, cache, metrics)
 	if err != nil {
 		return fail(err)
 	}
@@ -118,6 +122,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		Webhooks:       hooks,
 		Now:            cfg.Now,
 		Info:           cfg.serverInfo(),
+		Metrics:        metrics,
+		MetricsTokens:  cfg.MetricsTokens,
 	}
 	if rl := cfg.RateLimiter; rl.Enabled {
 		deps.RateLimiter = ratelimit.New(ratelimit.Config{Now: cfg.Now})
@@ -181,9 +187,10 @@ func openStore(ctx context.Context, cfg Config, bus *events.Bus, cache *triggers
 
 // startRuns builds what runs flows — the operation registry, the engine,
 // the catalog of compiled flows, the runner — and starts the queue's
-// workers; it returns the catalog, the queue and the webhook trigger.
+// workers; it returns the catalog, the queue and the webhook trigger. The
+// engine and the runner report to metrics unless it is nil.
 func startRuns(ctx context.Context, cfg Config, bus *events.Bus, store *storage.Store, acl *access.Service,
-	cache *triggers.ResponseCache,
+	cache *triggers.ResponseCache, metrics *telemetry.Metrics,
 ) (*triggers.Catalog, *triggers.Queue, *triggers.Webhook, error) {
 	logger := cfg.Logger
 	// The trigger operation runs flows through the catalog and runner,
@@ -206,20 +213,26 @@ func startRuns(ctx context.Context, cfg Config, bus *events.Bus, store *storage.
 		}
 	}
 
-	eng := engine.New(registry, engine.Config{
+	engCfg := engine.Config{
 		MaxSteps:      cfg.MaxSteps,
 		MaxRenderSize: int(cfg.MaxRenderSize),
 		Logger:        logger,
 		EnvAllowList:  cfg.EnvAllowList,
-	})
+	}
+	runCfg := triggers.RunnerConfig{
+		Env:          allowedEnv(cfg),
+		MaxValueSize: int(cfg.RunMaxValueSize),
+	}
+	if metrics != nil {
+		// Set only then: a nil *Metrics in an interface is not a nil interface.
+		engCfg.Steps, runCfg.Observer = metrics, metrics
+	}
+	eng := engine.New(registry, engCfg)
 	catalog := triggers.NewCatalog(eng, store, logger)
 	if err := catalog.Load(ctx); err != nil {
 		return nil, nil, nil, err
 	}
-	runner := triggers.NewRunner(eng, store, triggers.RunnerConfig{
-		Env:          allowedEnv(cfg),
-		MaxValueSize: int(cfg.RunMaxValueSize),
-	}, logger)
+	runner := triggers.NewRunner(eng, store, runCfg, logger)
 	flowCalls.Bind(catalog, runner)
 
 	// A SQLite database belongs to this process alone (the file lock), so
@@ -242,6 +255,26 @@ func startRuns(ctx context.Context, cfg Config, bus *events.Bus, store *storage.
 		return nil, nil, nil, err
 	}
 	return catalog, queue, webhook, nil
+}
+
+// newMetrics is the server's metrics, or nil when METRICS_ENABLED=false.
+func newMetrics(cfg Config) *telemetry.Metrics {
+	if cfg.MetricsDisabled {
+		return nil
+	}
+	return telemetry.NewMetrics()
+}
+
+// watchStore adds the gauges read from the database to metrics (nil: off).
+func watchStore(metrics *telemetry.Metrics, store *storage.Store, logger *slog.Logger) {
+	if metrics == nil {
+		return
+	}
+	metrics.AddGauges(telemetry.Gauges{
+		QueueRuns:         store.CountQueueRuns,
+		PendingDeliveries: store.CountPendingDeliveries,
+		Logger:            logger,
+	})
 }
 
 // ServeHTTP serves the API.

@@ -57,17 +57,13 @@ func (s *server) handleError(err error, c echo.Context) {
 	}
 	if errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil {
 		// The client went away: nobody reads an answer, and nothing failed.
-		s.Logger.Info("client went away", "method", c.Request().Method, "path", c.Request().URL.Path)
+		s.Logger.Debug("client went away", "method", c.Request().Method, "path", c.Request().URL.Path)
 		return
 	}
 	status, items := s.describe(err, c)
 	var hidden *envHidden
 	if errors.As(err, &hidden) {
 		hidden.hideIn(items)
-	}
-	if status >= 500 && status != http.StatusGatewayTimeout && status != http.StatusBadGateway && !errors.Is(err, triggers.ErrQueueFull) {
-		s.Logger.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path,
-			"status", status, "error", err)
 	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(status)

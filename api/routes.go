@@ -139,6 +139,9 @@ func (s *server) routes(e *echo.Echo) {
 	// with prune, checked by the handler).
 	e.POST("/flows/apply", s.applyFlows, s.requireEvery(flows, create, update), limit)
 	e.GET("/users/me", s.me, s.requireUser)
+	if s.Metrics != nil {
+		e.GET("/metrics", s.metricsHandler(), s.requireMetricsReader)
+	}
 }
 
 // guardOf is the middleware that checks a route's permission.

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"crypto/sha256"
 	"log/slog"
 	"net"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"github.com/hookflow/hookflow/access"
 	"github.com/hookflow/hookflow/ratelimit"
 	"github.com/hookflow/hookflow/storage"
+	"github.com/hookflow/hookflow/telemetry"
 	"github.com/hookflow/hookflow/triggers"
 	"github.com/hookflow/hookflow/webhooks"
 	"github.com/labstack/echo/v4"
@@ -42,12 +44,21 @@ type Deps struct {
 	Now func() time.Time
 	// Info is what GET /server/info reports besides the uptime.
 	Info ServerInfo
+	// Metrics are the server's metrics, served at GET /metrics and fed by
+	// the HTTP middleware; nil turns both off (METRICS_ENABLED=false).
+	Metrics *telemetry.Metrics
+	// MetricsTokens are the tokens that may read /metrics besides an
+	// admin's (METRICS_TOKENS).
+	MetricsTokens []string
 }
 
 // server carries the dependencies of every handler.
 type server struct {
 	Deps
 	datoLimits *ratelimit.Limiter
+	requestIDs *requestIDs
+	// metricsTokens are the SHA-256 hashes of MetricsTokens.
+	metricsTokens [][sha256.Size]byte
 }
 
 // New builds the HTTP handler: routes, middleware and the error handler.
@@ -61,12 +72,20 @@ func New(d Deps) http.Handler {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	s := &server{Deps: d, datoLimits: ratelimit.New(ratelimit.Config{Now: d.Now})}
+	s := &server{Deps: d, datoLimits: ratelimit.New(ratelimit.Config{Now: d.Now}), requestIDs: newRequestIDs(),
+		metricsTokens: hashTokens(d.MetricsTokens)}
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
 	e.IPExtractor = ipExtractor(d.TrustedProxies)
 	e.HTTPErrorHandler = s.handleError
+	// The metrics middleware comes first so that it counts every answer,
+	// early errors (413, 429) included; the request log answers errors
+	// itself, so the metrics see the status sent.
+	if d.Metrics != nil {
+		e.Use(httpMetrics(d.Metrics))
+	}
+	e.Use(s.observeRequests)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: s.logPanic}))
 	if d.RateLimiter != nil {
 		e.Use(s.globalRateLimit)

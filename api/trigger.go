@@ -23,9 +23,6 @@ func (s *server) trigger(c echo.Context) error {
 		}
 		return err
 	}
-	if resp.RunID != "" {
-		h.Set("X-Run-Id", resp.RunID)
-	}
 	if resp.Location != "" {
 		h.Set(echo.HeaderLocation, resp.Location)
 	}

@@ -23,6 +23,7 @@ type Engine struct {
 	// envAllowed holds FLOWS_ENV_ALLOW_LIST: Check warns about other
 	// `$env` names.
 	envAllowed map[string]bool
+	steps      StepObserver
 }
 
 // Config tunes an Engine.
@@ -38,6 +39,8 @@ type Config struct {
 	// (FLOWS_ENV_ALLOW_LIST); Check warns about templates and
 	// expressions that read others.
 	EnvAllowList []string
+	// Steps hears of every executed step (metrics); nil for none.
+	Steps StepObserver
 }
 
 // New returns an engine over a registry.
@@ -61,6 +64,7 @@ func New(registry *operations.Registry, cfg Config) *Engine {
 		maxRender:  cfg.MaxRenderSize,
 		logger:     cfg.Logger,
 		envAllowed: allowed,
+		steps:      cfg.Steps,
 	}
 }
 

@@ -107,8 +107,14 @@ func (e *Engine) runStep(ctx context.Context, st *step, b *budget, chain map[str
 			out = operations.ErrorObject(err)
 		}
 	}
+	var took time.Duration
+	if record || e.steps != nil {
+		took = time.Since(began)
+	}
+	if e.steps != nil {
+		e.steps.StepFinished(st.op.Type, took)
+	}
 	if record {
-		took := time.Since(began)
 		res.Steps = append(res.Steps, StepRecord{
 			Key: st.op.Key, Type: st.op.Type, Status: outcome, Duration: took,
 			DurationMS: float64(took.Microseconds()) / 1000, Options: st.recorded(opts), Result: out,

@@ -29,6 +29,14 @@ func BenchmarkTriggerOrderWebhook(b *testing.B) {
 	benchmarkTrigger(b, benchCase{file: "../flows/testdata/bench_order.json", parallelism: 1})
 }
 
+// BenchmarkTriggerOrderWebhookNoMetrics is BenchmarkTriggerOrderWebhook
+// with METRICS_ENABLED=false: the difference is what the metrics cost the
+// trigger path (HTTP middleware, run and operation observations).
+func BenchmarkTriggerOrderWebhookNoMetrics(b *testing.B) {
+	benchmarkTrigger(b, benchCase{file: "../flows/testdata/bench_order.json", parallelism: 1,
+		config: func(c *hookflow.Config) { c.MetricsDisabled = true }})
+}
+
 // BenchmarkTriggerOrderWebhookNoLog is the same with accountability null.
 func BenchmarkTriggerOrderWebhookNoLog(b *testing.B) {
 	benchmarkTrigger(b, benchCase{file: "../flows/testdata/bench_order.json", edit: noRunLog, parallelism: 1})

@@ -125,6 +125,8 @@ type Queue struct {
 
 	// unfinished counts the runs queued or running, for Limit.
 	unfinished *runCount
+	// refused counts the runs refused because of Limit, for the log.
+	refused refusals
 	// wake asks the claimer to claim now (a run was queued or finished).
 	wake chan struct{}
 	// jobs hands claimed runs to the workers; it holds at most every run
@@ -220,7 +222,10 @@ func (q *Queue) Enqueue(ctx context.Context, p *engine.Plan, req Request) (*stor
 // before reading a request's body.
 func (q *Queue) Full() bool { return q.unfinished.value() >= int64(q.cfg.Limit) }
 
+// fullError is the refusal of an async trigger; it is counted and logged
+// (refusals).
 func (q *Queue) fullError() error {
+	q.refused.note(q.logger, q.cfg.Limit, q.cfg.Now())
 	return &QueueFullError{Limit: q.cfg.Limit, RetryAfter: queueFullRetryAfter}
 }
 

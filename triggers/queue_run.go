@@ -83,6 +83,7 @@ func (q *Queue) execute(h *heldRun) {
 	case lost:
 		return
 	}
+	q.runner.finished(plan, req, res)
 	var rec *storage.RunRecord
 	if plan.Flow.RecordsRuns() {
 		doc := &storage.RunRecord{

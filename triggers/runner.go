@@ -32,6 +32,8 @@ type Runner struct {
 	env    map[string]any
 	scrub  *scrubber // what run records may keep
 	logger *slog.Logger
+	// observer hears of finished runs (nil: nobody).
+	observer RunObserver
 }
 
 // RunnerConfig tunes a Runner.
@@ -41,6 +43,8 @@ type RunnerConfig struct {
 	// MaxValueSize cuts longer strings in run records (DefaultMaxValueSize
 	// when zero).
 	MaxValueSize int
+	// Observer hears of every finished run (metrics); nil for none.
+	Observer RunObserver
 }
 
 // NewRunner returns a runner.
@@ -48,7 +52,8 @@ func NewRunner(e *engine.Engine, store *storage.Store, cfg RunnerConfig, logger 
 	if cfg.Env == nil {
 		cfg.Env = map[string]any{}
 	}
-	return &Runner{engine: e, store: store, env: cfg.Env, scrub: newScrubber(cfg.Env, cfg.MaxValueSize), logger: logger}
+	return &Runner{engine: e, store: store, env: cfg.Env, scrub: newScrubber(cfg.Env, cfg.MaxValueSize), logger: logger,
+		observer: cfg.Observer}
 }
 
 // NewRunID returns a new run id: a time-ordered UUID (v7), so run records
@@ -72,6 +77,7 @@ func (r *Runner) run(ctx context.Context, p *engine.Plan, req Request, runID str
 // RunNow executes a plan and records the run in the background (batched).
 func (r *Runner) RunNow(ctx context.Context, p *engine.Plan, req Request) *engine.Result {
 	res := r.run(ctx, p, req, NewRunID())
+	r.finished(p, req, res)
 	if p.Flow.RecordsRuns() {
 		doc := &storage.RunRecord{ID: res.RunID, Flow: p.Flow.ID, CreatedAt: res.Started}
 		r.store.RecordRun(storage.NewRun(completedRecord(doc, p, req, res, r.scrub), nil))

@@ -75,8 +75,8 @@ type Response struct {
 // Handle runs the flow for one request. It checks, in order, that the flow
 // exists and listens on the method, that the caller may trigger it, and
 // the flow's rate limit; then it answers from the cache or runs the flow.
-// Headers of the answer (X-RateLimit-*, X-Cache) go into h, also when Handle
-// fails. Errors are the package's sentinels and types,
+// Headers of the answer (X-RateLimit-*, X-Cache, and X-Run-Id once a run
+// started) go into h, also when Handle fails. Errors are the package's sentinels and types,
 // access.ErrInvalidToken, *ratelimit.ExceededError, or a run's failure
 // (engine errors and *RejectedError); the api package maps them to
 // statuses.
@@ -102,7 +102,7 @@ func (w *Webhook) Handle(ctx context.Context, flowID string, r *http.Request, ca
 	if opts.CacheEnabled && w.cache != nil && !opts.Async {
 		return w.cached(ctx, plan, r, caller, h)
 	}
-	return w.run(ctx, plan, r, caller)
+	return w.run(ctx, plan, r, caller, h)
 }
 
 // listensOn reports whether a flow listening on method answers a request
@@ -126,7 +126,7 @@ func (w *Webhook) cached(ctx context.Context, plan *engine.Plan, r *http.Request
 	}
 	h.Set("X-Cache", "MISS")
 	version := w.cache.Version()
-	resp, err := w.run(ctx, plan, r, caller)
+	resp, err := w.run(ctx, plan, r, caller, h)
 	if err != nil || resp.Status != http.StatusOK || !cacheable || !write {
 		return resp, err
 	}
@@ -139,8 +139,9 @@ func (w *Webhook) cached(ctx context.Context, plan *engine.Plan, r *http.Request
 	return resp, nil
 }
 
-// run reads the request and runs the flow, or queues the run.
-func (w *Webhook) run(ctx context.Context, plan *engine.Plan, r *http.Request, caller access.Caller) (*Response, error) {
+// run reads the request and runs the flow, or queues the run. The run's id
+// goes into h as X-Run-Id whether the run succeeds or fails.
+func (w *Webhook) run(ctx context.Context, plan *engine.Plan, r *http.Request, caller access.Caller, h http.Header) (*Response, error) {
 	opts := plan.Flow.Webhook
 	if opts.Async && w.queue.Full() {
 		// Refused before the body is read: a full queue costs a sender's
@@ -164,6 +165,7 @@ func (w *Webhook) run(ctx context.Context, plan *engine.Plan, r *http.Request, c
 		if err != nil {
 			return nil, err
 		}
+		h.Set(RunIDHeader, run.ID)
 		return &Response{
 			Status: http.StatusAccepted, RunID: run.ID, Location: "/flows/runs/" + run.ID,
 			Data: map[string]any{"id": run.ID, "status": run.Status},
@@ -174,8 +176,12 @@ func (w *Webhook) run(ctx context.Context, plan *engine.Plan, r *http.Request, c
 	runCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.cfg.SyncTimeout)
 	defer cancel()
 	res := w.runner.RunNow(runCtx, plan, req)
+	h.Set(RunIDHeader, res.RunID)
 	return respond(plan, res)
 }
+
+// RunIDHeader names the run an answer comes from.
+const RunIDHeader = "X-Run-Id"
 
 // respond turns a finished run into the webhook's answer.
 func respond(plan *engine.Plan, res *engine.Result) (*Response, error) {

@@ -62,6 +62,9 @@ type Config struct {
 	RotationGrace time.Duration
 	// UserAgent is sent with every delivery.
 	UserAgent string
+	// Observer hears of attempts and disabled subscriptions (metrics); nil
+	// for none.
+	Observer DeliveryObserver
 }
 
 func (c Config) withDefaults() Config {

@@ -88,6 +88,7 @@ func (s *Service) record(batch []*storage.AttemptOutcome) {
 		s.cfg.Logger.Error("recording webhook attempts failed", "attempts", len(batch), "error", err)
 		return
 	}
+	s.observe(batch)
 	for _, o := range batch {
 		if o.Attempt.ResponseStatus == http.StatusGone && !o.Test {
 			s.disable(ctx, o.Attempt.WebhookID, "the endpoint answered 410 Gone")
@@ -115,6 +116,9 @@ func (s *Service) disable(ctx context.Context, id int64, reason string) {
 	}
 	if err := s.reload(ctx); err != nil {
 		s.cfg.Logger.Error("reloading webhooks failed", "error", err)
+	}
+	if s.cfg.Observer != nil {
+		s.cfg.Observer.WebhookDisabled()
 	}
 	s.cfg.Logger.Warn("webhook disabled", "webhook", id, "url", en.sub.URL, "reason", reason, "failed_deliveries", failed)
 	var name any

@@ -1,0 +1,77 @@
+package api
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+
+	"github.com/hookflow/hookflow/access"
+	"github.com/hookflow/hookflow/telemetry"
+	"github.com/labstack/echo-contrib/echoprometheus"
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// httpMetrics is echoprometheus's middleware on the server's registry:
+// hookflow_http_requests_total, hookflow_http_request_duration_seconds and
+// the request and response sizes, by status code, method and route
+// pattern. Label values stay bounded: the route pattern
+// ("/flows/trigger/:id", "unmatched" for unknown paths) rather than the
+// path, and no Host header (the label is kept empty).
+func httpMetrics(m *telemetry.Metrics) echo.MiddlewareFunc {
+	mw, err := echoprometheus.MiddlewareConfig{
+		Namespace:                 telemetry.Namespace,
+		Subsystem:                 "http",
+		Registerer:                m.Registry(),
+		DoNotUseRequestPathFor404: true,
+		LabelFuncs: map[string]echoprometheus.LabelValueFunc{
+			"url":  func(c echo.Context, _ error) string { return routeOf(c) },
+			"host": func(echo.Context, error) string { return "" },
+		},
+	}.ToMiddleware()
+	if err != nil {
+		// The registry is the server's own and new: registering fails only
+		// if the metric names clash, which is a programming error.
+		panic(err)
+	}
+	return mw
+}
+
+// metricsHandler serves the metrics in Prometheus's text format.
+func (s *server) metricsHandler() echo.HandlerFunc {
+	return echoprometheus.NewHandlerWithConfig(echoprometheus.HandlerConfig{Gatherer: prometheus.Gatherer(s.Metrics.Registry())})
+}
+
+// requireMetricsReader lets through admins and callers that send one of
+// METRICS_TOKENS (compared in constant time, each of them: how long the
+// check takes says nothing about which token came close).
+func (s *server) requireMetricsReader(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if token, present := access.TokenFromRequest(c.Request()); present && s.isMetricsToken(token) {
+			return next(c)
+		}
+		return s.requireAdmin(next)(c)
+	}
+}
+
+// isMetricsToken reports whether token is one of METRICS_TOKENS. Hashes
+// are compared, so that neither a token's length nor how much of it
+// matched shows in the time taken.
+func (s *server) isMetricsToken(token string) bool {
+	sum := sha256.Sum256([]byte(token))
+	found := 0
+	for _, h := range s.metricsTokens {
+		found |= subtle.ConstantTimeCompare(h[:], sum[:])
+	}
+	return found == 1
+}
+
+// hashTokens hashes the metrics tokens once, when the server is built.
+func hashTokens(tokens []string) [][sha256.Size]byte {
+	out := make([][sha256.Size]byte, 0, len(tokens))
+	for _, t := range tokens {
+		if t != "" {
+			out = append(out, sha256.Sum256([]byte(t)))
+		}
+	}
+	return out
+}

@@ -1,0 +1,32 @@
+package hookflow
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// minMetricsTokenLength is the shortest token METRICS_TOKENS takes: a
+// token that can be guessed opens the server's figures to anyone.
+const minMetricsTokenLength = 16
+
+// telemetryFromEnv reads METRICS_ENABLED and METRICS_TOKENS.
+func telemetryFromEnv(getenv func(string) string, c *Config, fail func(string, error)) {
+	if v := getenv("METRICS_ENABLED"); v != "" {
+		on, err := strconv.ParseBool(v)
+		if err != nil {
+			fail("METRICS_ENABLED", fmt.Errorf("not true or false: %q", v))
+		}
+		c.MetricsDisabled = !on
+	}
+	for t := range strings.SplitSeq(getenv("METRICS_TOKENS"), ",") {
+		t = strings.TrimSpace(t)
+		switch {
+		case t == "":
+		case len(t) < minMetricsTokenLength:
+			fail("METRICS_TOKENS", fmt.Errorf("a token has %d characters; give each at least %d", len(t), minMetricsTokenLength))
+		default:
+			c.MetricsTokens = append(c.MetricsTokens, t)
+		}
+	}
+}

@@ -1,0 +1,12 @@
+// Package telemetry is what a running server tells its operators besides
+// its logs: Prometheus metrics (metrics.go; the gauges read at scrape time
+// are in gauges.go), one registry per server so that several servers can
+// run in one process.
+//
+// Domain packages do not import it: the engine, the triggers and the
+// webhooks each declare the small observer interface they call
+// (engine.StepObserver, triggers.RunObserver, webhooks.DeliveryObserver),
+// and Metrics implements all three. The HTTP metrics come from echo-contrib's
+// echoprometheus middleware, which the api package registers on the same
+// registry.
+package telemetry
