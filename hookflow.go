@@ -114,6 +114,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	deps := api.Deps{
 		Catalog:        catalog,
 		Webhook:        webhook,
+		Replayer:       triggers.NewReplayer(webhook, store),
 		Store:          store,
 		Access:         acl,
 		Logger:         logger,

@@ -88,6 +88,7 @@ type sentinel struct {
 // structured errors and a run's failure (describe).
 var sentinels = []sentinel{
 	{err: webhooks.ErrNotActive, status: http.StatusConflict, code: "WEBHOOK_NOT_ACTIVE"},
+	{err: triggers.ErrFlowInactive, status: http.StatusConflict, code: "FLOW_INACTIVE", message: "The flow is inactive: activate it to replay its runs."},
 	{err: storage.ErrInvalidPayload, status: http.StatusBadRequest, code: "INVALID_PAYLOAD"},
 	{err: access.ErrForbidden, status: http.StatusForbidden, code: "FORBIDDEN"},
 	{err: triggers.ErrPayloadTooLarge, status: http.StatusRequestEntityTooLarge, code: "REQUEST_TOO_LARGE", message: "Request body is too large."},
@@ -165,6 +166,7 @@ func describeStructured(err error, c echo.Context) (int, []errorItem, bool) {
 		full     *triggers.QueueFullError
 		taken    *triggers.IDConflictError
 		ambig    *triggers.AmbiguousOperationError
+		tooLarge *triggers.ReplayTooLargeError
 	)
 	switch {
 	case errors.As(err, &badURL):
@@ -203,6 +205,10 @@ func describeStructured(err error, c echo.Context) (int, []errorItem, bool) {
 		// Back-pressure, not a failure: the sender retries later.
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(full.RetryAfter.Seconds()))))
 		status, items := one(http.StatusServiceUnavailable, "QUEUE_FULL", full.Error(), map[string]any{"limit": full.Limit})
+		return status, items, true
+	case errors.As(err, &tooLarge):
+		status, items := one(http.StatusBadRequest, "REPLAY_TOO_LARGE", tooLarge.Error(),
+			map[string]any{"matched": tooLarge.Matched, "limit": tooLarge.Limit})
 		return status, items, true
 	case errors.As(err, &method):
 		c.Response().Header().Set(echo.HeaderAllow, method.Allow)

@@ -64,7 +64,12 @@ func (s *server) routes(e *echo.Echo) {
 		{put, "/flows/:id", s.putFlow, flows, update},
 		{del, "/flows/:id", s.deleteFlow, flows, drop},
 		{get, "/flows/:id/runs", s.listRuns, runs, read},
+		{get, "/flows/runs", s.listAllRuns, runs, read},
 		{get, "/flows/runs/:id", s.getRun, runs, read},
+		// A replay reads a run and starts one: the handler also checks
+		// that the caller may trigger the flow.
+		{post, "/flows/runs/:id/replay", s.replayRun, runs, read},
+		{post, "/flows/:id/runs/replay", s.replayRuns, runs, read},
 
 		{get, "/operations", s.listOperations, flows, read},
 		{post, "/operations", s.createOperations, flows, update},

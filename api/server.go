@@ -22,9 +22,11 @@ import (
 type Deps struct {
 	Catalog *triggers.Catalog
 	Webhook *triggers.Webhook
-	Store   *storage.Store
-	Access  *access.Service
-	Logger  *slog.Logger
+	// Replayer starts runs again from their records.
+	Replayer *triggers.Replayer
+	Store    *storage.Store
+	Access   *access.Service
+	Logger   *slog.Logger
 	// MaxPayload bounds request bodies of the management API (bytes); the
 	// webhook trigger enforces its own limit to answer with its own error.
 	MaxPayload int64

@@ -37,6 +37,8 @@ type RunRecord struct {
 	FinishedAt     *time.Time `json:"finished_at"`
 	DurationMS     *float64   `json:"duration_ms"`
 	Attempts       int        `json:"attempts"`
+	// ReplayOf is the run this one replays (POST /flows/runs/{id}/replay).
+	ReplayOf string `json:"replay_of,omitempty"`
 }
 
 // Run is how a run is stored: the columns runs are found by, and the run's

@@ -202,6 +202,7 @@ func (q *Queue) Enqueue(ctx context.Context, p *engine.Plan, req Request) (*stor
 		CreatedAt:      timeNow(),
 		Trigger:        stored,
 		Accountability: req.Accountability,
+		ReplayOf:       req.ReplayOf,
 	}
 	input := req
 	var body []byte

@@ -52,5 +52,8 @@ func (r *Runner) logFailure(p *engine.Plan, req Request, res *engine.Result) {
 	if key, ok := errObj["operation"]; ok {
 		attrs = append(attrs, slog.Any("operation", key), slog.Any("operation_type", errObj["type"]))
 	}
+	if req.ReplayOf != "" {
+		attrs = append(attrs, slog.String("replay_of", req.ReplayOf))
+	}
 	r.logger.LogAttrs(ctx, slog.LevelWarn, "run failed", attrs...)
 }

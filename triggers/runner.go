@@ -21,6 +21,8 @@ type Request struct {
 	Depth          int                   `json:"depth,omitempty"`
 	// HTTP is the webhook request Trigger was built from, for queued runs.
 	HTTP *HTTPRequest `json:"http,omitempty"`
+	// ReplayOf is the run this one replays (replay.go).
+	ReplayOf string `json:"replay_of,omitempty"`
 }
 
 // Runner executes plans and records their runs as each flow's
@@ -99,6 +101,7 @@ func completedRecord(doc *storage.RunRecord, p *engine.Plan, req Request, res *e
 	rec.Rejected = res.Rejected
 	rec.Trigger, sc = storedTrigger(req.Trigger, sc)
 	rec.Accountability = req.Accountability
+	rec.ReplayOf = req.ReplayOf
 	// The run's result is usually the last step's: scrub it once.
 	var lastIn, lastOut any
 	if p.Flow.RecordsSteps() {
