@@ -23,8 +23,10 @@ const (
 // runStatuses and triggerKinds are what status= and trigger= take.
 var (
 	runStatuses  = []string{storage.RunQueued, storage.RunRunning, storage.RunCompleted, storage.RunFailed}
-	triggerKinds = []string{flows.TriggerWebhook, flows.TriggerEvent, flows.TriggerSchedule, flows.TriggerOperation,
-		flows.TriggerManual}
+	triggerKinds = []string{
+		flows.TriggerWebhook, flows.TriggerEvent, flows.TriggerSchedule, flows.TriggerOperation,
+		flows.TriggerManual,
+	}
 )
 
 // runListParams are the query parameters of a run listing.

@@ -74,8 +74,12 @@ func New(d Deps) http.Handler {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	s := &server{Deps: d, datoLimits: ratelimit.New(ratelimit.Config{Now: d.Now}), requestIDs: newRequestIDs(),
-		metricsTokens: hashTokens(d.MetricsTokens)}
+	s := &server{
+		Deps:          d,
+		datoLimits:    ratelimit.New(ratelimit.Config{Now: d.Now}),
+		requestIDs:    newRequestIDs(),
+		metricsTokens: hashTokens(d.MetricsTokens),
+	}
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true

@@ -33,8 +33,11 @@ func BenchmarkTriggerOrderWebhook(b *testing.B) {
 // with METRICS_ENABLED=false: the difference is what the metrics cost the
 // trigger path (HTTP middleware, run and operation observations).
 func BenchmarkTriggerOrderWebhookNoMetrics(b *testing.B) {
-	benchmarkTrigger(b, benchCase{file: "../flows/testdata/bench_order.json", parallelism: 1,
-		config: func(c *hookflow.Config) { c.MetricsDisabled = true }})
+	benchmarkTrigger(b, benchCase{
+		file:        "../flows/testdata/bench_order.json",
+		parallelism: 1,
+		config:      func(c *hookflow.Config) { c.MetricsDisabled = true },
+	})
 }
 
 // BenchmarkTriggerOrderWebhookNoLog is the same with accountability null.

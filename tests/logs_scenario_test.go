@@ -34,9 +34,11 @@ func TestFailedSyncRunIsLoggedWithItsRunID(t *testing.T) {
 		t.Fatalf("X-Request-Id = %q, want the one sent", got)
 	}
 	rec := logs.Wait(t, "run failed", "run_id", runID)
-	want := map[string]any{"level": "WARN", "flow_id": id, "flow_name": "Refunds", "trigger": "webhook",
+	want := map[string]any{
+		"level": "WARN", "flow_id": id, "flow_name": "Refunds", "trigger": "webhook",
 		"operation": "refuse", "operation_type": "throw-error", "code": "NOT_AN_ORDER",
-		"message": "no refunds for [REDACTED]"}
+		"message": "no refunds for [REDACTED]",
+	}
 	for k, v := range want {
 		if rec[k] != v {
 			t.Errorf("run failed record: %s = %v, want %v (%v)", k, rec[k], v, rec)

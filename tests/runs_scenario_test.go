@@ -35,7 +35,8 @@ func TestRunsAcrossFlows(t *testing.T) {
 		"operations": [{"id": "e", "operation": "throw-error", "options": {"status": 422, "code": "NO", "message": "no"}}]}`)
 	srv.CreateFlow(t, childFlow)
 	parent := srv.CreateFlow(t, map[string]any{"name": "parent", "operations": []any{map[string]any{
-		"id": "call", "operation": "trigger", "options": map[string]any{"flow": childFlowID, "payload": map[string]any{"sku": "a", "qty": 1}}}}})
+		"id": "call", "operation": "trigger", "options": map[string]any{"flow": childFlowID, "payload": map[string]any{"sku": "a", "qty": 1}},
+	}}})
 
 	// Runs in time order: ok, bad, ok, parent (which runs the child), bad.
 	var order []string
@@ -88,9 +89,11 @@ func TestRunsAcrossFlows(t *testing.T) {
 	if toJSONText(meta) != `{"filter_count":2,"limit":100,"page":1,"total_count":2}` {
 		t.Errorf("one flow's meta = %s", toJSONText(meta))
 	}
-	for _, query := range []string{"status=done", "trigger=cron", "since=yesterday", "until=2026-13-01T00:00:00Z",
+	for _, query := range []string{
+		"status=done", "trigger=cron", "since=yesterday", "until=2026-13-01T00:00:00Z",
 		"since=2026-12-02T00:00:00Z&until=2026-12-01T00:00:00Z", "limit=1001", "limit=-1", "limit=x", "page=0x",
-		"page=2&offset=1", "offset=-3", "meta=count", "stauts=failed", "status=failed&status=completed"} {
+		"page=2&offset=1", "offset=-3", "meta=count", "stauts=failed", "status=failed&status=completed",
+	} {
 		resp := srv.Do(t, "GET", "/flows/runs?"+query, nil)
 		if resp.Status != http.StatusBadRequest || resp.ErrorCode(t) != "INVALID_QUERY" {
 			t.Errorf("?%s: %d %s, want 400 INVALID_QUERY", query, resp.Status, resp.Body)
@@ -239,8 +242,10 @@ func TestReplayManyRuns(t *testing.T) {
 		t.Fatalf("the replays link %v, want %s and %s", replayed, failed[1], failed[2])
 	}
 
-	for _, body := range []string{`{"stauts": "failed"}`, `{"status": "done"}`, `{"since": "yesterday"}`,
-		`{"dry_run": "yes"}`, `{"since": "2026-12-02T00:00:00Z", "until": "2026-12-01T00:00:00Z"}`, `[]`} {
+	for _, body := range []string{
+		`{"stauts": "failed"}`, `{"status": "done"}`, `{"since": "yesterday"}`,
+		`{"dry_run": "yes"}`, `{"since": "2026-12-02T00:00:00Z", "until": "2026-12-01T00:00:00Z"}`, `[]`,
+	} {
 		if resp := srv.Do(t, "POST", path, body); resp.Status != http.StatusBadRequest || resp.ErrorCode(t) != "INVALID_PAYLOAD" {
 			t.Errorf("%s: %d %s, want 400 INVALID_PAYLOAD", body, resp.Status, resp.Body)
 		}

@@ -50,8 +50,14 @@ type Replayer struct {
 // NewReplayer wires replays to the webhook trigger's catalog, runner,
 // queue, access policy and sync timeout.
 func NewReplayer(w *Webhook, store *storage.Store) *Replayer {
-	return &Replayer{catalog: w.catalog, runner: w.runner, queue: w.queue, store: store, policy: w.policy,
-		syncTimeout: w.cfg.SyncTimeout}
+	return &Replayer{
+		catalog:     w.catalog,
+		runner:      w.runner,
+		queue:       w.queue,
+		store:       store,
+		policy:      w.policy,
+		syncTimeout: w.cfg.SyncTimeout,
+	}
 }
 
 // Replayed is the answer of a replay: the new run's answer as its flow's
@@ -73,7 +79,12 @@ func (r *Replayer) Replay(ctx context.Context, rec *storage.RunRecord, caller ac
 		return nil, err
 	}
 	trigger, redacted := replayTrigger(rec.Trigger)
-	req := Request{FlowID: plan.Flow.ID, Trigger: trigger, Accountability: accountabilityOf(caller), ReplayOf: rec.ID}
+	req := Request{
+		FlowID:         plan.Flow.ID,
+		Trigger:        trigger,
+		Accountability: accountabilityOf(caller),
+		ReplayOf:       rec.ID,
+	}
 	if !answersNow(plan.Flow) {
 		run, err := r.queue.Enqueue(ctx, plan, req)
 		if err != nil {
@@ -81,8 +92,10 @@ func (r *Replayer) Replay(ctx context.Context, rec *storage.RunRecord, caller ac
 		}
 		h.Set(RunIDHeader, run.ID)
 		return &Replayed{Redacted: redacted, Response: Response{
-			Status: http.StatusAccepted, RunID: run.ID, Location: "/flows/runs/" + run.ID,
-			Data: map[string]any{"id": run.ID, "status": run.Status},
+			Status:   http.StatusAccepted,
+			RunID:    run.ID,
+			Location: "/flows/runs/" + run.ID,
+			Data:     map[string]any{"id": run.ID, "status": run.Status},
 		}}, nil
 	}
 	runCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.syncTimeout)
@@ -95,7 +108,11 @@ func (r *Replayer) Replay(ctx context.Context, rec *storage.RunRecord, caller ac
 	if wh := plan.Flow.Webhook; wh != nil && wh.ErrorOnReject && res.EndedOnReject {
 		return nil, &RejectedError{Data: res.Last}
 	}
-	return &Replayed{Redacted: redacted, Response: Response{Status: http.StatusOK, Data: plan.ReturnValue(res), RunID: res.RunID}}, nil
+	return &Replayed{Redacted: redacted, Response: Response{
+		Status: http.StatusOK,
+		Data:   plan.ReturnValue(res),
+		RunID:  res.RunID,
+	}}, nil
 }
 
 // answersNow reports whether a flow's trigger waits for its runs: a
@@ -241,6 +258,11 @@ func (r *Replayer) enqueueReplay(ctx context.Context, plan *engine.Plan, id stri
 		return err
 	}
 	trigger, _ := replayTrigger(rec.Trigger)
-	_, err = r.queue.Enqueue(ctx, plan, Request{FlowID: plan.Flow.ID, Trigger: trigger, Accountability: who, ReplayOf: id})
+	_, err = r.queue.Enqueue(ctx, plan, Request{
+		FlowID:         plan.Flow.ID,
+		Trigger:        trigger,
+		Accountability: who,
+		ReplayOf:       id,
+	})
 	return err
 }

@@ -54,8 +54,14 @@ func NewRunner(e *engine.Engine, store *storage.Store, cfg RunnerConfig, logger 
 	if cfg.Env == nil {
 		cfg.Env = map[string]any{}
 	}
-	return &Runner{engine: e, store: store, env: cfg.Env, scrub: newScrubber(cfg.Env, cfg.MaxValueSize), logger: logger,
-		observer: cfg.Observer}
+	return &Runner{
+		engine:   e,
+		store:    store,
+		env:      cfg.Env,
+		scrub:    newScrubber(cfg.Env, cfg.MaxValueSize),
+		logger:   logger,
+		observer: cfg.Observer,
+	}
 }
 
 // NewRunID returns a new run id: a time-ordered UUID (v7), so run records
