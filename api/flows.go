@@ -115,6 +115,10 @@ func (s *server) deleteFlow(c echo.Context) error {
 	if err := s.Catalog.DeleteFlow(c.Request().Context(), c.Param("id")); err != nil {
 		return err
 	}
+	if s.Metrics != nil {
+		// The URL may name the flow in any case; metrics use its stored id.
+		s.Metrics.ForgetFlow(flows.CanonicalID(c.Param("id")))
+	}
 	return noContent(c)
 }
 

@@ -144,6 +144,14 @@ func TestMetricsCountRunsOperationsAndRequests(t *testing.T) {
 			t.Errorf("metric %s is missing", name)
 		}
 	}
+	if resp := srv.Do(t, "DELETE", "/flows/"+strings.ToUpper(bad), nil); resp.Status != http.StatusNoContent {
+		t.Fatalf("delete flow: %d %s", resp.Status, resp.Body)
+	}
+	for _, flow := range labelValues(metrics(t, srv), "hookflow_run_duration_seconds", "flow") {
+		if flow == bad {
+			t.Errorf("a deleted flow keeps its series")
+		}
+	}
 }
 
 func TestMetricsGaugeTheQueue(t *testing.T) {
