@@ -42,6 +42,7 @@ func (s *server) routes(e *echo.Echo) {
 	// The JSON Schema of flow files is public: editors fetch it from the
 	// "$schema" line of a file, without a token.
 	e.GET("/server/specs/flow-schema", s.flowSchema)
+	e.GET("/server/specs/oas", s.openAPISpec)
 
 	// The webhook trigger answers every method itself (405 names the
 	// flow's method), checks access itself (public flows take unknown

@@ -61,6 +61,9 @@ type server struct {
 	requestIDs *requestIDs
 	// metricsTokens are the SHA-256 hashes of MetricsTokens.
 	metricsTokens [][sha256.Size]byte
+	// openAPI is the OpenAPI document as JSON, converted once (specs.go).
+	openAPI    []byte
+	openAPIErr error
 }
 
 // New builds the HTTP handler: routes, middleware and the error handler.
@@ -80,6 +83,7 @@ func New(d Deps) http.Handler {
 		requestIDs:    newRequestIDs(),
 		metricsTokens: hashTokens(d.MetricsTokens),
 	}
+	s.openAPI, s.openAPIErr = OpenAPI()
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true

@@ -47,7 +47,7 @@ func New(t testing.TB, options ...func(*hookflow.Config)) *Server {
 	if err != nil {
 		t.Fatalf("start hookflow: %v", err)
 	}
-	ts := httptest.NewServer(hf)
+	ts := httptest.NewServer(validateOpenAPI(t, hf))
 	t.Cleanup(func() {
 		ts.Close()
 		if err := hf.Close(); err != nil {
