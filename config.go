@@ -17,6 +17,7 @@ import (
 	"github.com/hookflow/hookflow/telemetry"
 	"github.com/hookflow/hookflow/triggers"
 	"github.com/hookflow/hookflow/webhooks"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Config is everything the server needs; every field has a working default.
@@ -129,6 +130,12 @@ type Config struct {
 	// comma-separated): what a Prometheus scraper is given instead of an
 	// admin token.
 	MetricsTokens []string
+	// OTLPEndpoint is the OpenTelemetry collector runs are traced to
+	// (OTEL_EXPORTER_OTLP_ENDPOINT, OTLP over HTTP); empty: no traces.
+	OTLPEndpoint string
+	// TracerProvider, when set, receives the traces instead (programs that
+	// embed hookflow, tests with the SDK's in-memory exporter).
+	TracerProvider trace.TracerProvider
 	// Webhooks tunes outgoing webhook delivery: WEBHOOKS_TIMEOUT,
 	// WEBHOOKS_RETRY_SCHEDULE, WEBHOOKS_CONCURRENCY, WEBHOOKS_MAX_IN_FLIGHT,
 	// WEBHOOKS_DISABLE_AFTER, WEBHOOKS_LOG_RETENTION. Its client, policy,

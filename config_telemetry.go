@@ -2,6 +2,7 @@ package hookflow
 
 import (
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 )
@@ -10,8 +11,15 @@ import (
 // token that can be guessed opens the server's figures to anyone.
 const minMetricsTokenLength = 16
 
-// telemetryFromEnv reads METRICS_ENABLED and METRICS_TOKENS.
+// telemetryFromEnv reads METRICS_ENABLED, METRICS_TOKENS and
+// OTEL_EXPORTER_OTLP_ENDPOINT.
 func telemetryFromEnv(getenv func(string) string, c *Config, fail func(string, error)) {
+	c.OTLPEndpoint = strings.TrimSpace(getenv("OTEL_EXPORTER_OTLP_ENDPOINT"))
+	if c.OTLPEndpoint != "" {
+		if u, err := url.Parse(c.OTLPEndpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			fail("OTEL_EXPORTER_OTLP_ENDPOINT", fmt.Errorf("not an http(s) URL of a collector (\"http://collector:4318\"): %q", c.OTLPEndpoint))
+		}
+	}
 	if v := getenv("METRICS_ENABLED"); v != "" {
 		on, err := strconv.ParseBool(v)
 		if err != nil {

@@ -201,6 +201,11 @@ func ConfigVariables() []ConfigVariable {
 			Meaning: "comma-separated tokens (16 characters or more) that may read `/metrics` besides admins: give one to your scraper",
 		},
 		{
+			Names:   []string{"OTEL_EXPORTER_OTLP_ENDPOINT"},
+			Default: "",
+			Meaning: "an OpenTelemetry collector (OTLP/HTTP, `http://collector:4318`): spans of requests, runs and operations, `traceparent` sent upstream by `request` ([docs/operating.md](docs/operating.md#traces)); unset, nothing is traced",
+		},
+		{
 			Names:   []string{"HOOKFLOW_URL", "HOOKFLOW_TOKEN"},
 			Default: "`http://localhost:8055`, none",
 			Meaning: "the server and token `hookflow flows diff`, `apply` and `export` use, unless `--url` and `--token` say otherwise ([Flows as code](#flows-as-code))",

@@ -15,7 +15,6 @@ package hookflow
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"sync"
 	"time"
@@ -28,7 +27,6 @@ import (
 	"github.com/hookflow/hookflow/outbound"
 	"github.com/hookflow/hookflow/ratelimit"
 	"github.com/hookflow/hookflow/storage"
-	"github.com/hookflow/hookflow/telemetry"
 	"github.com/hookflow/hookflow/triggers"
 	"github.com/hookflow/hookflow/webhooks"
 )
@@ -42,6 +40,7 @@ type Server struct {
 	hooks   *webhooks.Service
 	bus     *events.Bus
 	cfg     Config
+	obs     *observability
 	// GeneratedAdminToken is set on the very first start when no admin token
 	// was configured: it is the only time the token can be seen.
 	GeneratedAdminToken string
@@ -70,7 +69,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	cfg = cfg.withDefaults()
 	logger := cfg.Logger
 	bus := events.NewBus(logger)
-	metrics := newMetrics(cfg)
+	obs, err := newObservability(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
 	// The cache hears of item writes from the store itself, before the
 	// writer answers, so it is made first.
 	cache := triggers.NewResponseCache(triggers.CacheConfig{
@@ -80,14 +82,16 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	})
 	// The webhooks service is the store's outbox: item writes queue their
 	// deliveries inside their own transactions.
-	hooks := webhooks.New(cfg.webhookConfig(bus, metrics))
+	hooks := webhooks.New(cfg.webhookConfig(bus, obs.metrics))
 	store, err := openStore(ctx, cfg, bus, cache, hooks)
 	if err != nil {
+		obs.shutdown(ctx, logger)
 		return nil, err
 	}
 	fail := func(err error) (*Server, error) {
 		hooks.Stop(ctx)
 		_ = store.Close()
+		obs.shutdown(ctx, logger)
 		return nil, err
 	}
 	if cfg.DBClient == storage.DialectPostgres {
@@ -95,7 +99,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	} else {
 		logger.Info("database opened", "client", cfg.DBClient, "file", cfg.DBFilename)
 	}
-	watchStore(metrics, store, logger)
+	obs.watchStore(store, logger)
 
 	acl, generated, err := access.New(ctx, store, access.Config{
 		AdminToken: cfg.AdminToken,
@@ -106,7 +110,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return fail(err)
 	}
-	catalog, queue, webhook, err := startRuns(ctx, cfg, bus, store, acl, cache, metrics)
+	catalog, queue, webhook, err := startRuns(ctx, cfg, bus, store, acl, cache, obs)
 	if err != nil {
 		return fail(err)
 	}
@@ -123,8 +127,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		Webhooks:       hooks,
 		Now:            cfg.Now,
 		Info:           cfg.serverInfo(),
-		Metrics:        metrics,
+		Metrics:        obs.metrics,
 		MetricsTokens:  cfg.MetricsTokens,
+		Tracer:         obs.tracer,
 	}
 	if rl := cfg.RateLimiter; rl.Enabled {
 		deps.RateLimiter = ratelimit.New(ratelimit.Config{Now: cfg.Now})
@@ -137,6 +142,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		hooks:               hooks,
 		bus:                 bus,
 		cfg:                 cfg,
+		obs:                 obs,
 		GeneratedAdminToken: generated,
 	}, nil
 }
@@ -189,9 +195,9 @@ func openStore(ctx context.Context, cfg Config, bus *events.Bus, cache *triggers
 // startRuns builds what runs flows — the operation registry, the engine,
 // the catalog of compiled flows, the runner — and starts the queue's
 // workers; it returns the catalog, the queue and the webhook trigger. The
-// engine and the runner report to metrics unless it is nil.
+// engine and the runner report to the metrics and the tracer that are on.
 func startRuns(ctx context.Context, cfg Config, bus *events.Bus, store *storage.Store, acl *access.Service,
-	cache *triggers.ResponseCache, metrics *telemetry.Metrics,
+	cache *triggers.ResponseCache, obs *observability,
 ) (*triggers.Catalog, *triggers.Queue, *triggers.Webhook, error) {
 	logger := cfg.Logger
 	// The trigger operation runs flows through the catalog and runner,
@@ -219,14 +225,15 @@ func startRuns(ctx context.Context, cfg Config, bus *events.Bus, store *storage.
 		MaxRenderSize: int(cfg.MaxRenderSize),
 		Logger:        logger,
 		EnvAllowList:  cfg.EnvAllowList,
+		Tracer:        obs.tracer,
 	}
 	runCfg := triggers.RunnerConfig{
 		Env:          allowedEnv(cfg),
 		MaxValueSize: int(cfg.RunMaxValueSize),
 	}
-	if metrics != nil {
+	if obs.metrics != nil {
 		// Set only then: a nil *Metrics in an interface is not a nil interface.
-		engCfg.Steps, runCfg.Observer = metrics, metrics
+		engCfg.Steps, runCfg.Observer = obs.metrics, obs.metrics
 	}
 	eng := engine.New(registry, engCfg)
 	catalog := triggers.NewCatalog(eng, store, logger)
@@ -256,26 +263,6 @@ func startRuns(ctx context.Context, cfg Config, bus *events.Bus, store *storage.
 		return nil, nil, nil, err
 	}
 	return catalog, queue, webhook, nil
-}
-
-// newMetrics is the server's metrics, or nil when METRICS_ENABLED=false.
-func newMetrics(cfg Config) *telemetry.Metrics {
-	if cfg.MetricsDisabled {
-		return nil
-	}
-	return telemetry.NewMetrics()
-}
-
-// watchStore adds the gauges read from the database to metrics (nil: off).
-func watchStore(metrics *telemetry.Metrics, store *storage.Store, logger *slog.Logger) {
-	if metrics == nil {
-		return
-	}
-	metrics.AddGauges(telemetry.Gauges{
-		QueueRuns:         store.CountQueueRuns,
-		PendingDeliveries: store.CountPendingDeliveries,
-		Logger:            logger,
-	})
 }
 
 // ServeHTTP serves the API.
@@ -326,6 +313,7 @@ func (s *Server) Close() error {
 		s.hooks.Stop(ctx)
 		s.closeErr = s.store.Close() // commits queued item writes, whose events go to the bus
 		s.bus.Close()
+		s.obs.shutdown(ctx, s.cfg.Logger)
 	})
 	return s.closeErr
 }

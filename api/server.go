@@ -16,6 +16,7 @@ import (
 	"github.com/hookflow/hookflow/webhooks"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Deps are the domain services the API serves.
@@ -52,6 +53,8 @@ type Deps struct {
 	// MetricsTokens are the tokens that may read /metrics besides an
 	// admin's (METRICS_TOKENS).
 	MetricsTokens []string
+	// Tracer, when set, makes a span of every request (trace.go).
+	Tracer trace.Tracer
 }
 
 // server carries the dependencies of every handler.
@@ -94,6 +97,9 @@ func New(d Deps) http.Handler {
 	// itself, so the metrics see the status sent.
 	if d.Metrics != nil {
 		e.Use(httpMetrics(d.Metrics))
+	}
+	if d.Tracer != nil {
+		e.Use(traceRequests(d.Tracer))
 	}
 	e.Use(s.observeRequests)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: s.logPanic}))

@@ -14,8 +14,10 @@ import (
 
 // documentedMethods are the methods the OpenAPI document describes; the
 // webhook trigger answers every other one with 405.
-var documentedMethods = []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
-	http.MethodDelete}
+var documentedMethods = []string{
+	http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+	http.MethodDelete,
+}
 
 // TestOpenAPIDocumentsEveryRoute: the document and the router list the
 // same routes, so one added to either alone fails here (the scenario tests

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hookflow/hookflow/flows"
 	"github.com/hookflow/hookflow/operations"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // DefaultMaxSteps bounds every run when the engine is built without a limit.
@@ -24,6 +25,7 @@ type Engine struct {
 	// `$env` names.
 	envAllowed map[string]bool
 	steps      StepObserver
+	tracer     trace.Tracer
 }
 
 // Config tunes an Engine.
@@ -41,6 +43,9 @@ type Config struct {
 	EnvAllowList []string
 	// Steps hears of every executed step (metrics); nil for none.
 	Steps StepObserver
+	// Tracer, when set, makes a span of every run and of each of its
+	// operations (OTEL_EXPORTER_OTLP_ENDPOINT); nil for none.
+	Tracer trace.Tracer
 }
 
 // New returns an engine over a registry.
@@ -65,6 +70,7 @@ func New(registry *operations.Registry, cfg Config) *Engine {
 		logger:     cfg.Logger,
 		envAllowed: allowed,
 		steps:      cfg.Steps,
+		tracer:     cfg.Tracer,
 	}
 }
 

@@ -15,6 +15,14 @@ import (
 // Run executes a plan. The context carries the run's deadline; a run that
 // outlives it fails with ErrTimeout.
 func (e *Engine) Run(ctx context.Context, p *Plan, in RunInput) *Result {
+	ctx, span := e.startRunSpan(ctx, p, in)
+	res := e.run(ctx, p, in)
+	endRunSpan(span, res)
+	return res
+}
+
+// run is Run inside the run's span.
+func (e *Engine) run(ctx context.Context, p *Plan, in RunInput) *Result {
 	started := time.Now()
 	chain := make(map[string]any, 8+len(p.steps))
 	chain["$trigger"] = in.Trigger
@@ -88,9 +96,10 @@ func (e *Engine) runStep(ctx context.Context, st *step, b *budget, chain map[str
 	record bool, res *Result,
 ) (out any, outcome string, failure error) {
 	began := time.Now()
-	opts, err := st.render(ctx, b, e.maxRender, chain)
+	stepCtx, span := e.startStepSpan(ctx, st)
+	opts, err := st.render(stepCtx, b, e.maxRender, chain)
 	if err == nil {
-		out, err = e.call(ctx, st, operations.Input{Options: opts, Chain: chain, Key: st.op.Key, Run: info})
+		out, err = e.call(stepCtx, st, operations.Input{Options: opts, Chain: chain, Key: st.op.Key, Run: info})
 	}
 	outcome = OutcomeResolve
 	if err != nil {
@@ -107,6 +116,7 @@ func (e *Engine) runStep(ctx context.Context, st *step, b *budget, chain map[str
 			out = operations.ErrorObject(err)
 		}
 	}
+	endStepSpan(span, outcome, failure)
 	var took time.Duration
 	if record || e.steps != nil {
 		took = time.Since(began)

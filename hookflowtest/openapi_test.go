@@ -34,20 +34,34 @@ func TestOpenAPIValidatorCatchesDrift(t *testing.T) {
 		wantReported string
 	}{
 		{name: "documented answer", method: "GET", path: "/server/health", status: 200, answer: `{"status": "ok"}`},
-		{name: "a body of another shape", method: "GET", path: "/server/health", status: 200, answer: `{"state": "ok"}`,
-			wantReported: "does not describe"},
-		{name: "an undocumented status", method: "GET", path: "/server/ping", status: 201, answer: "pong",
-			contentType: "text/plain", wantReported: "does not describe"},
-		{name: "a route the document lacks", method: "GET", path: "/server/secret", status: 200, answer: `{}`,
-			wantReported: "no such route"},
-		{name: "an unknown path answered with the envelope", method: "GET", path: "/nowhere", status: 404,
-			answer: `{"errors": [{"message": "no", "extensions": {"code": "ROUTE_NOT_FOUND"}}]}`},
-		{name: "an unknown path answered without the envelope", method: "GET", path: "/nowhere", status: 404,
-			answer: `not found`, wantReported: "without the error envelope"},
-		{name: "a refused request accepted", method: "GET", path: "/flows/runs?limit=5000", status: 200,
-			answer: `{"data": [], "meta": {"limit": 5000, "page": 1}}`, wantReported: "refuses the request"},
-		{name: "a refused request refused", method: "GET", path: "/flows/runs?limit=5000", status: 400,
-			answer: `{"errors": [{"message": "limit", "extensions": {"code": "INVALID_QUERY"}}]}`},
+		{
+			name: "a body of another shape", method: "GET", path: "/server/health", status: 200, answer: `{"state": "ok"}`,
+			wantReported: "does not describe",
+		},
+		{
+			name: "an undocumented status", method: "GET", path: "/server/ping", status: 201, answer: "pong",
+			contentType: "text/plain", wantReported: "does not describe",
+		},
+		{
+			name: "a route the document lacks", method: "GET", path: "/server/secret", status: 200, answer: `{}`,
+			wantReported: "no such route",
+		},
+		{
+			name: "an unknown path answered with the envelope", method: "GET", path: "/nowhere", status: 404,
+			answer: `{"errors": [{"message": "no", "extensions": {"code": "ROUTE_NOT_FOUND"}}]}`,
+		},
+		{
+			name: "an unknown path answered without the envelope", method: "GET", path: "/nowhere", status: 404,
+			answer: `not found`, wantReported: "without the error envelope",
+		},
+		{
+			name: "a refused request accepted", method: "GET", path: "/flows/runs?limit=5000", status: 200,
+			answer: `{"data": [], "meta": {"limit": 5000, "page": 1}}`, wantReported: "refuses the request",
+		},
+		{
+			name: "a refused request refused", method: "GET", path: "/flows/runs?limit=5000", status: 400,
+			answer: `{"errors": [{"message": "limit", "extensions": {"code": "INVALID_QUERY"}}]}`,
+		},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rec := &recordingTB{TB: t}

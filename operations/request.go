@@ -10,6 +10,7 @@ import (
 
 	"github.com/hookflow/hookflow/flows"
 	"github.com/hookflow/hookflow/outbound"
+	"go.opentelemetry.io/otel/propagation"
 )
 
 const (
@@ -160,6 +161,12 @@ func (s *requestStep) Run(ctx context.Context, in Input) (any, error) {
 		return nil, invalidRequest("%v", err)
 	}
 	req.Header = header
+	if header.Get("Traceparent") == "" {
+		// The run's trace goes on upstream (W3C Trace Context) when runs
+		// are traced; without a span in ctx nothing is added. A traceparent
+		// the flow sets itself is kept.
+		propagation.TraceContext{}.Inject(reqCtx, propagation.HeaderCarrier(req.Header))
+	}
 	resp, err := s.client.Do(req)
 	if err != nil {
 		return nil, transportFailure(reqCtx, method, u, timeout, err)

@@ -30,8 +30,10 @@ func TestOpenAPIDocumentIsServed(t *testing.T) {
 	if !doc.IsOpenAPI31OrLater() || doc.OpenAPI != "3.1.0" {
 		t.Fatalf("openapi = %q, want 3.1.0", doc.OpenAPI)
 	}
-	for _, path := range []string{"/flows/trigger/{id}", "/flows/runs", "/flows/runs/{id}/replay", "/webhooks",
-		"/webhook_calls", "/api/v1/webhooks", "/items/{collection}", "/metrics", "/server/specs/oas"} {
+	for _, path := range []string{
+		"/flows/trigger/{id}", "/flows/runs", "/flows/runs/{id}/replay", "/webhooks",
+		"/webhook_calls", "/api/v1/webhooks", "/items/{collection}", "/metrics", "/server/specs/oas",
+	} {
 		if doc.Paths.Find(path) == nil {
 			t.Errorf("the document has no path %s", path)
 		}
