@@ -76,10 +76,10 @@ type Response struct {
 // exists and listens on the method, that the caller may trigger it, and
 // the flow's rate limit; then it answers from the cache or runs the flow.
 // Headers of the answer (X-RateLimit-*, X-Cache, and X-Run-Id once a run
-// started) go into h, also when Handle fails. Errors are the package's sentinels and types,
-// access.ErrInvalidToken, *ratelimit.ExceededError, or a run's failure
-// (engine errors and *RejectedError); the api package maps them to
-// statuses.
+// started) go into h, also when Handle fails. Errors are the package's
+// sentinels and types, access.ErrInvalidToken, *ratelimit.ExceededError,
+// or a run's failure (engine errors and *RejectedError); the api package
+// maps them to statuses.
 func (w *Webhook) Handle(ctx context.Context, flowID string, r *http.Request, caller access.Caller, h http.Header) (*Response, error) {
 	plan, ok := w.catalog.Plan(flowID)
 	if !ok || plan.Flow.Trigger != flows.TriggerWebhook || !plan.Flow.IsActive() || plan.Flow.Webhook == nil {
