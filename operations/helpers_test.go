@@ -96,7 +96,9 @@ func runFlowWith(t testing.TB, reg *operations.Registry, doc string, in engine.R
 	if err != nil {
 		t.Fatalf("compile: %v", err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	// A generous deadline: limits under test (step, iteration and memory
+	// budgets) must trip by themselves, even under -race on a busy machine.
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	in.RunID, in.RecordSteps = "test-run", true
 	return engine.New(reg, engine.Config{}).Run(ctx, plan, in)
