@@ -34,7 +34,7 @@ func TestTriggerResponses(t *testing.T) {
 		"ok":       srv.CreateFlow(t, `{"operations":[{"operation":"transform","options":{"json":{"ok":true}}}]}`),
 		"null":     srv.CreateFlow(t, `{"options":{"return":null},"operations":[{"operation":"log"}]}`),
 		"inactive": srv.CreateFlow(t, `{"status":"inactive","operations":[{"operation":"log"}]}`),
-		"manual":   srv.CreateFlow(t, `{"trigger":"manual","operations":[{"operation":"log"}]}`),
+		"event":    srv.CreateFlow(t, `{"trigger":"event","options":{"scope":["report.generated"]},"operations":[{"operation":"log"}]}`),
 		"get":      srv.CreateFlow(t, `{"options":{"method":"GET"},"operations":[{"operation":"log"}]}`),
 		"throw":    srv.CreateFlow(t, `{"operations":[{"id":"deny","operation":"throw-error","options":{"status":422,"code":"UNPROCESSABLE_ORDER","message":"order {{$trigger.id}} is unusable"}}]}`),
 		"rejectOn": srv.CreateFlow(t, `{"options":{"error_on_reject":true},"operations":[
@@ -66,7 +66,7 @@ func TestTriggerResponses(t *testing.T) {
 		}},
 		{"unknown flow", "", "POST", `{}`, 404, "ROUTE_NOT_FOUND", nil},
 		{"inactive flow", "inactive", "POST", `{}`, 404, "ROUTE_NOT_FOUND", nil},
-		{"not a webhook flow", "manual", "POST", `{}`, 404, "ROUTE_NOT_FOUND", nil},
+		{"not a webhook flow", "event", "POST", `{}`, 404, "ROUTE_NOT_FOUND", nil},
 		{"wrong method", "get", "POST", `{}`, 405, "METHOD_NOT_ALLOWED", func(t *testing.T, r *hookflowtest.Response) {
 			if r.Header.Get("Allow") != "GET, HEAD" {
 				t.Fatalf("Allow = %q", r.Header.Get("Allow"))

@@ -166,7 +166,7 @@ func (e *Engine) compile(f *flows.Flow, checkRoots bool) (*Plan, flows.Validatio
 		errs.Merge("options.return", rerrs)
 		warnings.Merge("options.return", e.unlisted(c.env))
 		p.ret = ret
-		p.answers = f.Webhook == nil || !f.Webhook.Async
+		p.answers = answersCaller(f)
 	} else {
 		p.ret = returnValue{path: lastPath()}
 	}

@@ -17,15 +17,32 @@ type returnValue struct {
 }
 
 // returnOption is the flow's `return` trigger option, for the triggers
-// that have one (webhook, operation).
+// whose runs answer someone (webhook, operation, manual, and filter
+// events, whose answer is the write's new payload).
 func returnOption(f *flows.Flow) (any, bool) {
 	switch {
 	case f.Webhook != nil:
 		return f.Webhook.Return, true
 	case f.OperationTrigger != nil:
 		return f.OperationTrigger.Return, true
+	case f.Manual != nil:
+		return f.Manual.Return, true
+	case f.Event != nil && f.Event.Type == flows.EventFilter:
+		return f.Event.Return, true
 	}
 	return nil, false
+}
+
+// answersCaller reports whether a flow with a return option answers its
+// caller: not when its trigger queues the run (async).
+func answersCaller(f *flows.Flow) bool {
+	switch {
+	case f.Webhook != nil:
+		return !f.Webhook.Async
+	case f.Manual != nil:
+		return !f.Manual.Async
+	}
+	return true
 }
 
 // compileReturn interprets the option: `$all`; a string with placeholders; a

@@ -8,9 +8,8 @@ const (
 	StatusInactive = "inactive"
 )
 
-// Trigger types. Only webhook and operation flows can be started in this
-// version; the others are accepted so that documents written for later
-// trigger kinds round-trip.
+// Trigger types: what starts a flow (docs/operations.md, "What starts a
+// flow").
 const (
 	TriggerWebhook   = "webhook"
 	TriggerEvent     = "event"
@@ -50,6 +49,11 @@ type Flow struct {
 	// OperationTrigger is the parsed trigger options when Trigger is
 	// "operation".
 	OperationTrigger *OperationTriggerOptions `json:"-"`
+	// Event, Schedule and Manual are the parsed trigger options when
+	// Trigger is "event", "schedule" or "manual".
+	Event    *EventOptions    `json:"-"`
+	Schedule *ScheduleOptions `json:"-"`
+	Manual   *ManualOptions   `json:"-"`
 }
 
 // Operation is one node of a flow.
@@ -108,6 +112,18 @@ func (f *Flow) Clone() *Flow {
 	if f.OperationTrigger != nil {
 		o := *f.OperationTrigger
 		c.OperationTrigger = &o
+	}
+	if f.Event != nil {
+		e := *f.Event
+		c.Event = &e
+	}
+	if f.Schedule != nil {
+		s := *f.Schedule
+		c.Schedule = &s
+	}
+	if f.Manual != nil {
+		m := *f.Manual
+		c.Manual = &m
 	}
 	return &c
 }

@@ -76,6 +76,18 @@ func checkStructure(f *Flow) ValidationErrors {
 		o, oerrs := ParseOperationTriggerOptions(f.Options)
 		errs.Merge("options", oerrs)
 		f.OperationTrigger = o
+	case TriggerEvent:
+		e, eerrs := ParseEventOptions(f.Options)
+		errs.Merge("options", eerrs)
+		f.Event = e
+	case TriggerSchedule:
+		s, serrs := ParseScheduleOptions(f.Options)
+		errs.Merge("options", serrs)
+		f.Schedule = s
+	case TriggerManual:
+		m, merrs := ParseManualOptions(f.Options)
+		errs.Merge("options", merrs)
+		f.Manual = m
 	}
 	ids := map[string]int{}
 	keys := map[string]int{}

@@ -4,19 +4,12 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/hookflow/hookflow/events"
 	"github.com/hookflow/hookflow/flows"
 )
-
-// eventNamePattern is what a custom event name looks like: two or more
-// dot-separated lower-case segments ("report.generated", "system.alert",
-// "billing.invoice-paid"), the shape webhook subscriptions match with
-// wildcards ("report.*").
-var eventNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)+$`)
 
 // reservedEventPrefixes name the item store's own events, which flows may
 // not forge: outgoing webhooks trust them to describe committed writes.
@@ -61,7 +54,9 @@ func (e Emit) Prepare(p Prepare) (Step, error) {
 
 // checkEventName explains what is wrong with a name, or returns "".
 func checkEventName(name string) string {
-	if !eventNamePattern.MatchString(name) {
+	// Dot-separated lower-case words, the shape webhook subscriptions
+	// match with wildcards ("report.*").
+	if !flows.IsEventName(name) {
 		return `must be dot-separated lower-case words such as "report.generated"`
 	}
 	for _, prefix := range reservedEventPrefixes {
