@@ -96,7 +96,10 @@ func (s *Store) CreateCollection(ctx context.Context, c Collection) (*Collection
 		if err := tx.Create(row).Error; err != nil {
 			return nil, nil, fmt.Errorf("create collection %s: %w", c.Name, translate(err))
 		}
-		return nil, nil, s.createIndexes(tx, indexes)
+		if err := s.createIndexes(tx, indexes); err != nil {
+			return nil, nil, err
+		}
+		return nil, nil, s.oweCollectionEvent(w, "create", row)
 	})
 	if err != nil {
 		return nil, err
@@ -151,7 +154,7 @@ func (s *Store) UpdateCollection(ctx context.Context, name string, p CollectionP
 				return nil, nil, err
 			}
 		}
-		return row, nil, nil
+		return row, nil, s.oweCollectionEvent(w, "update", row)
 	})
 	if err != nil {
 		return nil, err
@@ -232,7 +235,10 @@ func (s *Store) DeleteCollection(ctx context.Context, name string) error {
 		if err := tx.Exec("DELETE FROM items WHERE collection = ?", name).Error; err != nil {
 			return nil, nil, fmt.Errorf("delete items of %s: %w", name, translate(err))
 		}
-		return row, nil, s.dropUnusedIndexes(tx)
+		if err := s.dropUnusedIndexes(tx); err != nil {
+			return nil, nil, err
+		}
+		return row, nil, s.oweCollectionEvent(w, "delete", row)
 	})
 	if err != nil {
 		return err

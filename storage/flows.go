@@ -80,7 +80,7 @@ func saveFlow(tx *gorm.DB, f *flows.Flow) error {
 			return fmt.Errorf("save operations of flow %s: %w", f.ID, translate(err))
 		}
 	}
-	return nil
+	return syncSchedule(tx, f)
 }
 
 // GetFlow reads one flow with its operations.
@@ -132,6 +132,9 @@ func (s *Store) DeleteFlow(ctx context.Context, id string) error {
 		}
 		if res.RowsAffected == 0 {
 			return ErrNotFound
+		}
+		if err := dropSchedule(tx, flowIDForms(id)...); err != nil {
+			return err
 		}
 		return translate(tx.Where("flow_id IN ?", flowIDForms(id)).Delete(&operationRow{}).Error)
 	})

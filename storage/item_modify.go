@@ -29,6 +29,13 @@ func (s *Store) UpdateItems(ctx context.Context, collection string, sel ItemSele
 	if data == nil {
 		return nil, fmt.Errorf("%w: update data must be an object", ErrInvalidPayload)
 	}
+	if err := CheckCollectionName(collection); err != nil {
+		return nil, err
+	}
+	sel, data, err := s.filterUpdate(ctx, collection, sel, data, opts)
+	if err != nil {
+		return nil, err
+	}
 	out, err := s.modify(ctx, collection, sel, func(w *writeTx, rows []storedItem) (any, []ItemEvent, error) {
 		patches := make([]itemPatch, len(rows))
 		for i, r := range rows {
@@ -101,7 +108,14 @@ func (s *Store) UpdateEach(ctx context.Context, collection string, items []map[s
 			return nil, fmt.Errorf("%w: item %s is given twice", ErrInvalidPayload, key)
 		}
 		seen[key] = true
-		patches[i], keys[i] = itemPatch{key: key, data: it}, key
+		keys[i] = key
+	}
+	items, err := s.filterEach(ctx, collection, keys, items, opts)
+	if err != nil {
+		return nil, err
+	}
+	for i, it := range items {
+		patches[i] = itemPatch{key: keys[i], data: it}
 	}
 	out, err := s.items.do(ctx, collection, func(w *writeTx) (any, []ItemEvent, error) {
 		rows, err := s.selectForWrite(w, collection, keys, nil)
@@ -181,6 +195,13 @@ func (s *Store) applyUpdate(w *writeTx, collection string, rows []storedItem, pa
 // DeleteItems removes the selected items in one transaction and returns
 // their ids.
 func (s *Store) DeleteItems(ctx context.Context, collection string, sel ItemSelection, opts WriteOptions) ([]any, error) {
+	if err := CheckCollectionName(collection); err != nil {
+		return nil, err
+	}
+	sel, err := s.filterDelete(ctx, collection, sel, opts)
+	if err != nil {
+		return nil, err
+	}
 	out, err := s.modify(ctx, collection, sel, func(w *writeTx, rows []storedItem) (any, []ItemEvent, error) {
 		ids := make([]any, len(rows))
 		seqs := make([]any, len(rows))

@@ -30,6 +30,10 @@ func (s *Store) CreateItems(ctx context.Context, collection string, items []map[
 	if err := CheckCollectionName(collection); err != nil {
 		return nil, err
 	}
+	items, err := s.filterCreate(ctx, collection, items, opts)
+	if err != nil {
+		return nil, err
+	}
 	prepared := make([]newItem, len(items))
 	for i, it := range items {
 		if it == nil {

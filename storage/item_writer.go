@@ -41,6 +41,11 @@ type itemWriter struct {
 	mu      sync.RWMutex
 	closed  bool
 	done    chan struct{}
+
+	// runOutbox starts the flows events trigger; maxRecord bounds the
+	// records of the runs it queues.
+	runOutbox RunOutbox
+	maxRecord int
 }
 
 // itemJob is one write: apply runs it inside the batch transaction.
@@ -56,18 +61,22 @@ type itemJob struct {
 	done       chan struct{}
 }
 
-func newItemWriter(db *gorm.DB, stmts *stmtCache, e engine, logger *slog.Logger, notify func(ItemEvent), changed func(string), outbox Outbox) *itemWriter {
+func newItemWriter(db *gorm.DB, stmts *stmtCache, e engine, logger *slog.Logger, notify func(ItemEvent), changed func(string),
+	outbox Outbox, runs RunOutbox, maxRecord int,
+) *itemWriter {
 	w := &itemWriter{
-		db:      db,
-		stmts:   stmts,
-		engine:  e,
-		logger:  logger,
-		notify:  notify,
-		changed: changed,
-		outbox:  outbox,
-		jobs:    make(chan *itemJob, 1024),
-		cache:   newCollectionCache(),
-		done:    make(chan struct{}),
+		db:        db,
+		stmts:     stmts,
+		engine:    e,
+		logger:    logger,
+		notify:    notify,
+		changed:   changed,
+		outbox:    outbox,
+		jobs:      make(chan *itemJob, 1024),
+		cache:     newCollectionCache(),
+		done:      make(chan struct{}),
+		runOutbox: runs,
+		maxRecord: maxRecord,
 	}
 	go w.loop()
 	return w
@@ -137,11 +146,11 @@ const (
 
 // commit runs a batch in one transaction and answers its callers. Each
 // write runs in a savepoint that is released when it succeeds (so they
-// never nest) and rolled back when it fails. The webhook deliveries a
-// write owes are stored inside its savepoint.
+// never nest) and rolled back when it fails. The webhook deliveries and
+// flow runs a write owes are stored inside its savepoint.
 func (w *itemWriter) commit(batch []*itemJob) {
-	var queued []*Delivery // deliveries this batch queues
-	committing := false
+	var owed owedWork // what this batch queues
+	committing, committingRuns := false, false
 	ctx := context.Background()
 	// The savepoint statements run twice per write: prepared once, they
 	// skip a parse each time.
@@ -169,11 +178,11 @@ func (w *itemWriter) commit(batch []*itemJob) {
 				return fmt.Errorf("savepoint: %w", err)
 			}
 			wt := &writeTx{tx: tx, ctx: j.ctx, cache: w.cache, lockRow: w.engine.lockRow, before: map[string]cacheEntry{}}
-			mark := len(queued)
-			j.result, j.events, j.err = w.run(wt, j, &queued)
+			mark := owed.mark()
+			j.result, j.events, j.err = w.run(wt, j, &owed)
 			if j.err != nil {
 				wt.undo()
-				queued = queued[:mark]
+				owed.rollback(mark)
 				if err := exec(rollbackToSQL); err != nil {
 					return fmt.Errorf("roll back savepoint: %w", err)
 				}
@@ -185,9 +194,13 @@ func (w *itemWriter) commit(batch []*itemJob) {
 		if err := w.cache.flush(tx); err != nil {
 			return err
 		}
-		if len(queued) > 0 {
+		if len(owed.deliveries) > 0 {
 			committing = true
 			w.outbox.DeliveriesCommitting()
+		}
+		if len(owed.runs) > 0 && w.runOutbox != nil {
+			committingRuns = true
+			w.runOutbox.RunsCommitting()
 		}
 		return nil
 	})
@@ -198,10 +211,13 @@ func (w *itemWriter) commit(batch []*itemJob) {
 	}
 	if err != nil {
 		w.logger.Error("item write batch failed", "writes", len(batch), "error", err)
-		queued = nil
+		owed = owedWork{}
 	}
 	if committing {
-		w.outbox.DeliveriesCommitted(queued)
+		w.outbox.DeliveriesCommitted(owed.deliveries)
+	}
+	if committingRuns {
+		w.runOutbox.RunsCommitted(owed.runs)
 	}
 	for _, j := range batch {
 		if err != nil && j.err == nil {
@@ -219,10 +235,10 @@ func (w *itemWriter) commit(batch []*itemJob) {
 	}
 }
 
-// run applies one write and queues its deliveries, turning a panic into
-// its error so that one bad write cannot stop the writer every other write
+// run applies one write and queues what it owes, turning a panic into its
+// error so that one bad write cannot stop the writer every other write
 // waits on.
-func (w *itemWriter) run(tx *writeTx, j *itemJob, queued *[]*Delivery) (result any, events []ItemEvent, err error) {
+func (w *itemWriter) run(tx *writeTx, j *itemJob, owed *owedWork) (result any, events []ItemEvent, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			w.logger.Error("item write panicked", "panic", r)
@@ -231,7 +247,7 @@ func (w *itemWriter) run(tx *writeTx, j *itemJob, queued *[]*Delivery) (result a
 	}()
 	result, events, err = j.apply(tx)
 	if err == nil {
-		err = w.queueDeliveries(tx, events, queued)
+		err = w.queueOwed(tx, events, owed)
 	}
 	if err != nil {
 		return nil, nil, err

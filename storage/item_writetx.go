@@ -43,8 +43,10 @@ type writeTx struct {
 	lockRow string
 	before  map[string]cacheEntry // entries as they were before this write
 	// owed are deliveries the write stores besides those of its item
-	// events (StoreEvent's).
-	owed []*Delivery
+	// events (StoreEvent's), and owedRuns the runs it starts besides
+	// theirs (those of StoreEvent's event and of collection changes).
+	owed     []*Delivery
+	owedRuns []*Run
 }
 
 // reader is the transaction for the write's reads (the items a write by

@@ -28,20 +28,43 @@ type Outbox interface {
 	DeliveriesCommitted(rows []*Delivery)
 }
 
-// queueDeliveries stores the deliveries a successful write owes (those of
-// its item events, and those it was given: tx.owed) inside its savepoint,
-// and adds them to queued.
-func (w *itemWriter) queueDeliveries(tx *writeTx, events []ItemEvent, queued *[]*Delivery) error {
+// owedWork is what the writes of a batch owe beyond their own rows: the
+// webhook deliveries (Outbox) and the flow runs (RunOutbox) their events
+// start, stored in the batch's transaction.
+type owedWork struct {
+	deliveries []*Delivery
+	runs       []*Run
+}
+
+// mark and rollback drop what a write rolled back to its savepoint owed.
+func (o *owedWork) mark() [2]int { return [2]int{len(o.deliveries), len(o.runs)} }
+func (o *owedWork) rollback(m [2]int) {
+	o.deliveries, o.runs = o.deliveries[:m[0]], o.runs[:m[1]]
+}
+
+// queueOwed stores what a successful write owes inside its savepoint —
+// the deliveries and runs of its item events, and those it was given
+// (tx.owed, tx.owedRuns) — and adds them to the batch's.
+func (w *itemWriter) queueOwed(tx *writeTx, events []ItemEvent, owed *owedWork) error {
 	rows := tx.owed
 	if w.outbox != nil && len(events) > 0 {
 		rows = append(rows, w.outbox.ItemDeliveries(events)...)
 	}
-	if len(rows) == 0 {
-		return nil
-	}
-	if err := insertDeliveries(tx.tx, rows); err != nil {
+	runs, err := w.owedRuns(tx, events)
+	if err != nil {
 		return err
 	}
-	*queued = append(*queued, rows...)
+	if len(rows) > 0 {
+		if err := insertDeliveries(tx.tx, rows); err != nil {
+			return err
+		}
+		owed.deliveries = append(owed.deliveries, rows...)
+	}
+	if len(runs) > 0 {
+		if err := insertQueuedRuns(tx.tx, runs, w.maxRecord); err != nil {
+			return err
+		}
+		owed.runs = append(owed.runs, runs...)
+	}
 	return nil
 }

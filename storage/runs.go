@@ -8,6 +8,7 @@ import (
 	"time"
 
 	gojson "github.com/goccy/go-json"
+	"github.com/hookflow/hookflow/events"
 	"github.com/hookflow/hookflow/jsonnum"
 )
 
@@ -39,6 +40,18 @@ type RunRecord struct {
 	Attempts       int        `json:"attempts"`
 	// ReplayOf is the run this one replays (POST /flows/runs/{id}/replay).
 	ReplayOf string `json:"replay_of,omitempty"`
+	// StartedBy says what started the run: "webhook", "event",
+	// "schedule", "manual" or "operation" (a trigger step of another
+	// flow).
+	StartedBy string `json:"started_by,omitempty"`
+	// Event is the event that started an event run ("items.create"), and
+	// EventDepth the run's place in a chain of events (1 for a flow
+	// started by a request's write).
+	Event      string `json:"event,omitempty"`
+	EventDepth int    `json:"event_depth,omitempty"`
+	// StoppedEvents lists the events the run raised that started no flow
+	// because the run was at FLOWS_MAX_EVENT_DEPTH.
+	StoppedEvents []events.Stopped `json:"stopped_events,omitempty"`
 }
 
 // Run is how a run is stored: the columns runs are found by, and the run's

@@ -63,6 +63,13 @@ type Config struct {
 	// inside their own transactions, and those of other events
 	// (StoreEvent).
 	Outbox Outbox
+	// RunOutbox, when set, queues the runs of the flows events start
+	// inside the transactions of the writes that raise them (item writes,
+	// collection changes, StoreEvent).
+	RunOutbox RunOutbox
+	// Filter, when set, shows item writes to the flows that filter them
+	// before the writes are made (write_filter.go).
+	Filter WriteFilter
 	// OnCollectionEvent receives every committed creation, change and
 	// deletion of a collection, after the commit, from the caller's
 	// goroutine: it must not block.
@@ -107,6 +114,10 @@ type Store struct {
 
 	closeOnce sync.Once
 	closeErr  error
+
+	// runOutbox and filter are Config.RunOutbox and Config.Filter, or nil.
+	runOutbox RunOutbox
+	filter    WriteFilter
 }
 
 // engine is what differs between the databases outside item queries
@@ -174,6 +185,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	s.queryTimeout = cfg.QueryTimeout
 	s.outbox = cfg.Outbox
 	s.keys = cfg.Keys
+	s.runOutbox, s.filter = cfg.RunOutbox, cfg.Filter
 	if s.keys == nil {
 		s.keys = secrets.NewEphemeralKeyring()
 	}
@@ -181,7 +193,8 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		s.queryTimeout = DefaultQueryTimeout
 	}
 	s.runs = newRunWriter(s.write, s.engine, cfg.Logger, cfg.MaxRunRecordSize)
-	s.items = newItemWriter(s.write, s.stmts, s.engine, cfg.Logger, cfg.OnItemEvent, cfg.OnCollectionWrite, cfg.Outbox)
+	s.items = newItemWriter(s.write, s.stmts, s.engine, cfg.Logger, cfg.OnItemEvent, cfg.OnCollectionWrite, cfg.Outbox,
+		cfg.RunOutbox, cfg.MaxRunRecordSize)
 	if cfg.RunRetention.enabled() {
 		s.janitor = s.startRunJanitor(cfg.RunRetention, cfg.Logger)
 	}
