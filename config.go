@@ -79,6 +79,19 @@ type Config struct {
 	// QueueLimit bounds the async runs queued or running (FLOWS_QUEUE_LIMIT,
 	// 10000); past it async triggers answer 503 QUEUE_FULL.
 	QueueLimit int
+	// MaxEventDepth bounds chains of events: the flows a run's writes
+	// start run one level deeper, and a run at this depth starts none
+	// (FLOWS_MAX_EVENT_DEPTH, 5).
+	MaxEventDepth int
+	// FilterTimeout bounds the filter flows of one item write
+	// (FLOWS_FILTER_TIMEOUT, 5s); past it the write is refused with 504.
+	FilterTimeout time.Duration
+	// ScheduleClock is the clock of schedule triggers (the system clock
+	// when nil); tests move a fake one (hookflowtest.Clock).
+	ScheduleClock webhooks.Clock
+	// Leader says whether this server is the one that fires schedules
+	// (always, when nil: a SQLite database has one server).
+	Leader triggers.Leader
 	// MaxPayloadSize bounds request bodies (MAX_PAYLOAD_SIZE, 1 MiB; accepts
 	// "2mb", "512kb").
 	MaxPayloadSize int64
@@ -244,6 +257,8 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	durationVar(getenv, "FLOWS_SYNC_TIMEOUT", &c.SyncTimeout, fail)
 	durationVar(getenv, "FLOWS_RUN_TIMEOUT", &c.RunTimeout, fail)
 	httpFromEnv(getenv, &c, fail)
+	intVar(getenv, "FLOWS_MAX_EVENT_DEPTH", &c.MaxEventDepth, fail)
+	durationVar(getenv, "FLOWS_FILTER_TIMEOUT", &c.FilterTimeout, fail)
 	sizeVar(getenv, "MAX_PAYLOAD_SIZE", &c.MaxPayloadSize, fail)
 	sizeVar(getenv, "FLOWS_MAX_RENDER_SIZE", &c.MaxRenderSize, fail)
 	sizeVar(getenv, "REQUEST_MAX_RESPONSE_SIZE", &c.RequestMaxResponseSize, fail)
@@ -352,6 +367,23 @@ func (c Config) webhookConfig(bus *events.Bus, metrics *telemetry.Metrics) webho
 	}
 	return w
 }
+
+// scheduleClock is the clock schedules fire on: ScheduleClock, or the
+// system clock.
+func (c Config) scheduleClock() triggers.Clock {
+	if c.ScheduleClock == nil {
+		return triggers.SystemClock{}
+	}
+	return timerClock{c.ScheduleClock}
+}
+
+// timerClock lets a clock with timers of the webhooks' kind (such as
+// hookflowtest.Clock) drive schedules: both kinds of timer have the same
+// methods.
+type timerClock struct{ webhooks.Clock }
+
+// TimerAt starts the clock's timer.
+func (c timerClock) TimerAt(at time.Time) triggers.Timer { return c.Clock.TimerAt(at) }
 
 // webhookVars reads the WEBHOOKS_* variables.
 func webhookVars(getenv func(string) string, w *webhooks.Config, fail func(string, error)) {

@@ -45,6 +45,9 @@ type Server struct {
 	// was configured: it is the only time the token can be seen.
 	GeneratedAdminToken string
 
+	// scheduler fires the ticks of schedule flows.
+	scheduler *triggers.Scheduler
+
 	shutdownOnce  sync.Once
 	shutdownStart time.Time
 	closeOnce     sync.Once
@@ -83,7 +86,14 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	// The webhooks service is the store's outbox: item writes queue their
 	// deliveries inside their own transactions.
 	hooks := webhooks.New(cfg.webhookConfig(bus, obs.metrics))
-	store, err := openStore(ctx, cfg, bus, cache, hooks)
+	// Event flows are queued by the store inside the writes that raise
+	// their events, and filter item writes before they are made; the
+	// trigger is bound to the flows once they are loaded (startRuns).
+	eventFlows := triggers.NewEventTrigger(triggers.EventConfig{
+		MaxDepth:      cfg.MaxEventDepth,
+		FilterTimeout: cfg.FilterTimeout,
+	}, logger)
+	store, err := openStore(ctx, cfg, bus, cache, hooks, eventFlows)
 	if err != nil {
 		obs.shutdown(ctx, logger)
 		return nil, err
@@ -110,15 +120,15 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return fail(err)
 	}
-	catalog, queue, webhook, err := startRuns(ctx, cfg, bus, store, acl, cache, obs)
+	runs, err := startRuns(ctx, cfg, bus, store, acl, cache, obs, eventFlows)
 	if err != nil {
 		return fail(err)
 	}
 
 	deps := api.Deps{
-		Catalog:        catalog,
-		Webhook:        webhook,
-		Replayer:       triggers.NewReplayer(webhook, store),
+		Catalog:        runs.catalog,
+		Webhook:        runs.webhook,
+		Replayer:       triggers.NewReplayer(runs.webhook, store),
 		Store:          store,
 		Access:         acl,
 		Logger:         logger,
@@ -138,12 +148,13 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	return &Server{
 		handler:             api.New(deps),
 		store:               store,
-		queue:               queue,
+		queue:               runs.queue,
 		hooks:               hooks,
 		bus:                 bus,
 		cfg:                 cfg,
 		obs:                 obs,
 		GeneratedAdminToken: generated,
+		scheduler:           runs.scheduler,
 	}, nil
 }
 
@@ -151,7 +162,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 // encrypts credentials stored in clear under the current key, and resumes
 // webhook deliveries.
 func openStore(ctx context.Context, cfg Config, bus *events.Bus, cache *triggers.ResponseCache,
-	hooks *webhooks.Service,
+	hooks *webhooks.Service, eventFlows *triggers.EventTrigger,
 ) (*storage.Store, error) {
 	keys, err := openKeys(cfg)
 	if err != nil {
@@ -174,6 +185,8 @@ func openStore(ctx context.Context, cfg Config, bus *events.Bus, cache *triggers
 		QueryTimeout:      cfg.QueryTimeout,
 		OnCollectionEvent: publishCollectionEvent(bus),
 		Keys:              keys,
+		RunOutbox:         eventFlows,
+		Filter:            eventFlows,
 	})
 	if err != nil {
 		return nil, err
@@ -192,13 +205,21 @@ func openStore(ctx context.Context, cfg Config, bus *events.Bus, cache *triggers
 	return store, nil
 }
 
+// flowRuns is what starts and runs flows, as startRuns builds it.
+type flowRuns struct {
+	catalog   *triggers.Catalog
+	queue     *triggers.Queue
+	webhook   *triggers.Webhook
+	scheduler *triggers.Scheduler
+}
+
 // startRuns builds what runs flows — the operation registry, the engine,
-// the catalog of compiled flows, the runner — and starts the queue's
-// workers; it returns the catalog, the queue and the webhook trigger. The
-// engine and the runner report to the metrics and the tracer that are on.
+// the catalog of compiled flows, the runner — binds the event trigger to
+// them, and starts the queue's workers and the scheduler. The engine and
+// the runner report to the metrics and the tracer that are on.
 func startRuns(ctx context.Context, cfg Config, bus *events.Bus, store *storage.Store, acl *access.Service,
-	cache *triggers.ResponseCache, obs *observability,
-) (*triggers.Catalog, *triggers.Queue, *triggers.Webhook, error) {
+	cache *triggers.ResponseCache, obs *observability, eventFlows *triggers.EventTrigger,
+) (*flowRuns, error) {
 	logger := cfg.Logger
 	// The trigger operation runs flows through the catalog and runner,
 	// which need the registry first: it is bound below.
@@ -216,7 +237,7 @@ func startRuns(ctx context.Context, cfg Config, bus *events.Bus, store *storage.
 	})
 	for name, op := range cfg.Operations {
 		if err := registry.Register(name, op); err != nil {
-			return nil, nil, nil, err
+			return nil, err
 		}
 	}
 
@@ -238,7 +259,7 @@ func startRuns(ctx context.Context, cfg Config, bus *events.Bus, store *storage.
 	eng := engine.New(registry, engCfg)
 	catalog := triggers.NewCatalog(eng, store, logger)
 	if err := catalog.Load(ctx); err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
 	runner := triggers.NewRunner(eng, store, runCfg, logger)
 	flowCalls.Bind(catalog, runner)
@@ -252,6 +273,7 @@ func startRuns(ctx context.Context, cfg Config, bus *events.Bus, store *storage.
 		Limit:          cfg.QueueLimit,
 		ReleaseAtStart: store.Exclusive(),
 	})
+	eventFlows.Bind(catalog, runner, queue)
 	webhook := triggers.NewWebhook(catalog, runner, queue, triggers.WebhookConfig{
 		MaxPayload:  cfg.MaxPayloadSize,
 		SyncTimeout: cfg.SyncTimeout,
@@ -260,9 +282,14 @@ func startRuns(ctx context.Context, cfg Config, bus *events.Bus, store *storage.
 		Cache:       cache,
 	})
 	if err := queue.Start(ctx); err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
-	return catalog, queue, webhook, nil
+	scheduler := triggers.NewScheduler(catalog, runner, queue, store, triggers.ScheduleConfig{
+		Clock:  cfg.scheduleClock(),
+		Leader: cfg.Leader,
+	}, logger)
+	scheduler.Start()
+	return &flowRuns{catalog: catalog, queue: queue, webhook: webhook, scheduler: scheduler}, nil
 }
 
 // ServeHTTP serves the API.
@@ -287,6 +314,7 @@ func (s *Server) Addr() string { return fmt.Sprintf("%s:%d", s.cfg.Host, s.cfg.P
 func (s *Server) BeginShutdown() {
 	s.shutdownOnce.Do(func() {
 		s.shutdownStart = time.Now()
+		s.scheduler.Stop()
 		s.queue.StopClaiming()
 	})
 }
@@ -335,17 +363,9 @@ func publishItemEvent(bus *events.Bus) func(storage.ItemEvent) {
 func publishCollectionEvent(bus *events.Bus) func(storage.CollectionEvent) {
 	return func(e storage.CollectionEvent) {
 		c := e.Collection
-		indexes := make([]any, len(c.Indexes))
-		for i, fields := range c.Indexes {
-			list := make([]any, len(fields))
-			for j, f := range fields {
-				list[j] = f
-			}
-			indexes[i] = list
-		}
 		bus.Publish(events.Event{
 			Name: webhooks.CollectionEventName(e.Action), Collection: c.Name,
-			Payload: map[string]any{"collection": c.Name, "schema": c.Schema, "indexes": indexes},
+			Payload: c.EventPayload(),
 		})
 	}
 }

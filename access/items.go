@@ -24,13 +24,18 @@ var ErrForbidden = errors.New("forbidden")
 // perform action ("create", "read", "update", "delete") on collection:
 // $full always may; $public as the public role; $trigger (or "") as the
 // role of the run's caller (anonymous callers as the public role); any
-// other value is a role id.
+// other value is a role id. A run no caller started (a schedule's tick:
+// accountability nil) has no caller to act as, so $trigger acts with the
+// flow's own authority, as $full (Directus's rule for runs without
+// accountability).
 func (s *Service) CheckItems(_ context.Context, permissions string, accountability map[string]any, collection, action string) error {
 	p := s.policy.Load()
 	var role string
-	switch permissions {
-	case PermissionsFull:
+	switch {
+	case permissions == PermissionsFull, isSystemRun(permissions, accountability):
 		return nil
+	}
+	switch permissions {
 	case PermissionsPublic:
 		role = PublicRole
 	case PermissionsTrigger, "":
@@ -66,11 +71,17 @@ type ItemRules struct{}
 
 // CheckItems applies the rule.
 func (ItemRules) CheckItems(_ context.Context, permissions string, accountability map[string]any, collection, action string) error {
-	if permissions == PermissionsFull {
+	if permissions == PermissionsFull || isSystemRun(permissions, accountability) {
 		return nil
 	}
 	if role, _ := accountability["role"].(string); role == AdminRole {
 		return nil
 	}
 	return forbiddenItems(permissions, accountability, collection, action)
+}
+
+// isSystemRun reports whether an item operation acts for a run no caller
+// started: permissions $trigger with no accountability.
+func isSystemRun(permissions string, accountability map[string]any) bool {
+	return accountability == nil && (permissions == PermissionsTrigger || permissions == "")
 }

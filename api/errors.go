@@ -61,9 +61,17 @@ func (s *server) handleError(err error, c echo.Context) {
 		return
 	}
 	status, items := s.describe(err, c)
-	var hidden *envHidden
-	if errors.As(err, &hidden) {
+	var (
+		hidden   *envHidden
+		filtered *triggers.FilterError
+	)
+	switch {
+	case errors.As(err, &hidden):
 		hidden.hideIn(items)
+	case errors.As(err, &filtered) && s.Webhook != nil:
+		// A filter flow's failure ends an item write as a run's failure
+		// ends a webhook call: `$env` values are hidden the same way.
+		(&envHidden{error: err, hide: s.Webhook.HideEnv}).hideIn(items)
 	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(status)
@@ -167,6 +175,7 @@ func describeStructured(err error, c echo.Context) (int, []errorItem, bool) {
 		taken    *triggers.IDConflictError
 		ambig    *triggers.AmbiguousOperationError
 		tooLarge *triggers.ReplayTooLargeError
+		filtered *triggers.FilterError
 	)
 	switch {
 	case errors.As(err, &badURL):
@@ -224,6 +233,16 @@ func describeStructured(err error, c echo.Context) (int, []errorItem, bool) {
 		return status, items, true
 	case errors.As(err, &rejected):
 		status, items := one(http.StatusBadRequest, "FLOW_REJECTED", rejected.Error(), map[string]any{"data": rejected.Data})
+		return status, items, true
+	case errors.As(err, &filtered):
+		// A filter flow refused an item write: its run's failure, or why
+		// it could not run (FilterError carries the status and code).
+		f, _ := engine.DescribeFailure(err)
+		var extra map[string]any
+		if f.Operation != "" {
+			extra = map[string]any{"operation": f.Operation, "type": f.Type}
+		}
+		status, items := one(f.Status, f.Code, f.Message, extra)
 		return status, items, true
 	}
 	return 0, nil, false

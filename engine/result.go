@@ -22,11 +22,28 @@ type Accountability struct {
 	Role      any `json:"role"`
 	IP        any `json:"ip"`
 	UserAgent any `json:"userAgent"`
+	// System marks a run no caller started (a schedule's tick, and what
+	// such a run starts): its `$accountability` is null and its item
+	// operations act with the flow's own authority, as in Directus.
+	System bool `json:"system,omitempty"`
 }
 
-// asMap is the `$accountability` entry of the data chain.
-func (a Accountability) asMap() map[string]any {
+// chainValue is the `$accountability` entry of the data chain: null for a
+// system run.
+func (a Accountability) chainValue() any {
+	if a.System {
+		return nil
+	}
 	return map[string]any{"user": a.User, "role": a.Role, "ip": a.IP, "userAgent": a.UserAgent}
+}
+
+// Value is the accountability as run records show it: the
+// `$accountability` object, or null for a system run.
+func (a Accountability) Value() any {
+	if a.System {
+		return nil
+	}
+	return a
 }
 
 // RunInput is what starts a run.

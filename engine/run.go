@@ -27,7 +27,7 @@ func (e *Engine) run(ctx context.Context, p *Plan, in RunInput) *Result {
 	chain := make(map[string]any, 8+len(p.steps))
 	chain["$trigger"] = in.Trigger
 	chain["$last"] = in.Trigger
-	chain["$accountability"] = in.Accountability.asMap()
+	chain["$accountability"] = in.Accountability.chainValue()
 	chain["$env"] = in.Env
 	chain["$flow"] = p.flowInfo
 	chain["$run"] = map[string]any{"id": in.RunID}

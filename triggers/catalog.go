@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/hookflow/hookflow/engine"
 	"github.com/hookflow/hookflow/flows"
@@ -26,6 +27,10 @@ type Catalog struct {
 	// edit serializes read-modify-write changes of saved flows
 	// (withEditLock).
 	edit sync.Mutex
+	// index finds the flows that start on their own (event_index.go),
+	// rebuilt with every change of plans; changed is signalled then.
+	index   atomic.Pointer[triggerIndex]
+	changed chan struct{}
 }
 
 // withEditLock runs fn alone among the edits of saved flows
@@ -41,8 +46,27 @@ func (c *Catalog) withEditLock(fn func() error) error {
 
 // NewCatalog returns an empty catalog; call Load to fill it from the store.
 func NewCatalog(e *engine.Engine, store *storage.Store, logger *slog.Logger) *Catalog {
-	return &Catalog{engine: e, store: store, logger: logger, plans: map[string]*engine.Plan{}}
+	c := &Catalog{engine: e, store: store, logger: logger, plans: map[string]*engine.Plan{}, changed: make(chan struct{}, 1)}
+	c.index.Store(emptyIndex())
+	return c
 }
+
+// reindex rebuilds the index of flows that start on their own; call it
+// with mu held, after changing plans.
+func (c *Catalog) reindex() {
+	c.index.Store(newTriggerIndex(c.plans))
+	select {
+	case c.changed <- struct{}{}:
+	default:
+	}
+}
+
+// triggers is the current index of flows that start on their own.
+func (c *Catalog) triggers() *triggerIndex { return c.index.Load() }
+
+// Changed is signalled after flows were saved or deleted (for the
+// scheduler; one reader).
+func (c *Catalog) Changed() <-chan struct{} { return c.changed }
 
 // Load compiles every stored flow. A flow that no longer compiles (for
 // example one using an operation type this build lacks) is logged and left
@@ -60,6 +84,7 @@ func (c *Catalog) Load(ctx context.Context) error {
 	}
 	c.mu.Lock()
 	c.plans = plans
+	c.reindex()
 	c.mu.Unlock()
 	return nil
 }
@@ -152,6 +177,7 @@ func (c *Catalog) Save(ctx context.Context, fs ...*flows.Flow) error {
 	for _, p := range plans {
 		c.plans[catalogKey(p.Flow.ID)] = p
 	}
+	c.reindex()
 	c.mu.Unlock()
 	return nil
 }
@@ -163,6 +189,7 @@ func (c *Catalog) Delete(ctx context.Context, id string) error {
 	}
 	c.mu.Lock()
 	delete(c.plans, catalogKey(id))
+	c.reindex()
 	c.mu.Unlock()
 	return nil
 }

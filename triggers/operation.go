@@ -54,6 +54,7 @@ func (t *OperationTrigger) RunFlow(ctx context.Context, call operations.FlowCall
 	}
 	res := b.runner.RunNow(ctx, plan, Request{
 		FlowID: call.FlowID, Trigger: call.Payload, Accountability: accountabilityFromMap(call.Accountability), Depth: call.Depth,
+		StartedBy: StartedByOperation,
 	})
 	if res.Err != nil {
 		return nil, childFailure(call.FlowID, res)
@@ -63,7 +64,7 @@ func (t *OperationTrigger) RunFlow(ctx context.Context, call operations.FlowCall
 
 // childFailure keeps a failed child run's status and code, so a request
 // failing three flows down still answers 502 REQUEST_FAILED.
-func childFailure(flowID string, res *engine.Result) error {
+func childFailure(flowID string, res *engine.Result) *operations.Error {
 	f, _ := engine.DescribeFailure(res.Err)
 	return &operations.Error{
 		Status:  f.Status,
@@ -73,7 +74,11 @@ func childFailure(flowID string, res *engine.Result) error {
 	}
 }
 
-// accountabilityFromMap reads a `$accountability` value.
+// accountabilityFromMap reads a `$accountability` value; null is a system
+// run's.
 func accountabilityFromMap(m map[string]any) engine.Accountability {
+	if m == nil {
+		return engine.Accountability{System: true}
+	}
 	return engine.Accountability{User: m["user"], Role: m["role"], IP: m["ip"], UserAgent: m["userAgent"]}
 }

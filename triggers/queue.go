@@ -201,9 +201,10 @@ func (q *Queue) Enqueue(ctx context.Context, p *engine.Plan, req Request) (*stor
 		Async:          true,
 		CreatedAt:      timeNow(),
 		Trigger:        stored,
-		Accountability: req.Accountability,
+		Accountability: req.Accountability.Value(),
 		ReplayOf:       req.ReplayOf,
 	}
+	req.describe(doc, nil)
 	input := req
 	var body []byte
 	if req.HTTP != nil {

@@ -62,6 +62,11 @@ func (c *runCount) reserve(limit int64) bool {
 // unreserve takes back a reservation whose run was not stored.
 func (c *runCount) unreserve() { c.local.Add(-1) }
 
+// added counts runs queued without a reservation (between begin and end):
+// the runs of events, checked against the limit before their write
+// rather than reserved one by one.
+func (c *runCount) added(n int64) { c.local.Add(n) }
+
 // finished counts a run whose end was stored (between begin and end).
 func (c *runCount) finished() { c.local.Add(-1) }
 

@@ -70,7 +70,7 @@ func (q *Queue) execute(h *heldRun) {
 		cancel()
 		return
 	}
-	res := q.runner.run(runCtx, plan, req, c.ID)
+	res, chain := q.runner.run(runCtx, plan, req, c.ID)
 	cancel()
 	q.mu.Lock()
 	lost = h.lost
@@ -93,6 +93,7 @@ func (q *Queue) execute(h *heldRun) {
 			CreatedAt: c.CreatedAt,
 			Attempts:  c.Attempt,
 		}
+		req.describe(doc, chain)
 		rec = completedRecord(doc, plan, req, res, q.runner.scrub)
 	}
 	q.finish(c, func(ctx context.Context) (bool, error) { return q.store.FinishRun(ctx, c, rec) })

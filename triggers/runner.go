@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/hookflow/hookflow/engine"
+	"github.com/hookflow/hookflow/events"
 	"github.com/hookflow/hookflow/storage"
 )
 
@@ -23,6 +24,12 @@ type Request struct {
 	HTTP *HTTPRequest `json:"http,omitempty"`
 	// ReplayOf is the run this one replays (replay.go).
 	ReplayOf string `json:"replay_of,omitempty"`
+	// StartedBy is what started the run (origin.go); "" is a webhook.
+	StartedBy string `json:"started_by,omitempty"`
+	// Event is the event that started an event run, and EventDepth the
+	// run's depth in a chain of events (events.Chain).
+	Event      string `json:"event,omitempty"`
+	EventDepth int    `json:"event_depth,omitempty"`
 }
 
 // Runner executes plans and records their runs as each flow's
@@ -74,20 +81,25 @@ func NewRunID() string {
 	return id.String()
 }
 
-// run executes a plan without recording it.
-func (r *Runner) run(ctx context.Context, p *engine.Plan, req Request, runID string) *engine.Result {
-	return r.engine.Run(ctx, p, engine.RunInput{
+// run executes a plan without recording it. The run's writes carry its
+// place in a chain of events (chain), whose stopped events its record
+// lists.
+func (r *Runner) run(ctx context.Context, p *engine.Plan, req Request, runID string) (*engine.Result, *events.Chain) {
+	chain := runChain(ctx, req)
+	res := r.engine.Run(events.WithChain(ctx, chain), p, engine.RunInput{
 		RunID: runID, Trigger: req.Trigger, Accountability: req.Accountability, Env: r.env,
 		Depth: req.Depth, RecordSteps: p.Flow.RecordsSteps(),
 	})
+	return res, chain
 }
 
 // RunNow executes a plan and records the run in the background (batched).
 func (r *Runner) RunNow(ctx context.Context, p *engine.Plan, req Request) *engine.Result {
-	res := r.run(ctx, p, req, NewRunID())
+	res, chain := r.run(ctx, p, req, NewRunID())
 	r.finished(p, req, res)
 	if p.Flow.RecordsRuns() {
 		doc := &storage.RunRecord{ID: res.RunID, Flow: p.Flow.ID, CreatedAt: res.Started}
+		req.describe(doc, chain)
 		r.store.RecordRun(storage.NewRun(completedRecord(doc, p, req, res, r.scrub), nil))
 	}
 	return res
@@ -106,7 +118,7 @@ func completedRecord(doc *storage.RunRecord, p *engine.Plan, req Request, res *e
 	rec.Attempts = max(rec.Attempts, 1)
 	rec.Rejected = res.Rejected
 	rec.Trigger, sc = storedTrigger(req.Trigger, sc)
-	rec.Accountability = req.Accountability
+	rec.Accountability = req.Accountability.Value()
 	rec.ReplayOf = req.ReplayOf
 	// The run's result is usually the last step's: scrub it once.
 	var lastIn, lastOut any

@@ -82,6 +82,9 @@ type Response struct {
 // maps them to statuses.
 func (w *Webhook) Handle(ctx context.Context, flowID string, r *http.Request, caller access.Caller, h http.Header) (*Response, error) {
 	plan, ok := w.catalog.Plan(flowID)
+	if ok && plan.Flow.Manual != nil && plan.Flow.IsActive() {
+		return w.manual(ctx, plan, r, caller, h)
+	}
 	if !ok || plan.Flow.Trigger != flows.TriggerWebhook || !plan.Flow.IsActive() || plan.Flow.Webhook == nil {
 		return nil, ErrFlowNotFound
 	}
@@ -157,19 +160,9 @@ func (w *Webhook) run(ctx context.Context, plan *engine.Plan, r *http.Request, c
 	if err != nil {
 		return nil, err
 	}
-	req := Request{FlowID: plan.Flow.ID, Trigger: trigger, Accountability: accountabilityOf(caller)}
+	req := Request{FlowID: plan.Flow.ID, Trigger: trigger, Accountability: accountabilityOf(caller), StartedBy: StartedByWebhook}
 	if opts.Async {
-		queued := call
-		req.HTTP = &queued
-		run, err := w.queue.Enqueue(ctx, plan, req)
-		if err != nil {
-			return nil, err
-		}
-		h.Set(RunIDHeader, run.ID)
-		return &Response{
-			Status: http.StatusAccepted, RunID: run.ID, Location: "/flows/runs/" + run.ID,
-			Data: map[string]any{"id": run.ID, "status": run.Status},
-		}, nil
+		return w.enqueue(ctx, plan, req, call, h)
 	}
 	// The run outlives a client that hangs up: it may already have written
 	// data, and stopping half-way would leave it inconsistent.
@@ -182,6 +175,21 @@ func (w *Webhook) run(ctx context.Context, plan *engine.Plan, r *http.Request, c
 
 // RunIDHeader names the run an answer comes from.
 const RunIDHeader = "X-Run-Id"
+
+// enqueue queues a run of a request (stored with it, body once) and
+// answers 202 with its id.
+func (w *Webhook) enqueue(ctx context.Context, plan *engine.Plan, req Request, call HTTPRequest, h http.Header) (*Response, error) {
+	req.HTTP = &call
+	run, err := w.queue.Enqueue(ctx, plan, req)
+	if err != nil {
+		return nil, err
+	}
+	h.Set(RunIDHeader, run.ID)
+	return &Response{
+		Status: http.StatusAccepted, RunID: run.ID, Location: "/flows/runs/" + run.ID,
+		Data: map[string]any{"id": run.ID, "status": run.Status},
+	}, nil
+}
 
 // respond turns a finished run into the webhook's answer.
 func respond(plan *engine.Plan, res *engine.Result) (*Response, error) {
@@ -196,11 +204,11 @@ func respond(plan *engine.Plan, res *engine.Result) (*Response, error) {
 
 // authorize applies the flow's access: public flows — "access": "public",
 // or the public role may trigger them — take anyone (an unrecognised token
-// is passed through to the flow); private flows need a valid token whose
-// role may trigger them.
+// is passed through to the flow); private flows (manual flows always) need
+// a valid token whose role may trigger them.
 func (w *Webhook) authorize(f *flows.Flow, caller access.Caller) error {
 	switch {
-	case f.Webhook.Access == flows.AccessPublic:
+	case f.Webhook != nil && f.Webhook.Access == flows.AccessPublic:
 		return nil
 	case w.policy != nil && w.policy.PublicMayTrigger(f.ID):
 		return nil
