@@ -8,9 +8,10 @@ import (
 )
 
 // Clock is a fake clock that moves only when the test moves it. It serves
-// as Config.Now (rate limits, cached answers, run retention) and as the
-// webhooks' clock (Config.Webhooks.Clock): retry schedules of hours then
-// run in milliseconds, and Advance fires the timers that come due.
+// as Config.Now (rate limits, cached answers, run retention), as the
+// webhooks' clock (Config.Webhooks.Clock) and as the clock of schedules
+// (Config.ScheduleClock): retry schedules of hours then run in
+// milliseconds, and Advance fires the timers that come due.
 type Clock struct {
 	mu     sync.Mutex
 	t      time.Time
@@ -60,6 +61,22 @@ func (c *Clock) TimerAt(at time.Time) webhooks.Timer {
 		t.c <- c.t
 	}
 	return t
+}
+
+// NextTimer is when the earliest timer still waiting fires: a test moves
+// the clock once the server waits for the instant it expects (a
+// schedule's next tick).
+func (c *Clock) NextTimer() (time.Time, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var next time.Time
+	found := false
+	for _, t := range c.timers {
+		if !t.done && (!found || t.at.Before(next)) {
+			next, found = t.at, true
+		}
+	}
+	return next, found
 }
 
 // clockTimer is a timer of a Clock.

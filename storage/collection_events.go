@@ -46,6 +46,10 @@ func (s *Store) oweCollectionEvent(w *writeTx, action string, row *collectionRow
 	if err != nil {
 		c = &Collection{Name: row.Name, Indexes: [][]string{}}
 	}
-	return s.oweEvent(w, events.Event{Name: "collections." + action, Collection: c.Name, Keys: []any{c.Name},
-		Payload: c.EventPayload()})
+	return s.oweEvent(w, events.Event{
+		Name:       "collections." + action,
+		Collection: c.Name,
+		Keys:       []any{c.Name},
+		Payload:    c.EventPayload(),
+	})
 }

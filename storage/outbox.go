@@ -36,8 +36,11 @@ type owedWork struct {
 	runs       []*Run
 }
 
-// mark and rollback drop what a write rolled back to its savepoint owed.
+// mark notes how much the batch owes before a write, so that rollback can
+// drop what a write rolled back to its savepoint owed.
 func (o *owedWork) mark() [2]int { return [2]int{len(o.deliveries), len(o.runs)} }
+
+// rollback drops what was owed since mark.
 func (o *owedWork) rollback(m [2]int) {
 	o.deliveries, o.runs = o.deliveries[:m[0]], o.runs[:m[1]]
 }

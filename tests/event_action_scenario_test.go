@@ -53,6 +53,27 @@ func runsOf(t *testing.T, srv *hookflowtest.Server, flowID string) []map[string]
 	return out
 }
 
+// waitRuns waits until a flow has n finished runs and returns its runs,
+// oldest first.
+func waitRuns(t *testing.T, srv *hookflowtest.Server, flowID string, n int) []map[string]any {
+	t.Helper()
+	var runs []map[string]any
+	waitFor(t, func() bool {
+		runs = runsOf(t, srv, flowID)
+		finished := 0
+		for _, r := range runs {
+			if r["status"] == "completed" || r["status"] == "failed" {
+				finished++
+			}
+		}
+		return finished >= n
+	}, fmt.Sprintf("%d finished runs of flow %s", n, flowID))
+	if len(runs) != n {
+		t.Fatalf("%d runs of flow %s, want %d: %v", len(runs), flowID, n, runs)
+	}
+	return runs
+}
+
 // TestActionFlowAuditsWrites: an action flow on orders records every
 // create, update and delete made through /items and through item
 // operations, with Directus's $trigger and the writer's accountability;
@@ -109,11 +130,7 @@ func TestActionFlowAuditsWrites(t *testing.T) {
 		t.Fatalf("the item operation's create: %v", byEvent["items.create"])
 	}
 
-	runs := runsOf(t, srv, flowID)
-	if len(runs) != 4 {
-		t.Fatalf("%d runs: %v", len(runs), runs)
-	}
-	for _, r := range runs {
+	for _, r := range waitRuns(t, srv, flowID, 4) {
 		if r["started_by"] != "event" || r["event_depth"] != float64(1) || r["status"] != "completed" {
 			t.Fatalf("run record: %v", r)
 		}

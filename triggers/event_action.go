@@ -55,7 +55,8 @@ func (t *EventTrigger) EventRuns(ctx context.Context, e *events.Event) ([]*stora
 // level deeper than the write that raised it; none when that write's run is
 // at the depth limit.
 func (t *EventTrigger) queueRuns(ctx context.Context, b *eventBinding, name, collection string, acc map[string]any,
-	trigger func() any, lists ...[]*engine.Plan) ([]*storage.Run, error) {
+	trigger func() any, lists ...[]*engine.Plan,
+) ([]*storage.Run, error) {
 	depth, stopped := t.stopAtDepth(ctx, name, collection, lists...)
 	if stopped {
 		return nil, nil
@@ -115,9 +116,11 @@ type fullWrite struct {
 	failure *operations.Error
 }
 
+// writeQueueFull is the refusal of a write whose runs would overfill the
+// queue.
 func writeQueueFull(full error) error {
-	return &fullWrite{full: full, failure: &operations.Error{Status: http.StatusServiceUnavailable, Code: "QUEUE_FULL",
-		Message: full.Error()}}
+	failure := &operations.Error{Status: http.StatusServiceUnavailable, Code: "QUEUE_FULL", Message: full.Error()}
+	return &fullWrite{full: full, failure: failure}
 }
 
 // Error says what happened and what to do.

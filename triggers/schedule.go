@@ -57,8 +57,16 @@ func NewScheduler(c *Catalog, r *Runner, q *Queue, store *storage.Store, cfg Sch
 	if cfg.Recheck <= 0 {
 		cfg.Recheck = time.Minute
 	}
-	return &Scheduler{catalog: c, runner: r, queue: q, store: store, cfg: cfg, logger: logger,
-		stop: make(chan struct{}), done: make(chan struct{})}
+	return &Scheduler{
+		catalog: c,
+		runner:  r,
+		queue:   q,
+		store:   store,
+		cfg:     cfg,
+		logger:  logger,
+		stop:    make(chan struct{}),
+		done:    make(chan struct{}),
+	}
 }
 
 // Start fires ticks in the background until Stop.
