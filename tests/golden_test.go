@@ -2,10 +2,12 @@ package tests
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hookflow/hookflow"
 	"github.com/hookflow/hookflow/hookflowtest"
@@ -31,6 +33,10 @@ type goldenCase struct {
 	Body     json.RawMessage   `json:"body"`
 	Status   int               `json:"status"`
 	Response json.RawMessage   `json:"response"`
+
+	// Wait sends the request again until its answer matches (at most 10 s):
+	// for what flows do in the background (event and schedule runs).
+	Wait bool `json:"wait"`
 }
 
 // TestGoldenFlows uploads every flow of flows/testdata that has a golden
@@ -62,30 +68,46 @@ func TestGoldenFlows(t *testing.T) {
 					if tc.Path != "" {
 						url = withQuery(tc.Path, tc.Query)
 					}
-					var resp *hookflowtest.Response
-					for range max(tc.Repeat, 1) {
-						resp = srv.Do(t, methodOr(tc.Method), url, goldenBody(tc.Body), headerPairs(tc.Headers)...)
-					}
-					if resp.Status != tc.Status {
-						t.Fatalf("status %d, want %d: %s", resp.Status, tc.Status, resp.Body)
-					}
-					var got, want any
-					if len(resp.Body) == 0 && len(tc.Response) == 0 {
-						return // 204
-					}
-					if err := json.Unmarshal(resp.Body, &got); err != nil {
-						t.Fatalf("response is not JSON: %s", resp.Body)
-					}
-					if err := json.Unmarshal(tc.Response, &want); err != nil {
-						t.Fatalf("golden response is not JSON: %v", err)
-					}
-					if diff := matchJSON(want, got, "$"); diff != "" {
-						t.Errorf("%s\n got: %s", diff, resp.Body)
+					deadline := time.Now().Add(10 * time.Second)
+					for {
+						var resp *hookflowtest.Response
+						for range max(tc.Repeat, 1) {
+							resp = srv.Do(t, methodOr(tc.Method), url, goldenBody(tc.Body), headerPairs(tc.Headers)...)
+						}
+						problem := goldenMismatch(t, tc, resp)
+						if problem == "" {
+							return
+						}
+						if !tc.Wait || time.Now().After(deadline) {
+							t.Fatal(problem)
+						}
+						time.Sleep(50 * time.Millisecond)
 					}
 				})
 			}
 		})
 	}
+}
+
+// goldenMismatch says how an answer differs from the case's, or "".
+func goldenMismatch(t *testing.T, tc goldenCase, resp *hookflowtest.Response) string {
+	if resp.Status != tc.Status {
+		return fmt.Sprintf("status %d, want %d: %s", resp.Status, tc.Status, resp.Body)
+	}
+	var got, want any
+	if len(resp.Body) == 0 && len(tc.Response) == 0 {
+		return "" // 204
+	}
+	if err := json.Unmarshal(resp.Body, &got); err != nil {
+		return fmt.Sprintf("response is not JSON: %s", resp.Body)
+	}
+	if err := json.Unmarshal(tc.Response, &want); err != nil {
+		t.Fatalf("golden response is not JSON: %v", err)
+	}
+	if diff := matchJSON(want, got, "$"); diff != "" {
+		return fmt.Sprintf("%s\n got: %s", diff, resp.Body)
+	}
+	return ""
 }
 
 func methodOr(m string) string {

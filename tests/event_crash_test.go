@@ -1,0 +1,85 @@
+package tests
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/hookflow/hookflow/storage"
+)
+
+// TestEventRunsSurviveKill9 starts the real binary, acknowledges item
+// writes whose action flow's runs are still queued, kills the process
+// with SIGKILL, starts it again on the same database and checks that the
+// flow ran for every acknowledged write.
+func TestEventRunsSurviveKill9(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the server binary")
+	}
+	dir := t.TempDir()
+	bin := buildServer(t, dir)
+	dbFile := filepath.Join(dir, "data", "hookflow.db")
+	port := freePort(t)
+	env := []string{"DB_FILENAME=" + dbFile, "FLOWS_WORKERS=2"}
+	base := "http://127.0.0.1:" + port
+	server := startServer(t, bin, port, env...)
+	defer func() { _ = server.Process.Kill(); _, _ = server.Process.Wait() }()
+
+	var created struct{ Data struct{ ID string } }
+	status := post(t, base+"/flows", `{"name": "audit", "trigger": "event",
+	  "options": {"type": "action", "scope": ["items.create"], "collections": ["orders"]},
+	  "operations": [{"operation": "sleep", "options": {"milliseconds": 20}},
+	    {"operation": "item-create", "options": {"collection": "audit", "permissions": "$full",
+	      "payload": {"order": "{{$trigger.key}}"}}}]}`, &created)
+	if status != 200 {
+		t.Fatalf("create flow: %d", status)
+	}
+	const writes = 200
+	for i := 0; i < writes; i++ {
+		var item struct{ Data struct{ ID int } }
+		if status := post(t, base+"/items/orders", fmt.Sprintf(`{"n": %d}`, i), &item); status != 200 {
+			t.Fatalf("write %d: %d", i, status)
+		}
+	}
+	if err := server.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = server.Process.Wait()
+
+	store, err := storage.Open(context.Background(), storage.Config{Filename: dbFile})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pending, err := store.CountUnfinishedRuns(context.Background())
+	_ = store.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pending == 0 {
+		t.Fatal("every event run finished before the kill: the test did not exercise recovery (slow the flow down)")
+	}
+	t.Logf("at the kill, %d of %d event runs were queued or running", pending, writes)
+
+	server = startServer(t, bin, port, env...)
+	deadline := time.Now().Add(time.Minute)
+	for {
+		var audit struct{ Data []struct{ Order any } }
+		get(t, base+"/items/audit?limit=-1&fields=order", &audit)
+		orders := map[string]bool{}
+		for _, a := range audit.Data {
+			orders[fmt.Sprint(a.Order)] = true
+		}
+		if len(orders) == writes {
+			t.Logf("after the restart the flow had run for all %d writes (%d audit items: %d runs repeated after the kill)",
+				writes, len(audit.Data), len(audit.Data)-writes)
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the flow ran for %d of %d writes", len(orders), writes)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
