@@ -1,7 +1,14 @@
-// Package events is hookflow's in-process event bus. Item writes publish
-// `items.create|update|delete` after their transaction commits, the `emit`
-// operation publishes custom events (`report.generated`), and subscribers —
-// event-triggered flows, outgoing webhooks — receive them.
+// Package events is hookflow's in-process event bus, and the chain of
+// events a flow run belongs to (chain.go).
+//
+// Item writes publish `items.create|update|delete` after their transaction
+// commits, collection changes `collections.created|updated|deleted`, and
+// the `emit` operation its custom events (`report.generated`) once they
+// are stored. Programs that embed hookflow subscribe to them. What must
+// not be lost does not wait for the bus: the webhook deliveries and the
+// event flows' runs an event owes are stored in the transaction of the
+// write that raised it (storage.Outbox, storage.RunOutbox); outgoing
+// webhooks take only collection changes from the bus.
 //
 // Publishing never blocks the publisher: every subscriber has its own
 // unbounded, ordered queue drained by its own goroutine, so a slow
