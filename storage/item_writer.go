@@ -154,7 +154,7 @@ func (w *itemWriter) commit(batch []*itemJob) {
 	ctx := context.Background()
 	// The savepoint statements run twice per write: prepared once, they
 	// skip a parse each time.
-	if err := w.stmts.prepare(ctx, savepointSQL, releaseSQL, rollbackToSQL); err != nil {
+	if err := w.stmts.prepare(ctx, savepointSQL, releaseSQL, rollbackToSQL, queuedRunSQL); err != nil {
 		w.logger.Error("preparing savepoints failed", "error", err)
 	}
 	err := w.db.Transaction(func(tx *gorm.DB) error {

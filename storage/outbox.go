@@ -64,7 +64,7 @@ func (w *itemWriter) queueOwed(tx *writeTx, events []ItemEvent, owed *owedWork) 
 		owed.deliveries = append(owed.deliveries, rows...)
 	}
 	if len(runs) > 0 {
-		if err := insertQueuedRuns(tx.tx, runs, w.maxRecord); err != nil {
+		if err := w.insertQueuedRuns(tx, runs); err != nil {
 			return err
 		}
 		owed.runs = append(owed.runs, runs...)

@@ -2,10 +2,10 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/hookflow/hookflow/events"
-	"gorm.io/gorm"
 )
 
 // RunOutbox starts flow runs from events the way Outbox queues webhook
@@ -70,24 +70,47 @@ func (s *Store) oweEvent(w *writeTx, e events.Event) error {
 	return nil
 }
 
-// insertQueuedRuns stores runs that can start inside a write's transaction
-// (the statement the run writer uses for queued runs, through the
-// transaction instead of the run writer's own).
-func insertQueuedRuns(tx *gorm.DB, rows []*Run, maxRecord int) error {
+// insertQueuedRuns stores runs that can start inside a write's transaction,
+// with the statement the run writer uses for queued runs. The one-run
+// statement, by far the most frequent, is prepared once on the write
+// connection (the statement cache), which spares every write a parse of it.
+func (w *itemWriter) insertQueuedRuns(tx *writeTx, rows []*Run) error {
+	ctx := context.Background()
+	sqlTx, _ := tx.tx.Statement.ConnPool.(*sql.Tx)
 	for start := 0; start < len(rows); start += runChunk {
 		chunk := rows[start:min(start+runChunk, len(rows))]
 		args := make([]any, 0, 8*len(chunk))
 		for _, r := range chunk {
-			enc, err := r.encoded(maxRecord)
+			enc, err := r.encoded(w.maxRecord)
 			if err != nil {
 				return err
 			}
 			args = append(args, enc.ID, enc.FlowID, enc.Status, enc.CreatedAt, []byte(enc.Record), []byte(enc.Input),
 				nullBytes(enc.RequestBody), enc.Attempts)
 		}
-		if err := tx.Exec(upsertRunsSQL(len(chunk), true), args...).Error; err != nil {
+		var err error
+		if len(chunk) == 1 && sqlTx != nil {
+			err = w.execCached(ctx, sqlTx, queuedRunSQL, args)
+		} else {
+			err = tx.tx.Exec(upsertRunsSQL(len(chunk), true), args...).Error
+		}
+		if err != nil {
 			return fmt.Errorf("queue runs of events: %w", translate(err))
 		}
 	}
 	return nil
+}
+
+// queuedRunSQL inserts one queued run; commit prepares it with the
+// savepoints, before its transaction holds the write connection.
+var queuedRunSQL = upsertRunsSQL(1, true)
+
+// execCached runs a statement of the statement cache inside sqlTx (one
+// not cached is prepared in the transaction).
+func (w *itemWriter) execCached(ctx context.Context, sqlTx *sql.Tx, query string, args []any) error {
+	stmt, err := w.stmts.in(ctx, sqlTx, query)
+	if err == nil {
+		_, err = stmt.ExecContext(ctx, args...)
+	}
+	return err
 }

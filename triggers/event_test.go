@@ -47,7 +47,7 @@ func (stampOp) Run(_ context.Context, in operations.Input) (any, error) {
 	return out, nil
 }
 
-func setupEvents(t *testing.T, cfg EventConfig) *eventBundle {
+func setupEvents(t testing.TB, cfg EventConfig, queue ...QueueConfig) *eventBundle {
 	t.Helper()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	trigger := NewEventTrigger(cfg, logger)
@@ -66,13 +66,17 @@ func setupEvents(t *testing.T, cfg EventConfig) *eventBundle {
 	eng := engine.New(registry, engine.Config{Logger: logger})
 	catalog := NewCatalog(eng, store, logger)
 	runner := NewRunner(eng, store, RunnerConfig{}, logger)
-	queue := NewQueue(catalog, runner, store, logger, QueueConfig{})
-	trigger.Bind(catalog, runner, queue)
-	return &eventBundle{store: store, catalog: catalog, runner: runner, queue: queue, trigger: trigger}
+	queueCfg := QueueConfig{}
+	if len(queue) > 0 {
+		queueCfg = queue[0]
+	}
+	q := NewQueue(catalog, runner, store, logger, queueCfg)
+	trigger.Bind(catalog, runner, q)
+	return &eventBundle{store: store, catalog: catalog, runner: runner, queue: q, trigger: trigger}
 }
 
 // save stores a flow given as JSON text.
-func (b *eventBundle) save(t *testing.T, doc string) *flows.Flow {
+func (b *eventBundle) save(t testing.TB, doc string) *flows.Flow {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal([]byte(doc), &m); err != nil {
