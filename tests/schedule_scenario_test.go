@@ -2,7 +2,6 @@ package tests
 
 import (
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -15,14 +14,14 @@ const tickFlow = `{"name": "ticks", "trigger": "schedule", "options": {"cron": %
   "operations": [{"operation": "item-create", "options": {"collection": "ticks",
     "payload": {"at": "{{$trigger.timestamp}}", "accountability": "{{$accountability}}"}}}]}`
 
-// scheduledServer starts a server whose schedules follow clock, on file
-// ("" for a new one).
-func scheduledServer(t *testing.T, clock *hookflowtest.Clock, file string) *hookflowtest.Server {
+// scheduledServer starts a server whose schedules follow clock, on db
+// (nil for a new database).
+func scheduledServer(t *testing.T, clock *hookflowtest.Clock, db *hookflowtest.Database) *hookflowtest.Server {
 	t.Helper()
 	return hookflowtest.New(t, func(c *hookflow.Config) {
 		c.ScheduleClock = clock
-		if file != "" {
-			c.DBFilename = file
+		if db != nil {
+			db.Use(c)
 		}
 	})
 }
@@ -64,7 +63,7 @@ func TestScheduleFiresEverySecondUntilDeactivated(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2030, 1, 2, 3, 4, 5, 500_000_000, time.UTC)
 	clock := hookflowtest.NewClock(start)
-	srv := scheduledServer(t, clock, "")
+	srv := scheduledServer(t, clock, nil)
 	id := srv.CreateFlow(t, fmt.Sprintf(tickFlow, "*/1 * * * * *"))
 	tick := start.Truncate(time.Second)
 	for k := 1; k <= 5; k++ {
@@ -107,10 +106,10 @@ func TestScheduleFiresEverySecondUntilDeactivated(t *testing.T) {
 // the first missed tick, and the schedule goes on from the start.
 func TestScheduleMissedTicksFireOnceAtStart(t *testing.T) {
 	t.Parallel()
-	file := filepath.Join(t.TempDir(), "hookflow.db")
+	db := hookflowtest.NewDatabase(t)
 	start := time.Date(2030, 1, 2, 3, 4, 5, 500_000_000, time.UTC)
 	clock := hookflowtest.NewClock(start)
-	first := scheduledServer(t, clock, file)
+	first := scheduledServer(t, clock, &db)
 	id := first.CreateFlow(t, fmt.Sprintf(tickFlow, "*/1 * * * * *"))
 	waitNextTick(t, clock, start.Truncate(time.Second).Add(time.Second))
 	clock.Advance(time.Second)
@@ -123,7 +122,7 @@ func TestScheduleMissedTicksFireOnceAtStart(t *testing.T) {
 
 	// An hour later, on the same database.
 	later := hookflowtest.NewClock(start.Add(time.Hour))
-	second := scheduledServer(t, later, file)
+	second := scheduledServer(t, later, &db)
 	waitNextTick(t, later, start.Add(time.Hour).Truncate(time.Second).Add(time.Second))
 	runs := waitRuns(t, second, id, 2)
 	checkJSONSubset(t, runs[1], `{"started_by": "schedule", "trigger": {"timestamp": "2030-01-02T03:04:07Z"}}`)
@@ -139,7 +138,7 @@ func TestScheduleForms(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
 	clock := hookflowtest.NewClock(start)
-	srv := scheduledServer(t, clock, "")
+	srv := scheduledServer(t, clock, nil)
 	id := srv.CreateFlow(t, fmt.Sprintf(tickFlow, "*/15 * * * *"))
 	advanceTo(t, clock, time.Date(2030, 1, 2, 3, 15, 5, 0, time.UTC))
 	runs := waitRuns(t, srv, id, 1)

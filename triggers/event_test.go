@@ -14,6 +14,7 @@ import (
 	"github.com/hookflow/hookflow/engine"
 	"github.com/hookflow/hookflow/events"
 	"github.com/hookflow/hookflow/flows"
+	"github.com/hookflow/hookflow/internal/testdb"
 	"github.com/hookflow/hookflow/operations"
 	"github.com/hookflow/hookflow/storage"
 )
@@ -51,12 +52,12 @@ func setupEvents(t testing.TB, cfg EventConfig, queue ...QueueConfig) *eventBund
 	t.Helper()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	trigger := NewEventTrigger(cfg, logger)
-	store, err := storage.Open(context.Background(), storage.Config{
-		Filename:  filepath.Join(t.TempDir(), "events.db"),
-		Logger:    logger,
-		RunOutbox: trigger,
-		Filter:    trigger,
-	})
+	storeCfg := storage.Config{Filename: filepath.Join(t.TempDir(), "events.db")}
+	if testdb.Postgres() {
+		storeCfg = storage.Config{Dialect: storage.DialectPostgres, ConnectionString: testdb.NewSchema(t), PoolSize: testdb.PoolSize}
+	}
+	storeCfg.Logger, storeCfg.RunOutbox, storeCfg.Filter = logger, trigger, trigger
+	store, err := storage.Open(context.Background(), storeCfg)
 	if err != nil {
 		t.Fatal(err)
 	}
