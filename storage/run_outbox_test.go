@@ -168,6 +168,13 @@ func TestTicksAreClaimedOnce(t *testing.T) {
 	if rows, _ := s.Schedules(ctx); len(rows) != 0 {
 		t.Fatalf("an inactive flow keeps its schedule: %+v", rows)
 	}
+	// A server whose catalog still holds the flow as active plans nothing.
+	if ok, err := s.PlanSchedule(ctx, "sched", "*/5 * * * *", next); ok || err != nil {
+		t.Fatalf("an inactive flow was planned: %v %v", ok, err)
+	}
+	if rows, _ := s.Schedules(ctx); len(rows) != 0 {
+		t.Fatalf("planning an inactive flow made its schedule: %+v", rows)
+	}
 	f.Status = flows.StatusActive
 	if err := s.SaveFlows(ctx, f); err != nil {
 		t.Fatal(err)

@@ -75,13 +75,16 @@ func (s *Store) Schedules(ctx context.Context) ([]Schedule, error) {
 }
 
 // PlanSchedule sets when a schedule is first due: the row of flowID with
-// expression cron gets next unless it has a due time already. A flow
-// saved without a row (before schedules were stored) gets one. It reports
-// whether the row now holds next.
+// expression cron gets next unless it has a due time already. An active
+// schedule flow saved without a row (before schedules were stored) gets
+// one; a flow the caller still believes active but that was deactivated
+// or deleted since (by another server) does not. It reports whether the
+// row now holds next.
 func (s *Store) PlanSchedule(ctx context.Context, flowID, cron string, next time.Time) (bool, error) {
 	db := s.write.WithContext(ctx)
-	err := db.Exec("INSERT INTO flow_schedules (flow_id, cron, next_run) VALUES (?, ?, NULL) ON CONFLICT (flow_id) DO NOTHING",
-		flowID, cron).Error
+	err := db.Exec(`INSERT INTO flow_schedules (flow_id, cron, next_run)
+SELECT id, ?, NULL FROM flows WHERE id = ? AND status = ? AND "trigger" = ?
+ON CONFLICT (flow_id) DO NOTHING`, cron, flowID, flows.StatusActive, flows.TriggerSchedule).Error
 	if err != nil {
 		return false, fmt.Errorf("plan schedule of flow %s: %w", flowID, translate(err))
 	}
