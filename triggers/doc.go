@@ -19,5 +19,18 @@
 // values and oversized strings (scrub.go, redact.go, secrets.go,
 // secret_names.go, json_scan.go).
 //
+// Flows also start on their own (docs/operations.md, "What starts a
+// flow"). The catalog keeps an index of the active event and schedule
+// flows (event_index.go), rebuilt whenever a flow is saved or deleted. The
+// EventTrigger (event.go) is the store's RunOutbox — the runs of action
+// flows are queued in the transaction of the write that raised their
+// event (event_action.go) — and its WriteFilter — filter flows run before
+// an item write is made and may change or refuse it (event_filter.go). A
+// run's writes carry its place in a chain of events (events.Chain), which
+// stops at FLOWS_MAX_EVENT_DEPTH. The Scheduler (schedule.go) fires the
+// ticks of schedule flows on the leading server (leader.go), each claimed
+// in the database with its run. Manual flows are started through the
+// webhook's URL (manual.go). Every run says what started it (origin.go).
+//
 // The package knows net/http but not echo: the api package adapts it.
 package triggers
