@@ -59,22 +59,26 @@ func (c *Chain) CurrentDepth() int {
 }
 
 // Stop records that event (on collection) started none of flows because of
-// the depth limit. A nil chain records nothing.
-func (c *Chain) Stop(event, collection string, flows []string) {
+// the depth limit, and reports whether it is the first time the run
+// raised that event (so that it is logged once). A nil chain records
+// nothing.
+func (c *Chain) Stop(event, collection string, flows []string) (first bool) {
 	if c == nil {
-		return
+		return true
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for i := range c.stopped {
 		if s := &c.stopped[i]; s.Event == event && s.Collection == collection {
 			s.Count++
-			return
+			return false
 		}
 	}
-	if len(c.stopped) < maxStopped {
-		c.stopped = append(c.stopped, Stopped{Event: event, Collection: collection, Flows: flows, Count: 1})
+	if len(c.stopped) >= maxStopped {
+		return false
 	}
+	c.stopped = append(c.stopped, Stopped{Event: event, Collection: collection, Flows: flows, Count: 1})
+	return true
 }
 
 // StoppedEvents returns what Stop recorded, nil when nothing.

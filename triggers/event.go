@@ -121,8 +121,9 @@ func (t *EventTrigger) stopAtDepth(ctx context.Context, event, collection string
 			ids = append(ids, p.Flow.ID)
 		}
 	}
-	chain.Stop(event, collection, ids)
-	t.logger.Warn("an event started no flow: the run that raised it is at FLOWS_MAX_EVENT_DEPTH",
-		"event", event, "collection", collection, "depth", depth, "flows", ids)
+	if chain.Stop(event, collection, ids) {
+		t.logger.Warn("an event started no flow: the run that raised it is at FLOWS_MAX_EVENT_DEPTH",
+			"event", event, "collection", collection, "depth", depth, "flows", ids)
+	}
 	return depth, true
 }
