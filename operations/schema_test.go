@@ -135,6 +135,10 @@ func TestFlowSchemaRefusesMistakes(t *testing.T) {
 		"unknown flow field":     `{"id": "a", "trigers": "webhook"}`,
 		"unknown webhook option": `{"id": "a", "options": {"methd": "POST"}}`,
 		"no type":                `{"id": "a", "operations": [{"id": "x"}]}`,
+		"schedule without cron":  `{"id": "a", "trigger": "schedule", "options": {}}`,
+		"unknown event option":   `{"id": "a", "trigger": "event", "options": {"scope": ["items.create"], "colections": ["x"]}}`,
+		"event without scope":    `{"id": "a", "trigger": "event", "options": {"type": "action"}}`,
+		"unknown manual option":  `{"id": "a", "trigger": "manual", "options": {"asynk": true}}`,
 	} {
 		v, err := jsonnum.DecodeObject([]byte(doc))
 		if err != nil {

@@ -36,6 +36,13 @@ func (r Request) describe(doc *storage.RunRecord, chain *events.Chain) {
 	doc.StoppedEvents = chain.StoppedEvents()
 }
 
+// replays makes the request a replay of rec's run: started as that run
+// was (an event run keeps its event, and its depth, so that a replayed
+// chain is bounded as the original was).
+func (r *Request) replays(rec *storage.RunRecord) {
+	r.StartedBy, r.Event, r.EventDepth = rec.StartedBy, rec.Event, rec.EventDepth
+}
+
 // runChain is the chain of events a run belongs to: its own depth for an
 // event run, else the depth of the run that called it (a flow started by
 // a trigger step continues its caller's chain, so that a loop through

@@ -85,6 +85,7 @@ func (r *Replayer) Replay(ctx context.Context, rec *storage.RunRecord, caller ac
 		Accountability: accountabilityOf(caller),
 		ReplayOf:       rec.ID,
 	}
+	req.replays(rec)
 	if !answersNow(plan.Flow) {
 		run, err := r.queue.Enqueue(ctx, plan, req)
 		if err != nil {
@@ -116,13 +117,15 @@ func (r *Replayer) Replay(ctx context.Context, rec *storage.RunRecord, caller ac
 }
 
 // answersNow reports whether a flow's trigger waits for its runs: a
-// webhook without async, or a flow run by other flows.
+// webhook or manual flow without async, or a flow run by other flows.
 func answersNow(f *flows.Flow) bool {
 	switch f.Trigger {
 	case flows.TriggerWebhook:
 		return f.Webhook != nil && !f.Webhook.Async
 	case flows.TriggerOperation:
 		return true
+	case flows.TriggerManual:
+		return f.Manual != nil && !f.Manual.Async
 	default:
 		return false
 	}
@@ -258,11 +261,13 @@ func (r *Replayer) enqueueReplay(ctx context.Context, plan *engine.Plan, id stri
 		return err
 	}
 	trigger, _ := replayTrigger(rec.Trigger)
-	_, err = r.queue.Enqueue(ctx, plan, Request{
+	req := Request{
 		FlowID:         plan.Flow.ID,
 		Trigger:        trigger,
 		Accountability: who,
 		ReplayOf:       id,
-	})
+	}
+	req.replays(rec)
+	_, err = r.queue.Enqueue(ctx, plan, req)
 	return err
 }
