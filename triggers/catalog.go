@@ -136,6 +136,7 @@ func (c *Catalog) setPlans(plans []*engine.Plan, remove []string) {
 	for _, p := range plans {
 		c.plans[catalogKey(p.Flow.ID)] = p
 	}
+	c.reindex()
 	c.mu.Unlock()
 }
 

@@ -241,3 +241,42 @@ func equalStrings(a, b []string) bool {
 	}
 	return true
 }
+
+// TestReloadedFlowsAreIndexed: a flow another server saved, which the
+// catalog hears of through Reload, starts on its events at once, and
+// stops when its deletion is reloaded.
+func TestReloadedFlowsAreIndexed(t *testing.T) {
+	t.Parallel()
+	b := setupEvents(t, EventConfig{})
+	var m map[string]any
+	_ = json.Unmarshal([]byte(`{"trigger": "event", "options": {"scope": ["items.create"]}, "operations": [{"operation": "stamp"}]}`), &m)
+	f, errs := flows.Decode(m)
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	f.ID = uuid.NewString()
+	ctx := context.Background()
+	if err := b.store.SaveFlows(ctx, f); err != nil { // as another server would
+		t.Fatal(err)
+	}
+	evs := []storage.ItemEvent{{Action: "create", Collection: "orders", Keys: []any{1}, Payload: map[string]any{}}}
+	count := func() int {
+		runs, err := b.trigger.ItemRuns(ctx, evs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(runs)
+	}
+	if n := count(); n != 0 {
+		t.Fatalf("%d runs before the reload", n)
+	}
+	if err := b.catalog.Reload(ctx, f.ID); err != nil || count() != 1 {
+		t.Fatalf("after the reload: %d runs, %v", count(), err)
+	}
+	if err := b.store.DeleteFlow(ctx, f.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.catalog.Reload(ctx, f.ID); err != nil || count() != 0 {
+		t.Fatalf("after the deletion's reload: %d runs, %v", count(), err)
+	}
+}
