@@ -106,6 +106,16 @@ func ConfigVariables() []ConfigVariable {
 			Meaning: "async runs queued or running; past it async triggers answer `503 QUEUE_FULL` with `Retry-After` ([docs/access.md](docs/access.md#async-runs-the-queue))",
 		},
 		{
+			Names:   []string{"FLOWS_MAX_EVENT_DEPTH"},
+			Default: "`5`",
+			Meaning: "depth of a chain of events: the flows a run's writes start run one level deeper, and a run at this depth starts none ([docs/operations.md](docs/operations.md#chains-of-events))",
+		},
+		{
+			Names:   []string{"FLOWS_FILTER_TIMEOUT"},
+			Default: "`5s`",
+			Meaning: "how long the filter flows of one item write may take; then the write is refused with `504 FLOW_TIMEOUT` ([docs/operations.md](docs/operations.md#event-flows-that-filter-a-write-filter))",
+		},
+		{
 			Names:   []string{"MAX_PAYLOAD_SIZE"},
 			Default: "`1mb`",
 			Meaning: "largest request body (then `413`)",
