@@ -102,7 +102,6 @@ func postgresEngine() engine {
 		lockRow:   " FOR UPDATE",
 		byteOrder: ` COLLATE "C"`,
 		shared:    true,
-		returning: true,
 		runRowID:  "id",
 		subscriptionFailed: `UPDATE webhooks SET last_triggered = GREATEST(last_triggered, ?),
 		failing_since = COALESCE(failing_since, ?) WHERE id = ?`,

@@ -93,8 +93,12 @@ func sqliteEngine() engine {
 		subscriptionSucceeded: `UPDATE webhooks SET last_triggered = MAX(COALESCE(last_triggered, ''), ?),
 		failing_since = ? WHERE id = ?`,
 		deliveryStateRow: "(?, ?, ?, ?, ?, ?, ?, ?)",
+		// An attempt whose delivery was deleted while it ran (its webhook
+		// removed) is not logged: the delivery's log went with it.
 		insertAttempts: func(n int) string {
-			return string(appendRows([]byte("INSERT INTO webhook_attempts ("+attemptColumnNames+") VALUES "), n, attemptColumns))
+			rows := appendRows([]byte("INSERT INTO webhook_attempts ("+attemptColumnNames+") SELECT * FROM (VALUES "), n, attemptColumns)
+			return string(rows) + ") AS v WHERE EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.id = v.column1)" +
+				" RETURNING id, delivery_id, number"
 		},
 	}
 }

@@ -141,9 +141,6 @@ type engine struct {
 	// shared says that other servers may write the same database, so the
 	// item writer keeps nothing it read between transactions.
 	shared bool
-	// returning says that inserts learn their rows' ids with RETURNING
-	// (the driver has no last insert id).
-	returning bool
 	// runRowID identifies a run row in batched deletes.
 	runRowID string
 	// subscriptionFailed and subscriptionSucceeded record a batch's

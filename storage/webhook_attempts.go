@@ -239,22 +239,8 @@ func writeAttempts(ctx context.Context, tx *sql.Tx, stmts *stmtCache, e engine, 
 	if err != nil {
 		return fmt.Errorf("insert attempts: %w", err)
 	}
-	if e.returning {
-		if err := insertReturningIDs(ctx, ins, attemptArgs, chunk); err != nil {
-			return fmt.Errorf("insert attempts: %w", err)
-		}
-	} else {
-		res, err := ins.ExecContext(ctx, attemptArgs...)
-		if err != nil {
-			return fmt.Errorf("insert attempts: %w", err)
-		}
-		// One statement numbers its rows one after the other, the last one
-		// being the last insert id: the single writer lets nothing in between.
-		if last, err := res.LastInsertId(); err == nil {
-			for i, o := range chunk {
-				o.Attempt.ID = last - int64(len(chunk)-1-i)
-			}
-		}
+	if err := insertReturningIDs(ctx, ins, attemptArgs, chunk); err != nil {
+		return fmt.Errorf("insert attempts: %w", err)
 	}
 	upd, err := stmts.in(ctx, tx, texts[1])
 	if err != nil {
