@@ -4,7 +4,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hookflow/hookflow/webhooks"
+	"github.com/hookflow/hookflow/clock"
 )
 
 // Clock is a fake clock that moves only when the test moves it. It serves
@@ -50,7 +50,7 @@ func (c *Clock) Advance(d time.Duration) {
 
 // TimerAt returns a timer that fires when the clock reaches at (at once
 // when it already has).
-func (c *Clock) TimerAt(at time.Time) webhooks.Timer {
+func (c *Clock) TimerAt(at time.Time) clock.Timer {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	t := &clockTimer{at: at, c: make(chan time.Time, 1), clock: c}

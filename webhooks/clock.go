@@ -1,36 +1,13 @@
 package webhooks
 
-import "time"
+import "github.com/hookflow/hookflow/clock"
 
 // Clock is the time source of the delivery engine; tests replace it to
 // run retry schedules of hours in milliseconds.
-type Clock interface {
-	Now() time.Time
-	// TimerAt returns a timer that fires once, at the instant at (at once
-	// when it is past). An absolute instant, unlike a duration, cannot go
-	// stale between reading the clock and starting the timer.
-	TimerAt(at time.Time) Timer
-}
+type Clock = clock.Clock
 
 // Timer is a Clock's one-shot timer.
-type Timer interface {
-	C() <-chan time.Time
-	Stop() bool
-}
+type Timer = clock.Timer
 
 // SystemClock is the real clock.
-type SystemClock struct{}
-
-// Now returns the current time in UTC.
-func (SystemClock) Now() time.Time { return time.Now().UTC() }
-
-// TimerAt starts a time.Timer.
-func (SystemClock) TimerAt(at time.Time) Timer { return systemTimer{time.NewTimer(time.Until(at))} }
-
-type systemTimer struct{ t *time.Timer }
-
-// C is the timer's channel.
-func (t systemTimer) C() <-chan time.Time { return t.t.C }
-
-// Stop stops the timer.
-func (t systemTimer) Stop() bool { return t.t.Stop() }
+type SystemClock = clock.System
