@@ -1,12 +1,9 @@
 package tests
 
 import (
-	"context"
 	"fmt"
 	"net/http"
-	"os/exec"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -22,16 +19,9 @@ func TestQueuedRunsSurviveKill9(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the server binary")
 	}
-	dir := t.TempDir()
-	bin := buildServer(t, dir)
 	db := hookflowtest.NewDatabase(t)
-	port := freePort(t)
-	start := func() *exec.Cmd {
-		return startServer(t, bin, port, append(db.Env(), "FLOWS_WORKERS=1", "FLOWS_MAX_STEPS=100000")...)
-	}
-	base := "http://127.0.0.1:" + port
-	server := start()
-	defer func() { _ = server.Process.Kill(); _, _ = server.Process.Wait() }()
+	server := runServer(t, buildServer(t, t.TempDir()), append(db.Env(), "FLOWS_WORKERS=1", "FLOWS_MAX_STEPS=100000")...)
+	base := server.base
 
 	// A flow slow enough (a few ms per run, one worker) that runs queue up.
 	ops := make([]string, 3000)
@@ -54,27 +44,16 @@ func TestQueuedRunsSurviveKill9(t *testing.T) {
 		}
 		ids = append(ids, queued.Data.ID)
 	}
-	if err := server.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	_, _ = server.Process.Wait()
+	server.kill9()
 
 	// The database, read directly while the server is down.
-	store, err := storage.Open(context.Background(), db.StoreConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	left, err := store.UnfinishedRuns(context.Background())
-	_ = store.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	left := readStopped(t, db.StoreConfig(), (*storage.Store).UnfinishedRuns)
 	if len(left) == 0 {
 		t.Fatal("every run finished before the kill: the test did not exercise recovery (make the flow slower)")
 	}
 	t.Logf("%d of %d acknowledged runs were unfinished at the kill", len(left), runs)
 
-	server = start()
+	server.restart()
 	deadline := time.Now().Add(2 * time.Minute)
 	for _, id := range ids {
 		for {

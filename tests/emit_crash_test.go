@@ -43,13 +43,9 @@ func TestEmittedEventsSurviveKill9(t *testing.T) {
 	defer receiver.Close()
 
 	dir := t.TempDir()
-	bin := buildServer(t, dir)
-	port := freePort(t)
-	env := []string{"DB_FILENAME=" + filepath.Join(dir, "data", "hookflow.db"), "OUTBOUND_ALLOW_CIDRS=127.0.0.0/8",
-		"WEBHOOKS_CONCURRENCY=2"}
-	base := "http://127.0.0.1:" + port
-	server := startServer(t, bin, port, env...)
-	defer func() { _ = server.Process.Kill(); _, _ = server.Process.Wait() }()
+	server := runServer(t, buildServer(t, dir), "DB_FILENAME="+filepath.Join(dir, "data", "hookflow.db"), "OUTBOUND_ALLOW_CIDRS=127.0.0.0/8",
+		"WEBHOOKS_CONCURRENCY=2")
+	base := server.base
 
 	var hook map[string]any
 	if status := post(t, base+"/api/v1/webhooks", fmt.Sprintf(`{"url": %q, "events": ["order.received"]}`, receiver.URL), &hook); status != http.StatusCreated {
@@ -112,7 +108,7 @@ func TestEmittedEventsSurviveKill9(t *testing.T) {
 		t.Fatal("every event was delivered before the kill: the test did not exercise recovery (slow the receiver down)")
 	}
 
-	server = startServer(t, bin, port, env...)
+	server.restart()
 	deadline := time.Now().Add(time.Minute)
 	for {
 		mu.Lock()

@@ -1,9 +1,7 @@
 package tests
 
 import (
-	"context"
 	"fmt"
-	"syscall"
 	"testing"
 	"time"
 
@@ -19,14 +17,9 @@ func TestEventRunsSurviveKill9(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the server binary")
 	}
-	dir := t.TempDir()
-	bin := buildServer(t, dir)
 	db := hookflowtest.NewDatabase(t)
-	port := freePort(t)
-	env := append(db.Env(), "FLOWS_WORKERS=2")
-	base := "http://127.0.0.1:" + port
-	server := startServer(t, bin, port, env...)
-	defer func() { _ = server.Process.Kill(); _, _ = server.Process.Wait() }()
+	server := runServer(t, buildServer(t, t.TempDir()), append(db.Env(), "FLOWS_WORKERS=2")...)
+	base := server.base
 
 	var created struct{ Data struct{ ID string } }
 	status := post(t, base+"/flows", `{"name": "audit", "trigger": "event",
@@ -38,32 +31,16 @@ func TestEventRunsSurviveKill9(t *testing.T) {
 		t.Fatalf("create flow: %d", status)
 	}
 	const writes = 200
-	for i := 0; i < writes; i++ {
-		var item struct{ Data struct{ ID int } }
-		if status := post(t, base+"/items/orders", fmt.Sprintf(`{"n": %d}`, i), &item); status != 200 {
-			t.Fatalf("write %d: %d", i, status)
-		}
-	}
-	if err := server.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	_, _ = server.Process.Wait()
+	postOrders(t, base, writes)
+	server.kill9()
 
-	store, err := storage.Open(context.Background(), db.StoreConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	pending, err := store.CountUnfinishedRuns(context.Background())
-	_ = store.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	pending := readStopped(t, db.StoreConfig(), (*storage.Store).CountUnfinishedRuns)
 	if pending == 0 {
 		t.Fatal("every event run finished before the kill: the test did not exercise recovery (slow the flow down)")
 	}
 	t.Logf("at the kill, %d of %d event runs were queued or running", pending, writes)
 
-	server = startServer(t, bin, port, env...)
+	server.restart()
 	// On PostgreSQL the runs the killed server held are claimed again when
 	// their 30 s leases expire; on SQLite at once.
 	deadline := time.Now().Add(2 * time.Minute)

@@ -24,11 +24,8 @@ type cliServer struct {
 
 func startCLIServer(t *testing.T, bin string, env ...string) cliServer {
 	t.Helper()
-	port := freePort(t)
-	cmd := startServer(t, bin, port, append(env, hookflowtest.NewDatabase(t).Env()...)...)
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _, _ = cmd.Process.Wait() })
-	base := "http://127.0.0.1:" + port
-	return cliServer{base: base, env: []string{"HOOKFLOW_URL=" + base, "HOOKFLOW_TOKEN=crash-admin", "FLOWS_ENV_ALLOW_LIST="}}
+	server := runServer(t, bin, append(env, hookflowtest.NewDatabase(t).Env()...)...)
+	return cliServer{base: server.base, env: []string{"HOOKFLOW_URL=" + server.base, "HOOKFLOW_TOKEN=crash-admin", "FLOWS_ENV_ALLOW_LIST="}}
 }
 
 // seedFlowFiles writes the seed's example flows into a new directory as

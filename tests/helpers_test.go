@@ -2,6 +2,7 @@ package tests
 
 import (
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -18,6 +19,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -26,6 +28,7 @@ import (
 
 	"github.com/hookflow/hookflow"
 	"github.com/hookflow/hookflow/hookflowtest"
+	"github.com/hookflow/hookflow/storage"
 )
 
 // verifyStandardWebhook is the Standard Webhooks check as a receiver
@@ -161,6 +164,73 @@ func startServer(t *testing.T, bin, port string, env ...string) *exec.Cmd {
 	}
 	waitReady(t, "http://127.0.0.1:"+port)
 	return cmd
+}
+
+// serverProcess is the built binary serving on 127.0.0.1 (startServer),
+// which the crash and shutdown scenarios stop and start again on the same
+// port, environment and database.
+type serverProcess struct {
+	*exec.Cmd
+	t    *testing.T
+	bin  string
+	port string
+	env  []string
+	base string // http://127.0.0.1:port
+}
+
+// runServer starts bin on a free port with env and kills it when the test
+// ends.
+func runServer(t *testing.T, bin string, env ...string) *serverProcess {
+	t.Helper()
+	s := &serverProcess{t: t, bin: bin, port: freePort(t), env: env}
+	s.base = "http://127.0.0.1:" + s.port
+	s.Cmd = startServer(t, bin, s.port, env...)
+	t.Cleanup(func() { _ = s.Process.Kill(); _, _ = s.Process.Wait() })
+	return s
+}
+
+// kill9 kills the process with SIGKILL, as a crash would, and waits until
+// it is gone.
+func (s *serverProcess) kill9() {
+	s.t.Helper()
+	if err := s.Process.Signal(syscall.SIGKILL); err != nil {
+		s.t.Fatal(err)
+	}
+	_, _ = s.Process.Wait()
+}
+
+// restart starts the binary again once the process has exited; extra
+// settings override the first start's.
+func (s *serverProcess) restart(extra ...string) {
+	s.t.Helper()
+	s.Cmd = startServer(s.t, s.bin, s.port, append(slices.Clip(s.env), extra...)...)
+}
+
+// readStopped opens a stopped server's database, reads it with read and
+// closes it again, so that the server can start on it once more.
+func readStopped[T any](t *testing.T, cfg storage.Config, read func(*storage.Store, context.Context) (T, error)) T {
+	t.Helper()
+	store, err := storage.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := read(store, context.Background())
+	_ = store.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// postOrders creates n items {"n": i} in the collection orders.
+func postOrders(t *testing.T, base string, n int) {
+	t.Helper()
+	for i := 0; i < n; i++ {
+		var item struct{ Data struct{ ID int } }
+		if status := post(t, base+"/items/orders", fmt.Sprintf(`{"n": %d}`, i), &item); status != 200 {
+			t.Fatalf("write %d: %d", i, status)
+		}
+	}
 }
 
 // buildServer builds cmd/hookflow into dir and returns the binary's path;

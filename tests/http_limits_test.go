@@ -31,12 +31,9 @@ func TestHTTPLimits(t *testing.T) {
 	bin := buildServer(t, dir)
 	// start runs the binary with env and stops it when the test ends.
 	start := func(t *testing.T, env ...string) string {
-		port := freePort(t)
-		env = append(env, "DB_FILENAME="+filepath.Join(t.TempDir(), "hookflow.db"))
-		cmd := startServer(t, bin, port, env...)
-		t.Cleanup(func() { _ = cmd.Process.Kill(); _, _ = cmd.Process.Wait() })
+		server := runServer(t, bin, append(env, "DB_FILENAME="+filepath.Join(t.TempDir(), "hookflow.db"))...)
 		http.DefaultClient.CloseIdleConnections() // waitReady's connection
-		return "127.0.0.1:" + port
+		return "127.0.0.1:" + server.port
 	}
 
 	t.Run("a slow body is cut at the read timeout", func(t *testing.T) {

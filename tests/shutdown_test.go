@@ -66,12 +66,9 @@ func TestShutdownStartsNoQueuedRuns(t *testing.T) {
 	}
 	t.Parallel()
 	dir := t.TempDir()
-	bin := buildServer(t, dir)
 	dbFile := filepath.Join(dir, "hookflow.db")
-	port := freePort(t)
-	base := "http://127.0.0.1:" + port
-	server := startServer(t, bin, port, "DB_FILENAME="+dbFile, "FLOWS_WORKERS=4")
-	defer func() { _ = server.Process.Kill() }()
+	server := runServer(t, buildServer(t, dir), "DB_FILENAME="+dbFile, "FLOWS_WORKERS=4")
+	base := server.base
 
 	var created struct{ Data struct{ ID string } }
 	flow := `{"options": {"async": true, "access": "public"},
@@ -95,7 +92,7 @@ func TestShutdownStartsNoQueuedRuns(t *testing.T) {
 	if err := server.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	took, err := waitExit(t, server, 30*time.Second)
+	took, err := waitExit(t, server.Cmd, 30*time.Second)
 	if err != nil {
 		t.Fatalf("exit after SIGTERM: %v", err)
 	}
@@ -115,7 +112,7 @@ func TestShutdownStartsNoQueuedRuns(t *testing.T) {
 		t.Fatalf("shutdown took %s", took)
 	}
 
-	server = startServer(t, bin, port, "DB_FILENAME="+dbFile, "FLOWS_WORKERS=8")
+	server.restart("FLOWS_WORKERS=8")
 	waitFor2(t, 60*time.Second, func() bool {
 		var list struct{ Data []any }
 		get(t, base+"/flows/"+created.Data.ID+"/runs?status=completed&limit=100", &list)
@@ -139,11 +136,8 @@ func TestShutdownLetsSyncRunsAnswer(t *testing.T) {
 	}
 	t.Parallel()
 	dir := t.TempDir()
-	bin := buildServer(t, dir)
-	port := freePort(t)
-	base := "http://127.0.0.1:" + port
-	server := startServer(t, bin, port, "DB_FILENAME="+filepath.Join(dir, "hookflow.db"), "FLOWS_SYNC_TIMEOUT=40s")
-	defer func() { _ = server.Process.Kill() }()
+	server := runServer(t, buildServer(t, dir), "DB_FILENAME="+filepath.Join(dir, "hookflow.db"), "FLOWS_SYNC_TIMEOUT=40s")
+	base := server.base
 	var created struct{ Data struct{ ID string } }
 	flow := `{"options": {"access": "public"}, "operations": [
 		{"id": "pause", "operation": "sleep", "options": {"milliseconds": 17000}},
@@ -167,7 +161,7 @@ func TestShutdownLetsSyncRunsAnswer(t *testing.T) {
 	if err := server.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := waitExit(t, server, 60*time.Second); err != nil {
+	if _, err := waitExit(t, server.Cmd, 60*time.Second); err != nil {
 		t.Fatalf("exit after SIGTERM: %v", err)
 	}
 	if got := <-answered; got != `200 {"data":{"done":true}}` {
@@ -187,9 +181,7 @@ func TestSecondServerOnOneFileRefusesToStart(t *testing.T) {
 	dir := t.TempDir()
 	bin := buildServer(t, dir)
 	dbFile := filepath.Join(dir, "data", "hookflow.db")
-	port := freePort(t)
-	first := startServer(t, bin, port, "DB_FILENAME="+dbFile)
-	defer func() { _ = first.Process.Kill() }()
+	server := runServer(t, bin, "DB_FILENAME="+dbFile)
 
 	second := func() (string, error) {
 		cmd := exec.Command(bin)
@@ -214,22 +206,22 @@ func TestSecondServerOnOneFileRefusesToStart(t *testing.T) {
 
 	// A queued run of 2 s keeps the first server busy while it shuts down.
 	var created struct{ Data struct{ ID string } }
-	post(t, "http://127.0.0.1:"+port+"/flows", `{"options": {"async": true, "access": "public"},
+	post(t, server.base+"/flows", `{"options": {"async": true, "access": "public"},
 		"operations": [{"id": "pause", "operation": "sleep", "options": {"milliseconds": 2000}}]}`, &created)
 	var queued struct{ Data struct{ ID string } }
-	post(t, "http://127.0.0.1:"+port+"/flows/trigger/"+created.Data.ID, `{}`, &queued)
+	post(t, server.base+"/flows/trigger/"+created.Data.ID, `{}`, &queued)
 	time.Sleep(300 * time.Millisecond)
-	if err := first.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := server.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(300 * time.Millisecond)
 	refused("while the first shuts down")
-	if _, err := waitExit(t, first, 30*time.Second); err != nil {
+	if _, err := waitExit(t, server.Cmd, 30*time.Second); err != nil {
 		t.Fatalf("first server: %v", err)
 	}
-	next := startServer(t, bin, port, "DB_FILENAME="+dbFile)
-	_ = next.Process.Signal(syscall.SIGTERM)
-	if _, err := waitExit(t, next, 30*time.Second); err != nil {
+	server.restart()
+	_ = server.Process.Signal(syscall.SIGTERM)
+	if _, err := waitExit(t, server.Cmd, 30*time.Second); err != nil {
 		t.Fatalf("a server on the released file: %v", err)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -49,47 +48,29 @@ func TestDeliveriesSurviveKill9(t *testing.T) {
 		return len(ids), requests
 	}
 
-	dir := t.TempDir()
-	bin := buildServer(t, dir)
 	db := hookflowtest.NewDatabase(t)
-	port := freePort(t)
-	env := append(db.Env(), "OUTBOUND_ALLOW_CIDRS=127.0.0.0/8", "WEBHOOKS_CONCURRENCY=2")
-	base := "http://127.0.0.1:" + port
-	server := startServer(t, bin, port, env...)
-	defer func() { _ = server.Process.Kill(); _, _ = server.Process.Wait() }()
+	server := runServer(t, buildServer(t, t.TempDir()), append(db.Env(), "OUTBOUND_ALLOW_CIDRS=127.0.0.0/8", "WEBHOOKS_CONCURRENCY=2")...)
+	base := server.base
 
 	var hook struct{ Data struct{ ID int } }
 	if status := post(t, base+"/webhooks", fmt.Sprintf(`{"name": "crash", "actions": "create", "collections": "orders", "url": %q}`, receiver.URL), &hook); status != 200 {
 		t.Fatalf("create webhook: %d", status)
 	}
 	const writes = 300
-	for i := 0; i < writes; i++ {
-		var item struct{ Data struct{ ID int } }
-		if status := post(t, base+"/items/orders", fmt.Sprintf(`{"n": %d}`, i), &item); status != 200 {
-			t.Fatalf("write %d: %d", i, status)
-		}
-	}
-	if err := server.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	_, _ = server.Process.Wait()
+	postOrders(t, base, writes)
+	server.kill9()
 	before, _ := arrived()
 
-	store, err := storage.Open(context.Background(), db.StoreConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, pending, err := store.ListDeliveries(context.Background(), storage.DeliveryFilter{Status: storage.DeliveryPending})
-	_ = store.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	pending := readStopped(t, db.StoreConfig(), func(store *storage.Store, ctx context.Context) (int64, error) {
+		_, pending, err := store.ListDeliveries(ctx, storage.DeliveryFilter{Status: storage.DeliveryPending})
+		return pending, err
+	})
 	if pending == 0 {
 		t.Fatal("every delivery was made before the kill: the test did not exercise recovery (slow the receiver down)")
 	}
 	t.Logf("at the kill, %d of %d deliveries had arrived and %d were pending", before, writes, pending)
 
-	server = startServer(t, bin, port, env...)
+	server.restart()
 	deadline := time.Now().Add(time.Minute)
 	for {
 		got, total := arrived()
