@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/hookflow/hookflow/flows"
-	"github.com/hookflow/hookflow/storage"
 )
 
 // ItemDelete removes items (docs/items.md#item-operations): the item `key` names (returns its
@@ -43,17 +42,9 @@ func (s *itemDeleteStep) Run(ctx context.Context, in Input) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	keys, single, err := selection(in.Options, s.selector)
+	sel, single, err := writeSelection(ctx, t, in, s.selector, s.query)
 	if err != nil {
 		return nil, err
-	}
-	params, err := s.query.resolveWrite(ctx, t, in)
-	if err != nil {
-		return nil, err
-	}
-	sel := storage.ItemSelection{Keys: keys}
-	if keys == nil {
-		sel.Query = &storage.ItemQuery{Params: params, Env: t.env}
 	}
 	ids, err := s.Store.DeleteItems(ctx, t.collection, sel, t.write)
 	if err != nil {

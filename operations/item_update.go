@@ -6,7 +6,6 @@ import (
 
 	"github.com/hookflow/hookflow/flows"
 	"github.com/hookflow/hookflow/query"
-	"github.com/hookflow/hookflow/storage"
 )
 
 // ItemUpdate merges its `payload` into items (docs/items.md#item-operations): the item `key`
@@ -57,15 +56,11 @@ func (s *itemUpdateStep) Run(ctx context.Context, in Input) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	keys, single, err := selection(in.Options, s.selector)
+	sel, single, err := writeSelection(ctx, t, in, s.selector, s.query)
 	if err != nil {
 		return nil, err
 	}
-	params, err := s.query.resolveWrite(ctx, t, in)
-	if err != nil {
-		return nil, err
-	}
-	if keys == nil && s.query == nil {
+	if sel.Keys == nil && s.query == nil {
 		items, _, err := itemsOf(payload, in.Chain)
 		if err != nil {
 			return nil, err
@@ -79,10 +74,6 @@ func (s *itemUpdateStep) Run(ctx context.Context, in Input) (any, error) {
 	data, ok := payload.(map[string]any)
 	if !ok {
 		return nil, Failf(http.StatusBadRequest, "INVALID_PAYLOAD", "payload must be an object, got %s", query.TypeName(payload))
-	}
-	sel := storage.ItemSelection{Keys: keys}
-	if keys == nil {
-		sel.Query = &storage.ItemQuery{Params: params, Env: t.env}
 	}
 	updated, err := s.Store.UpdateItems(ctx, t.collection, sel, data, t.write)
 	if err != nil {

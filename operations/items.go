@@ -220,6 +220,24 @@ func selection(opts map[string]any, sel selector) (keys []any, single bool, err 
 	return nil, false, nil
 }
 
+// writeSelection is what item-update and item-delete write to in one run:
+// the items `key` or `keys` name (single for `key`), or else those the
+// resolved `query` selects.
+func writeSelection(ctx context.Context, t *target, in Input, sel selector, q *queryOption) (storage.ItemSelection, bool, error) {
+	keys, single, err := selection(in.Options, sel)
+	if err != nil {
+		return storage.ItemSelection{}, false, err
+	}
+	params, err := q.resolveWrite(ctx, t, in)
+	if err != nil {
+		return storage.ItemSelection{}, false, err
+	}
+	if keys != nil {
+		return storage.ItemSelection{Keys: keys}, single, nil
+	}
+	return storage.ItemSelection{Query: &storage.ItemQuery{Params: params, Env: t.env}}, false, nil
+}
+
 // itemsOf reads a rendered payload as items: an object is one item, an
 // array a list of them. A payload that is the webhook's whole `$trigger`
 // (the seed's `"payload": "{{$trigger}}"`) stores the request body: the
