@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/hookflow/hookflow/query"
@@ -132,6 +133,18 @@ type docRef struct {
 	// self is the document's own value (the element, or the whole item).
 	self *jsonRef
 }
+
+// selfRef is the document's own value, which an empty path names.
+func (doc docRef) selfRef() (jsonRef, error) {
+	if doc.self == nil {
+		return jsonRef{}, fmt.Errorf("empty field name")
+	}
+	return *doc.self, nil
+}
+
+// keyOnly says that path segment i is a key even when it is numeric: the
+// first segment of an object document.
+func (doc docRef) keyOnly(i int) bool { return i == 0 && doc.object }
 
 // jsonRef is one JSON value of a row, as the dialect addresses it.
 type jsonRef struct {

@@ -53,18 +53,14 @@ func (postgresDialect) root() docRef {
 func (d postgresDialect) field(doc docRef, path query.Path) (jsonRef, error) {
 	segs := path.Segments()
 	if len(segs) == 0 {
-		if doc.self == nil {
-			return jsonRef{}, fmt.Errorf("empty field name")
-		}
-		return *doc.self, nil
+		return doc.selfRef()
 	}
 	last := len(segs) - 1
-	keyOnly := func(i int) bool { return i == 0 && doc.object }
 	// The same bound as SQLite's (maxPathVariants), so that a query
 	// means the same on both databases.
 	readings := 1
 	for i := range segs {
-		if path.Index(i) >= 0 && !keyOnly(i) {
+		if path.Index(i) >= 0 && !doc.keyOnly(i) {
 			if readings *= 2; readings > maxPathVariants {
 				return jsonRef{}, fmt.Errorf("field %q has too many numeric segments", path.String())
 			}
@@ -77,10 +73,10 @@ func (d postgresDialect) field(doc docRef, path query.Path) (jsonRef, error) {
 	}
 	step := func(v sqlExpr, i int, s, prefix string) sqlExpr {
 		switch {
-		case i == last && s == "length" && !keyOnly(i):
+		case i == last && s == "length" && !doc.keyOnly(i):
 			return sqlf("(CASE WHEN "+prefix+"_typeof(%s) = 'array' THEN to_"+prefix+"("+prefix+"_array_length(%s)) ELSE %s -> 'length' END)",
 				v, v, v)
-		case path.Index(i) >= 0 && !keyOnly(i):
+		case path.Index(i) >= 0 && !doc.keyOnly(i):
 			return sqlf("(%s #> "+sqlString("{"+strconv.Itoa(path.Index(i))+"}")+")", v)
 		}
 		return sqlf("(%s -> "+sqlString(s)+")", v)

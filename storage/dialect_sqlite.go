@@ -43,17 +43,13 @@ func (sqliteDialect) root() docRef {
 func (d sqliteDialect) field(doc docRef, path query.Path) (jsonRef, error) {
 	segs := path.Segments()
 	if len(segs) == 0 {
-		if doc.self == nil {
-			return jsonRef{}, fmt.Errorf("empty field name")
-		}
-		return *doc.self, nil
+		return doc.selfRef()
 	}
 	last := len(segs) - 1
-	keyOnly := func(i int) bool { return i == 0 && doc.object }
-	if segs[last] == "length" && !keyOnly(last) {
+	if segs[last] == "length" && !doc.keyOnly(last) {
 		// `tags.length` counts an array's elements and is an ordinary key
 		// anywhere else, exactly as query.Path.Get reads it.
-		keyed, err := d.pathRef(doc, path, keyOnly)
+		keyed, err := d.pathRef(doc, path)
 		if err != nil {
 			return jsonRef{}, err
 		}
@@ -69,17 +65,17 @@ func (d sqliteDialect) field(doc docRef, path query.Path) (jsonRef, error) {
 			path: keyed.path,
 		}, nil
 	}
-	return d.pathRef(doc, path, keyOnly)
+	return d.pathRef(doc, path)
 }
 
 // pathRef addresses path with every segment read as json_extract would: a
 // key, or for a numeric segment either an index or a key, whichever exists.
-func (d sqliteDialect) pathRef(doc docRef, path query.Path, keyOnly func(int) bool) (jsonRef, error) {
+func (d sqliteDialect) pathRef(doc docRef, path query.Path) (jsonRef, error) {
 	segs := path.Segments()
 	variants := []string{"$"}
 	for i, s := range segs {
 		key := `."` + escapeJSONPathKey(s) + `"`
-		if idx := path.Index(i); idx >= 0 && !keyOnly(i) {
+		if idx := path.Index(i); idx >= 0 && !doc.keyOnly(i) {
 			next := make([]string, 0, 2*len(variants))
 			for _, v := range variants {
 				next = append(next, v+"["+strconv.Itoa(idx)+"]", v+key)
