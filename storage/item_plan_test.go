@@ -64,36 +64,32 @@ func explainRead(t testing.TB, s *Store, collection string, p *query.Params) str
 	return strings.Join(lines, "\n")
 }
 
-// TestReadPlansUseIndexes shows that filters and sorts run in SQLite and
-// that declared expression indexes serve them.
-func TestReadPlansUseIndexes(t *testing.T) {
-	t.Parallel()
+// indexedOrders is a test store with the collection orders, indexed on
+// status and created, on total, and on ip and timestamp; on another
+// dialect than the one asked for, the test is skipped saying why.
+func indexedOrders(t *testing.T, dialect Dialect, why string) *Store {
+	t.Helper()
 	s := openTestStore(t)
-	if s.Dialect() != DialectSQLite {
-		t.Skip("SQLite's plans; TestReadPlansUseIndexesPostgres shows PostgreSQL's")
+	if s.Dialect() != dialect {
+		t.Skip(why)
 	}
-	ctx := context.Background()
-	if _, err := s.CreateCollection(ctx, Collection{Name: "orders", Indexes: [][]string{{"status", "created"}, {"total"}, {"ip", "timestamp"}}}); err != nil {
+	if _, err := s.CreateCollection(context.Background(), Collection{Name: "orders", Indexes: [][]string{{"status", "created"}, {"total"}, {"ip", "timestamp"}}}); err != nil {
 		t.Fatal(err)
 	}
-	tests := []struct {
-		params string
-		want   []string // substrings of the plan
-		not    []string
-	}{
-		{`{"filter": {"status": {"_eq": "active"}}, "sort": "-created"}`,
-			[]string{"SEARCH items USING INDEX items_ix_"}, []string{"TEMP B-TREE"}},
-		{`{"sort": "-total", "limit": 10}`, []string{"USING INDEX items_ix_"}, []string{"TEMP B-TREE"}},
-		// The seed's rate limit: an equality and a range on one index.
-		{`{"filter": {"ip": {"_eq": "1.2.3.4"}, "timestamp": {"_gte": "$NOW(-1 hour)"}}, "aggregate": {"count": "*"}}`,
-			[]string{"USING INDEX items_ix_", "(collection=? AND <expr>=? AND <expr>>?)"}, nil},
-		{`{}`, []string{"USING INDEX items_collection"}, []string{"TEMP B-TREE"}},
-		// Whether an index serves these is the planner's estimate; they
-		// never scan other collections' items.
-		{`{"filter": {"status": {"_in": ["a", "b"]}}}`, []string{"SEARCH items USING INDEX"}, []string{"SCAN items"}},
-		{`{"filter": {"status": {"_null": true}}}`, []string{"SEARCH items USING INDEX"}, []string{"SCAN items"}},
-	}
-	for _, tt := range tests {
+	return s
+}
+
+// planCase is a read of orders whose plan shows every want and no not.
+type planCase struct {
+	params string
+	want   []string // substrings of the plan
+	not    []string
+}
+
+// checkPlans explains each case's read and checks its plan.
+func checkPlans(t *testing.T, s *Store, cases []planCase) {
+	t.Helper()
+	for _, tt := range cases {
 		plan := explainRead(t, s, "orders", params(t, tt.params))
 		for _, w := range tt.want {
 			if !strings.Contains(plan, w) {
@@ -107,6 +103,27 @@ func TestReadPlansUseIndexes(t *testing.T) {
 		}
 		t.Logf("%s:\n%s", tt.params, plan)
 	}
+}
+
+// TestReadPlansUseIndexes shows that filters and sorts run in SQLite and
+// that declared expression indexes serve them.
+func TestReadPlansUseIndexes(t *testing.T) {
+	t.Parallel()
+	s := indexedOrders(t, DialectSQLite, "SQLite's plans; TestReadPlansUseIndexesPostgres shows PostgreSQL's")
+	tests := []planCase{
+		{`{"filter": {"status": {"_eq": "active"}}, "sort": "-created"}`,
+			[]string{"SEARCH items USING INDEX items_ix_"}, []string{"TEMP B-TREE"}},
+		{`{"sort": "-total", "limit": 10}`, []string{"USING INDEX items_ix_"}, []string{"TEMP B-TREE"}},
+		// The seed's rate limit: an equality and a range on one index.
+		{`{"filter": {"ip": {"_eq": "1.2.3.4"}, "timestamp": {"_gte": "$NOW(-1 hour)"}}, "aggregate": {"count": "*"}}`,
+			[]string{"USING INDEX items_ix_", "(collection=? AND <expr>=? AND <expr>>?)"}, nil},
+		{`{}`, []string{"USING INDEX items_collection"}, []string{"TEMP B-TREE"}},
+		// Whether an index serves these is the planner's estimate; they
+		// never scan other collections' items.
+		{`{"filter": {"status": {"_in": ["a", "b"]}}}`, []string{"SEARCH items USING INDEX"}, []string{"SCAN items"}},
+		{`{"filter": {"status": {"_null": true}}}`, []string{"SEARCH items USING INDEX"}, []string{"SCAN items"}},
+	}
+	checkPlans(t, s, tests)
 }
 
 // explainPostgres is PostgreSQL's EXPLAIN of stmt, one line per node.
@@ -139,14 +156,7 @@ func explainPostgres(t testing.TB, s *Store, stmt sqlExpr) string {
 // on an equality and a date range stays in the index.
 func TestReadPlansUseIndexesPostgres(t *testing.T) {
 	t.Parallel()
-	s := openTestStore(t)
-	if s.Dialect() != DialectPostgres {
-		t.Skip("PostgreSQL's plans: set HOOKFLOW_TEST_DB (internal/testdb)")
-	}
-	ctx := context.Background()
-	if _, err := s.CreateCollection(ctx, Collection{Name: "orders", Indexes: [][]string{{"status", "created"}, {"total"}, {"ip", "timestamp"}}}); err != nil {
-		t.Fatal(err)
-	}
+	s := indexedOrders(t, DialectPostgres, "PostgreSQL's plans: set HOOKFLOW_TEST_DB (internal/testdb)")
 	// Enough rows (and statistics) for the planner to prefer the indexes.
 	err := s.write.Exec(`INSERT INTO items(collection, key, data)
 		SELECT 'orders', i::text, json_build_object('id', i, 'status', (ARRAY['active', 'draft', 'archived'])[i % 3 + 1],
@@ -160,11 +170,7 @@ func TestReadPlansUseIndexesPostgres(t *testing.T) {
 	if err := s.write.Exec("ANALYZE items").Error; err != nil {
 		t.Fatal(err)
 	}
-	tests := []struct {
-		params string
-		want   []string // substrings of the plan
-		not    []string
-	}{
+	tests := []planCase{
 		{`{"filter": {"status": {"_eq": "active"}}, "sort": "-created"}`,
 			[]string{"Index Scan Backward using items_ix_", "Index Cond: ((collection = 'orders'::text) AND"}, []string{"Sort", "Seq Scan"}},
 		// The range on the number is an index condition; whether the
@@ -180,18 +186,5 @@ func TestReadPlansUseIndexesPostgres(t *testing.T) {
 		{`{"filter": {"status": {"_in": ["draft", "nothing"]}}, "sort": "status"}`, []string{"items_ix_"}, []string{"Seq Scan"}},
 		{`{"filter": {"status": {"_null": true}}}`, []string{"items_ix_"}, []string{"Seq Scan"}},
 	}
-	for _, tt := range tests {
-		plan := explainRead(t, s, "orders", params(t, tt.params))
-		for _, w := range tt.want {
-			if !strings.Contains(plan, w) {
-				t.Errorf("%s: plan lacks %q:\n%s", tt.params, w, plan)
-			}
-		}
-		for _, n := range tt.not {
-			if strings.Contains(plan, n) {
-				t.Errorf("%s: plan has %q:\n%s", tt.params, n, plan)
-			}
-		}
-		t.Logf("%s:\n%s", tt.params, plan)
-	}
+	checkPlans(t, s, tests)
 }
