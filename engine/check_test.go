@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -14,14 +13,7 @@ import (
 // checkDoc decodes a flow document and checks it as an upload is checked.
 func checkDoc(t *testing.T, e *Engine, doc string) (*Plan, flows.ValidationErrors, flows.ValidationErrors) {
 	t.Helper()
-	var m map[string]any
-	if err := json.Unmarshal([]byte(doc), &m); err != nil {
-		t.Fatal(err)
-	}
-	f, errs := flows.Decode(m)
-	if len(errs) > 0 {
-		t.Fatalf("decode: %v", errs)
-	}
+	f := decodeDoc(t, doc)
 	p, warnings, err := e.Check(f)
 	var findings flows.ValidationErrors
 	if err != nil && !errors.As(err, &findings) {

@@ -32,7 +32,8 @@ func testEngine(t *testing.T, maxSteps int) *Engine {
 	return New(r, Config{MaxSteps: maxSteps})
 }
 
-func compileDoc(t *testing.T, e *Engine, doc string) *Plan {
+// decodeDoc decodes a flow document that must be valid.
+func decodeDoc(t *testing.T, doc string) *flows.Flow {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal([]byte(doc), &m); err != nil {
@@ -42,6 +43,12 @@ func compileDoc(t *testing.T, e *Engine, doc string) *Plan {
 	if len(errs) > 0 {
 		t.Fatalf("decode: %v", errs)
 	}
+	return f
+}
+
+func compileDoc(t *testing.T, e *Engine, doc string) *Plan {
+	t.Helper()
+	f := decodeDoc(t, doc)
 	p, err := e.Compile(f)
 	if err != nil {
 		t.Fatalf("compile: %v", err)
