@@ -144,6 +144,20 @@ func (b *queueBundle) enqueue(t *testing.T, q *Queue, n int) (string, error) {
 	return doc.ID, nil
 }
 
+// enqueueN queues n runs (bodies {"n": 0} to {"n": n-1}), each of which
+// must be accepted, and returns their ids.
+func (b *queueBundle) enqueueN(t *testing.T, q *Queue, n int) []string {
+	t.Helper()
+	ids := make([]string, n)
+	for i := range ids {
+		var err error
+		if ids[i], err = b.enqueue(t, q, i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return ids
+}
+
 // record reads a run's record as GET /flows/runs/{id} shows it.
 func (b *queueBundle) record(t *testing.T, id string) map[string]any {
 	t.Helper()
@@ -194,14 +208,7 @@ func TestQueueHoldsOnlyWhatItCanRun(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	q := b.newQueue(t, QueueConfig{Workers: 2, Prefetch: 1})
-	ids := make([]string, 10)
-	for i := range ids {
-		id, err := b.enqueue(t, q, i)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids[i] = id
-	}
+	ids := b.enqueueN(t, q, 10)
 	waitFor(t, "two runs at the gate", func() bool { return b.gate.starts.Load() == 2 })
 	waitFor(t, "three runs claimed", func() bool { return b.statuses(t)[storage.RunRunning] == 3 && q.heldCount() == 3 })
 	if got := b.statuses(t); got[storage.RunQueued] != 7 || q.heldCount() != 3 {
@@ -322,11 +329,7 @@ func TestQueueFull(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	q := b.newQueue(t, QueueConfig{Workers: 1, Limit: 3, RecountInterval: 10 * time.Millisecond})
-	for i := 0; i < 3; i++ {
-		if _, err := b.enqueue(t, q, i); err != nil {
-			t.Fatal(err)
-		}
-	}
+	b.enqueueN(t, q, 3)
 	_, err := b.enqueue(t, q, 3)
 	var full *QueueFullError
 	if !errors.As(err, &full) || !errors.Is(err, ErrQueueFull) || full.Limit != 3 || full.RetryAfter <= 0 || !q.Full() {
@@ -352,13 +355,7 @@ func TestQueueStopClaimsNothingMore(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	q := b.newQueue(t, QueueConfig{Workers: 1, Prefetch: 2})
-	ids := make([]string, 5)
-	for i := range ids {
-		var err error
-		if ids[i], err = b.enqueue(t, q, i); err != nil {
-			t.Fatal(err)
-		}
-	}
+	ids := b.enqueueN(t, q, 5)
 	first := <-b.gate.started
 	waitFor(t, "a worker and two prefetched runs", func() bool { return b.statuses(t)[storage.RunRunning] == 3 })
 	q.StopClaiming()
