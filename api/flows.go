@@ -64,10 +64,7 @@ func (s *server) createFlows(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if isArray {
-		return writeSaved(c, http.StatusOK, created, warnings)
-	}
-	return writeSaved(c, http.StatusOK, created[0], warnings)
+	return writeSaved(c, http.StatusOK, oneOrMany(created, isArray), warnings)
 }
 
 // patchFlow changes the fields given; `operations`, when given, replaces

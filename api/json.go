@@ -116,6 +116,15 @@ func asObject(v any) (map[string]any, error) {
 	return m, nil
 }
 
+// oneOrMany is what readObjects' records became, shaped as the body was:
+// the list for an array, its one element for an object.
+func oneOrMany[T any](list []T, isArray bool) any {
+	if isArray {
+		return list
+	}
+	return list[0]
+}
+
 // readObjects decodes a body that is one JSON object or a non-empty array
 // of objects (creating one or several records); kind names them in errors.
 func readObjects(c echo.Context, kind string) (docs []map[string]any, isArray bool, err error) {

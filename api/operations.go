@@ -62,10 +62,7 @@ func (s *server) createOperations(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if isArray {
-		return writeSaved(c, http.StatusOK, created, warnings)
-	}
-	return writeSaved(c, http.StatusOK, created[0], warnings)
+	return writeSaved(c, http.StatusOK, oneOrMany(created, isArray), warnings)
 }
 
 // patchOperation changes the fields given of one operation.

@@ -54,10 +54,7 @@ func (s *server) createPermissions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if isArray {
-		return writeData(c, http.StatusOK, perms)
-	}
-	return writeData(c, http.StatusOK, perms[0])
+	return writeData(c, http.StatusOK, oneOrMany(perms, isArray))
 }
 
 // updatePermission serves PATCH /permissions/{id}.

@@ -38,10 +38,7 @@ func (s *server) createRoles(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if isArray {
-		return writeData(c, http.StatusOK, roles)
-	}
-	return writeData(c, http.StatusOK, roles[0])
+	return writeData(c, http.StatusOK, oneOrMany(roles, isArray))
 }
 
 // updateRole serves PATCH /roles/{id}.

@@ -86,10 +86,7 @@ func (s *server) createUsers(c echo.Context) error {
 	for i, u := range created {
 		out[i] = viewUser(u.User, u.Token)
 	}
-	if isArray {
-		return writeData(c, http.StatusOK, out)
-	}
-	return writeData(c, http.StatusOK, out[0])
+	return writeData(c, http.StatusOK, oneOrMany(out, isArray))
 }
 
 // updateUser serves PATCH /users/{id}.

@@ -191,10 +191,7 @@ func (s *server) createWebhooks(c echo.Context) error {
 	for i, sub := range subs {
 		out[i] = params.Fields.Project(directusWebhook(sub, true))
 	}
-	if isArray {
-		return writeData(c, http.StatusOK, out)
-	}
-	return writeData(c, http.StatusOK, out[0])
+	return writeData(c, http.StatusOK, oneOrMany(out, isArray))
 }
 
 // requireFields records the fields of names missing from doc, null or
