@@ -448,7 +448,13 @@ func toJSONText(v any) string {
 // waitFor polls cond for up to 10 seconds.
 func waitFor(t *testing.T, cond func() bool, what string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	waitWithin(t, 10*time.Second, cond, what)
+}
+
+// waitWithin polls cond for up to limit.
+func waitWithin(t *testing.T, limit time.Duration, cond func() bool, what string) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out: %s", what)

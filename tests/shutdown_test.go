@@ -113,7 +113,7 @@ func TestShutdownStartsNoQueuedRuns(t *testing.T) {
 	}
 
 	server.restart("FLOWS_WORKERS=8")
-	waitFor2(t, 60*time.Second, func() bool {
+	waitWithin(t, 60*time.Second, func() bool {
 		var list struct{ Data []any }
 		get(t, base+"/flows/"+created.Data.ID+"/runs?status=completed&limit=100", &list)
 		return len(list.Data) == 40
@@ -223,17 +223,5 @@ func TestSecondServerOnOneFileRefusesToStart(t *testing.T) {
 	_ = server.Process.Signal(syscall.SIGTERM)
 	if _, err := waitExit(t, server.Cmd, 30*time.Second); err != nil {
 		t.Fatalf("a server on the released file: %v", err)
-	}
-}
-
-// waitFor2 is waitFor with its own time limit.
-func waitFor2(t *testing.T, limit time.Duration, cond func() bool, what string) {
-	t.Helper()
-	deadline := time.Now().Add(limit)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out: %s", what)
-		}
-		time.Sleep(50 * time.Millisecond)
 	}
 }
