@@ -85,7 +85,7 @@ func (s *Store) CreateCollection(ctx context.Context, c Collection) (*Collection
 		return nil, err
 	}
 	row.Indexes = indexesJSON(c.Indexes)
-	_, err = s.items.do(ctx, "", func(w *writeTx) (any, []ItemEvent, error) {
+	_, err = s.items.doOn(ctx, c.Name, func(w *writeTx) (any, []ItemEvent, error) {
 		tx := w.tx
 		if err := w.forget(c.Name); err != nil {
 			return nil, nil, err
@@ -128,7 +128,7 @@ func (s *Store) UpdateCollection(ctx context.Context, name string, p CollectionP
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.items.do(ctx, "", func(w *writeTx) (any, []ItemEvent, error) {
+	out, err := s.items.doOn(ctx, name, func(w *writeTx) (any, []ItemEvent, error) {
 		tx := w.tx
 		if err := w.forget(name); err != nil {
 			return nil, nil, err

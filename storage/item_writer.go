@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 
 	"gorm.io/gorm"
@@ -38,9 +39,12 @@ type itemWriter struct {
 	engine  engine
 	jobs    chan *itemJob
 	cache   *collectionCache // used by the writer goroutine only
-	mu      sync.RWMutex
-	closed  bool
-	done    chan struct{}
+	// announce tells other servers sharing the database which collections
+	// a batch wrote, inside its transaction (nil: none share it).
+	announce func(tx *gorm.DB, collections []string) error
+	mu       sync.RWMutex
+	closed   bool
+	done     chan struct{}
 
 	// runOutbox starts the flows events trigger; maxRecord bounds the
 	// records of the runs it queues.
@@ -54,11 +58,14 @@ type itemJob struct {
 	// collection is the collection whose items the write changes; "" for
 	// writes that change none (a collection's schema or indexes).
 	collection string
-	apply      func(w *writeTx) (any, []ItemEvent, error)
-	result     any
-	events     []ItemEvent
-	err        error
-	done       chan struct{}
+	// lock is the collection the write changes, items or not, which a
+	// batch on a shared database locks first (lockCollections).
+	lock   string
+	apply  func(w *writeTx) (any, []ItemEvent, error)
+	result any
+	events []ItemEvent
+	err    error
+	done   chan struct{}
 }
 
 func newItemWriter(db *gorm.DB, stmts *stmtCache, e engine, logger *slog.Logger, notify func(ItemEvent), changed func(string),
@@ -87,7 +94,18 @@ func newItemWriter(db *gorm.DB, stmts *stmtCache, e engine, logger *slog.Logger,
 // stops waiting; a write already picked up still completes, one not yet
 // started is skipped.
 func (w *itemWriter) do(ctx context.Context, collection string, apply func(w *writeTx) (any, []ItemEvent, error)) (any, error) {
-	j := &itemJob{ctx: ctx, collection: collection, apply: apply, done: make(chan struct{})}
+	return w.submit(&itemJob{ctx: ctx, collection: collection, lock: collection, apply: apply, done: make(chan struct{})})
+}
+
+// doOn submits a write that changes collection itself (its schema or
+// indexes) but none of its items, and waits like do.
+func (w *itemWriter) doOn(ctx context.Context, collection string, apply func(w *writeTx) (any, []ItemEvent, error)) (any, error) {
+	return w.submit(&itemJob{ctx: ctx, lock: collection, apply: apply, done: make(chan struct{})})
+}
+
+// submit queues a write and waits for its batch.
+func (w *itemWriter) submit(j *itemJob) (any, error) {
+	ctx := j.ctx
 	w.mu.RLock()
 	if w.closed {
 		w.mu.RUnlock()
@@ -144,11 +162,48 @@ const (
 	rollbackToSQL = "ROLLBACK TO w"
 )
 
+// maxBatchTries bounds how often a batch that PostgreSQL aborted to break
+// a deadlock, or as a serialization failure, is run again.
+const maxBatchTries = 3
+
 // commit runs a batch in one transaction and answers its callers. Each
 // write runs in a savepoint that is released when it succeeds (so they
 // never nest) and rolled back when it fails. The webhook deliveries and
-// flow runs a write owes are stored inside its savepoint.
+// flow runs a write owes are stored inside its savepoint. A batch aborted
+// by PostgreSQL as a deadlock or serialization failure (servers writing
+// the same rows at once) is run again whole, a few times.
 func (w *itemWriter) commit(batch []*itemJob) {
+	var err error
+	for try := 1; ; try++ {
+		err = w.attempt(batch)
+		if err == nil || try == maxBatchTries || !retryable(err) {
+			break
+		}
+		w.logger.Warn("item write batch conflicted with another server's; running it again",
+			"writes", len(batch), "try", try, "error", err)
+	}
+	if err != nil {
+		w.logger.Error("item write batch failed", "writes", len(batch), "error", err)
+	}
+	for _, j := range batch {
+		if err != nil && j.err == nil {
+			j.result, j.events, j.err = nil, nil, fmt.Errorf("commit items: %w", translate(err))
+		}
+		if j.err == nil && w.notify != nil {
+			for _, e := range j.events {
+				w.notify(e)
+			}
+		}
+		if j.err == nil && w.changed != nil && j.collection != "" {
+			w.changed(j.collection)
+		}
+		close(j.done)
+	}
+}
+
+// attempt runs a batch in one transaction and hands the outboxes what it
+// queued once it committed (nothing when it failed).
+func (w *itemWriter) attempt(batch []*itemJob) error {
 	var owed owedWork // what this batch queues
 	committing, committingRuns := false, false
 	ctx := context.Background()
@@ -169,7 +224,12 @@ func (w *itemWriter) commit(batch []*itemJob) {
 			}
 			return err
 		}
+		if err := w.lockCollections(tx, batch); err != nil {
+			return err
+		}
+		var written []string
 		for _, j := range batch {
+			j.result, j.events, j.err = nil, nil, nil
 			if err := j.ctx.Err(); err != nil {
 				j.err = err
 				continue
@@ -186,6 +246,8 @@ func (w *itemWriter) commit(batch []*itemJob) {
 				if err := exec(rollbackToSQL); err != nil {
 					return fmt.Errorf("roll back savepoint: %w", err)
 				}
+			} else if j.collection != "" {
+				written = append(written, j.collection)
 			}
 			if err := exec(releaseSQL); err != nil {
 				return fmt.Errorf("end savepoint: %w", err)
@@ -193,6 +255,12 @@ func (w *itemWriter) commit(batch []*itemJob) {
 		}
 		if err := w.cache.flush(tx); err != nil {
 			return err
+		}
+		if w.announce != nil && len(written) > 0 {
+			slices.Sort(written)
+			if err := w.announce(tx, slices.Compact(written)); err != nil {
+				return err
+			}
 		}
 		if len(owed.deliveries) > 0 {
 			committing = true
@@ -210,7 +278,6 @@ func (w *itemWriter) commit(batch []*itemJob) {
 		w.cache.reset()
 	}
 	if err != nil {
-		w.logger.Error("item write batch failed", "writes", len(batch), "error", err)
 		owed = owedWork{}
 	}
 	if committing {
@@ -219,20 +286,32 @@ func (w *itemWriter) commit(batch []*itemJob) {
 	if committingRuns {
 		w.runOutbox.RunsCommitted(owed.runs)
 	}
-	for _, j := range batch {
-		if err != nil && j.err == nil {
-			j.result, j.events, j.err = nil, nil, fmt.Errorf("commit items: %w", translate(err))
-		}
-		if j.err == nil && w.notify != nil {
-			for _, e := range j.events {
-				w.notify(e)
-			}
-		}
-		if j.err == nil && w.changed != nil && j.collection != "" {
-			w.changed(j.collection)
-		}
-		close(j.done)
+	return err
+}
+
+// lockCollections locks, on a database other servers write too, the
+// collections the batch writes, in the order of their names, before any
+// write reads one: two servers' batches writing the same collections then
+// wait for each other instead of each holding one the other needs.
+func (w *itemWriter) lockCollections(tx *gorm.DB, batch []*itemJob) error {
+	if !w.engine.shared {
+		return nil
 	}
+	names := make([]string, 0, len(batch))
+	for _, j := range batch {
+		if j.lock != "" {
+			names = append(names, j.lock)
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	slices.Sort(names)
+	names = slices.Compact(names)
+	if err := tx.Exec("SELECT 1 FROM collections WHERE name IN ? ORDER BY name"+w.engine.lockRow, names).Error; err != nil {
+		return fmt.Errorf("lock collections: %w", err)
+	}
+	return nil
 }
 
 // run applies one write and queues what it owes, turning a panic into its

@@ -28,7 +28,7 @@ const cancelGrace = 5 * time.Second
 
 // openPostgres opens a PostgreSQL database: one pool of connections (pgx)
 // serves reads and writes; each connection caches its prepared statements.
-func openPostgres(ctx context.Context, cfg Config, gcfg *gorm.Config) (*Store, error) {
+func openPostgres(ctx context.Context, cfg Config, gcfg *gorm.Config, instance string) (*Store, error) {
 	if cfg.ConnectionString == "" {
 		return nil, errors.New("open database: PostgreSQL needs a connection string (DB_CONNECTION_STRING)")
 	}
@@ -42,6 +42,9 @@ func openPostgres(ctx context.Context, cfg Config, gcfg *gorm.Config) (*Store, e
 	if pcfg.RuntimeParams["application_name"] == "" {
 		pcfg.RuntimeParams["application_name"] = "hookflow"
 	}
+	// The changes this server's connections make are announced under its
+	// name (hf_changed), which it then does not take for another's.
+	pcfg.RuntimeParams[instanceSetting] = instance
 	// A query whose caller goes away is cancelled by the server, and its
 	// connection stays usable: pgx's default closes the connection, which
 	// would lose the item writer's whole transaction with it.
@@ -68,6 +71,18 @@ func openPostgres(ctx context.Context, cfg Config, gcfg *gorm.Config) (*Store, e
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("open database: %w", err)
 	}
+	var schema string
+	if err := sqlDB.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
+		_ = sqlDB.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	feed := newChangeFeed()
+	listener, err := startChangeListener(ctx, pcfg, schema, instance, feed, cfg.Logger, cfg.ChangeCheck)
+	if err != nil {
+		feed.close()
+		_ = sqlDB.Close()
+		return nil, fmt.Errorf("open database: %w", err)
+	}
 	return &Store{
 		write:    db,
 		read:     db,
@@ -76,6 +91,10 @@ func openPostgres(ctx context.Context, cfg Config, gcfg *gorm.Config) (*Store, e
 		engine:   postgresEngine(),
 		runQueue: postgresRunQueue,
 		stmts:    newStmtCache(sqlDB, rebindDollar),
+		instance: instance,
+		channel:  "hookflow:" + schema,
+		feed:     feed,
+		listener: listener,
 	}, nil
 }
 
@@ -149,6 +168,14 @@ func postgresCanceled(err error) bool {
 func postgresNUL(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && (pe.Code == "22P05" || (pe.Code == "22021" && strings.Contains(pe.Message, "0x00")))
+}
+
+// retryable reports a transaction PostgreSQL aborted to break a deadlock
+// (deadlock_detected) or as a serialization failure: run again, it may
+// succeed.
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
 }
 
 // postgresUniqueViolation reports PostgreSQL's duplicate key error

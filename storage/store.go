@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -81,6 +82,15 @@ type Config struct {
 	// (secrets.KeySource builds them). Nil means a key of this process
 	// only: what it seals cannot be read by another process.
 	Keys *secrets.Keyring
+	// Lease is how long the elected server's lease holds without renewal
+	// (DefaultLease when zero; QUEUE_LEASE): how soon another server takes
+	// over the work that runs once when the elected one dies.
+	Lease time.Duration
+	// ChangeCheck is how often a server sharing a PostgreSQL database
+	// compares the database's change counts with the notifications it
+	// heard (DefaultChangeCheck when zero): the bound on how late a
+	// missed notification is made up for.
+	ChangeCheck time.Duration
 }
 
 // Store is the open database.
@@ -111,6 +121,15 @@ type Store struct {
 	// onCollectionEvent is Config.OnCollectionEvent, or nil.
 	onCollectionEvent func(CollectionEvent)
 	queryTimeout      time.Duration
+	// instance names this store among the servers of the database
+	// (Instance); feed hands other servers' changes to watchers (Watch),
+	// fed on PostgreSQL by listener; leader is the election (Leader).
+	instance  string
+	channel   string // PostgreSQL: where changes are announced
+	feed      *changeFeed
+	listener  *changeListener
+	leader    *Leader
+	housework *housekeeping
 
 	closeOnce sync.Once
 	closeErr  error
@@ -170,7 +189,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	case "", DialectSQLite:
 		s, err = openSQLite(ctx, cfg, gcfg)
 	case DialectPostgres:
-		s, err = openPostgres(ctx, cfg, gcfg)
+		s, err = openPostgres(ctx, cfg, gcfg, newInstanceName())
 	default:
 		return nil, fmt.Errorf("open database: unknown database %q (sqlite or postgres)", cfg.Dialect)
 	}
@@ -189,11 +208,23 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if s.queryTimeout == 0 {
 		s.queryTimeout = DefaultQueryTimeout
 	}
+	if s.instance == "" {
+		s.instance = newInstanceName()
+	}
+	var shared *sql.DB
+	if s.kind == DialectPostgres {
+		shared, _ = s.write.DB()
+	}
+	s.leader = newLeader(shared, s.instance, cfg.Lease, cfg.Logger, s.engine.rebind)
 	s.runs = newRunWriter(s.write, s.engine, cfg.Logger, cfg.MaxRunRecordSize)
 	s.items = newItemWriter(s.write, s.stmts, s.engine, cfg.Logger, cfg.OnItemEvent, cfg.OnCollectionWrite, cfg.Outbox,
 		cfg.RunOutbox, cfg.MaxRunRecordSize)
+	s.items.announce = s.announcer()
 	if cfg.RunRetention.enabled() {
 		s.janitor = s.startRunJanitor(cfg.RunRetention, cfg.Logger)
+	}
+	if s.SharesRateLimits() {
+		s.housework = s.startHousekeeping(cfg.Logger)
 	}
 	return s, nil
 }
@@ -211,8 +242,14 @@ func (s *Store) Close() error {
 
 func (s *Store) close() error {
 	s.janitor.close()
+	s.housework.close()
 	s.items.close()
 	s.runs.close()
+	s.listener.close()
+	if s.feed != nil {
+		s.feed.close()
+	}
+	s.leader.close()
 	s.stmts.close()
 	var firstErr error
 	handles := []*gorm.DB{s.write}

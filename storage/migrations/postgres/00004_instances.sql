@@ -1,0 +1,136 @@
+-- What several servers sharing one database need (docs/server.md, "Several
+-- instances"): change notifications for what servers keep in memory
+-- (storage/cluster_postgres.go), leased webhook deliveries with a
+-- per-webhook cap (storage/webhook_claim_postgres.go), shared rate limits
+-- (storage/rate_limits.go) and the lease of the elected server
+-- (storage/leader.go).
+
+-- +goose Up
+
+-- hf_versions counts the changes of each kind of state servers keep in
+-- memory: the triggers below add one per changed row in the changing
+-- transaction, so a server that missed a notification sees the count move
+-- at its next check.
+CREATE TABLE hf_versions (
+	topic text PRIMARY KEY,
+	version bigint NOT NULL
+);
+INSERT INTO hf_versions (topic, version) VALUES ('flows', 0), ('access', 0), ('webhooks', 0);
+
+-- hf_changed counts a change of topic TG_ARGV[0] and announces it on the
+-- channel of this schema ('hookflow:' || schema) at commit, with the
+-- changed row's column TG_ARGV[1] as key when given, the new count, and
+-- the server that made it (the hookflow.instance setting of its
+-- connections; '' for anyone else, whom every server believes).
+-- +goose StatementBegin
+CREATE FUNCTION hf_changed() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+	v bigint;
+	k text := '';
+BEGIN
+	IF TG_NARGS > 1 THEN
+		IF TG_OP = 'DELETE' THEN
+			k := to_jsonb(OLD) ->> TG_ARGV[1];
+		ELSE
+			k := to_jsonb(NEW) ->> TG_ARGV[1];
+		END IF;
+	END IF;
+	UPDATE hf_versions SET version = version + 1 WHERE topic = TG_ARGV[0] RETURNING version INTO v;
+	PERFORM pg_notify('hookflow:' || current_schema(), json_build_object(
+		't', TG_ARGV[0], 'k', coalesce(k, ''), 'v', v,
+		'o', coalesce(current_setting('hookflow.instance', true), ''))::text);
+	RETURN NULL;
+END
+$$;
+-- +goose StatementEnd
+
+CREATE TRIGGER hf_flows_changed AFTER INSERT OR UPDATE OR DELETE ON flows
+	FOR EACH ROW EXECUTE FUNCTION hf_changed('flows', 'id');
+CREATE TRIGGER hf_operations_changed AFTER INSERT OR UPDATE OR DELETE ON operations
+	FOR EACH ROW EXECUTE FUNCTION hf_changed('flows', 'flow_id');
+CREATE TRIGGER hf_roles_changed AFTER INSERT OR UPDATE OR DELETE ON roles
+	FOR EACH ROW EXECUTE FUNCTION hf_changed('access');
+CREATE TRIGGER hf_users_changed AFTER INSERT OR UPDATE OR DELETE ON users
+	FOR EACH ROW EXECUTE FUNCTION hf_changed('access');
+CREATE TRIGGER hf_permissions_changed AFTER INSERT OR UPDATE OR DELETE ON permissions
+	FOR EACH ROW EXECUTE FUNCTION hf_changed('access');
+-- Recording attempts updates last_triggered and failing_since of a webhook
+-- many times a second: those columns are left out, so that only changes
+-- of what deliveries are made of reach the other servers.
+CREATE TRIGGER hf_webhooks_written AFTER INSERT OR DELETE ON webhooks
+	FOR EACH ROW EXECUTE FUNCTION hf_changed('webhooks', 'id');
+CREATE TRIGGER hf_webhooks_changed AFTER UPDATE OF name, description, url, method, status, data, actions,
+	collections, events, headers, basic_user, basic_password, secret, previous_secret,
+	previous_secret_expires_at, retry_schedule, format, disabled_reason ON webhooks
+	FOR EACH ROW EXECUTE FUNCTION hf_changed('webhooks', 'id');
+
+-- A pending delivery is leased by the server attempting it until
+-- lease_until (Unix ms); recording the attempt ends the lease. Leased rows
+-- are few (at most WEBHOOKS_CONCURRENCY per webhook), so counting a
+-- webhook's reads a few entries of idx_deliveries_leased.
+ALTER TABLE webhook_deliveries ADD COLUMN lease_owner text, ADD COLUMN lease_until bigint;
+CREATE INDEX idx_deliveries_leased ON webhook_deliveries (webhook_id) WHERE lease_owner IS NOT NULL;
+
+-- hf_claim_deliveries leases to claimer, until lease_end, up to lim of a
+-- webhook's pending deliveries that are due at now_ms and not leased (or
+-- whose lease expired), oldest due first, such that no more than cap of
+-- the webhook's deliveries are leased at once by all servers together.
+-- Claims of one webhook take turns (a transaction advisory lock), so two
+-- servers cannot both see the same free slots. It returns the leased rows
+-- (taken_from: the owner of an expired lease taken over) and then one row
+-- whose id is NULL and whose next_due is when the first pending delivery
+-- nobody leases is due (NULL: none).
+-- +goose StatementBegin
+CREATE FUNCTION hf_claim_deliveries(wh bigint, now_ms bigint, lim integer, cap integer, claimer text, lease_end bigint)
+RETURNS TABLE (id bigint, message_id text, event text, message bytea, attempts bigint, next_attempt_at bigint,
+	test boolean, taken_from text, next_due bigint)
+LANGUAGE plpgsql AS $$
+DECLARE
+	free integer;
+BEGIN
+	PERFORM pg_advisory_xact_lock(hashtext('hookflow deliveries:' || current_schema()), (wh % 2147483647)::integer);
+	SELECT cap - count(*) INTO free FROM webhook_deliveries d
+	WHERE d.webhook_id = wh AND d.lease_owner IS NOT NULL AND d.lease_until >= now_ms AND d.status = 'pending';
+	free := GREATEST(LEAST(free, lim), 0);
+	RETURN QUERY
+	WITH picked AS (
+		SELECT d.id, d.lease_owner AS prev FROM webhook_deliveries d
+		WHERE d.webhook_id = wh AND d.status = 'pending' AND d.next_attempt_at <= now_ms
+			AND (d.lease_owner IS NULL OR d.lease_until < now_ms)
+		ORDER BY d.next_attempt_at, d.id
+		LIMIT free
+		FOR UPDATE SKIP LOCKED
+	)
+	UPDATE webhook_deliveries d SET lease_owner = claimer, lease_until = lease_end
+	FROM picked p WHERE d.id = p.id
+	RETURNING d.id, d.message_id, d.event, d.message, d.attempts, d.next_attempt_at, d.test, p.prev, NULL::bigint;
+	RETURN QUERY
+	SELECT NULL::bigint, NULL::text, NULL::text, NULL::bytea, NULL::bigint, NULL::bigint, NULL::boolean, NULL::text,
+		(SELECT d.next_attempt_at FROM webhook_deliveries d
+		WHERE d.webhook_id = wh AND d.status = 'pending' AND (d.lease_owner IS NULL OR d.lease_until < now_ms)
+		ORDER BY d.next_attempt_at, d.id LIMIT 1);
+END
+$$;
+-- +goose StatementEnd
+
+-- Rate limits shared by every server: one row per bucket, a generic cell
+-- rate algorithm (GCRA) whose tat (theoretical arrival time, Unix µs) a
+-- call moves forward by the rule's interval when it is allowed. A row
+-- whose tat has passed is a full bucket, the same as no row: the elected
+-- server removes those.
+CREATE TABLE hf_rate_limits (
+	key text PRIMARY KEY,
+	tat bigint NOT NULL,
+	allowed boolean NOT NULL
+);
+CREATE INDEX idx_rate_limits_tat ON hf_rate_limits (tat);
+
+-- The elected server's lease: the server named owner does the work that
+-- must happen once until until (the database's clock), renewing it as it
+-- goes; another takes it when it has passed.
+CREATE TABLE hf_leases (
+	name text PRIMARY KEY,
+	owner text NOT NULL,
+	until timestamptz NOT NULL
+);
