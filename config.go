@@ -92,6 +92,11 @@ type Config struct {
 	// Leader says whether this server is the one that fires schedules
 	// (always, when nil: a SQLite database has one server).
 	Leader triggers.Leader
+	// QueueLease is how long a server's claim on a queued run, on a
+	// webhook delivery and on the elected server's work holds without
+	// being renewed (QUEUE_LEASE, 30s): when a server dies, another takes
+	// its work over once its leases expired.
+	QueueLease time.Duration
 	// MaxPayloadSize bounds request bodies (MAX_PAYLOAD_SIZE, 1 MiB; accepts
 	// "2mb", "512kb").
 	MaxPayloadSize int64
@@ -195,6 +200,9 @@ func (c Config) withDefaults() Config {
 	if c.QueueLimit <= 0 {
 		c.QueueLimit = triggers.DefaultQueueLimit
 	}
+	if c.QueueLease <= 0 {
+		c.QueueLease = storage.DefaultLease
+	}
 	if c.MaxPayloadSize <= 0 {
 		c.MaxPayloadSize = 1 << 20
 	}
@@ -254,6 +262,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	intVar(getenv, "FLOWS_TRIGGER_MAX_RUNS", &c.TriggerMaxRuns, fail)
 	intVar(getenv, "FLOWS_WORKERS", &c.Workers, fail)
 	intVar(getenv, "FLOWS_QUEUE_LIMIT", &c.QueueLimit, fail)
+	queueLeaseVar(getenv, &c, fail)
 	durationVar(getenv, "FLOWS_SYNC_TIMEOUT", &c.SyncTimeout, fail)
 	durationVar(getenv, "FLOWS_RUN_TIMEOUT", &c.RunTimeout, fail)
 	httpFromEnv(getenv, &c, fail)
@@ -353,6 +362,9 @@ func outboundPolicy(getenv func(string) string, fail func(string, error)) outbou
 func (c Config) webhookConfig(bus *events.Bus, metrics *telemetry.Metrics) webhooks.Config {
 	w := c.Webhooks
 	w.Policy = c.Outbound
+	if w.Lease <= 0 {
+		w.Lease = c.QueueLease
+	}
 	if w.Client == nil {
 		w.Client = outbound.NewClient(c.Outbound, 0)
 	}

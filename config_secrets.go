@@ -30,9 +30,16 @@ func secretKeyVars(getenv func(string) string, c *Config, fail func(string, erro
 // keySource says where the key of the credentials at rest comes from:
 // SECRET_KEY, or a key generated on the first start and kept in
 // secrets.KeyFileName beside the SQLite file (readable by this user only),
-// or for an in-memory database a key of this process.
+// or for an in-memory database a key of this process. On PostgreSQL
+// SECRET_KEY is required.
 func (c Config) keySource() secrets.KeySource {
-	src := secrets.KeySource{SecretKey: c.SecretKey, Previous: c.SecretKeyPrevious}
+	src := secrets.KeySource{
+		SecretKey: c.SecretKey,
+		Previous:  c.SecretKeyPrevious,
+		// A key file beside one server cannot serve the others sharing a
+		// PostgreSQL database.
+		RequireSecretKey: c.DBClient == storage.DialectPostgres,
+	}
 	if c.DBFilename != storage.MemoryFilename {
 		src.KeyFile = filepath.Join(filepath.Dir(c.DBFilename), secrets.KeyFileName)
 	}
@@ -44,6 +51,10 @@ func openKeys(cfg Config) (*secrets.Keyring, error) {
 	src := cfg.keySource()
 	keys, origin, err := src.Keyring()
 	if err != nil {
+		if src.RequireSecretKey && src.SecretKey == "" {
+			return nil, fmt.Errorf("DB_CLIENT=postgres: %w (set it to the same value of at least %d characters on every server)",
+				err, secrets.MinKeyLength)
+		}
 		return nil, err
 	}
 	switch origin {

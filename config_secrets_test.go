@@ -1,11 +1,14 @@
 package hookflow
 
 import (
+	"context"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/hookflow/hookflow/secrets"
+	"github.com/hookflow/hookflow/storage"
 )
 
 func TestSecretKeyVariables(t *testing.T) {
@@ -34,5 +37,25 @@ func TestKeySourceFollowsTheDatabase(t *testing.T) {
 	}
 	if src := (Config{DBFilename: ":memory:"}).keySource(); src.KeyFile != "" {
 		t.Fatalf("in memory: %+v", src)
+	}
+}
+
+// TestPostgresRequiresSecretKey: servers sharing a PostgreSQL database
+// must share their key, so one started without SECRET_KEY is refused
+// before it touches the database, saying what to set.
+func TestPostgresRequiresSecretKey(t *testing.T) {
+	t.Parallel()
+	cfg := Config{
+		DBClient:           storage.DialectPostgres,
+		DBConnectionString: "postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=1",
+		DBFilename:         filepath.Join(t.TempDir(), "hookflow.db"),
+		Logger:             slog.New(slog.DiscardHandler),
+	}
+	_, err := New(context.Background(), cfg)
+	if err == nil || !strings.Contains(err.Error(), "DB_CLIENT=postgres: SECRET_KEY is required") {
+		t.Fatalf("started without SECRET_KEY on PostgreSQL: %v", err)
+	}
+	if src := cfg.keySource(); !src.RequireSecretKey {
+		t.Fatalf("key source on PostgreSQL: %+v", src)
 	}
 }

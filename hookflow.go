@@ -125,6 +125,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return fail(err)
 	}
 
+	followOtherServers(store, runs.catalog, acl, hooks, cache, logger)
+
 	deps := api.Deps{
 		Catalog:        runs.catalog,
 		Webhook:        runs.webhook,
@@ -140,9 +142,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		Metrics:        obs.metrics,
 		MetricsTokens:  cfg.MetricsTokens,
 		Tracer:         obs.tracer,
+		SharedLimits:   sharedLimits(store),
 	}
 	if rl := cfg.RateLimiter; rl.Enabled {
-		deps.RateLimiter = ratelimit.New(ratelimit.Config{Now: cfg.Now})
+		deps.RateLimiter = newLimiter(cfg, store, "global")
 		deps.RateLimit = ratelimit.Rule{Points: rl.Points, Duration: rl.Duration}
 	}
 	return &Server{
@@ -187,6 +190,7 @@ func openStore(ctx context.Context, cfg Config, bus *events.Bus, cache *triggers
 		Keys:              keys,
 		RunOutbox:         eventFlows,
 		Filter:            eventFlows,
+		Lease:             cfg.QueueLease,
 	})
 	if err != nil {
 		return nil, err
@@ -268,17 +272,20 @@ func startRuns(ctx context.Context, cfg Config, bus *events.Bus, store *storage.
 	// runs found running at start were interrupted by the last stop and are
 	// queued again at once rather than when their leases expire.
 	queue := triggers.NewQueue(catalog, runner, store, logger, triggers.QueueConfig{
-		Workers:        cfg.Workers,
-		RunTimeout:     cfg.RunTimeout,
-		Limit:          cfg.QueueLimit,
-		ReleaseAtStart: store.Exclusive(),
+		Workers:         cfg.Workers,
+		RunTimeout:      cfg.RunTimeout,
+		Limit:           cfg.QueueLimit,
+		ReleaseAtStart:  store.Exclusive(),
+		Lease:           cfg.QueueLease,
+		Owner:           store.Instance(),
+		RecountInterval: recountInterval(store),
 	})
 	eventFlows.Bind(catalog, runner, queue)
 	webhook := triggers.NewWebhook(catalog, runner, queue, triggers.WebhookConfig{
 		MaxPayload:  cfg.MaxPayloadSize,
 		SyncTimeout: cfg.SyncTimeout,
 		Policy:      acl,
-		Limiter:     ratelimit.New(ratelimit.Config{Now: cfg.Now}),
+		Limiter:     newLimiter(cfg, store, "flow"),
 		Cache:       cache,
 	})
 	if err := queue.Start(ctx); err != nil {

@@ -124,6 +124,21 @@ func (s *Service) reload(ctx context.Context) error {
 	return nil
 }
 
+// Reload reads users, roles and permissions again, after another server
+// sharing the database changed them (storage.TopicAccess): tokens cached
+// here are forgotten and cached answers stop being served (OnChange), as
+// after a change made here.
+func (s *Service) Reload(ctx context.Context) error {
+	s.writes.Lock()
+	defer s.writes.Unlock()
+	s.tokens.invalidate()
+	err := s.reload(ctx)
+	if s.onChange != nil {
+		s.onChange()
+	}
+	return err
+}
+
 // change applies a write to users, roles or permissions and then reloads:
 // callers see either the old state or the new one, never a token or grant
 // that the write removed.

@@ -16,7 +16,7 @@ var datoRule = ratelimit.Rule{Points: 60, Duration: 3 * time.Second}
 // (it is also route middleware for /webhook_calls).
 func (s *server) datoRateLimited(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		d, err := s.datoLimits.Allow(callerOf(c).User, datoRule, "dato")
+		d, err := s.datoLimits.Allow(c.Request().Context(), callerOf(c).User, datoRule, "dato")
 		d.WriteHeaders(c.Response().Header())
 		if err != nil {
 			return err

@@ -9,7 +9,7 @@ import (
 // every answer. A flow's own limit, checked later, overwrites the headers.
 func (s *server) globalRateLimit(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		d, err := s.RateLimiter.Allow(c.RealIP(), s.RateLimit, "global")
+		d, err := s.RateLimiter.Allow(c.Request().Context(), c.RealIP(), s.RateLimit, "global")
 		d.WriteHeaders(c.Response().Header())
 		if err != nil {
 			return err

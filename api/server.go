@@ -55,6 +55,9 @@ type Deps struct {
 	MetricsTokens []string
 	// Tracer, when set, makes a span of every request (trace.go).
 	Tracer trace.Tracer
+	// SharedLimits, when set, is where the DatoCMS dialect's rate limit is
+	// counted by every server sharing the database (ratelimit.Config.Shared).
+	SharedLimits ratelimit.Shared
 }
 
 // server carries the dependencies of every handler.
@@ -81,8 +84,13 @@ func New(d Deps) http.Handler {
 		d.Now = time.Now
 	}
 	s := &server{
-		Deps:          d,
-		datoLimits:    ratelimit.New(ratelimit.Config{Now: d.Now}),
+		Deps: d,
+		datoLimits: ratelimit.New(ratelimit.Config{
+			Now:    d.Now,
+			Shared: d.SharedLimits,
+			Name:   "dato",
+			Logger: d.Logger,
+		}),
 		requestIDs:    newRequestIDs(),
 		metricsTokens: hashTokens(d.MetricsTokens),
 	}

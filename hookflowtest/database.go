@@ -37,11 +37,19 @@ func NewDatabase(t testing.TB) Database {
 	return Database{Client: storage.DialectSQLite, Filename: filename}
 }
 
+// SecretKey is the SECRET_KEY of test servers on PostgreSQL, which
+// requires one (every server of a database uses the same).
+const SecretKey = "hookflowtest-secret-key-0123456789abcdef"
+
 // Use points a server's configuration at the database (an option of New).
+// On PostgreSQL it sets SecretKey unless the test chose a key.
 func (d Database) Use(c *hookflow.Config) {
 	c.DBClient, c.DBFilename, c.DBConnectionString = d.Client, d.Filename, d.ConnectionString
 	if d.Client == storage.DialectPostgres {
 		c.DBPoolSize = testdb.PoolSize
+		if c.SecretKey == "" {
+			c.SecretKey = SecretKey
+		}
 	}
 }
 
@@ -57,7 +65,8 @@ func (d Database) StoreConfig() storage.Config {
 // Env is the database as the environment variables of a server process.
 func (d Database) Env() []string {
 	if d.Client == storage.DialectPostgres {
-		return []string{"DB_CLIENT=postgres", "DB_CONNECTION_STRING=" + d.ConnectionString, "DB_FILENAME=" + d.Filename}
+		return []string{"DB_CLIENT=postgres", "DB_CONNECTION_STRING=" + d.ConnectionString, "DB_FILENAME=" + d.Filename,
+			"SECRET_KEY=" + SecretKey}
 	}
 	return []string{"DB_CLIENT=sqlite", "DB_FILENAME=" + d.Filename}
 }

@@ -1,7 +1,9 @@
 package ratelimit
 
 import (
+	"context"
 	"hash/maphash"
+	"log/slog"
 	"math"
 	"sync"
 	"time"
@@ -29,6 +31,15 @@ type Config struct {
 	MaxKeys int
 	// Now is the clock (time.Now by default).
 	Now func() time.Time
+	// Shared, when set, keeps the buckets where every server sharing the
+	// database counts (storage.Store.TakeToken on PostgreSQL); the
+	// in-memory buckets then serve only while it fails.
+	Shared Shared
+	// Name sets this limiter's buckets apart from other limiters' in
+	// Shared ("global", "flow").
+	Name string
+	// Logger hears of Shared failing (slog.Default when nil).
+	Logger *slog.Logger
 }
 
 // Limiter holds one token bucket per key.
@@ -36,6 +47,7 @@ type Limiter struct {
 	now    func() time.Time
 	seed   maphash.Seed
 	shards [shards]shard
+	shared *sharedBuckets // nil: in memory only
 }
 
 type shard struct {
@@ -58,6 +70,12 @@ func New(cfg Config) *Limiter {
 		cfg.Now = time.Now
 	}
 	l := &Limiter{now: cfg.Now, seed: maphash.MakeSeed()}
+	if cfg.Shared != nil {
+		if cfg.Logger == nil {
+			cfg.Logger = slog.Default()
+		}
+		l.shared = &sharedBuckets{store: cfg.Shared, name: cfg.Name, logger: cfg.Logger}
+	}
 	per := max(1, cfg.MaxKeys/shards)
 	for i := range l.shards {
 		l.shards[i].buckets, _ = simplelru.NewLRU[string, *bucket](per, nil)
@@ -67,9 +85,15 @@ func New(cfg Config) *Limiter {
 
 // Take counts one call for key under rule and returns the decision. A
 // key whose rule changed (a flow saved with a new limit) starts again with
-// a full bucket.
-func (l *Limiter) Take(key string, rule Rule) Decision {
+// a full bucket. With Shared, the call is counted there, where every
+// server counts (ctx bounds the wait); in memory when that fails.
+func (l *Limiter) Take(ctx context.Context, key string, rule Rule) Decision {
 	now := l.now()
+	if l.shared != nil {
+		if d, ok := l.shared.take(ctx, key, rule, now); ok {
+			return d
+		}
+	}
 	sh := &l.shards[maphash.String(l.seed, key)%shards]
 	sh.mu.Lock()
 	b, ok := sh.buckets.Get(key)
@@ -101,8 +125,8 @@ func decide(r Rule, allowed bool, tokens float64) Decision {
 
 // Allow is Take that returns an *ExceededError for a refused call; scope
 // names the limit in the error ("global", "flow").
-func (l *Limiter) Allow(key string, rule Rule, scope string) (Decision, error) {
-	d := l.Take(key, rule)
+func (l *Limiter) Allow(ctx context.Context, key string, rule Rule, scope string) (Decision, error) {
+	d := l.Take(ctx, key, rule)
 	if !d.Allowed {
 		return d, &ExceededError{Decision: d, Scope: scope, Per: rule.Duration}
 	}

@@ -7,8 +7,12 @@ import (
 )
 
 // housekeepingEvery is how often the elected server removes what the
-// servers sharing a database leave behind: full rate-limit buckets.
+// servers sharing a database leave behind: full rate-limit buckets, the
+// slots of deleted webhooks.
 const housekeepingEvery = time.Minute
+
+// orphanSlotsSQL removes the slots of deleted webhooks (webhook_claim.go).
+const orphanSlotsSQL = `DELETE FROM hf_webhook_slots s WHERE NOT EXISTS (SELECT 1 FROM webhooks w WHERE w.id = s.webhook_id)`
 
 // housekeeping is the background work of a shared database that one
 // server does for all: the elected one (Leader).
@@ -40,6 +44,9 @@ func (s *Store) startHousekeeping(logger *slog.Logger) *housekeeping {
 				logger.Error("removing full rate-limit buckets failed", "error", err)
 			} else if n > 0 {
 				logger.Debug("removed full rate-limit buckets", "buckets", n)
+			}
+			if err := s.write.WithContext(ctx).Exec(orphanSlotsSQL).Error; err != nil {
+				logger.Error("removing the slots of deleted webhooks failed", "error", err)
 			}
 		}
 	}()

@@ -148,9 +148,12 @@ func checkUpgradedWebhooks(t *testing.T, s *Store) {
 	if err != nil || len(subs) != 1 || subs[0].Secret != "whsec_x" || subs[0].Collections[0] != "orders" {
 		t.Errorf("webhooks: %+v, %v", subs, err)
 	}
-	due, _, err := s.ClaimDue(ctx, 1, 1<<62, nil, 10)
-	if err != nil || len(due) != 1 || due[0].Attempts != 1 || string(due[0].Message) != `{"a":1}` {
-		t.Errorf("pending delivery: %+v, %v", due, err)
+	claimed, err := s.ClaimDue(ctx, DeliveryClaim{WebhookID: 1, Now: 1 << 62, Limit: 10, Cap: 8, LeaseUntil: 1<<62 + 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if due := claimed.Due; len(due) != 1 || due[0].Attempts != 1 || string(due[0].Message) != `{"a":1}` {
+		t.Errorf("pending delivery: %+v", due)
 	}
 	if as, err := s.ListAttempts(ctx, 1); err != nil || len(as) != 1 || as[0].ResponseStatus != 500 || as[0].RequestHeaders["a"] != "b" {
 		t.Errorf("attempts: %+v, %v", as, err)

@@ -127,8 +127,11 @@ func postgresEngine() engine {
 		subscriptionSucceeded: `UPDATE webhooks SET last_triggered = GREATEST(last_triggered, ?),
 		failing_since = ? WHERE id = ?`,
 		// VALUES has no column types of its own: they are given here.
-		deliveryStateRow: "(?::bigint, ?::text, ?::bigint, ?::bigint, ?::bigint, ?::text, ?::timestamptz, ?::timestamptz)",
-		insertAttempts:   postgresInsertAttempts,
+		deliveryStateRow:    "(?::bigint, ?::text, ?::bigint, ?::bigint, ?::bigint, ?::text, ?::timestamptz, ?::timestamptz)",
+		updateDeliveries:    updateLeasedDeliveriesSQL,
+		updateDeliveriesEnd: updateLeasedDeliveriesEnd,
+		leasedDeliveries:    true,
+		insertAttempts:      postgresInsertAttempts,
 	}
 }
 

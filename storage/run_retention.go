@@ -134,7 +134,8 @@ type runJanitor struct {
 	wg   sync.WaitGroup
 }
 
-// startRunJanitor sweeps every r.Interval until stopped.
+// startRunJanitor sweeps every r.Interval until stopped, on the elected
+// server (Leader) only.
 func (s *Store) startRunJanitor(r RunRetention, logger *slog.Logger) *runJanitor {
 	if r.Interval <= 0 {
 		r.Interval = defaultRetentionInterval
@@ -154,6 +155,10 @@ func (s *Store) startRunJanitor(r RunRetention, logger *slog.Logger) *runJanitor
 				return
 			case <-wait.C:
 			}
+			wait.Reset(r.Interval)
+			if !s.leader.IsLeader() {
+				continue // servers sharing a database leave it to the elected one
+			}
 			started := time.Now()
 			n, err := s.PruneRuns(ctx, r)
 			switch {
@@ -162,7 +167,6 @@ func (s *Store) startRunJanitor(r RunRetention, logger *slog.Logger) *runJanitor
 			case n > 0:
 				logger.Info("pruned run records", "removed", n, "took", time.Since(started))
 			}
-			wait.Reset(r.Interval)
 		}
 	}()
 	return j

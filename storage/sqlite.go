@@ -92,7 +92,9 @@ func sqliteEngine() engine {
 		failing_since = COALESCE(failing_since, ?) WHERE id = ?`,
 		subscriptionSucceeded: `UPDATE webhooks SET last_triggered = MAX(COALESCE(last_triggered, ''), ?),
 		failing_since = ? WHERE id = ?`,
-		deliveryStateRow: "(?, ?, ?, ?, ?, ?, ?, ?)",
+		deliveryStateRow:    "(?, ?, ?, ?, ?, ?, ?, ?)",
+		updateDeliveries:    updateDeliveriesSQL,
+		updateDeliveriesEnd: updateDeliveriesEnd,
 		// An attempt whose delivery was deleted while it ran (its webhook
 		// removed) is not logged: the delivery's log went with it.
 		insertAttempts: func(n int) string {

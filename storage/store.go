@@ -169,8 +169,15 @@ type engine struct {
 	// values (attemptColumnNames) bound row by row.
 	insertAttempts func(n int) string
 	// deliveryStateRow is one row of the VALUES list whose rows set the
-	// state of attempted deliveries.
-	deliveryStateRow string
+	// state of attempted deliveries; updateDeliveries and
+	// updateDeliveriesEnd go around the list.
+	deliveryStateRow                      string
+	updateDeliveries, updateDeliveriesEnd string
+	// leasedDeliveries says that deliveries are leased
+	// (webhook_claim.go): recording an attempt ends the lease of
+	// leaseOwner, this store, and leaves others' alone.
+	leasedDeliveries bool
+	leaseOwner       string
 }
 
 // Open opens (creating if needed) and migrates the database and starts the

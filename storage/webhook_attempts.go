@@ -69,8 +69,17 @@ const (
 		next_attempt_at = v.column4, last_status = v.column5, last_error = v.column6, last_attempt_at = v.column7,
 		updated_at = v.column8 FROM (VALUES `
 	updateDeliveriesEnd = `) AS v WHERE webhook_deliveries.id = v.column1`
-	deliveryColumns     = 8
-	failingSinceSQL     = `SELECT failing_since FROM webhooks WHERE id = ?`
+	// updateLeasedDeliveriesSQL and updateLeasedDeliveriesEnd do the same
+	// on PostgreSQL, ending the recording server's leases, and leave alone
+	// a delivery another server took over (its lease had expired): the
+	// last parameter names the recording server.
+	updateLeasedDeliveriesSQL = `UPDATE webhook_deliveries SET status = v.column2, attempts = v.column3,
+		next_attempt_at = v.column4, last_status = v.column5, last_error = v.column6, last_attempt_at = v.column7,
+		updated_at = v.column8, lease_owner = NULL, lease_until = NULL FROM (VALUES `
+	updateLeasedDeliveriesEnd = `) AS v WHERE webhook_deliveries.id = v.column1
+		AND (webhook_deliveries.lease_owner IS NULL OR webhook_deliveries.lease_owner = ?)`
+	deliveryColumns = 8
+	failingSinceSQL = `SELECT failing_since FROM webhooks WHERE id = ?`
 )
 
 // CompleteAttempts records finished attempts in one transaction (setting
@@ -78,13 +87,15 @@ const (
 // last_triggered and failure record (test attempts excepted). It returns, for every subscription
 // whose last attempt in the batch failed, since when it has been failing.
 func (s *Store) CompleteAttempts(ctx context.Context, outcomes []*AttemptOutcome) (map[int64]time.Time, error) {
+	e := s.engine
+	e.leaseOwner = s.instance
 	sqlDB, err := s.write.DB()
 	if err != nil {
 		return nil, err
 	}
 	var queries []string
 	for _, n := range chunkSizes(len(outcomes)) {
-		queries = append(queries, attemptStatements(s.engine, n)...)
+		queries = append(queries, attemptStatements(e, n)...)
 	}
 	if err := s.stmts.prepare(ctx, queries...); err != nil {
 		return nil, fmt.Errorf("record attempts: %w", err)
@@ -93,7 +104,7 @@ func (s *Store) CompleteAttempts(ctx context.Context, outcomes []*AttemptOutcome
 	if err != nil {
 		return nil, fmt.Errorf("record attempts: %w", err)
 	}
-	failing, err := completeAttempts(ctx, tx, s.stmts, s.engine, outcomes)
+	failing, err := completeAttempts(ctx, tx, s.stmts, e, outcomes)
 	if err != nil {
 		_ = tx.Rollback()
 		return nil, fmt.Errorf("record attempts: %w", err)
@@ -136,14 +147,14 @@ func chunkSizes(n int) []int {
 // attemptStatements are the insert and update texts for n outcomes.
 func attemptStatements(e engine, n int) []string {
 	insert := e.insertAttempts(n)
-	update := []byte(updateDeliveriesSQL)
+	update := []byte(e.updateDeliveries)
 	for i := 0; i < n; i++ {
 		if i > 0 {
 			update = append(update, ", "...)
 		}
 		update = append(update, e.deliveryStateRow...)
 	}
-	update = append(update, updateDeliveriesEnd...)
+	update = append(update, e.updateDeliveriesEnd...)
 	return []string{insert, string(update)}
 }
 
@@ -241,6 +252,9 @@ func writeAttempts(ctx context.Context, tx *sql.Tx, stmts *stmtCache, e engine, 
 	}
 	if err := insertReturningIDs(ctx, ins, attemptArgs, chunk); err != nil {
 		return fmt.Errorf("insert attempts: %w", err)
+	}
+	if e.leasedDeliveries {
+		deliveryArgs = append(deliveryArgs, e.leaseOwner)
 	}
 	upd, err := stmts.in(ctx, tx, texts[1])
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -46,7 +45,10 @@ type Delivery struct {
 	LastError     string
 	LastAttemptAt *time.Time
 	// Test marks the synchronous deliveries of the test endpoints.
-	Test      bool
+	Test bool
+	// TakenFrom names the server whose expired lease a claim took the
+	// delivery over from (PostgreSQL; not stored).
+	TakenFrom string    `gorm:"-"`
 	CreatedAt time.Time `gorm:"autoCreateTime:false"`
 	UpdatedAt time.Time `gorm:"autoUpdateTime:false"`
 }
@@ -123,55 +125,6 @@ func (s *Store) CreateDelivery(ctx context.Context, d *Delivery) error {
 		return fmt.Errorf("record delivery: %w", translate(err))
 	}
 	return nil
-}
-
-// claimColumns are the columns a claim reads: what an attempt needs.
-const claimColumns = "id, webhook_id, message_id, event, message, attempts, next_attempt_at, test"
-
-// ClaimDue returns up to limit pending deliveries of a subscription that
-// are due at now (Unix ms), oldest due first, leaving out the ids in
-// skip (deliveries already being attempted). next is when the first
-// pending delivery not returned is due: now when more are due already,
-// 0 when there is none. It is the delivery queue's hottest read, so it
-// scans rows by hand rather than through gorm.
-func (s *Store) ClaimDue(ctx context.Context, webhookID, now int64, skip []int64, limit int) (due []*Delivery, next int64, err error) {
-	sqlDB, err := s.read.DB()
-	if err != nil {
-		return nil, 0, err
-	}
-	query := make([]byte, 0, 200+2*len(skip))
-	query = append(query, "SELECT "+claimColumns+" FROM webhook_deliveries WHERE webhook_id = ? AND status = 'pending'"...)
-	args := make([]any, 0, len(skip)+2)
-	args = append(args, webhookID)
-	if len(skip) > 0 {
-		query = append(query, " AND id NOT IN (?"...)
-		query = append(query, strings.Repeat(", ?", len(skip)-1)...)
-		query = append(query, ')')
-		for _, id := range skip {
-			args = append(args, id)
-		}
-	}
-	query = append(query, " ORDER BY next_attempt_at, id LIMIT ?"...)
-	args = append(args, limit+1)
-	rows, err := sqlDB.QueryContext(ctx, s.engine.rebind(string(query)), args...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("claim deliveries of webhook %d: %w", webhookID, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		d := &Delivery{Status: DeliveryPending}
-		if err := rows.Scan(&d.ID, &d.WebhookID, &d.MessageID, &d.Event, &d.Message, &d.Attempts, &d.NextAttemptAt, &d.Test); err != nil {
-			return nil, 0, fmt.Errorf("claim deliveries of webhook %d: %w", webhookID, err)
-		}
-		if d.NextAttemptAt > now || len(due) == limit {
-			return due, max(d.NextAttemptAt, now), nil
-		}
-		due = append(due, d)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("claim deliveries of webhook %d: %w", webhookID, err)
-	}
-	return due, 0, nil
 }
 
 // PendingDue returns, per subscription with pending deliveries, when the

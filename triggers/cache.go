@@ -98,6 +98,14 @@ func (c *ResponseCache) AccessChanged() {
 	c.mu.Unlock()
 }
 
+// ForgetAll stops every cached answer from being served: another server
+// may have written any collection (a change notification was missed).
+func (c *ResponseCache) ForgetAll() {
+	c.mu.Lock()
+	c.changes.everything()
+	c.mu.Unlock()
+}
+
 // Version is taken before a plan runs for an answer that will be cached:
 // Put refuses the answer if a collection the plan reads was written, or
 // access changed, in between.

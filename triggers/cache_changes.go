@@ -46,6 +46,12 @@ func (l *changeLog) accessChanged() {
 	l.access = l.seq
 }
 
+// everything numbers a change that every cached answer may depend on.
+func (l *changeLog) everything() {
+	l.seq++
+	l.forgotten = l.seq
+}
+
 // lastChange is the number of the last change that may alter what p
 // answers: a write to a collection it reads (to any, when its collections
 // are known only at run time) or a change of access.

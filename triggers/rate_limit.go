@@ -1,6 +1,7 @@
 package triggers
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/hookflow/hookflow/access"
@@ -11,12 +12,12 @@ import (
 // limit applies a flow's own rate limit to a call, writing the
 // X-RateLimit-* headers into h; an exceeded limit is an
 // *ratelimit.ExceededError.
-func (w *Webhook) limit(f *flows.Flow, caller access.Caller, h http.Header) error {
+func (w *Webhook) limit(ctx context.Context, f *flows.Flow, caller access.Caller, h http.Header) error {
 	rl := f.Webhook.RateLimit
 	if rl == nil || w.limiter == nil {
 		return nil
 	}
-	d, err := w.limiter.Allow(rateKey(f.ID, rl.By, caller), ratelimit.Rule{Points: rl.Points, Duration: rl.Duration}, "flow")
+	d, err := w.limiter.Allow(ctx, rateKey(f.ID, rl.By, caller), ratelimit.Rule{Points: rl.Points, Duration: rl.Duration}, "flow")
 	d.WriteHeaders(h)
 	return err
 }

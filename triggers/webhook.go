@@ -99,7 +99,7 @@ func (w *Webhook) Handle(ctx context.Context, flowID string, r *http.Request, ca
 	if err := w.authorize(plan.Flow, caller); err != nil {
 		return nil, err
 	}
-	if err := w.limit(plan.Flow, caller, h); err != nil {
+	if err := w.limit(ctx, plan.Flow, caller, h); err != nil {
 		return nil, err
 	}
 	if opts.CacheEnabled && w.cache != nil && !opts.Async {

@@ -65,6 +65,11 @@ type Config struct {
 	// Observer hears of attempts and disabled subscriptions (metrics); nil
 	// for none.
 	Observer DeliveryObserver
+	// Lease is how long this server's claim on a delivery, and on a
+	// webhook's slots, holds without renewal on a database other servers
+	// share (QUEUE_LEASE, 30 s): when a server dies, the others attempt
+	// its deliveries once its leases have expired.
+	Lease time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -108,6 +113,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.RotationGrace <= 0 {
 		c.RotationGrace = 24 * time.Hour
+	}
+	if c.Lease <= 0 {
+		c.Lease = 30 * time.Second
 	}
 	if c.UserAgent == "" {
 		c.UserAgent = "hookflow-webhooks/1"

@@ -37,9 +37,15 @@ const claimBackoff = time.Second
 // claim results, and deliveries recorded while a claim was reading are
 // remembered (recent) until it ends, so a delivery is never queued twice.
 //
-// Claims live in memory (held deliveries are left out of the next claim):
-// one server owns its database, as SQLite's single writer already
-// requires, and after a crash every pending delivery is simply due again.
+// On SQLite claims live in memory (held deliveries are left out of the
+// next claim): one server owns its database, and after a crash every
+// pending delivery is simply due again. On PostgreSQL, which several
+// servers share, a claim leases what it returns and the webhook's free
+// slots (storage.ClaimDue): a server runs as many attempts of a webhook at
+// once as it holds slots, renews its leases while it works, gives a
+// webhook's slots back when it has no work for it, and stops an attempt
+// whose lease another server took over (dispatcher_leases.go). Fresh
+// deliveries are then claimed like any other, never handed over in memory.
 //
 // One goroutine (loop) owns the per-subscription state; other goroutines
 // leave notes (notify, attemptFinished, releaseAttempts) under mu and wake
@@ -58,6 +64,16 @@ type dispatcher struct {
 
 	endpoints map[int64]*endpoint // owned by loop
 	flying    int                 // attempts in flight, owned by loop
+
+	// leased: deliveries and slots are leased in the database
+	// (PostgreSQL); set before the loop starts.
+	leased bool
+	// cancels stops attempts in flight by delivery id, under mu.
+	cancels map[int64]context.CancelFunc
+	// renewed is a renewal's result, under mu; renewing says one is in
+	// progress (owned by loop).
+	renewed  *renewal
+	renewing bool
 
 	ctx      context.Context // cancels attempts at a hard stop
 	cancel   context.CancelFunc
@@ -81,12 +97,16 @@ type endpoint struct {
 	queue  []*storage.Delivery
 	flying int
 	held   map[int64]bool
-	// claiming: a claim is reading; dueSince collects what was learned
-	// meanwhile, which its result must not overwrite, and recent the
-	// deliveries recorded meanwhile, which it may have read as pending.
+	// claiming: a claim is reading (or the slots are being given back);
+	// dueSince collects what was learned meanwhile, which its result must
+	// not overwrite, and recent the deliveries recorded meanwhile, which
+	// it may have read as pending.
 	claiming bool
 	dueSince int64
 	recent   map[int64]bool
+	// slots is how many attempts of the subscription may be in flight
+	// here: its cap, or on PostgreSQL the slots this server holds.
+	slots int
 }
 
 // learn lowers the endpoint's due time.
@@ -106,7 +126,7 @@ type release struct {
 func newDispatcher(svc *Service) *dispatcher {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &dispatcher{
-		svc: svc, hints: map[int64]int64{}, wake: make(chan struct{}, 1),
+		svc: svc, hints: map[int64]int64{}, wake: make(chan struct{}, 1), cancels: map[int64]context.CancelFunc{},
 		endpoints: map[int64]*endpoint{}, ctx: ctx, cancel: cancel, stop: make(chan struct{}), loopDone: make(chan struct{}),
 	}
 }
@@ -115,7 +135,9 @@ func newDispatcher(svc *Service) *dispatcher {
 func (d *dispatcher) loop() {
 	defer close(d.loopDone)
 	clock := d.svc.cfg.Clock
-	resync := clock.Now().Add(resyncEvery).UnixMilli()
+	every := d.resyncEvery()
+	resync := clock.Now().Add(every).UnixMilli()
+	renew := d.nextRenewal(clock.Now().UnixMilli())
 	// The timer is kept while the time it waits for stays the same: the
 	// loop turns once per answer under load.
 	var timer Timer
@@ -125,10 +147,14 @@ func (d *dispatcher) loop() {
 		now := clock.Now().UnixMilli()
 		if now >= resync {
 			d.resync()
-			resync = now + resyncEvery.Milliseconds()
+			resync = now + every.Milliseconds()
 			d.absorb()
 		}
-		next := min(d.dispatch(now), resync)
+		if now >= renew {
+			d.renew(now)
+			renew = d.nextRenewal(now)
+		}
+		next := min(d.dispatch(now), resync, renew)
 		if timer != nil && (next <= now || next != timerAt) {
 			timer.Stop()
 			timer = nil
@@ -171,7 +197,6 @@ func (d *dispatcher) resync() {
 // waiting for a free slot.
 func (d *dispatcher) dispatch(now int64) int64 {
 	snap := d.svc.snap.Load()
-	capacity := d.svc.cfg.Concurrency
 	next := int64(noDue)
 	for id, ep := range d.endpoints {
 		en := snap.active(id)
@@ -183,17 +208,22 @@ func (d *dispatcher) dispatch(now int64) int64 {
 			}
 			ep.queue = nil
 			if len(ep.held) == 0 && ep.flying == 0 && !ep.claiming {
-				delete(d.endpoints, id)
+				d.retire(id, ep)
 			}
 			continue
 		}
 		d.start(en, ep)
-		if !ep.claiming && len(ep.queue) < prefetch/2 && ep.due <= now && len(ep.held) < maxHeld {
+		wantsSlots := d.leased && ep.slots == 0
+		if !ep.claiming && (len(ep.queue) < prefetch/2 || wantsSlots) && ep.due <= now && len(ep.held) < maxHeld {
 			d.claim(en, ep, now)
 		}
 		switch {
-		case ep.flying >= capacity, ep.claiming:
-			// An answer or the claim's result wakes the loop.
+		case ep.claiming:
+			// The claim's result wakes the loop.
+		case ep.slots == 0:
+			next = min(next, ep.due) // other servers hold the slots: ask again then
+		case ep.flying >= ep.slots:
+			// An answer wakes the loop.
 		case len(ep.queue) > 0:
 			next = min(next, now) // waiting for a slot elsewhere (MaxInFlight)
 		case len(ep.held) >= maxHeld:
@@ -202,7 +232,7 @@ func (d *dispatcher) dispatch(now int64) int64 {
 			next = ep.due
 		}
 		if len(ep.held) == 0 && ep.flying == 0 && ep.due == noDue && !ep.claiming {
-			delete(d.endpoints, id)
+			d.retire(id, ep)
 		}
 	}
 	return next
@@ -211,7 +241,7 @@ func (d *dispatcher) dispatch(now int64) int64 {
 // start begins attempts from a subscription's queue while it and the
 // server have free slots.
 func (d *dispatcher) start(en *entry, ep *endpoint) {
-	for len(ep.queue) > 0 && ep.flying < d.svc.cfg.Concurrency && d.flying < d.svc.cfg.MaxInFlight {
+	for len(ep.queue) > 0 && ep.flying < ep.slots && d.flying < d.svc.cfg.MaxInFlight {
 		row := ep.queue[0]
 		ep.queue[0] = nil
 		ep.queue = ep.queue[1:]
@@ -226,11 +256,20 @@ func (d *dispatcher) start(en *entry, ep *endpoint) {
 // which releases the delivery once the outcome is committed.
 func (d *dispatcher) run(en *entry, row *storage.Delivery) {
 	defer d.attempts.Done()
-	o := d.svc.attemptDelivery(d.ctx, en, row)
+	ctx, cancel := context.WithCancel(d.ctx)
+	d.mu.Lock()
+	d.cancels[row.ID] = cancel
+	d.mu.Unlock()
+	o := d.svc.attemptDelivery(ctx, en, row)
+	d.mu.Lock()
+	delete(d.cancels, row.ID)
+	d.mu.Unlock()
+	cancel()
 	d.attemptFinished(en.sub.ID)
 	if o == nil {
-		// Cut short by a stop: nothing is recorded, the delivery stays
-		// pending and is attempted again at the next start.
+		// Cut short by a stop (or its lease was taken over): nothing is
+		// recorded, the delivery stays pending and is attempted again at
+		// the next start (by the server that took it over).
 		d.releaseAttempts([]release{{webhookID: en.sub.ID, deliveryID: row.ID}})
 		return
 	}

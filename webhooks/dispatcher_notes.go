@@ -54,6 +54,9 @@ func (d *dispatcher) endpoint(id int64) *endpoint {
 	ep := d.endpoints[id]
 	if ep == nil {
 		ep = &endpoint{due: noDue, held: map[int64]bool{}, recent: map[int64]bool{}}
+		if !d.leased {
+			ep.slots = d.svc.cfg.Concurrency
+		}
 		d.endpoints[id] = ep
 	}
 	return ep
@@ -63,8 +66,8 @@ func (d *dispatcher) endpoint(id int64) *endpoint {
 func (d *dispatcher) absorb() {
 	d.mu.Lock()
 	hints, finished, released := d.hints, d.finished, d.released
-	claimed, offered := d.claimed, d.offered
-	d.hints, d.finished, d.released, d.claimed, d.offered = map[int64]int64{}, nil, nil, nil, nil
+	claimed, offered, renewed := d.claimed, d.offered, d.renewed
+	d.hints, d.finished, d.released, d.claimed, d.offered, d.renewed = map[int64]int64{}, nil, nil, nil, nil, nil
 	d.mu.Unlock()
 	for id, due := range hints {
 		d.endpoint(id).learn(due)
@@ -75,8 +78,8 @@ func (d *dispatcher) absorb() {
 		if ep.held[row.ID] {
 			continue
 		}
-		if row.ID == 0 || len(ep.held) >= maxHeld || snap.active(row.WebhookID) == nil {
-			ep.learn(row.NextAttemptAt) // a claim will read it
+		if d.leased || row.ID == 0 || len(ep.held) >= maxHeld || snap.active(row.WebhookID) == nil {
+			ep.learn(row.NextAttemptAt) // a claim will read (or lease) it
 			continue
 		}
 		ep.held[row.ID] = true
@@ -98,5 +101,8 @@ func (d *dispatcher) absorb() {
 	}
 	for _, c := range claimed {
 		d.claimDone(d.endpoint(c.webhookID), c)
+	}
+	if renewed != nil {
+		d.renewDone(renewed)
 	}
 }

@@ -37,8 +37,9 @@ func (q *purgeQueue) take() []int64 {
 }
 
 // janitor removes finished deliveries older than the retention period, at
-// start and then every hour, and the delivery logs of deleted
-// subscriptions as soon as they are deleted. Both delete in small batches
+// start and then every hour (on the elected server when several share the
+// database), and the delivery logs of deleted subscriptions as soon as
+// they are deleted (by the server that deleted them). Both delete in small batches
 // and stop with the service; what is left is removed by the next sweep
 // (which also removes every delivery of a deleted subscription).
 func (s *Service) janitor() {
@@ -53,11 +54,14 @@ func (s *Service) janitor() {
 		}
 	}()
 	for {
-		cutoff := s.cfg.Clock.Now().Add(-s.cfg.Retention)
-		if n, err := s.store.PruneDeliveries(ctx, cutoff); err != nil && ctx.Err() == nil {
-			s.cfg.Logger.Error("pruning webhook deliveries failed", "error", err)
-		} else if n > 0 {
-			s.cfg.Logger.Info("pruned webhook deliveries", "deliveries", n)
+		// Servers sharing a database leave the sweep to the elected one.
+		if s.store.Leader().IsLeader() {
+			cutoff := s.cfg.Clock.Now().Add(-s.cfg.Retention)
+			if n, err := s.store.PruneDeliveries(ctx, cutoff); err != nil && ctx.Err() == nil {
+				s.cfg.Logger.Error("pruning webhook deliveries failed", "error", err)
+			} else if n > 0 {
+				s.cfg.Logger.Info("pruned webhook deliveries", "deliveries", n)
+			}
 		}
 		t := s.cfg.Clock.TimerAt(s.cfg.Clock.Now().Add(time.Hour))
 	wait:

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/hookflow/hookflow/events"
 	"github.com/hookflow/hookflow/storage"
@@ -48,6 +49,7 @@ func New(cfg Config) *Service {
 // process left pending, and starts delivering.
 func (s *Service) Start(ctx context.Context, store *storage.Store) error {
 	s.store = store
+	s.disp.leased = !store.Exclusive()
 	if err := s.reload(ctx); err != nil {
 		return err
 	}
@@ -69,8 +71,10 @@ func (s *Service) Start(ctx context.Context, store *storage.Store) error {
 }
 
 // Stop stops taking collection events, lets attempts in flight finish until
-// ctx ends (the rest are attempted again at the next start), and records
-// every outcome. Call it before closing the store.
+// ctx ends (the rest are attempted again at the next start, or at once by
+// the other servers sharing the database, to which this one gives its
+// leases back), and records every outcome. Call it before closing the
+// store.
 func (s *Service) Stop(ctx context.Context) {
 	if !s.started {
 		return
@@ -83,7 +87,15 @@ func (s *Service) Stop(ctx context.Context) {
 	<-s.janitorDone
 	s.disp.shutdown(ctx)
 	s.results.close()
+	release, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	s.disp.releaseLeases(release)
 }
+
+// Reload reads the subscriptions again, after another server sharing the
+// database changed them (storage.TopicWebhooks): deliveries of later
+// events follow the stored subscriptions.
+func (s *Service) Reload(ctx context.Context) error { return s.reload(ctx) }
 
 // reload replaces the snapshot with the stored subscriptions.
 func (s *Service) reload(ctx context.Context) error {

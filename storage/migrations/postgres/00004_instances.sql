@@ -1,7 +1,7 @@
 -- What several servers sharing one database need (docs/server.md, "Several
 -- instances"): change notifications for what servers keep in memory
--- (storage/cluster_postgres.go), leased webhook deliveries with a
--- per-webhook cap (storage/webhook_claim_postgres.go), shared rate limits
+-- (storage/cluster_postgres.go), leased webhook deliveries and the slots
+-- of the per-webhook cap (storage/webhook_claim.go), shared rate limits
 -- (storage/rate_limits.go) and the lease of the elected server
 -- (storage/leader.go).
 
@@ -66,50 +66,69 @@ CREATE TRIGGER hf_webhooks_changed AFTER UPDATE OF name, description, url, metho
 	FOR EACH ROW EXECUTE FUNCTION hf_changed('webhooks', 'id');
 
 -- A pending delivery is leased by the server attempting it until
--- lease_until (Unix ms); recording the attempt ends the lease. Leased rows
--- are few (at most WEBHOOKS_CONCURRENCY per webhook), so counting a
--- webhook's reads a few entries of idx_deliveries_leased.
+-- lease_until (Unix ms); recording the attempt ends the lease.
 ALTER TABLE webhook_deliveries ADD COLUMN lease_owner text, ADD COLUMN lease_until bigint;
-CREATE INDEX idx_deliveries_leased ON webhook_deliveries (webhook_id) WHERE lease_owner IS NOT NULL;
+CREATE INDEX idx_deliveries_lease_owner ON webhook_deliveries (lease_owner) WHERE lease_owner IS NOT NULL;
 
--- hf_claim_deliveries leases to claimer, until lease_end, up to lim of a
--- webhook's pending deliveries that are due at now_ms and not leased (or
--- whose lease expired), oldest due first, such that no more than cap of
--- the webhook's deliveries are leased at once by all servers together.
--- Claims of one webhook take turns (a transaction advisory lock), so two
--- servers cannot both see the same free slots. It returns the leased rows
+-- A webhook's attempts in flight are bounded by WEBHOOKS_CONCURRENCY over
+-- all servers: each attempt needs one of the webhook's slots (rows 0 to
+-- the cap less one), which a server leases until until (Unix ms), renews
+-- while it has work for the webhook and gives back when it has none.
+CREATE TABLE hf_webhook_slots (
+	webhook_id bigint NOT NULL,
+	slot integer NOT NULL,
+	owner text,
+	until bigint NOT NULL DEFAULT 0,
+	PRIMARY KEY (webhook_id, slot)
+);
+CREATE INDEX idx_webhook_slots_owner ON hf_webhook_slots (owner) WHERE owner IS NOT NULL;
+
+-- hf_claim_deliveries claims work on a webhook for claimer until
+-- lease_end: first every free slot below cap (free: nobody's, or its
+-- lease expired; the claimer's own are renewed), then, when it holds any,
+-- up to lim pending deliveries that are due at now_ms and not leased (or
+-- whose lease expired), oldest due first. Claims of one webhook take turns
+-- (a transaction advisory lock). It returns the leased deliveries
 -- (taken_from: the owner of an expired lease taken over) and then one row
--- whose id is NULL and whose next_due is when the first pending delivery
--- nobody leases is due (NULL: none).
+-- whose id is NULL, with the slots the claimer holds and next_due: when
+-- the first pending delivery nobody leases is due (NULL: none).
 -- +goose StatementBegin
 CREATE FUNCTION hf_claim_deliveries(wh bigint, now_ms bigint, lim integer, cap integer, claimer text, lease_end bigint)
 RETURNS TABLE (id bigint, message_id text, event text, message bytea, attempts bigint, next_attempt_at bigint,
-	test boolean, taken_from text, next_due bigint)
+	test boolean, taken_from text, next_due bigint, slots integer)
 LANGUAGE plpgsql AS $$
 DECLARE
-	free integer;
+	held integer;
 BEGIN
 	PERFORM pg_advisory_xact_lock(hashtext('hookflow deliveries:' || current_schema()), (wh % 2147483647)::integer);
-	SELECT cap - count(*) INTO free FROM webhook_deliveries d
-	WHERE d.webhook_id = wh AND d.lease_owner IS NOT NULL AND d.lease_until >= now_ms AND d.status = 'pending';
-	free := GREATEST(LEAST(free, lim), 0);
-	RETURN QUERY
-	WITH picked AS (
-		SELECT d.id, d.lease_owner AS prev FROM webhook_deliveries d
-		WHERE d.webhook_id = wh AND d.status = 'pending' AND d.next_attempt_at <= now_ms
-			AND (d.lease_owner IS NULL OR d.lease_until < now_ms)
-		ORDER BY d.next_attempt_at, d.id
-		LIMIT free
-		FOR UPDATE SKIP LOCKED
-	)
-	UPDATE webhook_deliveries d SET lease_owner = claimer, lease_until = lease_end
-	FROM picked p WHERE d.id = p.id
-	RETURNING d.id, d.message_id, d.event, d.message, d.attempts, d.next_attempt_at, d.test, p.prev, NULL::bigint;
+	IF (SELECT count(*) FROM hf_webhook_slots s WHERE s.webhook_id = wh AND s.slot < cap) < cap THEN
+		INSERT INTO hf_webhook_slots (webhook_id, slot)
+		SELECT wh, g FROM generate_series(0, cap - 1) g ON CONFLICT DO NOTHING;
+	END IF;
+	UPDATE hf_webhook_slots s SET owner = claimer, until = lease_end
+	WHERE s.webhook_id = wh AND s.slot < cap AND (s.owner IS NULL OR s.owner = claimer OR s.until < now_ms);
+	GET DIAGNOSTICS held = ROW_COUNT;
+	IF held > 0 THEN
+		RETURN QUERY
+		WITH picked AS (
+			SELECT d.id, d.lease_owner AS prev FROM webhook_deliveries d
+			WHERE d.webhook_id = wh AND d.status = 'pending' AND d.next_attempt_at <= now_ms
+				AND (d.lease_owner IS NULL OR d.lease_until < now_ms)
+			ORDER BY d.next_attempt_at, d.id
+			LIMIT lim
+			FOR UPDATE SKIP LOCKED
+		)
+		UPDATE webhook_deliveries d SET lease_owner = claimer, lease_until = lease_end
+		FROM picked p WHERE d.id = p.id
+		RETURNING d.id, d.message_id, d.event, d.message, d.attempts, d.next_attempt_at, d.test, p.prev,
+			NULL::bigint, NULL::integer;
+	END IF;
 	RETURN QUERY
 	SELECT NULL::bigint, NULL::text, NULL::text, NULL::bytea, NULL::bigint, NULL::bigint, NULL::boolean, NULL::text,
 		(SELECT d.next_attempt_at FROM webhook_deliveries d
 		WHERE d.webhook_id = wh AND d.status = 'pending' AND (d.lease_owner IS NULL OR d.lease_until < now_ms)
-		ORDER BY d.next_attempt_at, d.id LIMIT 1);
+		ORDER BY d.next_attempt_at, d.id LIMIT 1),
+		held;
 END
 $$;
 -- +goose StatementEnd
