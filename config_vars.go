@@ -62,7 +62,7 @@ func ConfigVariables() []ConfigVariable {
 		},
 		{
 			Names:   []string{"SECRET_KEY"},
-			Default: "generated on the first start into `hookflow.key` beside the database (mode 0600)",
+			Default: "SQLite: generated on the first start into `hookflow.key` beside the database (mode 0600); PostgreSQL: required",
 			Meaning: "at least 32 characters; the key that encrypts webhook secrets, basic-auth passwords and credential headers at rest ([docs/webhooks.md](docs/webhooks.md#credentials-at-rest))",
 		},
 		{
@@ -103,7 +103,12 @@ func ConfigVariables() []ConfigVariable {
 		{
 			Names:   []string{"FLOWS_QUEUE_LIMIT"},
 			Default: "`10000`",
-			Meaning: "async runs queued or running; past it async triggers answer `503 QUEUE_FULL` with `Retry-After` ([docs/access.md](docs/access.md#async-runs-the-queue))",
+			Meaning: "async runs queued or running (over all servers sharing a PostgreSQL database); past it async triggers answer `503 QUEUE_FULL` with `Retry-After` ([docs/access.md](docs/access.md#async-runs-the-queue))",
+		},
+		{
+			Names:   []string{"QUEUE_LEASE"},
+			Default: "`30s`",
+			Meaning: "how long a server's claim on a queued run, a webhook delivery and the elected server's role holds unless renewed (every third of it); another server takes a dead one's work over after it ([Running several instances](#running-several-instances))",
 		},
 		{
 			Names:   []string{"FLOWS_MAX_EVENT_DEPTH"},
@@ -163,7 +168,7 @@ func ConfigVariables() []ConfigVariable {
 		{
 			Names:   []string{"RATE_LIMITER_ENABLED", "RATE_LIMITER_POINTS", "RATE_LIMITER_DURATION"},
 			Default: "`false`, `50`, `1`",
-			Meaning: "the server-wide limit per client address",
+			Meaning: "the server-wide limit per client address (on PostgreSQL counted over all servers)",
 		},
 		{
 			Names:   []string{"CACHE_TTL", "CACHE_MAX_SIZE"},
@@ -188,7 +193,7 @@ func ConfigVariables() []ConfigVariable {
 		{
 			Names:   []string{"WEBHOOKS_CONCURRENCY", "WEBHOOKS_MAX_IN_FLIGHT"},
 			Default: "`8`, `256`",
-			Meaning: "attempts in flight per webhook and overall",
+			Meaning: "attempts in flight per webhook (over all servers sharing a PostgreSQL database) and overall (per server)",
 		},
 		{
 			Names:   []string{"WEBHOOKS_DISABLE_AFTER", "WEBHOOKS_LOG_RETENTION"},

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -30,8 +31,11 @@ type ClaimedRun struct {
 	// Attempt is the claim's attempt number: 1 the first time the run is
 	// claimed.
 	Attempt int
-	// Owner is the lease owner the run was claimed by.
-	Owner string
+	// Owner is the lease owner the run was claimed by; TakenFrom the owner
+	// of the expired lease it took over ("" when the run was queued, or on
+	// SQLite, whose server releases a dead process's runs when it starts).
+	Owner     string
+	TakenFrom string
 	// Input and RequestBody are the run's stored input (Run.Input,
 	// Run.RequestBody).
 	Input       json.RawMessage
@@ -60,10 +64,11 @@ func (s *Store) ClaimRuns(ctx context.Context, owner string, limit int, now time
 		c := &ClaimedRun{Owner: owner}
 		var created any
 		var input []byte
-		if err := rows.Scan(&c.ID, &c.FlowID, &created, &c.Attempt, &input, &c.RequestBody); err != nil {
+		var from sql.NullString
+		if err := rows.Scan(&c.ID, &c.FlowID, &created, &c.Attempt, &input, &c.RequestBody, &from); err != nil {
 			return claimed, fmt.Errorf("claim runs: %w", err)
 		}
-		c.Input = input
+		c.Input, c.TakenFrom = input, from.String
 		if c.CreatedAt, err = scanTime(created); err != nil {
 			return claimed, fmt.Errorf("claim run %s: %w", c.ID, err)
 		}

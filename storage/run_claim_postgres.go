@@ -14,18 +14,18 @@ import (
 // finished run's record is written whole again).
 var postgresRunQueue = runQueueSQL{
 	claim: `WITH expired AS (
-	SELECT id FROM runs WHERE status = 'running' AND (lease_until IS NULL OR lease_until < $1)
+	SELECT id, lease_owner FROM runs WHERE status = 'running' AND (lease_until IS NULL OR lease_until < $1)
 	ORDER BY lease_until NULLS FIRST LIMIT $2 FOR UPDATE SKIP LOCKED
 ), queued AS (
 	SELECT id, created_at FROM runs WHERE status = 'queued' ORDER BY created_at, id LIMIT $2 FOR UPDATE SKIP LOCKED
 ), picked AS (
-	SELECT id FROM (SELECT id, 0 AS half, NULL::timestamptz AS created_at FROM expired
-		UNION ALL SELECT id, 1, created_at FROM queued) p
+	SELECT id, prev FROM (SELECT id, 0 AS half, NULL::timestamptz AS created_at, lease_owner AS prev FROM expired
+		UNION ALL SELECT id, 1, created_at, NULL FROM queued) p
 	ORDER BY half, created_at, id LIMIT $2
 )
 UPDATE runs SET status = 'running', lease_owner = $3, lease_until = $4, attempts = attempts + 1
-WHERE id IN (SELECT id FROM picked)
-RETURNING ` + claimedColumns,
+FROM picked WHERE runs.id = picked.id
+RETURNING runs.id, runs.flow_id, runs.created_at, runs.attempts, runs.input, runs.request_body, picked.prev`,
 	start: `UPDATE runs SET
 	record = convert_to((convert_from(record, 'UTF8')::jsonb ||
 		jsonb_build_object('status', 'running', 'started_at', $1::text, 'attempts', attempts))::text, 'UTF8')

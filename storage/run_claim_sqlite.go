@@ -17,7 +17,8 @@ import (
 type runQueueSQL struct {
 	// claim: now (Unix ms), limit, owner, lease end (Unix ms). Runs whose
 	// lease has expired come first, then queued runs oldest first. It
-	// returns the claimedColumns. The record is left alone: a claimed run
+	// returns the claimedColumns and the owner of an expired lease taken
+	// over (NULL: none). The record is left alone: a claimed run
 	// waiting for a worker still reads as queued.
 	claim string
 	// start: start time (RFC 3339), id, owner, attempts.
@@ -59,7 +60,7 @@ var sqliteRunQueue = runQueueSQL{
 )
 UPDATE runs SET status = 'running', lease_owner = ?3, lease_until = ?4, attempts = attempts + 1
 WHERE id IN (SELECT id FROM picked)
-RETURNING ` + claimedColumns,
+RETURNING ` + claimedColumns + `, NULL`,
 	start: `UPDATE runs SET
 	record = CAST(json_set(CAST(record AS TEXT), '$.status', 'running', '$.started_at', ?1, '$.attempts', attempts) AS BLOB)
 WHERE id = ?2 AND lease_owner = ?3 AND attempts = ?4 AND status = 'running'`,

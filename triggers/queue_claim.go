@@ -58,6 +58,10 @@ func (q *Queue) claim() {
 			q.logger.Error("claiming queued runs failed", "error", err)
 		}
 		for _, c := range claimed {
+			if c.TakenFrom != "" && c.TakenFrom != q.cfg.Owner {
+				q.logger.Warn("took over a queued run whose lease expired", "run", c.ID, "attempt", c.Attempt,
+					"previous", c.TakenFrom)
+			}
 			h := &heldRun{claim: c}
 			q.mu.Lock()
 			q.held[c.ID] = h
