@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"fmt"
-	"slices"
 )
 
 // The leases of deliveries and slots (webhook_claim.go) after the claim:
@@ -13,7 +12,8 @@ import (
 // LeaseRenewal says which leases a server still holds after renewing.
 type LeaseRenewal struct {
 	// Lost are the deliveries whose lease another server took over after
-	// it expired: their attempts must stop.
+	// it expired: their attempts must stop. (Deliveries this server
+	// recorded meanwhile are not lost.)
 	Lost []int64
 	// Slots is how many slots the server holds per webhook it renewed.
 	Slots map[int64]int
@@ -31,29 +31,26 @@ func (s *Store) RenewDeliveryLeases(ctx context.Context, deliveries, webhooks []
 		return nil, err
 	}
 	if len(deliveries) > 0 {
-		rows, err := db.QueryContext(ctx, `UPDATE webhook_deliveries SET lease_until = $1
-			WHERE lease_owner = $2 AND id = ANY($3) RETURNING id`, until, s.instance, deliveries)
+		// A delivery this server recorded meanwhile has no lease left; one
+		// another server leases now was taken over. (The SELECT reads the
+		// rows as they were before the UPDATE, which leaves those alone.)
+		rows, err := db.QueryContext(ctx, `WITH renewed AS (
+			UPDATE webhook_deliveries SET lease_until = $1 WHERE lease_owner = $2 AND id = ANY($3) RETURNING id
+		) SELECT id FROM webhook_deliveries WHERE id = ANY($3) AND lease_owner <> $2`, until, s.instance, deliveries)
 		if err != nil {
 			return nil, fmt.Errorf("renew delivery leases: %w", err)
 		}
-		kept := make([]int64, 0, len(deliveries))
 		for rows.Next() {
 			var id int64
 			if err := rows.Scan(&id); err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("renew delivery leases: %w", err)
 			}
-			kept = append(kept, id)
+			out.Lost = append(out.Lost, id)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return nil, fmt.Errorf("renew delivery leases: %w", err)
-		}
-		slices.Sort(kept)
-		for _, id := range deliveries {
-			if _, found := slices.BinarySearch(kept, id); !found {
-				out.Lost = append(out.Lost, id)
-			}
 		}
 	}
 	if len(webhooks) > 0 {

@@ -12,10 +12,13 @@ import (
 type heldRun struct {
 	claim *storage.ClaimedRun
 	// cancel stops the run while it executes; lost says its claim was
-	// taken over (its lease expired), so its outcome must not be recorded.
-	// Both are guarded by Queue.mu.
+	// taken over (its lease expired), so its outcome must not be recorded;
+	// ending says its outcome is being recorded, after which a renewal
+	// finds its claim gone without its having been lost. All are guarded
+	// by Queue.mu.
 	cancel context.CancelFunc
 	lost   bool
+	ending bool
 }
 
 // claimLoop claims runs whenever workers are free: at once when told (a
@@ -107,16 +110,20 @@ func (q *Queue) renew() {
 		return
 	}
 	for _, c := range lost {
-		q.logger.Warn("a queued run's lease expired and it was claimed again; this attempt is stopped",
-			"run", c.ID, "attempt", c.Attempt)
 		q.mu.Lock()
-		if h := q.held[c.ID]; h != nil && h.claim == c {
+		h := q.held[c.ID]
+		taken := h != nil && h.claim == c && !h.ending
+		if taken {
 			h.lost = true
 			if h.cancel != nil {
 				h.cancel()
 			}
 		}
 		q.mu.Unlock()
+		if taken {
+			q.logger.Warn("a queued run's lease expired and it was claimed again; this attempt is stopped",
+				"run", c.ID, "attempt", c.Attempt)
+		}
 	}
 }
 

@@ -38,18 +38,18 @@ func (q *Queue) work() {
 func (q *Queue) execute(h *heldRun) {
 	c := h.claim
 	if c.Attempt > q.cfg.MaxAttempts {
-		q.fail(c, runAbandoned, fmt.Errorf(
+		q.fail(h, runAbandoned, fmt.Errorf(
 			"the run was started %d times and the server stopped or crashed while it ran each time", c.Attempt-1))
 		return
 	}
 	plan, ok := q.catalog.Plan(c.FlowID)
 	if !ok {
-		q.fail(c, runNotStarted, errors.New("the flow no longer exists"))
+		q.fail(h, runNotStarted, errors.New("the flow no longer exists"))
 		return
 	}
 	req, err := claimedRequest(c)
 	if err != nil {
-		q.fail(c, runNotStarted, fmt.Errorf("unreadable queued input: %w", err))
+		q.fail(h, runNotStarted, fmt.Errorf("unreadable queued input: %w", err))
 		return
 	}
 	started, err := q.store.StartRun(context.Background(), c, timeNow())
@@ -96,7 +96,7 @@ func (q *Queue) execute(h *heldRun) {
 		req.describe(doc, chain)
 		rec = completedRecord(doc, plan, req, res, q.runner.scrub)
 	}
-	q.finish(c, func(ctx context.Context) (bool, error) { return q.store.FinishRun(ctx, c, rec) })
+	q.finish(h, func(ctx context.Context) (bool, error) { return q.store.FinishRun(ctx, c, rec) })
 }
 
 // claimedRequest decodes a claimed run's input and builds its `$trigger`
@@ -124,15 +124,20 @@ func claimedRequest(c *storage.ClaimedRun) (Request, error) {
 }
 
 // fail records a claimed run that is not run, with the code that says why.
-func (q *Queue) fail(c *storage.ClaimedRun, code string, cause error) {
+func (q *Queue) fail(h *heldRun, code string, cause error) {
+	c := h.claim
 	q.logger.Error("queued run not run", "run", c.ID, "flow", c.FlowID, "code", code, "error", cause)
 	errObj := map[string]any{"message": cause.Error(), "code": code}
-	q.finish(c, func(ctx context.Context) (bool, error) { return q.store.FailRun(ctx, c, errObj, timeNow()) })
+	q.finish(h, func(ctx context.Context) (bool, error) { return q.store.FailRun(ctx, c, errObj, timeNow()) })
 }
 
 // finish ends a claim with end and keeps the count of unfinished runs in
 // step with it.
-func (q *Queue) finish(c *storage.ClaimedRun, end func(context.Context) (bool, error)) {
+func (q *Queue) finish(h *heldRun, end func(context.Context) (bool, error)) {
+	c := h.claim
+	q.mu.Lock()
+	h.ending = true
+	q.mu.Unlock()
 	q.unfinished.begin()
 	defer q.unfinished.end()
 	ended, err := end(context.Background())
