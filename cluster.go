@@ -63,7 +63,12 @@ func sharedLimits(store *storage.Store) ratelimit.Shared {
 // newLimiter is a rate limiter counting in the database when other
 // servers share it; name tells its buckets apart there.
 func newLimiter(cfg Config, store *storage.Store, name string) *ratelimit.Limiter {
-	return ratelimit.New(ratelimit.Config{Now: cfg.Now, Shared: sharedLimits(store), Name: name, Logger: cfg.Logger})
+	return ratelimit.New(ratelimit.Config{
+		Now:    cfg.Now,
+		Shared: sharedLimits(store),
+		Name:   name,
+		Logger: cfg.Logger,
+	})
 }
 
 // recountInterval is how often the queue reads the number of unfinished

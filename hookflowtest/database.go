@@ -65,8 +65,12 @@ func (d Database) StoreConfig() storage.Config {
 // Env is the database as the environment variables of a server process.
 func (d Database) Env() []string {
 	if d.Client == storage.DialectPostgres {
-		return []string{"DB_CLIENT=postgres", "DB_CONNECTION_STRING=" + d.ConnectionString, "DB_FILENAME=" + d.Filename,
-			"SECRET_KEY=" + SecretKey}
+		return []string{
+			"DB_CLIENT=postgres",
+			"DB_CONNECTION_STRING=" + d.ConnectionString,
+			"DB_FILENAME=" + d.Filename,
+			"SECRET_KEY=" + SecretKey,
+		}
 	}
 	return []string{"DB_CLIENT=sqlite", "DB_FILENAME=" + d.Filename}
 }

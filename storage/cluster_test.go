@@ -86,11 +86,21 @@ func TestChangesReachTheOtherServer(t *testing.T) {
 	onA := listen(a, TopicFlows, TopicAccess, TopicWebhooks, TopicItems)
 	onB := listen(b, TopicFlows, TopicAccess, TopicWebhooks, TopicItems)
 
-	f := &flows.Flow{ID: "0b4e2e5c-5d3a-4c4f-9f4e-000000000001", Name: "f", Status: "active", Trigger: "webhook",
-		Options: map[string]any{}, DateCreated: time.Now().UTC()}
+	f := &flows.Flow{
+		ID:          "0b4e2e5c-5d3a-4c4f-9f4e-000000000001",
+		Name:        "f",
+		Status:      "active",
+		Trigger:     "webhook",
+		Options:     map[string]any{},
+		DateCreated: time.Now().UTC(),
+	}
 	for i := range 20 {
-		f.Operations = append(f.Operations, &flows.Operation{ID: "op" + string(rune('a'+i)), Key: "k" + string(rune('a'+i)),
-			Type: "log", Options: map[string]any{}})
+		f.Operations = append(f.Operations, &flows.Operation{
+			ID:      "op" + string(rune('a'+i)),
+			Key:     "k" + string(rune('a'+i)),
+			Type:    "log",
+			Options: map[string]any{},
+		})
 	}
 	if err := a.SaveFlows(ctx, f); err != nil {
 		t.Fatal(err)
@@ -104,8 +114,7 @@ func TestChangesReachTheOtherServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	onB.wait(t, TopicAccess, "", time.Second)
-	name := "hook"
-	sub := &Subscription{Name: &name, URL: "https://example.com", Method: "POST", Status: "active", Secret: "s", Format: "generic"}
+	sub := testSubscription("hook")
 	if err := a.CreateSubscriptions(ctx, []*Subscription{sub}); err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,16 @@
 // migrations/postgres, migrate_sqlite.go), run once per database at open,
 // under an advisory lock on PostgreSQL.
 //
+// Several servers may share a PostgreSQL database (docs/instances.md):
+// what they keep in memory follows the others' changes through the
+// cluster notifications (cluster.go, cluster_postgres.go; Watch), one of
+// them is elected for the work that must happen once (leader.go), rate
+// limits are counted in the database (rate_limits.go), webhook deliveries
+// and their per-webhook slots are leased (webhook_claim.go,
+// webhook_leases.go), and the item writer locks the collections a batch
+// writes in one order. On SQLite these do nothing: one server owns the
+// file.
+//
 // Run records are written by a batching writer (runs.go, run_writer.go) so
 // that a burst of webhook calls becomes a few transactions instead of one
 // fsync each; oversized records are capped there (run_cap.go), and old ones

@@ -148,7 +148,13 @@ func checkUpgradedWebhooks(t *testing.T, s *Store) {
 	if err != nil || len(subs) != 1 || subs[0].Secret != "whsec_x" || subs[0].Collections[0] != "orders" {
 		t.Errorf("webhooks: %+v, %v", subs, err)
 	}
-	claimed, err := s.ClaimDue(ctx, DeliveryClaim{WebhookID: 1, Now: 1 << 62, Limit: 10, Cap: 8, LeaseUntil: 1<<62 + 1})
+	claimed, err := s.ClaimDue(ctx, DeliveryClaim{
+		WebhookID:  1,
+		Now:        1 << 62,
+		Limit:      10,
+		Cap:        8,
+		LeaseUntil: 1<<62 + 1,
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

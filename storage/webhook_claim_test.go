@@ -14,23 +14,35 @@ func TestDeliveryLeasesAndSlotsAcrossServers(t *testing.T) {
 	t.Parallel()
 	a, b, _ := sharedStores(t, nil)
 	ctx := context.Background()
-	name := "w"
-	sub := &Subscription{Name: &name, URL: "https://example.com", Method: "POST", Status: "active", Secret: "s", Format: "generic"}
+	sub := testSubscription("w")
 	if err := a.CreateSubscriptions(ctx, []*Subscription{sub}); err != nil {
 		t.Fatal(err)
 	}
 	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 	var rows []*Delivery
 	for i := range 6 {
-		rows = append(rows, &Delivery{WebhookID: sub.ID, MessageID: string(rune('a' + i)), Event: "e", Message: []byte(`{}`),
-			NextAttemptAt: 100, CreatedAt: now, UpdatedAt: now})
+		rows = append(rows, &Delivery{
+			WebhookID:     sub.ID,
+			MessageID:     string(rune('a' + i)),
+			Event:         "e",
+			Message:       []byte(`{}`),
+			NextAttemptAt: 100,
+			CreatedAt:     now,
+			UpdatedAt:     now,
+		})
 	}
 	if err := a.InsertDeliveries(ctx, rows); err != nil {
 		t.Fatal(err)
 	}
 	claim := func(s *Store, at int64, limit int) *ClaimedDeliveries {
 		t.Helper()
-		c, err := s.ClaimDue(ctx, DeliveryClaim{WebhookID: sub.ID, Now: at, Limit: limit, Cap: 3, LeaseUntil: at + 1000})
+		c, err := s.ClaimDue(ctx, DeliveryClaim{
+			WebhookID:  sub.ID,
+			Now:        at,
+			Limit:      limit,
+			Cap:        3,
+			LeaseUntil: at + 1000,
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -48,8 +60,7 @@ func TestDeliveryLeasesAndSlotsAcrossServers(t *testing.T) {
 	if err != nil || len(r.Lost) != 0 || r.Slots[sub.ID] != 3 {
 		t.Fatalf("renewal: %+v %v", r, err)
 	}
-	done := &AttemptOutcome{Status: DeliverySucceeded, Succeeded: true, Attempt: &Attempt{DeliveryID: first.Due[3].ID,
-		WebhookID: sub.ID, Number: 1, StartedAt: now}}
+	done := &AttemptOutcome{Status: DeliverySucceeded, Succeeded: true, Attempt: testAttempt(first.Due[3], now)}
 	if _, err := a.CompleteAttempts(ctx, []*AttemptOutcome{done}); err != nil {
 		t.Fatal(err)
 	}
@@ -82,8 +93,7 @@ func TestDeliveryLeasesAndSlotsAcrossServers(t *testing.T) {
 		t.Fatalf("A's renewal after B took one over: %+v", r)
 	}
 	// An outcome A records for the delivery B took over leaves it alone.
-	late := &AttemptOutcome{Status: DeliveryFailed, Attempt: &Attempt{DeliveryID: first.Due[2].ID, WebhookID: sub.ID,
-		Number: 1, StartedAt: now}}
+	late := &AttemptOutcome{Status: DeliveryFailed, Attempt: testAttempt(first.Due[2], now)}
 	if _, err := a.CompleteAttempts(ctx, []*AttemptOutcome{late}); err != nil {
 		t.Fatal(err)
 	}
@@ -99,5 +109,27 @@ func TestDeliveryLeasesAndSlotsAcrossServers(t *testing.T) {
 	}
 	if c := claim(b, 1600, 10); len(c.Due) != 2 || c.Due[0].ID != first.Due[0].ID || c.Due[1].ID != first.Due[1].ID {
 		t.Fatalf("after A stopped, B's claim: %d deliveries", len(c.Due))
+	}
+}
+
+// testSubscription is an active generic webhook named name.
+func testSubscription(name string) *Subscription {
+	return &Subscription{
+		Name:   &name,
+		URL:    "https://example.com",
+		Method: "POST",
+		Status: "active",
+		Secret: "s",
+		Format: "generic",
+	}
+}
+
+// testAttempt is a first attempt of d, started at.
+func testAttempt(d *Delivery, at time.Time) *Attempt {
+	return &Attempt{
+		DeliveryID: d.ID,
+		WebhookID:  d.WebhookID,
+		Number:     1,
+		StartedAt:  at,
 	}
 }

@@ -119,11 +119,21 @@ func TestDeliveryQueue(t *testing.T) {
 	if err != nil || due[sub.ID] != 100 {
 		t.Fatalf("pending due %v %v", due, err)
 	}
-	c, err := s.ClaimDue(ctx, DeliveryClaim{WebhookID: sub.ID, Now: 150, Limit: 10, Cap: 8, LeaseUntil: 10_000})
+	claim := func(now int64, limit int, skip ...int64) (*ClaimedDeliveries, error) {
+		return s.ClaimDue(ctx, DeliveryClaim{
+			WebhookID:  sub.ID,
+			Now:        now,
+			Limit:      limit,
+			Skip:       skip,
+			Cap:        8,
+			LeaseUntil: 10_000,
+		})
+	}
+	c, err := claim(150, 10)
 	if err != nil || len(c.Due) != 2 || c.Next != 200 || c.Due[0].MessageID != "a" || c.Slots != 8 {
 		t.Fatalf("claim at 150: %+v %v", c, err)
 	}
-	c, _ = s.ClaimDue(ctx, DeliveryClaim{WebhookID: sub.ID, Now: 250, Limit: 1, Skip: []int64{rows[0].ID}, Cap: 8, LeaseUntil: 10_000})
+	c, _ = claim(250, 1, rows[0].ID)
 	if s.Dialect() == DialectSQLite {
 		// The server holds what it claimed in memory and says so.
 		if len(c.Due) != 1 || c.Due[0].MessageID != "b" || c.Next != 250 {

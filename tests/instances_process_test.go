@@ -72,8 +72,12 @@ func processInstances(t *testing.T, n int, env ...string) (bin string, db hookfl
 	allEnv = append(db.Env(), env...)
 	for i := range n {
 		port := freePort(t)
-		in := &instance{name: string(rune('A' + i)), port: port, base: "http://127.0.0.1:" + port,
-			log: filepath.Join(dir, fmt.Sprintf("server-%c.log", 'A'+i))}
+		in := &instance{
+			name: string(rune('A' + i)),
+			port: port,
+			base: "http://127.0.0.1:" + port,
+			log:  filepath.Join(dir, fmt.Sprintf("server-%c.log", 'A'+i)),
+		}
 		startInstance(t, bin, in, allEnv)
 		t.Cleanup(in.kill)
 		ins = append(ins, in)

@@ -38,6 +38,9 @@
 //     X-Webhook-Signature headers signed afresh, the response logged, the
 //     failure classified.
 //
+// dispatcher_leases.go holds what a database shared by several servers
+// adds: leased deliveries and slots, renewed, taken over when expired.
+//
 // Delivery is at least once: a delivery is released only after its
 // outcome is committed, and after a crash every delivery still pending is
 // attempted again, with the same webhook-id so receivers can de-duplicate.

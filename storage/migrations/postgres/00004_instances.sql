@@ -1,5 +1,5 @@
--- What several servers sharing one database need (docs/server.md, "Several
--- instances"): change notifications for what servers keep in memory
+-- What several servers sharing one database need (docs/instances.md):
+-- change notifications for what servers keep in memory
 -- (storage/cluster_postgres.go), leased webhook deliveries and the slots
 -- of the per-webhook cap (storage/webhook_claim.go), shared rate limits
 -- (storage/rate_limits.go) and the lease of the elected server
