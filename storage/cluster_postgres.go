@@ -21,7 +21,7 @@ import (
 const DefaultChangeCheck = 5 * time.Second
 
 // instanceSetting is the connection setting that names the server in the
-// notifications its writes cause (hf_changed, migration 00004).
+// notifications its writes cause (hf_changed, migration 00005).
 const instanceSetting = "hookflow.instance"
 
 // maxNotifyPayload keeps a notification below PostgreSQL's 8000 bytes:

@@ -22,7 +22,7 @@ import (
 // webhook's slots (hf_webhook_slots): a claim takes every free one, a
 // server runs as many attempts at once as it holds slots, renews them with
 // its leases and gives them back when it has no work for the webhook
-// (ReleaseSlots). The SQL is hf_claim_deliveries (migration 00004).
+// (ReleaseSlots). The SQL is hf_claim_deliveries (migration 00005).
 
 // DeliveryClaim asks for a webhook's due deliveries.
 type DeliveryClaim struct {
