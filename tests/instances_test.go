@@ -77,6 +77,43 @@ func TestFlowChangesReachEveryServer(t *testing.T) {
 	within(t, time.Second, "deleted on B, gone on A", answers(a, 404, ""))
 }
 
+// TestFlowsAsCodeReachEveryServer: flows put by slug and applied
+// through one server (PUT /flows/{id}, POST /flows/apply with prune) are
+// served that way by the other within a second, under the slug in any
+// case.
+func TestFlowsAsCodeReachEveryServer(t *testing.T) {
+	t.Parallel()
+	s := sharedServers(t, 2)
+	a, b := s[0], s[1]
+	doc := func(v int) string {
+		return fmt.Sprintf(`{"id": "github-push", "name": "push", "options": {"access": "public"},
+			"operations": [{"id": "shape", "operation": "transform", "options": {"json": {"v": %d}}}]}`, v)
+	}
+	answers := func(srv *hookflowtest.Server, path string, status int, body string) func() bool {
+		return func() bool {
+			r := srv.Do(t, "POST", path, `{}`)
+			return r.Status == status && (body == "" || strings.TrimSpace(string(r.Body)) == body)
+		}
+	}
+	check(t, a.Do(t, "PUT", "/flows/github-push", doc(1)), 201, "")
+	within(t, time.Second, "put on A, answering on B", answers(b, "/flows/trigger/GitHub-Push", 200, `{"data":{"v":1}}`))
+	check(t, a.Do(t, "PUT", "/flows/github-push", doc(2)), 200, "")
+	within(t, time.Second, "put again on A, answering so on B", answers(b, "/flows/trigger/github-push", 200, `{"data":{"v":2}}`))
+
+	apply := func(srv *hookflowtest.Server, prune bool, docs ...string) {
+		t.Helper()
+		body := fmt.Sprintf(`{"prune": %t, "flows": [%s]}`, prune, strings.Join(docs, ","))
+		check(t, srv.Do(t, "POST", "/flows/apply", body), 200, "")
+	}
+	other := `{"id": "other", "name": "other", "options": {"access": "public"},
+		"operations": [{"id": "shape", "operation": "transform", "options": {"json": {"other": true}}}]}`
+	apply(b, false, doc(3), other)
+	within(t, time.Second, "applied on B, changed on A", answers(a, "/flows/trigger/github-push", 200, `{"data":{"v":3}}`))
+	within(t, time.Second, "applied on B, created on A", answers(a, "/flows/trigger/other", 200, `{"data":{"other":true}}`))
+	apply(b, true, other)
+	within(t, time.Second, "pruned on B, gone on A", answers(a, "/flows/trigger/github-push", 404, ""))
+}
+
 // TestCachedAnswersFollowOtherServers: an item written through one server
 // ends the cached GET answers of the other that read its collection.
 func TestCachedAnswersFollowOtherServers(t *testing.T) {
