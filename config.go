@@ -89,8 +89,10 @@ type Config struct {
 	// ScheduleClock is the clock of schedule triggers (the system clock
 	// when nil); tests move a fake one (hookflowtest.Clock).
 	ScheduleClock webhooks.Clock
-	// Leader says whether this server is the one that fires schedules
-	// (always, when nil: a SQLite database has one server).
+	// Leader says whether this server is the one that fires schedules;
+	// when nil, the store's election decides (storage.Store.Leader: on
+	// SQLite always this server, on PostgreSQL the elected one of the
+	// servers sharing the database, docs/instances.md).
 	Leader triggers.Leader
 	// QueueLease is how long a server's claim on a queued run, on a
 	// webhook delivery and on the elected server's work holds without
@@ -387,6 +389,15 @@ func (c Config) scheduleClock() triggers.Clock {
 		return triggers.SystemClock{}
 	}
 	return timerClock{c.ScheduleClock}
+}
+
+// scheduleLeader says whether this server fires schedules: Leader, or
+// the store's election.
+func (c Config) scheduleLeader(store *storage.Store) triggers.Leader {
+	if c.Leader != nil {
+		return c.Leader
+	}
+	return store.Leader()
 }
 
 // timerClock lets a clock with timers of the webhooks' kind (such as

@@ -293,7 +293,7 @@ func startRuns(ctx context.Context, cfg Config, bus *events.Bus, store *storage.
 	}
 	scheduler := triggers.NewScheduler(catalog, runner, queue, store, triggers.ScheduleConfig{
 		Clock:  cfg.scheduleClock(),
-		Leader: cfg.Leader,
+		Leader: cfg.scheduleLeader(store),
 	}, logger)
 	scheduler.Start()
 	return &flowRuns{catalog: catalog, queue: queue, webhook: webhook, scheduler: scheduler}, nil

@@ -83,9 +83,15 @@ func (s *Scheduler) Stop() {
 }
 
 // loop fires what is due, then sleeps until the next due time, a change
-// of flows, or Recheck.
+// of flows, a change of the election, or Recheck.
 func (s *Scheduler) loop() {
 	defer close(s.done)
+	var elected <-chan bool
+	if n, ok := s.cfg.Leader.(ElectionNotifier); ok {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		elected = n.Elected(ctx)
+	}
 	for {
 		wake := s.fire()
 		timer := s.cfg.Clock.TimerAt(wake)
@@ -94,6 +100,10 @@ func (s *Scheduler) loop() {
 			timer.Stop()
 			return
 		case <-s.catalog.Changed():
+		case _, ok := <-elected:
+			if !ok {
+				elected = nil // the store closed: IsLeader says false from now on
+			}
 		case <-timer.C():
 		}
 		timer.Stop()
