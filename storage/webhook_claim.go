@@ -31,8 +31,9 @@ type DeliveryClaim struct {
 	Now int64
 	// Limit bounds the deliveries returned.
 	Limit int
-	// Skip are deliveries this server holds already (SQLite; on
-	// PostgreSQL their leases keep them out).
+	// Skip are deliveries this server holds already: queued, in flight,
+	// or recorded but not yet handed back to the dispatcher (on
+	// PostgreSQL such a delivery's lease has ended with its record).
 	Skip []int64
 	// Cap is the webhook's slots: how many attempts of it may be in flight
 	// over all servers.
@@ -113,9 +114,9 @@ func (s *Store) claimRead(ctx context.Context, c DeliveryClaim) (*ClaimedDeliver
 }
 
 // claimLeasedSQL calls hf_claim_deliveries: webhook, now, limit, cap,
-// this store, lease end.
+// this store, lease end, deliveries to skip.
 const claimLeasedSQL = `SELECT id, message_id, event, message, attempts, next_attempt_at, test, taken_from, next_due, slots
-FROM hf_claim_deliveries($1, $2, $3, $4, $5, $6)`
+FROM hf_claim_deliveries($1, $2, $3, $4, $5, $6, $7)`
 
 // claimLeased leases due deliveries and the webhook's free slots
 // (PostgreSQL).
@@ -124,7 +125,11 @@ func (s *Store) claimLeased(ctx context.Context, c DeliveryClaim) (*ClaimedDeliv
 	if err != nil {
 		return nil, err
 	}
-	rows, err := sqlDB.QueryContext(ctx, claimLeasedSQL, c.WebhookID, c.Now, c.Limit, c.Cap, s.instance, c.LeaseUntil)
+	skip := c.Skip
+	if skip == nil {
+		skip = []int64{} // an empty array, not NULL: <> ALL(NULL) holds for no row
+	}
+	rows, err := sqlDB.QueryContext(ctx, claimLeasedSQL, c.WebhookID, c.Now, c.Limit, c.Cap, s.instance, c.LeaseUntil, skip)
 	if err != nil {
 		return nil, fmt.Errorf("claim deliveries of webhook %d: %w", c.WebhookID, err)
 	}

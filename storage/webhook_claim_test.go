@@ -112,6 +112,62 @@ func TestDeliveryLeasesAndSlotsAcrossServers(t *testing.T) {
 	}
 }
 
+// TestClaimSkipsWhatTheServerHolds: a claim leaves out the deliveries
+// its server holds, also one whose failed attempt the server has just
+// recorded (on PostgreSQL its lease ended with the record): it neither
+// returns nor leases it, and counts it in no due time, so that the
+// server takes it up again as soon as it has taken the record in.
+func TestClaimSkipsWhatTheServerHolds(t *testing.T) {
+	t.Parallel()
+	s := openTestStore(t)
+	ctx := context.Background()
+	sub := testSubscription("w")
+	if err := s.CreateSubscriptions(ctx, []*Subscription{sub}); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	row := &Delivery{
+		WebhookID:     sub.ID,
+		MessageID:     "m",
+		Event:         "e",
+		Message:       []byte(`{}`),
+		NextAttemptAt: 100,
+		CreatedAt:     now,
+		UpdatedAt:     now,
+	}
+	if err := s.InsertDeliveries(ctx, []*Delivery{row}); err != nil {
+		t.Fatal(err)
+	}
+	claim := func(at int64, skip []int64) *ClaimedDeliveries {
+		t.Helper()
+		c, err := s.ClaimDue(ctx, DeliveryClaim{
+			WebhookID:  sub.ID,
+			Now:        at,
+			Limit:      10,
+			Skip:       skip,
+			Cap:        2,
+			LeaseUntil: at + 1000,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	if c := claim(200, nil); len(c.Due) != 1 {
+		t.Fatalf("first claim: %d deliveries", len(c.Due))
+	}
+	failed := &AttemptOutcome{Status: DeliveryPending, NextAttemptAt: 300, Attempt: testAttempt(row, now)}
+	if _, err := s.CompleteAttempts(ctx, []*AttemptOutcome{failed}); err != nil {
+		t.Fatal(err)
+	}
+	if c := claim(400, []int64{row.ID}); len(c.Due) != 0 || c.Next != 0 {
+		t.Fatalf("a claim skipping the delivery held: %d deliveries, next %d", len(c.Due), c.Next)
+	}
+	if c := claim(400, nil); len(c.Due) != 1 || c.Due[0].ID != row.ID || c.Due[0].TakenFrom != "" {
+		t.Fatalf("the claim once the record is taken in: %+v", c.Due)
+	}
+}
+
 // testSubscription is an active generic webhook named name.
 func testSubscription(name string) *Subscription {
 	return &Subscription{

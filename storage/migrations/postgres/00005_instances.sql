@@ -87,13 +87,17 @@ CREATE INDEX idx_webhook_slots_owner ON hf_webhook_slots (owner) WHERE owner IS 
 -- lease_end: first every free slot below cap (free: nobody's, or its
 -- lease expired; the claimer's own are renewed), then, when it holds any,
 -- up to lim pending deliveries that are due at now_ms and not leased (or
--- whose lease expired), oldest due first. Claims of one webhook take turns
+-- whose lease expired), oldest due first, leaving out those in skip (the
+-- claimer holds them already: one whose attempt it has just recorded is
+-- not leased any more, and is the claimer's to take up again once it has
+-- taken the record in). Claims of one webhook take turns
 -- (a transaction advisory lock). It returns the leased deliveries
 -- (taken_from: the owner of an expired lease taken over) and then one row
 -- whose id is NULL, with the slots the claimer holds and next_due: when
 -- the first pending delivery nobody leases is due (NULL: none).
 -- +goose StatementBegin
-CREATE FUNCTION hf_claim_deliveries(wh bigint, now_ms bigint, lim integer, cap integer, claimer text, lease_end bigint)
+CREATE FUNCTION hf_claim_deliveries(wh bigint, now_ms bigint, lim integer, cap integer, claimer text, lease_end bigint,
+	skip bigint[])
 RETURNS TABLE (id bigint, message_id text, event text, message bytea, attempts bigint, next_attempt_at bigint,
 	test boolean, taken_from text, next_due bigint, slots integer)
 LANGUAGE plpgsql AS $$
@@ -113,7 +117,7 @@ BEGIN
 		WITH picked AS (
 			SELECT d.id, d.lease_owner AS prev FROM webhook_deliveries d
 			WHERE d.webhook_id = wh AND d.status = 'pending' AND d.next_attempt_at <= now_ms
-				AND (d.lease_owner IS NULL OR d.lease_until < now_ms)
+				AND (d.lease_owner IS NULL OR d.lease_until < now_ms) AND d.id <> ALL(skip)
 			ORDER BY d.next_attempt_at, d.id
 			LIMIT lim
 			FOR UPDATE SKIP LOCKED
@@ -127,6 +131,7 @@ BEGIN
 	SELECT NULL::bigint, NULL::text, NULL::text, NULL::bytea, NULL::bigint, NULL::bigint, NULL::boolean, NULL::text,
 		(SELECT d.next_attempt_at FROM webhook_deliveries d
 		WHERE d.webhook_id = wh AND d.status = 'pending' AND (d.lease_owner IS NULL OR d.lease_until < now_ms)
+			AND d.id <> ALL(skip)
 		ORDER BY d.next_attempt_at, d.id LIMIT 1),
 		held;
 END
