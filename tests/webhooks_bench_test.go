@@ -25,6 +25,7 @@ import (
 	"github.com/hookflow/hookflow"
 	"github.com/hookflow/hookflow/hookflowtest"
 	"github.com/hookflow/hookflow/outbound"
+	"github.com/hookflow/hookflow/secrets"
 	"github.com/hookflow/hookflow/storage"
 	"github.com/hookflow/hookflow/webhooks"
 )
@@ -190,6 +191,8 @@ func benchmarkQueuedDeliveries(b *testing.B) {
 	cfg := hookflow.Config{
 		AdminToken: "bench", Logger: slog.New(slog.DiscardHandler),
 		Outbound: loopbackPolicy, Webhooks: webhooksConfig(benchConcurrency),
+		// The key queueDeliveries sealed the webhook's secret with.
+		SecretKey: hookflowtest.SecretKey,
 	}
 	db.Use(&cfg)
 	srv, err := hookflow.New(context.Background(), cfg)
@@ -213,9 +216,16 @@ func benchmarkQueuedDeliveries(b *testing.B) {
 }
 
 // queueDeliveries stores an inactive webhook to url with b.N pending
-// deliveries of the benchmark's item.
+// deliveries of the benchmark's item; its secret is sealed with
+// hookflowtest.SecretKey.
 func queueDeliveries(b *testing.B, db hookflowtest.Database, url string) {
-	store, err := storage.Open(context.Background(), db.StoreConfig())
+	keys, err := secrets.NewKeyring(hookflowtest.SecretKey)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := db.StoreConfig()
+	cfg.Keys, cfg.Logger = keys, slog.New(slog.DiscardHandler)
+	store, err := storage.Open(context.Background(), cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
