@@ -104,11 +104,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		obs.shutdown(ctx, logger)
 		return nil, err
 	}
-	if cfg.DBClient == storage.DialectPostgres {
-		logger.Info("database opened", "client", cfg.DBClient, "database", redactedURL(cfg.DBConnectionString))
-	} else {
-		logger.Info("database opened", "client", cfg.DBClient, "file", cfg.DBFilename)
-	}
+	logOpened(cfg)
 	obs.watchStore(store, logger)
 
 	acl, generated, err := access.New(ctx, store, access.Config{
@@ -159,6 +155,15 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		GeneratedAdminToken: generated,
 		scheduler:           runs.scheduler,
 	}, nil
+}
+
+// logOpened logs which database the server opened, its password hidden.
+func logOpened(cfg Config) {
+	if cfg.DBClient == storage.DialectPostgres {
+		cfg.Logger.Info("database opened", "client", cfg.DBClient, "database", redactedURL(cfg.DBConnectionString))
+		return
+	}
+	cfg.Logger.Info("database opened", "client", cfg.DBClient, "file", cfg.DBFilename)
 }
 
 // openStore opens the database with the webhooks service as its outbox,
