@@ -12,7 +12,7 @@
 # one while the other runs idle.
 #
 #   BENCH_DIR  the benchmark kit (default ../shared/bench)
-#   PG_PORT    port of the throwaway PostgreSQL cluster (default 55436);
+#   PG_PORT    port of the throwaway PostgreSQL cluster (default 55439);
 #              PostgreSQL's binaries are taken from /usr/lib/postgresql
 #   PG_SYNC    synchronous_commit of the cluster (default on; fsync is on)
 #   PORT_BASE  the servers listen on PORT_BASE (SQLite), +1 and +2 (the two
@@ -25,7 +25,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BENCH_DIR="$(cd "${BENCH_DIR:-../shared/bench}" && pwd)"
-PG_PORT="${PG_PORT:-55436}"
+PG_PORT="${PG_PORT:-55439}"
 PG_SYNC="${PG_SYNC:-on}"
 PORT_BASE="${PORT_BASE:-18255}"
 p_sqlite=$PORT_BASE p_a=$((PORT_BASE + 1)) p_b=$((PORT_BASE + 2)) p_ceiling=$((PORT_BASE + 3)) p_echo=$((PORT_BASE + 4))
@@ -52,10 +52,12 @@ go build -o "$work/hookflow" ./cmd/hookflow
 
 echo ">> PostgreSQL cluster on 127.0.0.1:$PG_PORT (fsync on, synchronous_commit $PG_SYNC)" >&2
 mkdir -p "$work/pgsock" "$work/pg"
-if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$work/pgsock" "$work/pg"; fi
+touch "$work/pg.log"
+if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$work/pgsock" "$work/pg" "$work/pg.log"; fi
 as_postgres "$PG_BIN/initdb" -D "$work/pg" -U postgres -A trust -E UTF8 --locale=C >/dev/null
-as_postgres "$PG_BIN/pg_ctl" -D "$work/pg" -l "$work/pg/server.log" -w -t 30 \
-  -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $work/pgsock -c synchronous_commit=$PG_SYNC" start >/dev/null
+as_postgres "$PG_BIN/pg_ctl" -D "$work/pg" -l "$work/pg.log" -w -t 30 \
+  -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $work/pgsock -c synchronous_commit=$PG_SYNC" start >/dev/null ||
+  { echo "PostgreSQL did not start on port $PG_PORT (PG_PORT chooses another): $(tail -n 3 "$work/pg.log")" >&2; exit 1; }
 postmaster="$(head -n 1 "$work/pg/postmaster.pid")"
 dsn="postgres://postgres@127.0.0.1:$PG_PORT/postgres?sslmode=disable"
 
@@ -67,9 +69,10 @@ start() { # port, then environment
   for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/server/ping" >/dev/null && return; sleep 0.1; done
   echo "hookflow on $port did not start: $(cat "$work/hookflow-$port.log")" >&2; exit 1
 }
-upload() { # port -> flow id
-  curl -fs "http://127.0.0.1:$1/flows" -H 'Authorization: Bearer loadtest' -H 'Content-Type: application/json' \
-    --data-binary @"$BENCH_DIR/workload/flow.json" | jq -r .data.id
+upload() { # port -> flow id; run logging on (accountability "all")
+  jq '.accountability = "all"' "$BENCH_DIR/workload/flow.json" |
+    curl -fs "http://127.0.0.1:$1/flows" -H 'Authorization: Bearer loadtest' -H 'Content-Type: application/json' \
+      --data-binary @- | jq -r .data.id
 }
 
 start "$p_sqlite" DB_FILENAME="$work/data/hookflow.db"
@@ -81,7 +84,12 @@ start "$p_b" "${pg_env[@]}" DB_FILENAME="$work/b/hookflow.db"
 pg_b="${pids[-1]}"
 sqlite_flow="$(upload "$p_sqlite")"
 pg_flow="$(upload "$p_a")"
-sleep 1 # the second server compiles the flow (a notification)
+# The second server hears of the flow (a notification) and answers it.
+for _ in $(seq 1 50); do
+  curl -fs "http://127.0.0.1:$p_b/flows/trigger/$pg_flow" -H 'Content-Type: application/json' \
+    --data-binary @"$BENCH_DIR/workload/body-pass.json" >/dev/null && break
+  sleep 0.1
+done
 
 # The kit's wrk script, and for URLs holding both=<port> every second
 # thread sent to that port instead.
@@ -103,3 +111,11 @@ LUA="$work/split.lua" OUTDIR="$OUTDIR" \
   TARGET_PG1="http://127.0.0.1:$p_a/flows/trigger/$pg_flow" PID_PG1="$pg_a $pg_b $postmaster" \
   TARGET_PG2="http://127.0.0.1:$p_a/flows/trigger/$pg_flow?both=$p_b" PID_PG2="$pg_a $pg_b $postmaster" \
   "$BENCH_DIR/run.sh"
+
+# Each server's share of the runs (the sync runs it answered, all targets):
+# that the two-server target reached both.
+for port in "$p_a" "$p_b"; do
+  n="$(curl -fs "http://127.0.0.1:$port/metrics" -H 'Authorization: Bearer loadtest' |
+    awk '/^hookflow_runs_total/ { s += $NF } END { printf "%.0f", s }')"
+  echo ">> PostgreSQL server on $port ran $n runs" >&2
+done
