@@ -151,19 +151,29 @@ func processCPU() int64 {
 	return ru.Utime.Nano() + ru.Stime.Nano()
 }
 
-// startServer starts the binary on 127.0.0.1:port with the admin token
-// crash-admin and the given environment, and waits until it answers.
-func startServer(t *testing.T, bin, port string, env ...string) *exec.Cmd {
-	t.Helper()
-	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(), "PORT="+port, "HOST=127.0.0.1", "ADMIN_TOKEN=crash-admin", "LOG_LEVEL=error")
-	cmd.Env = append(cmd.Env, env...)
-	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+// start starts the binary on 127.0.0.1:port with the admin token
+// crash-admin and the given environment, and waits until it answers. Its
+// output is discarded, or appended to s.log (logging at warn).
+func (s *serverProcess) start(env ...string) {
+	s.t.Helper()
+	cmd := exec.Command(s.bin)
+	level, out := "error", io.Writer(io.Discard)
+	if s.log != "" {
+		f, err := os.OpenFile(s.log, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		defer f.Close()
+		level, out = "warn", f
 	}
-	waitReady(t, "http://127.0.0.1:"+port)
-	return cmd
+	cmd.Env = append(os.Environ(), "PORT="+s.port, "HOST=127.0.0.1", "ADMIN_TOKEN=crash-admin", "LOG_LEVEL="+level)
+	cmd.Env = append(cmd.Env, env...)
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		s.t.Fatal(err)
+	}
+	s.Cmd = cmd
+	waitReady(s.t, s.base)
 }
 
 // serverProcess is the built binary serving on 127.0.0.1 (startServer),
@@ -176,15 +186,23 @@ type serverProcess struct {
 	port string
 	env  []string
 	base string // http://127.0.0.1:port
+	log  string // the file its output goes to ("": none)
 }
 
 // runServer starts bin on a free port with env and kills it when the test
 // ends.
 func runServer(t *testing.T, bin string, env ...string) *serverProcess {
 	t.Helper()
-	s := &serverProcess{t: t, bin: bin, port: freePort(t), env: env}
+	return runServerLogged(t, bin, "", env...)
+}
+
+// runServerLogged is runServer with the server's output appended to the
+// file log ("": discarded).
+func runServerLogged(t *testing.T, bin, log string, env ...string) *serverProcess {
+	t.Helper()
+	s := &serverProcess{t: t, bin: bin, port: freePort(t), env: env, log: log}
 	s.base = "http://127.0.0.1:" + s.port
-	s.Cmd = startServer(t, bin, s.port, env...)
+	s.start(env...)
 	t.Cleanup(func() { _ = s.Process.Kill(); _, _ = s.Process.Wait() })
 	return s
 }
@@ -203,7 +221,7 @@ func (s *serverProcess) kill9() {
 // settings override the first start's.
 func (s *serverProcess) restart(extra ...string) {
 	s.t.Helper()
-	s.Cmd = startServer(s.t, s.bin, s.port, append(slices.Clip(s.env), extra...)...)
+	s.start(append(slices.Clip(s.env), extra...)...)
 }
 
 // readStopped opens a stopped server's database, reads it with read and

@@ -9,12 +9,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -22,43 +20,9 @@ import (
 	"github.com/hookflow/hookflow/internal/testdb"
 )
 
-// instance is one server process of a test.
-type instance struct {
-	name, port, base, log string
-	cmd                   *exec.Cmd
-}
-
-// startInstance starts the binary as a server on 127.0.0.1:port, logging
-// at warn into the test's directory, and waits until it answers.
-func startInstance(t *testing.T, bin string, in *instance, env []string) {
-	t.Helper()
-	logFile, err := os.OpenFile(in.log, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer logFile.Close()
-	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(), "PORT="+in.port, "HOST=127.0.0.1", "ADMIN_TOKEN=crash-admin", "LOG_LEVEL=warn")
-	cmd.Env = append(cmd.Env, env...)
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	in.cmd = cmd
-	waitReady(t, in.base)
-}
-
-// kill stops an instance with SIGKILL, as a crash would.
-func (in *instance) kill() {
-	if in.cmd != nil && in.cmd.Process != nil {
-		_ = in.cmd.Process.Signal(syscall.SIGKILL)
-		_, _ = in.cmd.Process.Wait()
-	}
-}
-
 // processInstances builds the binary and starts n instances on one
 // PostgreSQL database; it skips under -short and without PostgreSQL.
-func processInstances(t *testing.T, n int, env ...string) (bin string, db hookflowtest.Database, ins []*instance, allEnv []string) {
+func processInstances(t *testing.T, n int, env ...string) (db hookflowtest.Database, ins []*serverProcess) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds and runs the server binary")
@@ -67,29 +31,19 @@ func processInstances(t *testing.T, n int, env ...string) (bin string, db hookfl
 		t.Skipf("several server processes on one database need PostgreSQL: set %s=postgres://…", testdb.EnvVar)
 	}
 	dir := t.TempDir()
-	bin = buildServer(t, dir)
+	bin := buildServer(t, dir)
 	db = hookflowtest.NewDatabase(t)
-	allEnv = append(db.Env(), env...)
 	for i := range n {
-		port := freePort(t)
-		in := &instance{
-			name: string(rune('A' + i)),
-			port: port,
-			base: "http://127.0.0.1:" + port,
-			log:  filepath.Join(dir, fmt.Sprintf("server-%c.log", 'A'+i)),
-		}
-		startInstance(t, bin, in, allEnv)
-		t.Cleanup(in.kill)
-		ins = append(ins, in)
+		ins = append(ins, runServerLogged(t, bin, filepath.Join(dir, fmt.Sprintf("server-%c.log", 'A'+i)), append(db.Env(), env...)...))
 	}
-	return bin, db, ins, allEnv
+	return db, ins
 }
 
 // TestFlowCreatedOnOneProcessAnswersOnAnother: two server processes on one
 // database; a flow uploaded to A answers on B within a second.
 func TestFlowCreatedOnOneProcessAnswersOnAnother(t *testing.T) {
 	t.Parallel()
-	_, _, ins, _ := processInstances(t, 2)
+	_, ins := processInstances(t, 2)
 	a, b := ins[0], ins[1]
 	var created struct{ Data struct{ ID string } }
 	if status := post(t, a.base+"/flows", `{"name": "hello", "options": {"access": "public"},
@@ -159,7 +113,7 @@ func TestInstancesSurviveKill9(t *testing.T) {
 	t.Parallel()
 	rc := newCountingReceiver(t)
 	const lease = 2 * time.Second
-	bin, db, ins, env := processInstances(t, 2, "OUTBOUND_ALLOW_CIDRS=127.0.0.0/8", "QUEUE_LEASE="+lease.String(),
+	db, ins := processInstances(t, 2, "OUTBOUND_ALLOW_CIDRS=127.0.0.0/8", "QUEUE_LEASE="+lease.String(),
 		"FLOWS_WORKERS=4", "FLOWS_QUEUE_LIMIT=100000")
 	a, b := ins[0], ins[1]
 
@@ -173,7 +127,7 @@ func TestInstancesSurviveKill9(t *testing.T) {
 		var hook struct{ Data struct{ ID int } }
 		if status := post(t, in.base+"/webhooks", fmt.Sprintf(`{"name": "hook-%d", "actions": "create", "collections": "orders", "url": %q}`,
 			i, fmt.Sprintf("%s/hook/%d", rc.URL, i)), &hook); status != 200 {
-			t.Fatalf("webhook on %s: %d", in.name, status)
+			t.Fatalf("webhook on %s: %d", in.base, status)
 		}
 	}
 	time.Sleep(time.Second) // each server knows the flow and both webhooks
@@ -188,7 +142,7 @@ func TestInstancesSurviveKill9(t *testing.T) {
 		atKill  atomic.Int64
 	)
 	client := &http.Client{Timeout: 10 * time.Second}
-	send := func(in *instance, path, body string) (map[string]any, bool) {
+	send := func(in *serverProcess, path, body string) (map[string]any, bool) {
 		req, _ := http.NewRequest(http.MethodPost, in.base+path, strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Authorization", "Bearer crash-admin")
@@ -215,9 +169,9 @@ func TestInstancesSurviveKill9(t *testing.T) {
 					path = "/items/orders"
 				}
 				// Spread over both; while A is dead, or when it fails, B.
-				targets := []*instance{a, b}
+				targets := []*serverProcess{a, b}
 				if i%2 == 1 || down.Load() {
-					targets = []*instance{b, a}
+					targets = []*serverProcess{b, a}
 				}
 				for try, in := range targets {
 					if in == a && down.Load() {
@@ -249,7 +203,7 @@ func TestInstancesSurviveKill9(t *testing.T) {
 			time.Sleep(time.Millisecond)
 		}
 		down.Store(true)
-		a.kill()
+		a.kill9()
 		var n int64
 		_ = sqlDB.QueryRowContext(context.Background(), `SELECT (SELECT count(*) FROM runs WHERE status IN ('queued', 'running'))
 			+ (SELECT count(*) FROM webhook_deliveries WHERE status = 'pending')`).Scan(&n)
@@ -264,7 +218,7 @@ func TestInstancesSurviveKill9(t *testing.T) {
 			// A was killed half way; it starts again (another process,
 			// as after a crash) and takes its share of the rest.
 			<-killed
-			startInstance(t, bin, a, env)
+			a.restart()
 			down.Store(false)
 		}
 		work <- i
