@@ -300,7 +300,6 @@ func TestInstancesSurviveKill9(t *testing.T) {
 		}
 		t.Logf("logged at warn: %q %d times", what, n)
 	}
-
 }
 
 // count runs a COUNT query.
