@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 
 	"gorm.io/gorm"
@@ -289,10 +290,13 @@ func (w *itemWriter) attempt(batch []*itemJob) error {
 	return err
 }
 
-// lockCollections locks, on a database other servers write too, the
-// collections the batch writes, in the order of their names, before any
-// write reads one: two servers' batches writing the same collections then
-// wait for each other instead of each holding one the other needs.
+// lockCollections takes, on a database other servers write too, a lock
+// per collection the batch writes, in the order of their names, before
+// any write reads one: two servers' batches writing the same collections
+// then wait for each other instead of each holding one the other needs.
+// The locks are transaction-level advisory locks keyed by the name, so
+// that they also order the creation of a collection that does not exist
+// yet (two batches each creating one and then writing the other's).
 func (w *itemWriter) lockCollections(tx *gorm.DB, batch []*itemJob) error {
 	if !w.engine.shared {
 		return nil
@@ -308,11 +312,23 @@ func (w *itemWriter) lockCollections(tx *gorm.DB, batch []*itemJob) error {
 	}
 	slices.Sort(names)
 	names = slices.Compact(names)
-	if err := tx.Exec("SELECT 1 FROM collections WHERE name IN ? ORDER BY name"+w.engine.lockRow, names).Error; err != nil {
+	args := make([]any, len(names))
+	for i, n := range names {
+		args[i] = n
+	}
+	// The rows of an ordered sub-select reach the outer select list, which
+	// takes the locks, in that order.
+	query := collectionLocksSQL + strings.TrimSuffix(strings.Repeat("(?), ", len(names)), ", ") + ") AS v(n) ORDER BY n) AS o"
+	if err := tx.Exec(query, args...).Error; err != nil {
 		return fmt.Errorf("lock collections: %w", err)
 	}
 	return nil
 }
+
+// collectionLocksSQL begins the statement of lockCollections; the names
+// follow as a VALUES list.
+const collectionLocksSQL = "SELECT pg_advisory_xact_lock(hashtext('hookflow collections:' || current_schema()), hashtext(o.n)) " +
+	"FROM (SELECT n FROM (VALUES "
 
 // run applies one write and queues what it owes, turning a panic into its
 // error so that one bad write cannot stop the writer every other write
