@@ -69,7 +69,7 @@ const drainMargin = 5 * time.Second
 // returns the server. It reads nothing of the queued backlog: workers
 // claim queued runs a few at a time in the background.
 func New(ctx context.Context, cfg Config) (*Server, error) {
-	cfg = cfg.withDefaults()
+	cfg = cfg.WithDefaults()
 	logger := cfg.Logger
 	bus := events.NewBus(logger)
 	obs, err := newObservability(ctx, cfg)

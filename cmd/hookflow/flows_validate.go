@@ -5,8 +5,8 @@ import (
 	"io"
 	"os"
 
-	"github.com/hookflow/hookflow"
 	"github.com/hookflow/hookflow/engine"
+	"github.com/hookflow/hookflow/envconfig"
 	"github.com/hookflow/hookflow/flows"
 	"github.com/hookflow/hookflow/operations"
 	"github.com/hookflow/hookflow/triggers"
@@ -40,7 +40,7 @@ environment) are warnings. It exits 1 when a file has a finding.`,
 // checkingEngine is an engine over the built-in operation types, for the
 // checks of flow files; FLOWS_ENV_ALLOW_LIST is this environment's.
 func checkingEngine() *engine.Engine {
-	return engine.New(operations.ForChecks(), engine.Config{EnvAllowList: hookflow.EnvAllowList(os.Getenv)})
+	return engine.New(operations.ForChecks(), engine.Config{EnvAllowList: envconfig.EnvAllowList(os.Getenv)})
 }
 
 // validate prints the findings and warnings of files and a summary, and

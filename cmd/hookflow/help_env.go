@@ -4,7 +4,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/hookflow/hookflow"
+	"github.com/hookflow/hookflow/envconfig"
 )
 
 // environmentHelp lists the environment variables for --help, from the
@@ -12,7 +12,7 @@ import (
 func environmentHelp() string {
 	var b strings.Builder
 	b.WriteString("Environment variables (every one has a working default):\n")
-	for _, v := range hookflow.ConfigVariables() {
+	for _, v := range envconfig.Variables() {
 		b.WriteString("\n  " + strings.Join(v.Names, ", "))
 		if v.Default != "" {
 			b.WriteString("  (default: " + plainText(v.Default) + ")")

@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 
 	"github.com/hookflow/hookflow"
+	"github.com/hookflow/hookflow/envconfig"
 )
 
 // defaultGCPercent is used when GOGC is not set. hookflow's live heap is
@@ -27,7 +28,7 @@ func serve(ctx context.Context, stopSignals func()) error {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(defaultGCPercent)
 	}
-	cfg, err := hookflow.ConfigFromEnv(os.Getenv)
+	cfg, err := envconfig.Read(os.Getenv)
 	if err != nil {
 		return err
 	}

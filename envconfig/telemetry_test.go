@@ -1,15 +1,16 @@
-package hookflow
+package envconfig
 
 import (
-	"context"
 	"strings"
 	"testing"
+
+	"github.com/hookflow/hookflow"
 )
 
 func TestTelemetryFromEnv(t *testing.T) {
 	t.Parallel()
-	read := func(env map[string]string) (Config, error) {
-		return ConfigFromEnv(func(k string) string { return env[k] })
+	read := func(env map[string]string) (hookflow.Config, error) {
+		return Read(func(k string) string { return env[k] })
 	}
 	c, err := read(map[string]string{
 		"METRICS_ENABLED":             "false",
@@ -31,21 +32,5 @@ func TestTelemetryFromEnv(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("the error does not name %s: %v", name, err)
 		}
-	}
-}
-
-// TestServerWithAnOTLPEndpoint: a server exporting traces starts and
-// closes while no collector answers (spans are sent in the background).
-func TestServerWithAnOTLPEndpoint(t *testing.T) {
-	t.Parallel()
-	srv, err := New(context.Background(), Config{DBFilename: t.TempDir() + "/h.db", AdminToken: "t", OTLPEndpoint: "http://127.0.0.1:1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if srv.obs.tracer == nil || srv.obs.stopTraces == nil {
-		t.Fatal("no tracer with OTEL_EXPORTER_OTLP_ENDPOINT set")
-	}
-	if err := srv.Close(); err != nil {
-		t.Fatal(err)
 	}
 }

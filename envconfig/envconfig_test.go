@@ -1,4 +1,4 @@
-package hookflow
+package envconfig
 
 import (
 	"net/netip"
@@ -7,17 +7,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hookflow/hookflow"
 	"github.com/hookflow/hookflow/storage"
 )
 
-func TestConfigFromEnv(t *testing.T) {
+func TestRead(t *testing.T) {
 	t.Parallel()
 	env := map[string]string{
 		"PORT": "9000", "DB_FILENAME": "/tmp/x.db", "FLOWS_ENV_ALLOW_LIST": "A, B,,C", "FLOWS_MAX_STEPS": "50",
 		"FLOWS_SYNC_TIMEOUT": "2s", "FLOWS_RUN_TIMEOUT": "1500", "MAX_PAYLOAD_SIZE": "2mb", "LOG_FORMAT": "json",
 		"FLOWS_TRIGGER_MAX_ITEMS": "20", "FLOWS_TRIGGER_MAX_RUNS": "300", "FLOWS_MAX_RENDER_SIZE": "512kb",
 	}
-	c, err := ConfigFromEnv(func(k string) string { return env[k] })
+	c, err := Read(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +27,7 @@ func TestConfigFromEnv(t *testing.T) {
 		c.TriggerMaxItems != 20 || c.TriggerMaxRuns != 300 || c.MaxRenderSize != 512<<10 {
 		t.Fatalf("%+v", c)
 	}
-	d := (Config{}).withDefaults()
+	d := (hookflow.Config{}).WithDefaults()
 	if d.Port != 8055 || d.DBFilename != "./data/hookflow.db" || d.MaxSteps != 1000 || d.SyncTimeout != 30*time.Second || d.MaxPayloadSize != 1<<20 ||
 		d.TriggerMaxItems != 1000 || d.TriggerMaxRuns != 10000 || d.MaxRenderSize != 16<<20 {
 		t.Fatalf("defaults: %+v", d)
@@ -36,7 +37,7 @@ func TestConfigFromEnv(t *testing.T) {
 func TestConfigErrorsNameEveryVariable(t *testing.T) {
 	t.Parallel()
 	env := map[string]string{"PORT": "x", "FLOWS_MAX_STEPS": "-1", "MAX_PAYLOAD_SIZE": "lots", "FLOWS_MAX_RENDER_SIZE": "big", "DB_CLIENT": "oracle", "LOG_LEVEL": "chatty"}
-	_, err := ConfigFromEnv(func(k string) string { return env[k] })
+	_, err := Read(func(k string) string { return env[k] })
 	if err == nil {
 		t.Fatal("invalid configuration accepted")
 	}
@@ -47,28 +48,28 @@ func TestConfigErrorsNameEveryVariable(t *testing.T) {
 	}
 }
 
-func TestAccessConfigFromEnv(t *testing.T) {
+func TestAccessFromEnv(t *testing.T) {
 	t.Parallel()
 	env := map[string]string{
 		"TRUSTED_PROXIES": "10.0.0.0/8, 127.0.0.1", "RATE_LIMITER_ENABLED": "true", "RATE_LIMITER_POINTS": "100",
 		"RATE_LIMITER_DURATION": "60", "CACHE_TTL": "1d", "CACHE_MAX_SIZE": "8mb", "FLOWS_RUN_RETENTION": "30d, 500",
 		"FLOWS_RUN_MAX_VALUE_SIZE": "4kb", "FLOWS_RUN_MAX_RECORD_SIZE": "1mb",
 	}
-	c, err := ConfigFromEnv(func(k string) string { return env[k] })
+	c, err := Read(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("127.0.0.1/32")}
 	if !reflect.DeepEqual(c.TrustedProxies, want) ||
-		c.RateLimiter != (RateLimiterConfig{Enabled: true, Points: 100, Duration: time.Minute}) ||
+		c.RateLimiter != (hookflow.RateLimiterConfig{Enabled: true, Points: 100, Duration: time.Minute}) ||
 		c.CacheTTL != 24*time.Hour || c.CacheMaxSize != 8<<20 ||
 		!sameRetention(*c.RunRetention, storage.RunRetention{MaxAge: 30 * 24 * time.Hour, MaxPerFlow: 500}) ||
 		c.RunMaxValueSize != 4<<10 || c.RunMaxRecordSize != 1<<20 {
 		t.Fatalf("%+v", c)
 	}
-	d := (Config{}).withDefaults()
-	if d.RateLimiter != (RateLimiterConfig{Points: 50, Duration: time.Second}) || d.CacheTTL != 5*time.Minute ||
-		!sameRetention(*d.RunRetention, DefaultRunRetention()) || d.RunMaxValueSize != 8<<10 || d.RunMaxRecordSize != 512<<10 || d.Now == nil {
+	d := (hookflow.Config{}).WithDefaults()
+	if d.RateLimiter != (hookflow.RateLimiterConfig{Points: 50, Duration: time.Second}) || d.CacheTTL != 5*time.Minute ||
+		!sameRetention(*d.RunRetention, hookflow.DefaultRunRetention()) || d.RunMaxValueSize != 8<<10 || d.RunMaxRecordSize != 512<<10 || d.Now == nil {
 		t.Fatalf("defaults: %+v", d)
 	}
 }
@@ -106,7 +107,7 @@ func TestAccessConfigErrorsNameTheirVariable(t *testing.T) {
 		"TRUSTED_PROXIES": "somewhere", "RATE_LIMITER_ENABLED": "maybe", "RATE_LIMITER_POINTS": "0",
 		"RATE_LIMITER_DURATION": "often", "CACHE_TTL": "-1m", "FLOWS_RUN_RETENTION": "forever", "FLOWS_RUN_MAX_VALUE_SIZE": "big",
 	}
-	_, err := ConfigFromEnv(func(k string) string { return env[k] })
+	_, err := Read(func(k string) string { return env[k] })
 	for name := range env {
 		if err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("error does not name %s: %v", name, err)
@@ -123,9 +124,9 @@ func envFunc(vars map[string]string) func(string) string {
 	return func(k string) string { return vars[k] }
 }
 
-func TestConfigFromEnvOutbound(t *testing.T) {
+func TestReadOutbound(t *testing.T) {
 	t.Parallel()
-	c, err := ConfigFromEnv(envFunc(map[string]string{
+	c, err := Read(envFunc(map[string]string{
 		"OUTBOUND_ALLOW_CIDRS":      "127.0.0.0/8, 10.1.2.3",
 		"OUTBOUND_ALLOW_PORTS":      "8080,8443",
 		"REQUEST_MAX_RESPONSE_SIZE": "2mb",
@@ -137,14 +138,14 @@ func TestConfigFromEnvOutbound(t *testing.T) {
 		len(c.Outbound.AllowPorts) != 2 || c.Outbound.AnyPort || c.RequestMaxResponseSize != 2<<20 {
 		t.Fatalf("got %+v, max response %d", c.Outbound, c.RequestMaxResponseSize)
 	}
-	c, err = ConfigFromEnv(envFunc(map[string]string{"OUTBOUND_ALLOW_PORTS": "*"}))
+	c, err = Read(envFunc(map[string]string{"OUTBOUND_ALLOW_PORTS": "*"}))
 	if err != nil || !c.Outbound.AnyPort {
 		t.Fatalf("*: %+v %v", c.Outbound, err)
 	}
 	for name, value := range map[string]string{
 		"OUTBOUND_ALLOW_CIDRS": "intranet", "OUTBOUND_ALLOW_PORTS": "http", "REQUEST_MAX_RESPONSE_SIZE": "lots",
 	} {
-		if _, err := ConfigFromEnv(envFunc(map[string]string{name: value})); err == nil || !strings.Contains(err.Error(), name) {
+		if _, err := Read(envFunc(map[string]string{name: value})); err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("%s=%s: got %v", name, value, err)
 		}
 	}
@@ -156,7 +157,7 @@ func TestWebhookVariables(t *testing.T) {
 		"WEBHOOKS_TIMEOUT": "5s", "WEBHOOKS_RETRY_SCHEDULE": "1s, 1m,1h", "WEBHOOKS_CONCURRENCY": "3",
 		"WEBHOOKS_MAX_IN_FLIGHT": "50", "WEBHOOKS_DISABLE_AFTER": "72h", "WEBHOOKS_LOG_RETENTION": "168h",
 	}
-	c, err := ConfigFromEnv(func(k string) string { return env[k] })
+	c, err := Read(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,31 +167,31 @@ func TestWebhookVariables(t *testing.T) {
 		t.Fatalf("webhooks config %+v", w)
 	}
 	env = map[string]string{"WEBHOOKS_RETRY_SCHEDULE": "none"}
-	if c, err := ConfigFromEnv(func(k string) string { return env[k] }); err != nil || c.Webhooks.Schedule == nil || len(c.Webhooks.Schedule) != 0 {
+	if c, err := Read(func(k string) string { return env[k] }); err != nil || c.Webhooks.Schedule == nil || len(c.Webhooks.Schedule) != 0 {
 		t.Fatalf("none: %+v %v", c.Webhooks.Schedule, err)
 	}
 	env = map[string]string{"WEBHOOKS_RETRY_SCHEDULE": "5s,soon", "WEBHOOKS_CONCURRENCY": "0", "WEBHOOKS_TIMEOUT": "x"}
-	_, err = ConfigFromEnv(func(k string) string { return env[k] })
+	_, err = Read(func(k string) string { return env[k] })
 	for _, name := range []string{"WEBHOOKS_RETRY_SCHEDULE", "WEBHOOKS_CONCURRENCY", "WEBHOOKS_TIMEOUT"} {
 		if err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("no error for %s: %v", name, err)
 		}
 	}
-	if c, _ := ConfigFromEnv(func(string) string { return "" }); c.Webhooks.Schedule != nil || c.Webhooks.Timeout != 0 {
+	if c, _ := Read(func(string) string { return "" }); c.Webhooks.Schedule != nil || c.Webhooks.Timeout != 0 {
 		t.Fatalf("defaults are left to the webhooks package: %+v", c.Webhooks)
 	}
 }
 
 func TestQueueLimitFromEnv(t *testing.T) {
 	t.Parallel()
-	c, err := ConfigFromEnv(func(k string) string { return map[string]string{"FLOWS_QUEUE_LIMIT": "250"}[k] })
+	c, err := Read(func(k string) string { return map[string]string{"FLOWS_QUEUE_LIMIT": "250"}[k] })
 	if err != nil || c.QueueLimit != 250 {
 		t.Fatalf("FLOWS_QUEUE_LIMIT=250: %d, %v", c.QueueLimit, err)
 	}
-	if d := (Config{}).withDefaults(); d.QueueLimit != 10000 {
+	if d := (hookflow.Config{}).WithDefaults(); d.QueueLimit != 10000 {
 		t.Fatalf("default queue limit %d", d.QueueLimit)
 	}
-	if _, err := ConfigFromEnv(func(k string) string { return map[string]string{"FLOWS_QUEUE_LIMIT": "0"}[k] }); err == nil ||
+	if _, err := Read(func(k string) string { return map[string]string{"FLOWS_QUEUE_LIMIT": "0"}[k] }); err == nil ||
 		!strings.Contains(err.Error(), "FLOWS_QUEUE_LIMIT") {
 		t.Fatalf("FLOWS_QUEUE_LIMIT=0 should be refused: %v", err)
 	}

@@ -1,4 +1,4 @@
-package hookflow
+package envconfig
 
 import (
 	"flag"
@@ -7,19 +7,19 @@ import (
 	"testing"
 )
 
-var updateREADME = flag.Bool("update", false, "rewrite the README's configuration table from ConfigVariables")
+var updateREADME = flag.Bool("update", false, "rewrite the README's configuration table from Variables")
 
-// commandVariables are read by cmd/hookflow rather than ConfigFromEnv.
+// commandVariables are read by cmd/hookflow rather than Read.
 var commandVariables = map[string]bool{"GOGC": true, "PPROF_ADDR": true, "HOOKFLOW_URL": true, "HOOKFLOW_TOKEN": true}
 
-// TestConfigVariablesAreComplete: every variable ConfigFromEnv reads is in
-// ConfigVariables, and every listed one is read somewhere.
+// TestConfigVariablesAreComplete: every variable Read reads is in
+// Variables, and every listed one is read somewhere.
 func TestConfigVariablesAreComplete(t *testing.T) {
 	t.Parallel()
 	read := map[string]bool{}
-	_, _ = ConfigFromEnv(func(name string) string { read[name] = true; return "" })
+	_, _ = Read(func(name string) string { read[name] = true; return "" })
 	listed := map[string]bool{}
-	for _, v := range ConfigVariables() {
+	for _, v := range Variables() {
 		for _, name := range v.Names {
 			if listed[name] {
 				t.Errorf("%s is listed twice", name)
@@ -29,12 +29,12 @@ func TestConfigVariablesAreComplete(t *testing.T) {
 	}
 	for name := range read {
 		if !listed[name] {
-			t.Errorf("ConfigFromEnv reads %s, which ConfigVariables does not list", name)
+			t.Errorf("Read reads %s, which Variables does not list", name)
 		}
 	}
 	for name := range commandVariables {
 		if !listed[name] {
-			t.Errorf("cmd/hookflow reads %s, which ConfigVariables does not list", name)
+			t.Errorf("cmd/hookflow reads %s, which Variables does not list", name)
 		}
 	}
 	for name := range listed {
@@ -44,11 +44,11 @@ func TestConfigVariablesAreComplete(t *testing.T) {
 	}
 }
 
-// TestREADMEConfigurationTable: the README's table is ConfigVariables
-// written as Markdown; `go test -run TestREADMEConfigurationTable -update .`
+// TestREADMEConfigurationTable: the README's table is Variables
+// written as Markdown; `go test -run TestREADMEConfigurationTable -update ./envconfig`
 // writes it.
 func TestREADMEConfigurationTable(t *testing.T) {
-	raw, err := os.ReadFile("README.md")
+	raw, err := os.ReadFile("../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,18 +67,18 @@ func TestREADMEConfigurationTable(t *testing.T) {
 		return
 	}
 	if *updateREADME {
-		if err := os.WriteFile("README.md", []byte(readme[:start]+want+readme[end:]), 0o644); err != nil {
+		if err := os.WriteFile("../README.md", []byte(readme[:start]+want+readme[end:]), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
-	t.Fatalf("the README's configuration table differs from ConfigVariables; run go test -run TestREADMEConfigurationTable -update .\nwant:\n%s", want)
+	t.Fatalf("the README's configuration table differs from Variables; run go test -run TestREADMEConfigurationTable -update .\nwant:\n%s", want)
 }
 
 // configTable writes the rows of the table.
 func configTable() string {
 	var b strings.Builder
-	for _, v := range ConfigVariables() {
+	for _, v := range Variables() {
 		names := make([]string, len(v.Names))
 		for i, n := range v.Names {
 			names[i] = "`" + n + "`"
@@ -99,7 +99,7 @@ func cell(s string) string {
 // what they mean.
 func TestConfigVariableRowsAreWhole(t *testing.T) {
 	t.Parallel()
-	for i, v := range ConfigVariables() {
+	for i, v := range Variables() {
 		if len(v.Names) == 0 || v.Meaning == "" {
 			t.Errorf("row %d: %+v", i, v)
 		}

@@ -1,15 +1,17 @@
-package hookflow
+package envconfig
 
 import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hookflow/hookflow"
 )
 
-func TestHTTPConfigFromEnv(t *testing.T) {
+func TestHTTPFromEnv(t *testing.T) {
 	t.Parallel()
-	read := func(env map[string]string) (HTTPConfig, error) {
-		c, err := ConfigFromEnv(func(k string) string { return env[k] })
+	read := func(env map[string]string) (hookflow.HTTPConfig, error) {
+		c, err := Read(func(k string) string { return env[k] })
 		return c.HTTPServer(), err
 	}
 	h, err := read(nil)

@@ -1,11 +1,11 @@
-package hookflow
+package envconfig
 
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 
+	"github.com/hookflow/hookflow"
 	"github.com/hookflow/hookflow/storage"
 )
 
@@ -16,7 +16,7 @@ const minPoolSize = 3
 
 // databaseVars reads DB_CLIENT, DB_FILENAME, DB_CONNECTION_STRING,
 // DB_POOL_SIZE, DB_STATEMENT_TIMEOUT and DB_QUERY_TIMEOUT.
-func databaseVars(getenv func(string) string, c *Config, fail func(string, error)) {
+func databaseVars(getenv func(string) string, c *hookflow.Config, fail func(string, error)) {
 	switch client := strings.ToLower(getenv("DB_CLIENT")); client {
 	case "", "sqlite", "sqlite3":
 		c.DBClient = storage.DialectSQLite
@@ -36,15 +36,4 @@ func databaseVars(getenv func(string) string, c *Config, fail func(string, error
 	}
 	durationVar(getenv, "DB_STATEMENT_TIMEOUT", &c.DBStatementTimeout, fail)
 	durationVar(getenv, "DB_QUERY_TIMEOUT", &c.QueryTimeout, fail)
-}
-
-// redactedURL is a connection string fit for a log: host, port and
-// database, without the password or the parameters (which may hold one).
-func redactedURL(dsn string) string {
-	u, err := url.Parse(dsn)
-	if err != nil || u.Scheme == "" {
-		return "(a keyword/value connection string)"
-	}
-	u.RawQuery = ""
-	return u.Redacted()
 }

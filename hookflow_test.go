@@ -6,26 +6,19 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hookflow/hookflow/secrets"
 	"github.com/hookflow/hookflow/storage"
 )
 
-func TestSecretKeyVariables(t *testing.T) {
+// TestWebhookDeliveriesUseTheQueueLease: deliveries are leased for
+// QUEUE_LEASE, as queued runs are, unless the webhooks' own lease is set.
+func TestWebhookDeliveriesUseTheQueueLease(t *testing.T) {
 	t.Parallel()
-	long, older := strings.Repeat("k", 32), strings.Repeat("o", 40)
-	c, err := ConfigFromEnv(envFunc(map[string]string{"SECRET_KEY": long, "SECRET_KEY_PREVIOUS": " " + older + " ,, " + long}))
-	if err != nil || c.SecretKey != long || len(c.SecretKeyPrevious) != 2 || c.SecretKeyPrevious[0] != older {
-		t.Fatalf("%q %q %v", c.SecretKey, c.SecretKeyPrevious, err)
-	}
-	for name, env := range map[string]map[string]string{
-		"SECRET_KEY":          {"SECRET_KEY": strings.Repeat("k", 31)},
-		"SECRET_KEY_PREVIOUS": {"SECRET_KEY": long, "SECRET_KEY_PREVIOUS": older + ",short"},
-	} {
-		_, err := ConfigFromEnv(envFunc(env))
-		if err == nil || !strings.Contains(err.Error(), name+": ") || !strings.Contains(err.Error(), "at least 32 characters") {
-			t.Errorf("%s: %v", name, err)
-		}
+	c := Config{QueueLease: 5 * time.Second}.WithDefaults()
+	if w := c.webhookConfig(nil, nil); w.Lease != 5*time.Second {
+		t.Fatalf("webhook lease %s", w.Lease)
 	}
 }
 
@@ -57,5 +50,31 @@ func TestPostgresRequiresSecretKey(t *testing.T) {
 	}
 	if src := cfg.keySource(); !src.RequireSecretKey {
 		t.Fatalf("key source on PostgreSQL: %+v", src)
+	}
+}
+
+// TestServerWithAnOTLPEndpoint: a server exporting traces starts and
+// closes while no collector answers (spans are sent in the background).
+func TestServerWithAnOTLPEndpoint(t *testing.T) {
+	t.Parallel()
+	srv, err := New(context.Background(), Config{DBFilename: t.TempDir() + "/h.db", AdminToken: "t", OTLPEndpoint: "http://127.0.0.1:1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if srv.obs.tracer == nil || srv.obs.stopTraces == nil {
+		t.Fatal("no tracer with OTEL_EXPORTER_OTLP_ENDPOINT set")
+	}
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestLoggedConnectionStringHidesPasswords: the connection string New logs
+// keeps the host, port and database and drops the password and parameters.
+func TestLoggedConnectionStringHidesPasswords(t *testing.T) {
+	t.Parallel()
+	got := redactedURL("postgres://hf:secret@db.internal:5432/hookflow?sslmode=require&password=also")
+	if strings.Contains(got, "secret") || strings.Contains(got, "also") || !strings.Contains(got, "db.internal:5432/hookflow") {
+		t.Errorf("logged connection string %q", got)
 	}
 }

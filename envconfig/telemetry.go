@@ -1,10 +1,12 @@
-package hookflow
+package envconfig
 
 import (
 	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/hookflow/hookflow"
 )
 
 // minMetricsTokenLength is the shortest token METRICS_TOKENS takes: a
@@ -13,7 +15,7 @@ const minMetricsTokenLength = 16
 
 // telemetryFromEnv reads METRICS_ENABLED, METRICS_TOKENS and
 // OTEL_EXPORTER_OTLP_ENDPOINT.
-func telemetryFromEnv(getenv func(string) string, c *Config, fail func(string, error)) {
+func telemetryFromEnv(getenv func(string) string, c *hookflow.Config, fail func(string, error)) {
 	c.OTLPEndpoint = strings.TrimSpace(getenv("OTEL_EXPORTER_OTLP_ENDPOINT"))
 	if c.OTLPEndpoint != "" {
 		if u, err := url.Parse(c.OTLPEndpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

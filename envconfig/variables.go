@@ -1,20 +1,20 @@
-package hookflow
+package envconfig
 
-// ConfigVariable is one row of the configuration table: environment
+// Variable is one row of the configuration table: environment
 // variables that belong together, their defaults and what they mean, in
-// Markdown. ConfigVariables is the one list: `hookflow --help` prints it
+// Markdown. Variables is the one list: `hookflow --help` prints it
 // and the README's configuration table is generated from it (a test keeps
-// the two equal and checks that ConfigFromEnv reads nothing else).
-type ConfigVariable struct {
+// the two equal and checks that Read reads nothing else).
+type Variable struct {
 	Names   []string
 	Default string
 	Meaning string
 }
 
-// ConfigVariables lists every environment variable hookflow reads, in the
+// Variables lists every environment variable hookflow reads, in the
 // order the README shows them.
-func ConfigVariables() []ConfigVariable {
-	return []ConfigVariable{
+func Variables() []Variable {
+	return []Variable{
 		{
 			Names:   []string{"HOST", "PORT"},
 			Default: "`0.0.0.0`, `8055`",

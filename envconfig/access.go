@@ -1,4 +1,4 @@
-package hookflow
+package envconfig
 
 import (
 	"fmt"
@@ -6,38 +6,15 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hookflow/hookflow"
 	"github.com/hookflow/hookflow/flows"
 	"github.com/hookflow/hookflow/outbound"
 	"github.com/hookflow/hookflow/storage"
 )
 
-// RateLimiterConfig is the server-wide rate limit: Points requests per
-// Duration from each client address, on every route.
-type RateLimiterConfig struct {
-	Enabled  bool
-	Points   int
-	Duration time.Duration
-}
-
-// withDefaults is Directus's default: 50 requests a second.
-func (r RateLimiterConfig) withDefaults() RateLimiterConfig {
-	if r.Points <= 0 {
-		r.Points = 50
-	}
-	if r.Duration <= 0 {
-		r.Duration = time.Second
-	}
-	return r
-}
-
-// DefaultRunRetention keeps run records 7 days, at most 10 000 per flow.
-func DefaultRunRetention() storage.RunRetention {
-	return storage.RunRetention{MaxAge: 7 * 24 * time.Hour, MaxPerFlow: 10000}
-}
-
 // accessFromEnv reads the variables of access, rate limits, caching and
 // run logs.
-func accessFromEnv(getenv func(string) string, c *Config, fail func(string, error)) {
+func accessFromEnv(getenv func(string) string, c *hookflow.Config, fail func(string, error)) {
 	proxies, err := outbound.ParsePrefixes(getenv("TRUSTED_PROXIES"))
 	if err != nil {
 		fail("TRUSTED_PROXIES", err)
@@ -79,7 +56,7 @@ func accessFromEnv(getenv func(string) string, c *Config, fail func(string, erro
 // given keeps its default; "0" (count) or "0d" (age) turns one off; "off"
 // keeps every run.
 func parseRetention(v string) (storage.RunRetention, error) {
-	r := DefaultRunRetention()
+	r := hookflow.DefaultRunRetention()
 	if strings.EqualFold(strings.TrimSpace(v), "off") {
 		return storage.RunRetention{}, nil
 	}
