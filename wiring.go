@@ -53,7 +53,7 @@ func (c Config) scheduleClock() triggers.Clock {
 	if c.ScheduleClock == nil {
 		return triggers.SystemClock{}
 	}
-	return timerClock{c.ScheduleClock}
+	return c.ScheduleClock
 }
 
 // scheduleLeader says whether this server fires schedules: Leader, or
@@ -64,14 +64,6 @@ func (c Config) scheduleLeader(store *storage.Store) triggers.Leader {
 	}
 	return store.Leader()
 }
-
-// timerClock lets a clock with timers of the webhooks' kind (such as
-// hookflowtest.Clock) drive schedules: both kinds of timer have the same
-// methods.
-type timerClock struct{ webhooks.Clock }
-
-// TimerAt starts the clock's timer.
-func (c timerClock) TimerAt(at time.Time) triggers.Timer { return c.Clock.TimerAt(at) }
 
 // keySource says where the key of the credentials at rest comes from:
 // SECRET_KEY, or a key generated on the first start and kept in
