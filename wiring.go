@@ -128,7 +128,6 @@ const sharedRecount = time.Second
 func followOtherServers(store *storage.Store, catalog *triggers.Catalog, acl *access.Service, hooks *webhooks.Service,
 	cache *triggers.ResponseCache, logger *slog.Logger,
 ) {
-
 	failed := func(what string, err error) {
 		if err != nil {
 			logger.Error("following another server's change failed", "change", what, "error", err)

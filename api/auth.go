@@ -50,12 +50,16 @@ func (s *server) identify(c echo.Context) (access.Caller, error) {
 }
 
 // errUnauthorized answers a request without a token where one is needed.
-var errUnauthorized = &apiError{Status: http.StatusUnauthorized, Code: "UNAUTHORIZED",
-	Message: "This endpoint needs a token: send Authorization: Bearer <token>."}
+var errUnauthorized = &apiError{
+	Status: http.StatusUnauthorized, Code: "UNAUTHORIZED",
+	Message: "This endpoint needs a token: send Authorization: Bearer <token>.",
+}
 
 // errForbidden answers a caller whose role lacks the permission.
-var errForbidden = &apiError{Status: http.StatusForbidden, Code: "FORBIDDEN",
-	Message: "You do not have permission to access this endpoint."}
+var errForbidden = &apiError{
+	Status: http.StatusForbidden, Code: "FORBIDDEN",
+	Message: "You do not have permission to access this endpoint.",
+}
 
 // guard identifies the caller and lets the request through when allowed
 // says so: an unrecognised token is 401 INVALID_CREDENTIALS, a refused

@@ -9,8 +9,10 @@ import (
 
 // errOverCapacity answers a request on a connection accepted past
 // HTTP_MAX_CONNECTIONS that is not a health check.
-var errOverCapacity = &apiError{Status: http.StatusServiceUnavailable, Code: "SERVICE_UNAVAILABLE",
-	Message: "The server is at its connection limit (HTTP_MAX_CONNECTIONS): only /server/health and /server/ping are answered now. Try again shortly."}
+var errOverCapacity = &apiError{
+	Status: http.StatusServiceUnavailable, Code: "SERVICE_UNAVAILABLE",
+	Message: "The server is at its connection limit (HTTP_MAX_CONNECTIONS): only /server/health and /server/ping are answered now. Try again shortly.",
+}
 
 // healthRoutes are answered on over-capacity connections too, so load
 // balancers and orchestrators see a full server as alive.

@@ -156,16 +156,45 @@ func one(status int, code, message string, extra map[string]any) (int, []errorIt
 	return status, []errorItem{{Message: message, Extensions: ext}}
 }
 
-// describeStructured maps the errors that carry their own details or
-// headers: lists of findings, a handler's own apiError, rate limits, a
-// full queue, wrong methods, requests that time out, bad bodies, a
-// rejected run.
-func describeStructured(err error, c echo.Context) (int, []errorItem, bool) {
+// describeFindings answers the errors that list findings, one item
+// each with its path: an invalid flow or webhook URL, an item that fails
+// its collection's schema, an invalid query.
+func describeFindings(err error) (int, []errorItem, bool) {
 	var (
 		badURL   invalidWebhookURL
 		verrs    flows.ValidationErrors
 		itemErr  *storage.ValidationError
 		queryErr query.Errors
+	)
+	switch {
+	case errors.As(err, &badURL):
+		return http.StatusUnprocessableEntity, findingItems(badURL.ValidationErrors, "INVALID_URL"), true
+	case errors.As(err, &verrs):
+		return http.StatusBadRequest, findingItems(verrs, ""), true
+	case errors.As(err, &itemErr):
+		return http.StatusBadRequest, fieldItems(itemErr), true
+	case errors.As(err, &queryErr):
+		items := make([]errorItem, len(queryErr))
+		for i, e := range queryErr {
+			items[i] = errorItem{
+				Message:    "Invalid query: " + e.Error(),
+				Extensions: map[string]any{"code": "INVALID_QUERY", "path": e.Path},
+			}
+		}
+		return http.StatusBadRequest, items, true
+	}
+	return 0, nil, false
+}
+
+// describeStructured maps the errors that carry their own details or
+// headers: lists of findings, a handler's own apiError, rate limits, a
+// full queue, wrong methods, requests that time out, bad bodies, a
+// rejected run.
+func describeStructured(err error, c echo.Context) (int, []errorItem, bool) {
+	if status, items, ok := describeFindings(err); ok {
+		return status, items, true
+	}
+	var (
 		apiErr   *apiError
 		method   *triggers.MethodNotAllowedError
 		payload  *triggers.PayloadError
@@ -178,10 +207,6 @@ func describeStructured(err error, c echo.Context) (int, []errorItem, bool) {
 		filtered *triggers.FilterError
 	)
 	switch {
-	case errors.As(err, &badURL):
-		return http.StatusUnprocessableEntity, findingItems(badURL.ValidationErrors, "INVALID_URL"), true
-	case errors.As(err, &verrs):
-		return http.StatusBadRequest, findingItems(verrs, ""), true
 	case errors.As(err, &apiErr):
 		if apiErr.Status == http.StatusTooManyRequests {
 			c.Response().Header().Set("Retry-After", fmt.Sprint(apiErr.Extra["retry_after"]))
@@ -198,14 +223,6 @@ func describeStructured(err error, c echo.Context) (int, []errorItem, bool) {
 	case errors.As(err, &ambig):
 		status, items := one(http.StatusConflict, "AMBIGUOUS_ID", ambig.Error(), nil)
 		return status, items, true
-	case errors.As(err, &itemErr):
-		return http.StatusBadRequest, fieldItems(itemErr), true
-	case errors.As(err, &queryErr):
-		items := make([]errorItem, len(queryErr))
-		for i, e := range queryErr {
-			items[i] = errorItem{Message: "Invalid query: " + e.Error(), Extensions: map[string]any{"code": "INVALID_QUERY", "path": e.Path}}
-		}
-		return http.StatusBadRequest, items, true
 	case errors.As(err, &exceeded):
 		exceeded.Decision.WriteHeaders(c.Response().Header())
 		status, items := one(http.StatusTooManyRequests, "REQUESTS_EXCEEDED", exceeded.Error(), nil)

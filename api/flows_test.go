@@ -89,8 +89,10 @@ func TestInvalidFlowReportsEveryFinding(t *testing.T) {
 		]}`)
 	expectStatus(t, resp, http.StatusBadRequest, "INVALID_PAYLOAD")
 	paths := errorPaths(t, resp)
-	for _, want := range []string{"status", "options.method", "operations[0].type", "operations[1].id", "operations[1].resolve",
-		"operations[2].options.filter.type._equals", "operations[3].options.json.x"} {
+	for _, want := range []string{
+		"status", "options.method", "operations[0].type", "operations[1].id", "operations[1].resolve",
+		"operations[2].options.filter.type._equals", "operations[3].options.json.x",
+	} {
 		if !contains(paths, want) {
 			t.Errorf("no finding at %s; got %v", want, paths)
 		}

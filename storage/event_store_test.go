@@ -18,8 +18,10 @@ func TestStoreEventCommitsItsDeliveries(t *testing.T) {
 	s := openTestStore(t, func(c *Config) { c.Outbox = outbox })
 	ctx := context.Background()
 	name := "reports"
-	if err := s.CreateSubscriptions(ctx, []*Subscription{{Name: &name, URL: "https://example.com", Method: "POST",
-		Status: "active", Secret: "s", Format: "generic"}}); err != nil {
+	if err := s.CreateSubscriptions(ctx, []*Subscription{{
+		Name: &name, URL: "https://example.com", Method: "POST",
+		Status: "active", Secret: "s", Format: "generic",
+	}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.StoreEvent(ctx, events.Event{Name: "report.generated"}); err != nil {

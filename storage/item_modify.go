@@ -49,8 +49,10 @@ func (s *Store) UpdateItems(ctx context.Context, collection string, sel ItemSele
 		for i, it := range updated {
 			ids[i] = it["id"]
 		}
-		return updated, []ItemEvent{{Action: "update", Collection: collection, Keys: ids, Payload: data,
-			Items: updated, Accountability: opts.Accountability}}, nil
+		return updated, []ItemEvent{{
+			Action: "update", Collection: collection, Keys: ids, Payload: data,
+			Items: updated, Accountability: opts.Accountability,
+		}}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -61,7 +63,8 @@ func (s *Store) UpdateItems(ctx context.Context, collection string, sel ItemSele
 // modify runs a write over the items sel selects, read inside the write's
 // own transaction.
 func (s *Store) modify(ctx context.Context, collection string, sel ItemSelection,
-	apply func(w *writeTx, rows []storedItem) (any, []ItemEvent, error)) (any, error) {
+	apply func(w *writeTx, rows []storedItem) (any, []ItemEvent, error),
+) (any, error) {
 	if err := CheckCollectionName(collection); err != nil {
 		return nil, err
 	}
@@ -128,8 +131,10 @@ func (s *Store) UpdateEach(ctx context.Context, collection string, items []map[s
 		}
 		events := make([]ItemEvent, len(updated))
 		for i, it := range updated {
-			events[i] = ItemEvent{Action: "update", Collection: collection, Keys: []any{it["id"]},
-				Payload: patches[i].data, Items: updated[i : i+1], Accountability: opts.Accountability}
+			events[i] = ItemEvent{
+				Action: "update", Collection: collection, Keys: []any{it["id"]},
+				Payload: patches[i].data, Items: updated[i : i+1], Accountability: opts.Accountability,
+			}
 		}
 		return updated, events, nil
 	})
@@ -223,8 +228,10 @@ func (s *Store) DeleteItems(ctx context.Context, collection string, sel ItemSele
 		if opts.Quiet || len(ids) == 0 {
 			return ids, nil, nil
 		}
-		return ids, []ItemEvent{{Action: "delete", Collection: collection, Keys: ids, Payload: ids,
-			Items: gone, Accountability: opts.Accountability}}, nil
+		return ids, []ItemEvent{{
+			Action: "delete", Collection: collection, Keys: ids, Payload: ids,
+			Items: gone, Accountability: opts.Accountability,
+		}}, nil
 	})
 	if err != nil {
 		return nil, err

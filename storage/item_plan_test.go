@@ -111,12 +111,18 @@ func TestReadPlansUseIndexes(t *testing.T) {
 	t.Parallel()
 	s := indexedOrders(t, DialectSQLite, "SQLite's plans; TestReadPlansUseIndexesPostgres shows PostgreSQL's")
 	tests := []planCase{
-		{`{"filter": {"status": {"_eq": "active"}}, "sort": "-created"}`,
-			[]string{"SEARCH items USING INDEX items_ix_"}, []string{"TEMP B-TREE"}},
+		{
+			`{"filter": {"status": {"_eq": "active"}}, "sort": "-created"}`,
+			[]string{"SEARCH items USING INDEX items_ix_"},
+			[]string{"TEMP B-TREE"},
+		},
 		{`{"sort": "-total", "limit": 10}`, []string{"USING INDEX items_ix_"}, []string{"TEMP B-TREE"}},
 		// The seed's rate limit: an equality and a range on one index.
-		{`{"filter": {"ip": {"_eq": "1.2.3.4"}, "timestamp": {"_gte": "$NOW(-1 hour)"}}, "aggregate": {"count": "*"}}`,
-			[]string{"USING INDEX items_ix_", "(collection=? AND <expr>=? AND <expr>>?)"}, nil},
+		{
+			`{"filter": {"ip": {"_eq": "1.2.3.4"}, "timestamp": {"_gte": "$NOW(-1 hour)"}}, "aggregate": {"count": "*"}}`,
+			[]string{"USING INDEX items_ix_", "(collection=? AND <expr>=? AND <expr>>?)"},
+			nil,
+		},
 		{`{}`, []string{"USING INDEX items_collection"}, []string{"TEMP B-TREE"}},
 		// Whether an index serves these is the planner's estimate; they
 		// never scan other collections' items.
@@ -171,17 +177,26 @@ func TestReadPlansUseIndexesPostgres(t *testing.T) {
 		t.Fatal(err)
 	}
 	tests := []planCase{
-		{`{"filter": {"status": {"_eq": "active"}}, "sort": "-created"}`,
-			[]string{"Index Scan Backward using items_ix_", "Index Cond: ((collection = 'orders'::text) AND"}, []string{"Sort", "Seq Scan"}},
+		{
+			`{"filter": {"status": {"_eq": "active"}}, "sort": "-created"}`,
+			[]string{"Index Scan Backward using items_ix_", "Index Cond: ((collection = 'orders'::text) AND"},
+			[]string{"Sort", "Seq Scan"},
+		},
 		// The range on the number is an index condition; whether the
 		// index order or a sort of what it found serves the sort is the
 		// planner's estimate.
-		{`{"filter": {"total": {"_gt": 900}}, "sort": "-total"}`,
-			[]string{"items_ix_", "Index Cond: ((collection = 'orders'::text) AND"}, []string{"Seq Scan"}},
+		{
+			`{"filter": {"total": {"_gt": 900}}, "sort": "-total"}`,
+			[]string{"items_ix_", "Index Cond: ((collection = 'orders'::text) AND"},
+			[]string{"Seq Scan"},
+		},
 		{`{"sort": "total", "limit": 10}`, []string{"Index Scan using items_ix_"}, []string{"Sort", "Seq Scan"}},
 		// The seed's rate limit: an equality and a range on one index.
-		{`{"filter": {"ip": {"_eq": "10.0.7.1"}, "timestamp": {"_gte": "2024-12-31T23:00:00.000Z"}}, "aggregate": {"count": "*"}}`,
-			[]string{"items_ix_"}, []string{"Seq Scan"}},
+		{
+			`{"filter": {"ip": {"_eq": "10.0.7.1"}, "timestamp": {"_gte": "2024-12-31T23:00:00.000Z"}}, "aggregate": {"count": "*"}}`,
+			[]string{"items_ix_"},
+			[]string{"Seq Scan"},
+		},
 		{`{}`, []string{"Index Scan using items_"}, []string{"Sort", "Seq Scan"}},
 		{`{"filter": {"status": {"_in": ["draft", "nothing"]}}, "sort": "status"}`, []string{"items_ix_"}, []string{"Seq Scan"}},
 		{`{"filter": {"status": {"_null": true}}}`, []string{"items_ix_"}, []string{"Seq Scan"}},

@@ -129,8 +129,10 @@ func (s *Store) applyCreate(w *writeTx, collection string, items []newItem, opts
 	if !opts.Quiet {
 		events = make([]ItemEvent, len(created))
 		for i, it := range created {
-			events[i] = ItemEvent{Action: "create", Collection: collection, Keys: []any{it["id"]},
-				Payload: it, Accountability: opts.Accountability}
+			events[i] = ItemEvent{
+				Action: "create", Collection: collection, Keys: []any{it["id"]},
+				Payload: it, Accountability: opts.Accountability,
+			}
 		}
 	}
 	return created, events, nil

@@ -43,8 +43,10 @@ func BenchmarkReadFilterSort100k(b *testing.B) {
 		name := "no_index"
 		if indexed {
 			name = "indexed"
-			if _, err := s.CreateCollection(context.Background(), Collection{Name: "orders",
-				Indexes: [][]string{{"status", "created"}, {"total"}}}); err != nil {
+			if _, err := s.CreateCollection(context.Background(), Collection{
+				Name:    "orders",
+				Indexes: [][]string{{"status", "created"}, {"total"}},
+			}); err != nil {
 				b.Fatal(err)
 			}
 		}

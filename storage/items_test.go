@@ -220,41 +220,69 @@ func TestReadQuery(t *testing.T) {
 		want         string // JSON of Data
 		meta         string // JSON of Meta, when asked
 	}{
-		{"default order is insertion order", `{"fields": "name"}`,
-			`[{"name":"Apple"},{"name":"banana"},{"name":"Carrot"},{"name":"Dates"},{"name":"Eggplant"}]`, ""},
-		{"filter, fields, limit", `{"filter": {"status": {"_eq": "active"}}, "fields": ["id", "name", "price"], "limit": 2}`,
-			`[{"id":1,"name":"Apple","price":3},{"id":2,"name":"banana","price":"1.5"}]`, ""},
-		{"numeric string price compares as a number", `{"filter": {"price": {"_lt": 2}}, "fields": "name"}`,
-			`[{"name":"banana"}]`, ""},
-		{"dates compare as instants", `{"filter": {"made": {"_gte": "2024-01-02"}}, "fields": "name"}`,
-			`[{"name":"Apple"},{"name":"banana"},{"name":"Dates"}]`, ""},
-		{"sort descending then ascending", `{"sort": "-status,name", "fields": "name"}`,
-			`[{"name":"Carrot"},{"name":"Eggplant"},{"name":"Apple"},{"name":"Dates"},{"name":"banana"}]`, ""},
+		{
+			"default order is insertion order", `{"fields": "name"}`,
+			`[{"name":"Apple"},{"name":"banana"},{"name":"Carrot"},{"name":"Dates"},{"name":"Eggplant"}]`, "",
+		},
+		{
+			"filter, fields, limit", `{"filter": {"status": {"_eq": "active"}}, "fields": ["id", "name", "price"], "limit": 2}`,
+			`[{"id":1,"name":"Apple","price":3},{"id":2,"name":"banana","price":"1.5"}]`, "",
+		},
+		{
+			"numeric string price compares as a number", `{"filter": {"price": {"_lt": 2}}, "fields": "name"}`,
+			`[{"name":"banana"}]`, "",
+		},
+		{
+			"dates compare as instants", `{"filter": {"made": {"_gte": "2024-01-02"}}, "fields": "name"}`,
+			`[{"name":"Apple"},{"name":"banana"},{"name":"Dates"}]`, "",
+		},
+		{
+			"sort descending then ascending", `{"sort": "-status,name", "fields": "name"}`,
+			`[{"name":"Carrot"},{"name":"Eggplant"},{"name":"Apple"},{"name":"Dates"},{"name":"banana"}]`, "",
+		},
 		{"offset and page", `{"limit": 2, "page": 2, "fields": "id"}`, `[{"id":3},{"id":4}]`, ""},
 		{"offset", `{"offset": 4, "fields": "id"}`, `[{"id":5}]`, ""},
 		{"search ignores case", `{"search": "CARR", "fields": "name"}`, `[{"name":"Carrot"}]`, ""},
 		{"search reads top-level strings only", `{"search": "spain", "fields": "name"}`, `[]`, ""},
-		{"nested field filter and projection", `{"filter": {"meta": {"origin": {"_eq": "Spain"}}}, "fields": "meta.origin"}`,
-			`[{"meta":{"origin":"Spain"}}]`, ""},
+		{
+			"nested field filter and projection", `{"filter": {"meta": {"origin": {"_eq": "Spain"}}}, "fields": "meta.origin"}`,
+			`[{"meta":{"origin":"Spain"}}]`, "",
+		},
 		{"array operators", `{"filter": {"tags": {"_contains": "yellow"}}, "fields": "name"}`, `[{"name":"banana"}]`, ""},
-		{"meta counts", `{"filter": {"status": "active"}, "limit": 1, "fields": "id", "meta": "*"}`,
-			`[{"id":1}]`, `{"filter_count":3,"total_count":5}`},
+		{
+			"meta counts", `{"filter": {"status": "active"}, "limit": 1, "fields": "id", "meta": "*"}`,
+			`[{"id":1}]`, `{"filter_count":3,"total_count":5}`,
+		},
 		{"count all", `{"aggregate": {"count": "*"}}`, `[{"count":5}]`, ""},
 		{"count with filter", `{"aggregate": {"count": "*"}, "filter": {"status": {"_neq": "active"}}}`, `[{"count":2}]`, ""},
-		{"named aggregates", `{"aggregate": {"sum": "price", "avg": "price", "min": "price", "max": "name", "count": "tags", "countDistinct": "status"}}`,
-			`[{"avg":{"price":4.125},"count":{"tags":3},"countDistinct":{"status":3},"max":{"name":"banana"},"min":{"price":1.5},"sum":{"price":16.5}}]`, ""},
-		{"group by", `{"aggregate": {"count": "*", "sum": "price"}, "groupBy": "status"}`,
-			`[{"count":3,"status":"active","sum":{"price":14.5}},{"count":1,"status":"archived","sum":{"price":null}},{"count":1,"status":"draft","sum":{"price":2}}]`, ""},
-		{"group by sorted by count", `{"aggregate": {"count": "*"}, "groupBy": "status", "sort": "-count,status", "limit": 2}`,
-			`[{"count":3,"status":"active"},{"count":1,"status":"archived"}]`, ""},
-		{"groups a sort leaves tied keep their order", `{"aggregate": {"count": "*"}, "groupBy": "status", "sort": "count"}`,
-			`[{"count":1,"status":"archived"},{"count":1,"status":"draft"},{"count":3,"status":"active"}]`, ""},
-		{"group by alone lists the groups", `{"groupBy": "status"}`,
-			`[{"status":"active"},{"status":"archived"},{"status":"draft"}]`, ""},
-		{"group by a missing field", `{"groupBy": "meta.origin", "aggregate": {"count": "*"}}`,
-			`[{"count":4,"meta.origin":null},{"count":1,"meta.origin":"Spain"}]`, ""},
-		{"groups sort by value", `{"groupBy": "price", "aggregate": {"count": "*"}, "sort": "-price"}`,
-			`[{"count":1,"price":"1.5"},{"count":1,"price":10},{"count":1,"price":3},{"count":1,"price":2},{"count":1,"price":null}]`, ""},
+		{
+			"named aggregates", `{"aggregate": {"sum": "price", "avg": "price", "min": "price", "max": "name", "count": "tags", "countDistinct": "status"}}`,
+			`[{"avg":{"price":4.125},"count":{"tags":3},"countDistinct":{"status":3},"max":{"name":"banana"},"min":{"price":1.5},"sum":{"price":16.5}}]`, "",
+		},
+		{
+			"group by", `{"aggregate": {"count": "*", "sum": "price"}, "groupBy": "status"}`,
+			`[{"count":3,"status":"active","sum":{"price":14.5}},{"count":1,"status":"archived","sum":{"price":null}},{"count":1,"status":"draft","sum":{"price":2}}]`, "",
+		},
+		{
+			"group by sorted by count", `{"aggregate": {"count": "*"}, "groupBy": "status", "sort": "-count,status", "limit": 2}`,
+			`[{"count":3,"status":"active"},{"count":1,"status":"archived"}]`, "",
+		},
+		{
+			"groups a sort leaves tied keep their order", `{"aggregate": {"count": "*"}, "groupBy": "status", "sort": "count"}`,
+			`[{"count":1,"status":"archived"},{"count":1,"status":"draft"},{"count":3,"status":"active"}]`, "",
+		},
+		{
+			"group by alone lists the groups", `{"groupBy": "status"}`,
+			`[{"status":"active"},{"status":"archived"},{"status":"draft"}]`, "",
+		},
+		{
+			"group by a missing field", `{"groupBy": "meta.origin", "aggregate": {"count": "*"}}`,
+			`[{"count":4,"meta.origin":null},{"count":1,"meta.origin":"Spain"}]`, "",
+		},
+		{
+			"groups sort by value", `{"groupBy": "price", "aggregate": {"count": "*"}, "sort": "-price"}`,
+			`[{"count":1,"price":"1.5"},{"count":1,"price":10},{"count":1,"price":3},{"count":1,"price":2},{"count":1,"price":null}]`, "",
+		},
 		{"sum over nothing is null", `{"aggregate": {"sum": "price"}, "filter": {"status": "none"}}`, `[{"sum":{"price":null}}]`, ""},
 		{"keys restrict", `{"fields": "id"}`, `[{"id":2},{"id":4}]`, ""},
 	}
@@ -445,8 +473,10 @@ func TestCollections(t *testing.T) {
 	if _, err := s.CreateItems(ctx, "auto", objs(t, `[{}, {}]`), WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	c, err := s.UpdateCollection(ctx, "auto", CollectionPatch{Schema: obj(t, `{"required": ["x"]}`), HasSchema: true,
-		Indexes: [][]string{{"status"}}, HasIndexes: true})
+	c, err := s.UpdateCollection(ctx, "auto", CollectionPatch{
+		Schema: obj(t, `{"required": ["x"]}`), HasSchema: true,
+		Indexes: [][]string{{"status"}}, HasIndexes: true,
+	})
 	if err != nil || jsonOf(c) != `{"collection":"auto","schema":{"required":["x"]},"indexes":[["status"]]}` {
 		t.Errorf("update collection = %s, %v", jsonOf(c), err)
 	}

@@ -18,8 +18,10 @@ func queueRuns(t testing.TB, s *Store, n int, start time.Time) []string {
 	ids := make([]string, n)
 	for i := range ids {
 		ids[i] = fmt.Sprintf("run-%05d", i)
-		doc := &RunRecord{ID: ids[i], Flow: "f", Status: RunQueued, Async: true, CreatedAt: start.Add(time.Duration(i) * time.Millisecond),
-			Trigger: map[string]any{"n": i}}
+		doc := &RunRecord{
+			ID: ids[i], Flow: "f", Status: RunQueued, Async: true, CreatedAt: start.Add(time.Duration(i) * time.Millisecond),
+			Trigger: map[string]any{"n": i},
+		}
 		run := NewRun(doc, map[string]any{"n": i})
 		run.RequestBody = []byte(fmt.Sprintf(`{"n":%d}`, i))
 		s.RecordRun(run)

@@ -13,8 +13,10 @@ func seedRuns(t *testing.T, s *Store, flow string, n int, end time.Time) {
 	t.Helper()
 	ctx := context.Background()
 	for i := 0; i < n; i++ {
-		doc := &RunRecord{ID: fmt.Sprintf("%s-%04d", flow, i), Flow: flow, Status: RunCompleted,
-			CreatedAt: end.Add(-time.Duration(n-1-i) * time.Minute)}
+		doc := &RunRecord{
+			ID: fmt.Sprintf("%s-%04d", flow, i), Flow: flow, Status: RunCompleted,
+			CreatedAt: end.Add(-time.Duration(n-1-i) * time.Minute),
+		}
 		s.RecordRun(NewRun(doc, nil))
 	}
 	queued := &RunRecord{ID: flow + "-queued", Flow: flow, Status: RunQueued, CreatedAt: end.Add(-24 * time.Hour)}

@@ -47,8 +47,10 @@ func TestFlowRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	acc := "activity"
 	entry := "a"
-	f := &flows.Flow{ID: "00000000-0000-4000-8000-000000000001", Name: "n", Status: "active", Trigger: "webhook",
-		Accountability: &acc, Options: map[string]any{"method": "GET"}, Operation: &entry, DateCreated: time.Now().UTC()}
+	f := &flows.Flow{
+		ID: "00000000-0000-4000-8000-000000000001", Name: "n", Status: "active", Trigger: "webhook",
+		Accountability: &acc, Options: map[string]any{"method": "GET"}, Operation: &entry, DateCreated: time.Now().UTC(),
+	}
 	for i := 0; i < 1200; i++ { // more rows than one INSERT may bind
 		next := fmt.Sprintf("op%d", i+1)
 		op := &flows.Operation{ID: fmt.Sprintf("op%d", i), Key: fmt.Sprintf("op%d", i), Type: "log", Options: map[string]any{"message": "m"}}
@@ -96,8 +98,10 @@ func TestRunWriter(t *testing.T) {
 	s := openTestStore(t)
 	ctx := context.Background()
 	now := time.Now().UTC()
-	s.RecordRun(NewRun(&RunRecord{ID: "r1", Flow: "f", Status: RunCompleted, CreatedAt: now,
-		Result: map[string]any{"ok": true}, Trigger: map[string]any{"a": "<b>"}}, nil))
+	s.RecordRun(NewRun(&RunRecord{
+		ID: "r1", Flow: "f", Status: RunCompleted, CreatedAt: now,
+		Result: map[string]any{"ok": true}, Trigger: map[string]any{"a": "<b>"},
+	}, nil))
 	got, err := s.GetRun(ctx, "r1")
 	if err != nil {
 		t.Fatalf("a submitted record is readable at once: %v", err)
@@ -134,8 +138,10 @@ func TestRunWriter(t *testing.T) {
 	}
 
 	for i := 0; i < 50; i++ {
-		s.RecordRun(NewRun(&RunRecord{ID: fmt.Sprintf("b%02d", i), Flow: "g", Status: RunFailed,
-			CreatedAt: now.Add(time.Duration(i) * time.Millisecond)}, nil))
+		s.RecordRun(NewRun(&RunRecord{
+			ID: fmt.Sprintf("b%02d", i), Flow: "g", Status: RunFailed,
+			CreatedAt: now.Add(time.Duration(i) * time.Millisecond),
+		}, nil))
 	}
 	runs, err := s.ListRuns(ctx, RunFilter{FlowID: "g", Status: RunFailed, Limit: 10})
 	if err != nil || len(runs) != 10 || runs[0].ID != "b49" {

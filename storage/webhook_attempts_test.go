@@ -22,16 +22,20 @@ func TestCompleteAttemptsSetsIDs(t *testing.T) {
 	for round := range 2 { // the second round starts after existing ids
 		var rows []*Delivery
 		for i := range 42 {
-			rows = append(rows, &Delivery{WebhookID: sub.ID, MessageID: fmt.Sprintf("m%d-%d", round, i), Event: "e",
-				Message: []byte(`{}`), Status: DeliveryPending, NextAttemptAt: 1, CreatedAt: now, UpdatedAt: now})
+			rows = append(rows, &Delivery{
+				WebhookID: sub.ID, MessageID: fmt.Sprintf("m%d-%d", round, i), Event: "e",
+				Message: []byte(`{}`), Status: DeliveryPending, NextAttemptAt: 1, CreatedAt: now, UpdatedAt: now,
+			})
 		}
 		if err := s.InsertDeliveries(ctx, rows); err != nil {
 			t.Fatal(err)
 		}
 		outcomes := make([]*AttemptOutcome, len(rows))
 		for i, d := range rows {
-			outcomes[i] = &AttemptOutcome{Status: DeliverySucceeded, Succeeded: true,
-				Attempt: &Attempt{DeliveryID: d.ID, WebhookID: sub.ID, Number: 1, StartedAt: now}}
+			outcomes[i] = &AttemptOutcome{
+				Status: DeliverySucceeded, Succeeded: true,
+				Attempt: &Attempt{DeliveryID: d.ID, WebhookID: sub.ID, Number: 1, StartedAt: now},
+			}
 		}
 		if _, err := s.CompleteAttempts(ctx, outcomes); err != nil {
 			t.Fatal(err)

@@ -25,8 +25,10 @@ func TestPruneDeliveriesInBatches(t *testing.T) {
 		t.Fatal(err)
 	}
 	row := func(webhook int64, status string, at time.Time, i int) *Delivery {
-		return &Delivery{WebhookID: webhook, MessageID: fmt.Sprintf("m%d", i), Event: "e", Message: []byte(`{}`),
-			Status: status, NextAttemptAt: 1, CreatedAt: at, UpdatedAt: at}
+		return &Delivery{
+			WebhookID: webhook, MessageID: fmt.Sprintf("m%d", i), Event: "e", Message: []byte(`{}`),
+			Status: status, NextAttemptAt: 1, CreatedAt: at, UpdatedAt: at,
+		}
 	}
 	var rows []*Delivery
 	const oldFinished = 2*pruneBatch + 7
@@ -46,12 +48,16 @@ func TestPruneDeliveriesInBatches(t *testing.T) {
 	}
 	var outcomes []*AttemptOutcome
 	for _, d := range rows {
-		outcomes = append(outcomes, &AttemptOutcome{Status: d.Status, Succeeded: d.Status == DeliverySucceeded,
-			NextAttemptAt: 1, Attempt: &Attempt{DeliveryID: d.ID, WebhookID: d.WebhookID, Number: 1, StartedAt: d.UpdatedAt}})
+		outcomes = append(outcomes, &AttemptOutcome{
+			Status: d.Status, Succeeded: d.Status == DeliverySucceeded,
+			NextAttemptAt: 1, Attempt: &Attempt{DeliveryID: d.ID, WebhookID: d.WebhookID, Number: 1, StartedAt: d.UpdatedAt},
+		})
 	}
 	// An attempt recorded after its delivery was deleted.
-	outcomes = append(outcomes, &AttemptOutcome{Status: DeliveryFailed,
-		Attempt: &Attempt{DeliveryID: 1 << 40, WebhookID: sub.ID, Number: 1, StartedAt: old}})
+	outcomes = append(outcomes, &AttemptOutcome{
+		Status:  DeliveryFailed,
+		Attempt: &Attempt{DeliveryID: 1 << 40, WebhookID: sub.ID, Number: 1, StartedAt: old},
+	})
 	if _, err := s.CompleteAttempts(ctx, outcomes); err != nil {
 		t.Fatal(err)
 	}

@@ -32,8 +32,10 @@ func TestDeleteSubscriptionsLeavesTheLogToPurge(t *testing.T) {
 	var rows []*Delivery
 	for _, sub := range subs {
 		for i := range perWebhook[sub.ID] {
-			rows = append(rows, &Delivery{WebhookID: sub.ID, MessageID: fmt.Sprintf("m%d", i), Event: "e", Message: []byte(`{}`),
-				Status: DeliveryPending, NextAttemptAt: 1, CreatedAt: now, UpdatedAt: now})
+			rows = append(rows, &Delivery{
+				WebhookID: sub.ID, MessageID: fmt.Sprintf("m%d", i), Event: "e", Message: []byte(`{}`),
+				Status: DeliveryPending, NextAttemptAt: 1, CreatedAt: now, UpdatedAt: now,
+			})
 		}
 	}
 	if err := s.InsertDeliveries(ctx, rows); err != nil {

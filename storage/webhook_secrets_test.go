@@ -29,10 +29,12 @@ func testKeys(t testing.TB, current string, previous ...string) *secrets.Keyring
 
 // credentialSub is a subscription with every kind of credential.
 func credentialSub(name string) *Subscription {
-	return &Subscription{Name: &name, URL: "https://example.com", Method: "POST", Status: "active", Format: "generic",
+	return &Subscription{
+		Name: &name, URL: "https://example.com", Method: "POST", Status: "active", Format: "generic",
 		Secret: "whsec_" + name + "-signing", PreviousSecret: "whsec_" + name + "-previous", BasicUser: "bob",
 		BasicPassword: name + "-basic-password",
-		Headers:       []Header{{Name: "X-Api-Key", Value: name + "-api-key"}, {Name: "X-Tenant", Value: name + "-tenant"}}}
+		Headers:       []Header{{Name: "X-Api-Key", Value: name + "-api-key"}, {Name: "X-Tenant", Value: name + "-tenant"}},
+	}
 }
 
 // credentialsOf are the values credentialSub keeps secret.

@@ -23,8 +23,10 @@ func (o *testOutbox) ItemDeliveries(events []ItemEvent) []*Delivery {
 	var rows []*Delivery
 	for _, e := range events {
 		if e.Collection == "orders" {
-			rows = append(rows, &Delivery{WebhookID: 1, MessageID: "m" + e.Action + itemKeyText(e.Keys), Event: e.Action,
-				Message: []byte(`{}`), NextAttemptAt: 1, CreatedAt: time.Now().UTC(), UpdatedAt: time.Now().UTC()})
+			rows = append(rows, &Delivery{
+				WebhookID: 1, MessageID: "m" + e.Action + itemKeyText(e.Keys), Event: e.Action,
+				Message: []byte(`{}`), NextAttemptAt: 1, CreatedAt: time.Now().UTC(), UpdatedAt: time.Now().UTC(),
+			})
 		}
 	}
 	return rows
@@ -35,8 +37,10 @@ func (o *testOutbox) EventDeliveries(e *events.Event) []*Delivery {
 		return nil
 	}
 	now := time.Now().UTC()
-	return []*Delivery{{WebhookID: 1, MessageID: "m" + e.Name, Event: e.Name, Message: []byte(`{}`), NextAttemptAt: 1,
-		CreatedAt: now, UpdatedAt: now}}
+	return []*Delivery{{
+		WebhookID: 1, MessageID: "m" + e.Name, Event: e.Name, Message: []byte(`{}`), NextAttemptAt: 1,
+		CreatedAt: now, UpdatedAt: now,
+	}}
 }
 
 func itemKeyText(keys []any) string {
@@ -64,8 +68,10 @@ func TestOutboxQueuesDeliveriesInTheWriteTransaction(t *testing.T) {
 	// Webhook 1, which the outbox queues for (listings leave out the
 	// deliveries of webhooks that do not exist).
 	name := "orders"
-	if err := s.CreateSubscriptions(ctx, []*Subscription{{Name: &name, URL: "https://example.com", Method: "POST",
-		Status: "active", Secret: "s", Format: "generic"}}); err != nil {
+	if err := s.CreateSubscriptions(ctx, []*Subscription{{
+		Name: &name, URL: "https://example.com", Method: "POST",
+		Status: "active", Secret: "s", Format: "generic",
+	}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.CreateItems(ctx, "orders", []map[string]any{{"id": 1}, {"id": 2}}, WriteOptions{}); err != nil {
@@ -109,8 +115,10 @@ func TestDeliveryQueue(t *testing.T) {
 	now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 	var rows []*Delivery
 	for i, due := range []int64{100, 100, 300, 200} {
-		rows = append(rows, &Delivery{WebhookID: sub.ID, MessageID: string(rune('a' + i)), Event: "e", Message: []byte(`{}`),
-			NextAttemptAt: due, CreatedAt: now, UpdatedAt: now})
+		rows = append(rows, &Delivery{
+			WebhookID: sub.ID, MessageID: string(rune('a' + i)), Event: "e", Message: []byte(`{}`),
+			NextAttemptAt: due, CreatedAt: now, UpdatedAt: now,
+		})
 	}
 	if err := s.InsertDeliveries(ctx, rows); err != nil {
 		t.Fatal(err)
@@ -147,12 +155,15 @@ func TestDeliveryQueue(t *testing.T) {
 	// One success, one failure with a retry, one giving up.
 	started := now.Add(time.Second)
 	outcome := func(d *Delivery, status string, ok bool, next int64) *AttemptOutcome {
-		return &AttemptOutcome{Status: status, Succeeded: ok, NextAttemptAt: next, Attempt: &Attempt{DeliveryID: d.ID, WebhookID: sub.ID,
-			Number: 1, StartedAt: started, RequestHeaders: map[string]string{"A": "b"}, ResponseStatus: 500, ErrorClass: "status"}}
+		return &AttemptOutcome{Status: status, Succeeded: ok, NextAttemptAt: next, Attempt: &Attempt{
+			DeliveryID: d.ID, WebhookID: sub.ID,
+			Number: 1, StartedAt: started, RequestHeaders: map[string]string{"A": "b"}, ResponseStatus: 500, ErrorClass: "status",
+		}}
 	}
 	failing, err := s.CompleteAttempts(ctx, []*AttemptOutcome{
 		outcome(rows[0], DeliverySucceeded, true, 0), outcome(rows[1], DeliveryPending, false, 5000),
-		outcome(rows[2], DeliveryFailed, false, 0)})
+		outcome(rows[2], DeliveryFailed, false, 0),
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,8 +20,10 @@ func TestItemOperationsFollowRolePermissions(t *testing.T) {
 	srv.Grant(t, "public", map[string]any{"collection": "guestbook", "action": "create"})
 	_, editor := srv.CreateUser(t, "editor")
 	_, viewer := srv.CreateUser(t, "viewer")
-	callers := map[string]string{"admin": "Bearer " + hookflowtest.AdminToken, "editor": "Bearer " + editor,
-		"viewer": "Bearer " + viewer, "anonymous": ""}
+	callers := map[string]string{
+		"admin": "Bearer " + hookflowtest.AdminToken, "editor": "Bearer " + editor,
+		"viewer": "Bearer " + viewer, "anonymous": "",
+	}
 	tests := []struct {
 		caller, op, permissions, collection string
 		status                              int

@@ -84,7 +84,8 @@ func BenchmarkTriggerCachedGet(b *testing.B) {
 		return func(flow map[string]any) {
 			flow["options"] = map[string]any{"method": "GET", "access": "public", "cacheEnabled": cache}
 			flow["operations"] = []any{map[string]any{"id": "ok", "operation": "transform", "options": map[string]any{
-				"json": map[string]any{"ok": true, "customer": "{{$trigger.query.customer}}", "n": "{{$trigger.query.n}}"}}}}
+				"json": map[string]any{"ok": true, "customer": "{{$trigger.query.customer}}", "n": "{{$trigger.query.n}}"},
+			}}}
 		}
 	}
 	for _, tc := range []struct {
@@ -93,8 +94,10 @@ func BenchmarkTriggerCachedGet(b *testing.B) {
 		unique bool
 	}{{"hit", true, false}, {"miss", true, true}, {"off", false, false}} {
 		b.Run(tc.name, func(b *testing.B) {
-			benchmarkTrigger(b, benchCase{file: "../flows/testdata/bench_order.json", parallelism: 1, edit: get(tc.cache),
-				method: http.MethodGet, query: "?customer=c_123&n=", uniqueQuery: tc.unique})
+			benchmarkTrigger(b, benchCase{
+				file: "../flows/testdata/bench_order.json", parallelism: 1, edit: get(tc.cache),
+				method: http.MethodGet, query: "?customer=c_123&n=", uniqueQuery: tc.unique,
+			})
 		})
 	}
 }
@@ -103,7 +106,8 @@ func BenchmarkTriggerCachedGet(b *testing.B) {
 // outgoing webhooks on other collections: writes to a collection no
 // webhook watches must cost what they cost without webhooks.
 func BenchmarkTriggerItemCreateUnwatched(b *testing.B) {
-	benchmarkTrigger(b, benchCase{file: "../flows/testdata/bench_item_create.json", parallelism: callers50(),
+	benchmarkTrigger(b, benchCase{
+		file: "../flows/testdata/bench_item_create.json", parallelism: callers50(),
 		setup: func(srv *hookflow.Server) {
 			for _, doc := range []string{
 				`{"name": "pages", "actions": "create,update,delete", "collections": "pages,articles", "url": "https://example.com/a"}`,
@@ -111,7 +115,8 @@ func BenchmarkTriggerItemCreateUnwatched(b *testing.B) {
 			} {
 				benchAdmin(b, srv, "/webhooks", json.RawMessage(doc), nil)
 			}
-		}})
+		},
+	})
 }
 
 // callers50 is the RunParallel factor that gives about 50 goroutines.

@@ -36,16 +36,24 @@ func TestManagementDocumentsNestAtMostMaxDocumentLevels(t *testing.T) {
 		name, method, path, body, wantPath string
 	}{
 		{"create", "POST", "/flows", tooDeep, wantPath},
-		{"create several", "POST", "/flows", "[" + flowNesting(1) + "," + tooDeep + "]",
-			"[1].operations[0].options.json" + strings.Repeat("[0]", atLimit-1)},
+		{
+			"create several", "POST", "/flows", "[" + flowNesting(1) + "," + tooDeep + "]",
+			"[1].operations[0].options.json" + strings.Repeat("[0]", atLimit-1),
+		},
 		{"patch", "PATCH", "/flows/" + id, tooDeep, wantPath},
 		{"replace", "PUT", "/flows/" + id, tooDeep, wantPath},
-		{"add an operation", "POST", "/operations", `{"flow": "` + id + `", "type": "transform", "options": {"json": ` + arrays(jsondepth.MaxDocument) + `}}`,
-			"options.json" + strings.Repeat("[0]", jsondepth.MaxDocument-2)},
-		{"change an operation", "PATCH", "/operations/" + opID + "?flow=" + id, `{"options": {"json": ` + arrays(9000) + `}}`,
-			"options.json" + strings.Repeat("[0]", jsondepth.MaxDocument-2)},
-		{"create a collection", "POST", "/collections", `{"collection": "deep", "schema": {"type": "object", "x": ` + arrays(9000) + `}}`,
-			"schema.x" + strings.Repeat("[0]", jsondepth.MaxDocument-2)},
+		{
+			"add an operation", "POST", "/operations", `{"flow": "` + id + `", "type": "transform", "options": {"json": ` + arrays(jsondepth.MaxDocument) + `}}`,
+			"options.json" + strings.Repeat("[0]", jsondepth.MaxDocument-2),
+		},
+		{
+			"change an operation", "PATCH", "/operations/" + opID + "?flow=" + id, `{"options": {"json": ` + arrays(9000) + `}}`,
+			"options.json" + strings.Repeat("[0]", jsondepth.MaxDocument-2),
+		},
+		{
+			"create a collection", "POST", "/collections", `{"collection": "deep", "schema": {"type": "object", "x": ` + arrays(9000) + `}}`,
+			"schema.x" + strings.Repeat("[0]", jsondepth.MaxDocument-2),
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			resp := srv.Do(t, tc.method, tc.path, tc.body)

@@ -33,7 +33,8 @@ func BenchmarkTriggerEmit(b *testing.B) {
 				edit: func(flow map[string]any) {
 					flow["accountability"] = nil
 					flow["operations"] = []any{map[string]any{"id": "announce", "operation": "emit", "options": map[string]any{
-						"event": "order.received", "data": map[string]any{"customer": "{{$trigger.customer_id}}", "total": "{{$trigger.total}}"}}}}
+						"event": "order.received", "data": map[string]any{"customer": "{{$trigger.customer_id}}", "total": "{{$trigger.total}}"},
+					}}}
 				},
 				setup: func(srv *hookflow.Server) {
 					hook, _ := json.Marshal(map[string]any{"name": "orders", "events": []any{"order.received"}, "actions": []any{}, "collections": []any{}, "url": ts.URL})

@@ -63,7 +63,8 @@ func TestItemsKeepNumbersAsWritten(t *testing.T) {
 	check(t, srv.Do(t, "POST", "/api/v1/webhooks", map[string]any{"url": generic.URL, "events": []any{"numtest.created"}}), 201, "")
 	check(t, srv.Do(t, "POST", "/webhooks", map[string]any{"data": map[string]any{"type": "webhook", "attributes": map[string]any{
 		"name": "dato", "url": dato.URL, "headers": map[string]any{},
-		"events": []any{map[string]any{"entity_type": "item", "event_types": []any{"create"}}}}}}, "X-Api-Version", "2"), 200, "")
+		"events": []any{map[string]any{"entity_type": "item", "event_types": []any{"create"}}},
+	}}}, "X-Api-Version", "2"), 200, "")
 
 	item1 := `{"a":12345678901234567890,"d":9007199254740993,"id":1}`
 	item2 := `{"e":1e400,"id":2,"neg":-1e400,"one":1.0,"tiny":1e-400,"x":0.1000000000000000055511151231257827}`
@@ -254,8 +255,10 @@ func TestFlowsKeepNumbersAsWritten(t *testing.T) {
 		t.Fatalf("async run %s: %s", asyncRecord.Data.Status, asyncRecord.Data.Result)
 	}
 	got := exactJSON(t, asyncRecord.Data.Result)
-	for _, digits := range []string{`"a":12345678901234567890`, `"lit":12345678901234567891`, `"e":1e400`,
-		`"b":0.1000000000000000055511151231257827`, `"text":"a=12345678901234567890 d=9007199254740993`} {
+	for _, digits := range []string{
+		`"a":12345678901234567890`, `"lit":12345678901234567891`, `"e":1e400`,
+		`"b":0.1000000000000000055511151231257827`, `"text":"a=12345678901234567890 d=9007199254740993`,
+	} {
 		if !strings.Contains(got, digits) {
 			t.Errorf("async result %s lacks %s", got, digits)
 		}

@@ -36,8 +36,10 @@ func TestQueuedRunAttemptsAreBounded(t *testing.T) {
 	}
 	crashed := func(id string, attempts int) {
 		now := time.Now().UTC()
-		doc := &storage.RunRecord{ID: id, Flow: flowID, Status: storage.RunRunning, Async: true,
-			CreatedAt: now, StartedAt: &now, Attempts: attempts}
+		doc := &storage.RunRecord{
+			ID: id, Flow: flowID, Status: storage.RunRunning, Async: true,
+			CreatedAt: now, StartedAt: &now, Attempts: attempts,
+		}
 		req := triggers.Request{FlowID: flowID, Trigger: map[string]any{"body": map[string]any{"n": attempts}}}
 		if err := store.RecordRunDurably(ctx, storage.NewRun(doc, req)); err != nil {
 			t.Fatal(err)

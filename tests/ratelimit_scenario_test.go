@@ -16,8 +16,10 @@ func expectLimit(t *testing.T, r *hookflowtest.Response, status int, limit, rema
 	if r.Status != status {
 		t.Fatalf("status %d, want %d: %s", r.Status, status, r.Body)
 	}
-	for name, want := range map[string]string{"X-RateLimit-Limit": limit, "X-RateLimit-Remaining": remaining,
-		"X-RateLimit-Reset": reset, "Retry-After": retryAfter} {
+	for name, want := range map[string]string{
+		"X-RateLimit-Limit": limit, "X-RateLimit-Remaining": remaining,
+		"X-RateLimit-Reset": reset, "Retry-After": retryAfter,
+	} {
 		got := r.Header.Get(name)
 		switch {
 		case want == "":

@@ -16,10 +16,14 @@ func TestTriggerHeadAnswersLikeGetWithoutABody(t *testing.T) {
 	srv := hookflowtest.New(t, func(c *hookflow.Config) {
 		c.Operations = map[string]operations.Operation{"count-run": countingOp{runs}}
 	})
-	getFlow := srv.CreateFlow(t, map[string]any{"trigger": "webhook", "options": map[string]any{"method": "GET"},
-		"operations": []any{map[string]any{"operation": "count-run"}}})
-	postFlow := srv.CreateFlow(t, map[string]any{"trigger": "webhook",
-		"operations": []any{map[string]any{"operation": "count-run"}}})
+	getFlow := srv.CreateFlow(t, map[string]any{
+		"trigger": "webhook", "options": map[string]any{"method": "GET"},
+		"operations": []any{map[string]any{"operation": "count-run"}},
+	})
+	postFlow := srv.CreateFlow(t, map[string]any{
+		"trigger":    "webhook",
+		"operations": []any{map[string]any{"operation": "count-run"}},
+	})
 
 	resp := srv.Do(t, "HEAD", "/flows/trigger/"+getFlow, nil)
 	if resp.Status != 200 || len(resp.Body) != 0 || resp.Header.Get("X-Run-Id") == "" || runs.Load() != 1 {
@@ -37,8 +41,10 @@ func TestTriggerHeadAnswersLikeGetWithoutABody(t *testing.T) {
 func TestTriggerURLForms(t *testing.T) {
 	t.Parallel()
 	srv := hookflowtest.New(t)
-	echo := map[string]any{"trigger": "webhook", "options": map[string]any{"return": "$trigger.body"},
-		"operations": []any{map[string]any{"operation": "log", "options": map[string]any{"message": "called"}}}}
+	echo := map[string]any{
+		"trigger": "webhook", "options": map[string]any{"return": "$trigger.body"},
+		"operations": []any{map[string]any{"operation": "log", "options": map[string]any{"message": "called"}}},
+	}
 	id := srv.CreateFlow(t, echo)
 	for name, path := range map[string]string{
 		"trailing slash":     "/flows/trigger/" + id + "/",
@@ -115,8 +121,10 @@ func TestCreateFlowWithATakenIDIsAConflict(t *testing.T) {
 func TestTriggerBodiesWithAByteOrderMarkOrOnlyWhiteSpace(t *testing.T) {
 	t.Parallel()
 	srv := hookflowtest.New(t)
-	id := srv.CreateFlow(t, map[string]any{"trigger": "webhook", "operations": []any{map[string]any{"operation": "transform",
-		"options": map[string]any{"json": map[string]any{"body": "{{$trigger.body}}", "raw": "{{$trigger.raw}}", "n": "{{$trigger.n}}"}}}}})
+	id := srv.CreateFlow(t, map[string]any{"trigger": "webhook", "operations": []any{map[string]any{
+		"operation": "transform",
+		"options":   map[string]any{"json": map[string]any{"body": "{{$trigger.body}}", "raw": "{{$trigger.raw}}", "n": "{{$trigger.n}}"}},
+	}}})
 	for _, tc := range []struct {
 		name, contentType, body, want string
 	}{

@@ -41,8 +41,10 @@ func TestWebhookCallsQueryIsChecked(t *testing.T) {
 			t.Errorf("?%s: the message should name %s: %s", tc.query, tc.mentions, resp.Body)
 		}
 	}
-	for _, query := range []string{"", "filter[ids]=1,%202", "filter[fields][webhook_id][eq]=wh_1&filter[fields][status][eq]=rescheduled",
-		"page[offset]=0&page[limit]=500&order_by=created_at_asc"} {
+	for _, query := range []string{
+		"", "filter[ids]=1,%202", "filter[fields][webhook_id][eq]=wh_1&filter[fields][status][eq]=rescheduled",
+		"page[offset]=0&page[limit]=500&order_by=created_at_asc",
+	} {
 		check(t, srv.Do(t, "GET", "/webhook_calls?"+query, nil, "X-Api-Version", "2"), 200, `{"data": [], "meta": {"total_count": 0}}`)
 	}
 }

@@ -69,8 +69,10 @@ func TestCredentialHeadersAreNeverShown(t *testing.T) {
 	for name, value := range credentialHeaders {
 		list = append(list, map[string]any{"header": name, "value": value})
 	}
-	created := createWebhook(t, srv, map[string]any{"name": "creds", "actions": "create", "collections": "orders",
-		"url": rc.URL, "headers": list})
+	created := createWebhook(t, srv, map[string]any{
+		"name": "creds", "actions": "create", "collections": "orders",
+		"url": rc.URL, "headers": list,
+	})
 	assertMasked(t, "the create's answer", headerValues(t, created["headers"]))
 	id := created["id"]
 
@@ -95,14 +97,19 @@ func TestCredentialHeadersAreNeverShown(t *testing.T) {
 		},
 		func() {
 			headers := generic["headers"].(map[string]any)
-			resp := srv.Do(t, "PUT", fmt.Sprintf("/api/v1/webhooks/wh_%v", id), map[string]any{"url": rc.URL,
-				"events": []any{"orders.created"}, "headers": headers})
+			resp := srv.Do(t, "PUT", fmt.Sprintf("/api/v1/webhooks/wh_%v", id), map[string]any{
+				"url":    rc.URL,
+				"events": []any{"orders.created"}, "headers": headers,
+			})
 			check(t, resp, 200, "")
 		},
 		func() {
 			resp := dato(t, srv, "PUT", fmt.Sprintf("/webhooks/%v", id), toJSONText(map[string]any{"data": map[string]any{
-				"type": "webhook", "id": fmt.Sprint(id), "attributes": map[string]any{"name": "creds", "url": rc.URL,
-					"headers": datoDoc["headers"], "events": []any{"orders.created"}}}}))
+				"type": "webhook", "id": fmt.Sprint(id), "attributes": map[string]any{
+					"name": "creds", "url": rc.URL,
+					"headers": datoDoc["headers"], "events": []any{"orders.created"},
+				},
+			}}))
 			check(t, resp, 200, "")
 		},
 	} {
@@ -119,7 +126,8 @@ func TestCredentialHeadersAreNeverShown(t *testing.T) {
 
 	// A mask for a credential nothing stores is refused: it would be sent.
 	resp := srv.Do(t, "PATCH", webhookPath(created, ""), map[string]any{"headers": []any{
-		map[string]any{"header": "X-Other-Token", "value": webhooks.PasswordMask}}})
+		map[string]any{"header": "X-Other-Token", "value": webhooks.PasswordMask},
+	}})
 	if resp.Status != http.StatusBadRequest || !strings.Contains(string(resp.Body), "headers.X-Other-Token") {
 		t.Fatalf("a mask with nothing behind it: %d %s", resp.Status, resp.Body)
 	}
@@ -144,24 +152,33 @@ func TestAuthorizationHeaderWithBasicAuthIsRefused(t *testing.T) {
 			t.Errorf("%s: %d %s", where, resp.Status, body)
 		}
 	}
-	refused("Directus create", srv.Do(t, "POST", "/webhooks", map[string]any{"name": "both", "actions": "create",
+	refused("Directus create", srv.Do(t, "POST", "/webhooks", map[string]any{
+		"name": "both", "actions": "create",
 		"collections": "orders", "url": "https://example.com", "http_basic_user": "bob", "http_basic_password": "pw",
-		"headers": map[string]any{"Authorization": "Bearer t"}}))
-	refused("generic create", srv.Do(t, "POST", "/api/v1/webhooks", map[string]any{"url": "https://example.com",
-		"events": []any{"orders.created"}, "http_basic_user": "bob", "headers": map[string]any{"authorization": "Bearer t"}}))
+		"headers": map[string]any{"Authorization": "Bearer t"},
+	}))
+	refused("generic create", srv.Do(t, "POST", "/api/v1/webhooks", map[string]any{
+		"url":    "https://example.com",
+		"events": []any{"orders.created"}, "http_basic_user": "bob", "headers": map[string]any{"authorization": "Bearer t"},
+	}))
 	refused("DatoCMS create", dato(t, srv, "POST", "/webhooks", `{"data": {"type": "webhook", "attributes": {"name": "d",
 		"url": "https://example.com", "http_basic_user": "bob", "http_basic_password": "pw",
 		"headers": {"Authorization": "Bearer t"}, "events": [{"entity_type": "item", "event_types": ["create"]}]}}}`))
 
 	// Basic auth added to a webhook with an Authorization header, and the
 	// other way round: refused, nothing changed.
-	withHeader := createWebhook(t, srv, map[string]any{"name": "header", "actions": "create", "collections": "orders",
-		"url": "https://example.com", "headers": map[string]any{"Authorization": "Bearer t"}})
+	withHeader := createWebhook(t, srv, map[string]any{
+		"name": "header", "actions": "create", "collections": "orders",
+		"url": "https://example.com", "headers": map[string]any{"Authorization": "Bearer t"},
+	})
 	refused("Directus update", srv.Do(t, "PATCH", webhookPath(withHeader, ""), map[string]any{"http_basic_user": "bob"}))
-	withBasic := createWebhook(t, srv, map[string]any{"name": "basic", "actions": "create", "collections": "orders",
-		"url": "https://example.com", "http_basic_user": "bob", "http_basic_password": "pw"})
+	withBasic := createWebhook(t, srv, map[string]any{
+		"name": "basic", "actions": "create", "collections": "orders",
+		"url": "https://example.com", "http_basic_user": "bob", "http_basic_password": "pw",
+	})
 	refused("generic update", srv.Do(t, "PUT", fmt.Sprintf("/api/v1/webhooks/wh_%v", withBasic["id"]), map[string]any{
-		"headers": map[string]any{"Authorization": "Bearer t"}}))
+		"headers": map[string]any{"Authorization": "Bearer t"},
+	}))
 	got := srv.Do(t, "GET", webhookPath(withHeader, ""), nil).Data(t).(map[string]any)
 	if got["http_basic_user"] != nil || len(got["headers"].([]any)) != 1 {
 		t.Fatalf("a refused update changed the webhook: %v", got)

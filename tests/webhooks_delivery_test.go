@@ -79,8 +79,11 @@ func TestPayloadFormats(t *testing.T) {
 	check(t, srv.Do(t, "POST", "/api/v1/webhooks", map[string]any{"url": generic.URL, "events": []any{"orders.updated"}}), 201, "")
 	resp := srv.Do(t, "POST", "/webhooks", map[string]any{"data": map[string]any{"type": "webhook", "attributes": map[string]any{
 		"name": "dato", "url": dato.URL, "headers": map[string]any{},
-		"events": []any{map[string]any{"entity_type": "item", "event_types": []any{"update"},
-			"filter": map[string]any{"entity_type": "item", "entity_ids": []any{"2"}}}}}}}, "X-Api-Version", "2")
+		"events": []any{map[string]any{
+			"entity_type": "item", "event_types": []any{"update"},
+			"filter": map[string]any{"entity_type": "item", "entity_ids": []any{"2"}},
+		}},
+	}}}, "X-Api-Version", "2")
 	check(t, resp, 200, "")
 	createWebhook(t, srv, map[string]any{"name": "bare", "actions": []any{"update"}, "collections": "orders", "url": bare.URL, "data": false})
 	check(t, srv.Do(t, "POST", "/api/v1/webhooks", map[string]any{"url": emitted.URL, "events": []any{"report.*"}}), 201, "")
@@ -116,8 +119,10 @@ func TestPayloadFormats(t *testing.T) {
 		t.Fatalf("data false sent %q with %v", b.Body, b.Header)
 	}
 
-	flow := srv.CreateFlow(t, map[string]any{"operations": []any{map[string]any{"operation": "emit",
-		"options": map[string]any{"event": "report.generated", "data": map[string]any{"rows": 3}}}}})
+	flow := srv.CreateFlow(t, map[string]any{"operations": []any{map[string]any{
+		"operation": "emit",
+		"options":   map[string]any{"event": "report.generated", "data": map[string]any{"rows": 3}},
+	}}})
 	check(t, srv.Do(t, "POST", "/flows/trigger/"+flow, nil), 200, "")
 	var e map[string]any
 	_ = json.Unmarshal(emitted.Wait(t, 1)[0].Body, &e)

@@ -89,15 +89,21 @@ func TestDirectusWebhookValidation(t *testing.T) {
 		paths      []string
 	}{
 		{"required fields", `{}`, []string{"name", "actions", "collections", "url"}},
-		{"bad values", `{"name": "x", "actions": ["create", "publish"], "collections": ["bad name"], "url": "ftp://example.com", "method": "HEAD", "status": "disabled"}`,
-			[]string{"status", "url", "method", "actions[1]", "collections[0]"}},
-		{"headers we own", `{"name": "x", "actions": "create", "collections": "a", "url": "https://example.com", "headers": {"webhook-signature": "v1,forged", "Content-Type": "text/plain"}}`,
-			[]string{"headers"}},
+		{
+			"bad values", `{"name": "x", "actions": ["create", "publish"], "collections": ["bad name"], "url": "ftp://example.com", "method": "HEAD", "status": "disabled"}`,
+			[]string{"status", "url", "method", "actions[1]", "collections[0]"},
+		},
+		{
+			"headers we own", `{"name": "x", "actions": "create", "collections": "a", "url": "https://example.com", "headers": {"webhook-signature": "v1,forged", "Content-Type": "text/plain"}}`,
+			[]string{"headers"},
+		},
 		{"loopback refused by the outbound policy", `{"name": "x", "actions": "create", "collections": "a", "url": "http://127.0.0.1:9/hook"}`, []string{"url"}},
 		{"credentials in the URL", `{"name": "x", "actions": "create", "collections": "a", "url": "https://user:pw@example.com"}`, []string{"url"}},
 		{"unknown field", `{"name": "x", "actions": "create", "collections": "a", "url": "https://example.com", "colour": "red"}`, []string{"colour"}},
-		{"array item", `[{"name": "ok", "actions": "create", "collections": "a", "url": "https://example.com"}, {"name": "x"}]`,
-			[]string{"[1].actions", "[1].collections", "[1].url"}},
+		{
+			"array item", `[{"name": "ok", "actions": "create", "collections": "a", "url": "https://example.com"}, {"name": "x"}]`,
+			[]string{"[1].actions", "[1].collections", "[1].url"},
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -37,8 +37,10 @@ func TestGenericWebhooksAPI(t *testing.T) {
 	if _, err := time.Parse(time.RFC3339, hook["created_at"].(string)); err != nil {
 		t.Fatalf("created_at: %v", err)
 	}
-	users := srv.Do(t, "POST", "/api/v1/webhooks", map[string]any{"url": rc.URL + "/user-events",
-		"events": []any{"user.created", "user.updated", "user.deleted"}, "description": "User events webhook for CRM integration"})
+	users := srv.Do(t, "POST", "/api/v1/webhooks", map[string]any{
+		"url":    rc.URL + "/user-events",
+		"events": []any{"user.created", "user.updated", "user.deleted"}, "description": "User events webhook for CRM integration",
+	})
 	check(t, users, 201, "")
 	usersID := users.Data(t).(map[string]any)["id"].(string)
 	usersSecret := users.Data(t).(map[string]any)["secret"].(string)

@@ -23,8 +23,10 @@ func TestDeliveryLogEndpoints(t *testing.T) {
 		return http.StatusOK, nil
 	})
 	srv := hookflowtest.New(t, allowLoopback)
-	hook := createWebhook(t, srv, map[string]any{"name": "log", "actions": "create", "collections": "orders", "url": rc.URL,
-		"http_basic_user": "u", "http_basic_password": "secret-pw"})
+	hook := createWebhook(t, srv, map[string]any{
+		"name": "log", "actions": "create", "collections": "orders", "url": rc.URL,
+		"http_basic_user": "u", "http_basic_password": "secret-pw",
+	})
 
 	// A synchronous test delivery, in full.
 	tested := srv.Do(t, "POST", webhookPath(hook, "/test"), `{"event": "orders.created"}`)

@@ -16,8 +16,10 @@ import (
 func TestWebhookRequiredFieldsCannotBeCleared(t *testing.T) {
 	t.Parallel()
 	srv := hookflowtest.New(t)
-	hook := createWebhook(t, srv, map[string]any{"name": "kept", "actions": "create", "collections": "orders",
-		"url": "https://example.com/hook"})
+	hook := createWebhook(t, srv, map[string]any{
+		"name": "kept", "actions": "create", "collections": "orders",
+		"url": "https://example.com/hook",
+	})
 	id := fmt.Sprint(hook["id"])
 	before := srv.Do(t, "GET", "/webhooks/"+id, nil).Data(t)
 	dato := []string{"X-Api-Version", "2"}
@@ -27,17 +29,28 @@ func TestWebhookRequiredFieldsCannotBeCleared(t *testing.T) {
 		status                   int
 		paths                    []string
 	}{
-		{"Directus create, nulls", "POST", "/webhooks", `{"name": null, "actions": null, "collections": "orders", "url": "https://example.com"}`,
-			nil, 400, []string{"name", "actions"}},
-		{"Directus create, blank name", "POST", "/webhooks", `{"name": "  ", "actions": "create", "collections": "orders", "url": "https://example.com"}`,
-			nil, 400, []string{"name"}},
+		{
+			"Directus create, nulls", "POST", "/webhooks", `{"name": null, "actions": null, "collections": "orders", "url": "https://example.com"}`,
+			nil, 400,
+			[]string{"name", "actions"},
+		},
+		{
+			"Directus create, blank name", "POST", "/webhooks", `{"name": "  ", "actions": "create", "collections": "orders", "url": "https://example.com"}`,
+			nil, 400,
+			[]string{"name"},
+		},
 		{"Directus PATCH name null", "PATCH", "/webhooks/" + id, `{"name": null}`, nil, 400, []string{"name"}},
 		{"Directus PATCH name blank", "PATCH", "/webhooks/" + id, `{"name": ""}`, nil, 400, []string{"name"}},
-		{"Directus PATCH every required null", "PATCH", "/webhooks/" + id,
-			`{"name": null, "actions": null, "collections": null, "url": null}`, nil, 400, []string{"name", "actions", "collections", "url"}},
-		{"DatoCMS PUT nulls", "PUT", "/webhooks/" + id,
+		{
+			"Directus PATCH every required null", "PATCH", "/webhooks/" + id,
+			`{"name": null, "actions": null, "collections": null, "url": null}`, nil, 400,
+			[]string{"name", "actions", "collections", "url"},
+		},
+		{
+			"DatoCMS PUT nulls", "PUT", "/webhooks/" + id,
 			`{"data": {"type": "webhook", "attributes": {"name": null, "headers": null, "events": null}}}`, dato, 400,
-			[]string{"data.attributes.name", "data.attributes.headers", "data.attributes.events"}},
+			[]string{"data.attributes.name", "data.attributes.headers", "data.attributes.events"},
+		},
 		{"generic PUT events null", "PUT", "/api/v1/webhooks/wh_" + id, `{"events": null}`, nil, 400, []string{"events"}},
 		{"generic PUT url null", "PUT", "/api/v1/webhooks/wh_" + id, `{"url": null}`, nil, 422, []string{"url"}},
 	}

@@ -148,8 +148,10 @@ func TestSustainedFailureDisablesTheWebhook(t *testing.T) {
 	srv := hookflowtest.New(t, allowLoopback, withFakeClock(clock), func(c *hookflow.Config) {
 		c.Webhooks.DisableAfter = 10 * time.Minute
 	})
-	hook := createWebhook(t, srv, map[string]any{"name": "down", "actions": "create", "collections": "orders",
-		"url": failing.URL, "retry_schedule": []any{"5m", "5m", "5m", "5m"}})
+	hook := createWebhook(t, srv, map[string]any{
+		"name": "down", "actions": "create", "collections": "orders",
+		"url": failing.URL, "retry_schedule": []any{"5m", "5m", "5m", "5m"},
+	})
 	check(t, srv.Do(t, "POST", "/api/v1/webhooks", map[string]any{"url": alerts.URL, "events": []any{"system.*"}}), 201, "")
 	check(t, srv.Do(t, "POST", "/items/orders", `{}`), 200, "")
 	failing.Wait(t, 1)

@@ -119,14 +119,18 @@ func TestCredentialsAreEncryptedAtRest(t *testing.T) {
 	var all []string
 	for n, create := range []func(k knownCredentials){
 		func(k knownCredentials) {
-			createWebhook(t, srv, map[string]any{"name": "directus", "actions": "create", "collections": "orders",
+			createWebhook(t, srv, map[string]any{
+				"name": "directus", "actions": "create", "collections": "orders",
 				"url": rc.URL, "secret": k.secret, "http_basic_user": "bob", "http_basic_password": k.password,
-				"headers": []any{map[string]any{"header": "X-Api-Key", "value": k.apiKey}}})
+				"headers": []any{map[string]any{"header": "X-Api-Key", "value": k.apiKey}},
+			})
 		},
 		func(k knownCredentials) {
-			check(t, srv.Do(t, "POST", "/api/v1/webhooks", map[string]any{"url": rc.URL, "events": []any{"orders.created"},
+			check(t, srv.Do(t, "POST", "/api/v1/webhooks", map[string]any{
+				"url": rc.URL, "events": []any{"orders.created"},
 				"secret": k.secret, "headers": map[string]any{"Authorization": "Bearer " + k.bearer, "X-Api-Key": k.apiKey},
-				"http_basic_password": nil}), 201, "")
+				"http_basic_password": nil,
+			}), 201, "")
 			all = append(all, k.password) // no password: looked for all the same
 		},
 		func(k knownCredentials) {
@@ -200,9 +204,11 @@ func TestCredentialsAreUpgradedAndRotated(t *testing.T) {
 	rc := hookflowtest.NewReceiver(t)
 	k := credentialsFor(7)
 	srv := secretsServer(t, db, withKey(keyA))
-	hook := createWebhook(t, srv, map[string]any{"name": "legacy", "actions": "create", "collections": "orders",
+	hook := createWebhook(t, srv, map[string]any{
+		"name": "legacy", "actions": "create", "collections": "orders",
 		"url": rc.URL, "secret": k.secret, "http_basic_user": "bob", "http_basic_password": k.password,
-		"headers": map[string]any{"X-Api-Key": k.apiKey}})
+		"headers": map[string]any{"X-Api-Key": k.apiKey},
+	})
 	stop(t, srv)
 
 	// What a version without encryption left: the values in clear.

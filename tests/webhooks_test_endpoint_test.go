@@ -26,8 +26,10 @@ func TestTestDeliveriesAreNoDeliveries(t *testing.T) {
 	srv := hookflowtest.New(t, allowLoopback, withFakeClock(clock), func(c *hookflow.Config) {
 		c.Webhooks.DisableAfter = time.Hour
 	})
-	hook := createWebhook(t, srv, map[string]any{"name": "streak", "actions": "create", "collections": "orders",
-		"url": rc.URL, "retry_schedule": []any{}})
+	hook := createWebhook(t, srv, map[string]any{
+		"name": "streak", "actions": "create", "collections": "orders",
+		"url": rc.URL, "retry_schedule": []any{},
+	})
 	tests := []string{webhookPath(hook, "/test"), fmt.Sprintf("/api/v1/webhooks/wh_%v/test", hook["id"])}
 	lastTriggered := func() any {
 		return srv.Do(t, "GET", webhookPath(hook, ""), nil).Data(t).(map[string]any)["last_triggered"]
