@@ -301,7 +301,12 @@ func startRuns(ctx context.Context, cfg Config, bus *events.Bus, store *storage.
 		Leader: cfg.scheduleLeader(store),
 	}, logger)
 	scheduler.Start()
-	return &flowRuns{catalog: catalog, queue: queue, webhook: webhook, scheduler: scheduler}, nil
+	return &flowRuns{
+		catalog:   catalog,
+		queue:     queue,
+		webhook:   webhook,
+		scheduler: scheduler,
+	}, nil
 }
 
 // ServeHTTP serves the API.
@@ -363,7 +368,10 @@ func (s *Server) Close() error {
 func publishItemEvent(bus *events.Bus) func(storage.ItemEvent) {
 	return func(e storage.ItemEvent) {
 		bus.Publish(events.Event{
-			Name: "items." + e.Action, Collection: e.Collection, Keys: e.Keys, Payload: e.Payload,
+			Name:           "items." + e.Action,
+			Collection:     e.Collection,
+			Keys:           e.Keys,
+			Payload:        e.Payload,
 			Accountability: e.Accountability,
 		})
 	}

@@ -63,7 +63,13 @@ func New(ctx context.Context, store *storage.Store, cfg Config) (s *Service, gen
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s = &Service{store: store, now: cfg.Now, logger: cfg.Logger, tokens: newTokenCache(), onChange: cfg.OnChange}
+	s = &Service{
+		store:    store,
+		now:      cfg.Now,
+		logger:   cfg.Logger,
+		tokens:   newTokenCache(),
+		onChange: cfg.OnChange,
+	}
 	roles := make([]storage.Role, len(builtinRoles))
 	for i, r := range builtinRoles {
 		r.DateCreated = cfg.Now().UTC()

@@ -117,7 +117,11 @@ func (s *server) listDeliveries(c echo.Context) error {
 	}
 	rows, total, err := s.Store.ListDeliveries(c.Request().Context(), storage.DeliveryFilter{
 		WebhookID: sub.ID,
-		Status:    status, Event: c.QueryParam("event"), Desc: true, Limit: limit, Offset: (page - 1) * limit,
+		Status:    status,
+		Event:     c.QueryParam("event"),
+		Desc:      true,
+		Limit:     limit,
+		Offset:    (page - 1) * limit,
 	})
 	if err != nil {
 		return err

@@ -57,7 +57,12 @@ func New(l net.Listener, cfg Config) *Listener {
 	if cfg.OverflowTimeout <= 0 {
 		cfg.OverflowTimeout = DefaultOverflowTimeout
 	}
-	return &Listener{Listener: l, max: int64(cfg.Max), reserve: int64(cfg.Reserve), timeout: cfg.OverflowTimeout}
+	return &Listener{
+		Listener: l,
+		max:      int64(cfg.Max),
+		reserve:  int64(cfg.Reserve),
+		timeout:  cfg.OverflowTimeout,
+	}
 }
 
 // Accept returns the next connection: a normal one below Max, else an
@@ -76,7 +81,12 @@ func (l *Listener) Accept() (net.Conn, error) {
 	l.normal.Add(-1)
 	deadline := time.Now().Add(l.timeout)
 	_ = c.SetDeadline(deadline)
-	over := &conn{Conn: c, l: l, overCapacity: true, deadline: deadline}
+	over := &conn{
+		Conn:         c,
+		l:            l,
+		overCapacity: true,
+		deadline:     deadline,
+	}
 	l.mu.Lock()
 	var oldest *conn
 	if int64(len(l.reserved)) >= l.reserve {

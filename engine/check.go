@@ -37,7 +37,12 @@ type compiler struct {
 }
 
 func newCompiler(keys map[string]bool, checkRoots bool) *compiler {
-	return &compiler{checkRoots: checkRoots, keys: keys, templates: map[string]*Template{}, env: map[string]bool{}}
+	return &compiler{
+		checkRoots: checkRoots,
+		keys:       keys,
+		templates:  map[string]*Template{},
+		env:        map[string]bool{},
+	}
 }
 
 // compile compiles a value whose findings are relative to raw.

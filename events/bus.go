@@ -62,7 +62,13 @@ func NewBus(logger *slog.Logger) *Bus {
 // Subscribe registers a handler for every event whose name matches (nil
 // match: all events) and returns a function that unsubscribes it.
 func (b *Bus) Subscribe(match func(name string) bool, h Handler) (unsubscribe func()) {
-	s := &subscriber{match: match, handle: h, wake: make(chan struct{}, 1), done: make(chan struct{}), logger: b.logger}
+	s := &subscriber{
+		match:  match,
+		handle: h,
+		wake:   make(chan struct{}, 1),
+		done:   make(chan struct{}),
+		logger: b.logger,
+	}
 	b.mu.Lock()
 	b.subs[s] = struct{}{}
 	b.mu.Unlock()

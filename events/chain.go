@@ -77,7 +77,12 @@ func (c *Chain) Stop(event, collection string, flows []string) (first bool) {
 	if len(c.stopped) >= maxStopped {
 		return false
 	}
-	c.stopped = append(c.stopped, Stopped{Event: event, Collection: collection, Flows: flows, Count: 1})
+	c.stopped = append(c.stopped, Stopped{
+		Event:      event,
+		Collection: collection,
+		Flows:      flows,
+		Count:      1,
+	})
 	return true
 }
 

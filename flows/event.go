@@ -28,8 +28,12 @@ const (
 // blocking flow may listen to.
 var (
 	storeEvents = map[string]bool{
-		EventItemsCreate: true, EventItemsUpdate: true, EventItemsDelete: true,
-		EventCollectionsCreate: true, EventCollectionsUpdate: true, EventCollectionsDelete: true,
+		EventItemsCreate:       true,
+		EventItemsUpdate:       true,
+		EventItemsDelete:       true,
+		EventCollectionsCreate: true,
+		EventCollectionsUpdate: true,
+		EventCollectionsDelete: true,
 	}
 	filterEvents = map[string]bool{EventItemsCreate: true, EventItemsUpdate: true, EventItemsDelete: true}
 )

@@ -8,7 +8,11 @@ import (
 var (
 	validStatuses = map[string]bool{StatusActive: true, StatusInactive: true}
 	validTriggers = map[string]bool{
-		TriggerWebhook: true, TriggerEvent: true, TriggerSchedule: true, TriggerOperation: true, TriggerManual: true,
+		TriggerWebhook:   true,
+		TriggerEvent:     true,
+		TriggerSchedule:  true,
+		TriggerOperation: true,
+		TriggerManual:    true,
 	}
 )
 

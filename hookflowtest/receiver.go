@@ -42,7 +42,13 @@ func NewReceiver(t testing.TB) *Receiver {
 func (rc *Receiver) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	rc.mu.Lock()
-	rc.got = append(rc.got, Received{Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Body: body, At: time.Now()})
+	rc.got = append(rc.got, Received{
+		Method: r.Method,
+		Path:   r.URL.Path,
+		Header: r.Header.Clone(),
+		Body:   body,
+		At:     time.Now(),
+	})
 	n, answer := len(rc.got), rc.answer
 	rc.mu.Unlock()
 	select {

@@ -48,7 +48,12 @@ func (e Emit) Prepare(p Prepare) (Step, error) {
 	if now == nil {
 		now = time.Now
 	}
-	s := &emitStep{sink: e.Sink, bus: e.Bus, now: now, data: compileJSONOption(p, "data", &errs)}
+	s := &emitStep{
+		sink: e.Sink,
+		bus:  e.Bus,
+		now:  now,
+		data: compileJSONOption(p, "data", &errs),
+	}
 	return s, errs.Err()
 }
 

@@ -143,7 +143,9 @@ func itemFailure(action string, err error) error {
 			list[i] = map[string]any{"field": f.Field, "message": f.Message}
 		}
 		return &Error{
-			Status: http.StatusBadRequest, Code: "FAILED_VALIDATION", Message: verr.Error(),
+			Status:  http.StatusBadRequest,
+			Code:    "FAILED_VALIDATION",
+			Message: verr.Error(),
 			Details: map[string]any{"collection": verr.Collection, "errors": list},
 		}
 	case errors.As(err, &qerrs):

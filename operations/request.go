@@ -178,7 +178,9 @@ func (s *requestStep) Run(ctx context.Context, in Input) (any, error) {
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, &Error{
-			Status: http.StatusBadGateway, Code: "REQUEST_FAILED", Details: result,
+			Status:  http.StatusBadGateway,
+			Code:    "REQUEST_FAILED",
+			Details: result,
 			Message: "request " + method + " " + u.Redacted() + " answered " + resp.Status,
 		}
 	}

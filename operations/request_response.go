@@ -97,22 +97,30 @@ func transportFailure(ctx context.Context, method string, u *url.URL, timeout ti
 	switch {
 	case outbound.IsBlocked(err):
 		return &Error{
-			Status: http.StatusBadGateway, Code: "OUTBOUND_BLOCKED", Details: details,
+			Status:  http.StatusBadGateway,
+			Code:    "OUTBOUND_BLOCKED",
+			Details: details,
 			Message: fmt.Sprintf("request %s: %v (internal ranges can be allowed with OUTBOUND_ALLOW_CIDRS)", target, cause),
 		}
 	case errors.Is(err, outbound.ErrTooManyRedirects):
 		return &Error{
-			Status: http.StatusBadGateway, Code: "TOO_MANY_REDIRECTS", Details: details,
+			Status:  http.StatusBadGateway,
+			Code:    "TOO_MANY_REDIRECTS",
+			Details: details,
 			Message: fmt.Sprintf("request %s: more than %d redirects", target, RequestMaxRedirects),
 		}
 	case isTimeout(ctx, err):
 		return &Error{
-			Status: http.StatusGatewayTimeout, Code: "REQUEST_TIMEOUT", Details: details,
+			Status:  http.StatusGatewayTimeout,
+			Code:    "REQUEST_TIMEOUT",
+			Details: details,
 			Message: fmt.Sprintf("request %s: no answer within %s", target, timeout),
 		}
 	default:
 		return &Error{
-			Status: http.StatusBadGateway, Code: "REQUEST_UNREACHABLE", Details: details,
+			Status:  http.StatusBadGateway,
+			Code:    "REQUEST_UNREACHABLE",
+			Details: details,
 			Message: fmt.Sprintf("request %s: %v", target, cause),
 		}
 	}
@@ -122,7 +130,9 @@ func transportFailure(ctx context.Context, method string, u *url.URL, timeout ti
 func responseFailure(ctx context.Context, method string, u *url.URL, timeout time.Duration, partial map[string]any, err error) error {
 	if errors.Is(err, errResponseTooLarge) {
 		return &Error{
-			Status: http.StatusBadGateway, Code: "RESPONSE_TOO_LARGE", Details: partial,
+			Status:  http.StatusBadGateway,
+			Code:    "RESPONSE_TOO_LARGE",
+			Details: partial,
 			Message: fmt.Sprintf("request %s %s: the response body is larger than REQUEST_MAX_RESPONSE_SIZE", method, u.Redacted()),
 		}
 	}

@@ -87,8 +87,11 @@ func (t TriggerFlow) Prepare(p Prepare) (Step, error) {
 		}
 	}
 	s := &triggerFlowStep{
-		flows: t.Flows, mode: IterateSerial, batch: defaultBatch,
-		maxItems: cmp.Or(t.MaxItems, DefaultTriggerMaxItems), maxRuns: cmp.Or(t.MaxRuns, DefaultTriggerMaxRuns),
+		flows:    t.Flows,
+		mode:     IterateSerial,
+		batch:    defaultBatch,
+		maxItems: cmp.Or(t.MaxItems, DefaultTriggerMaxItems),
+		maxRuns:  cmp.Or(t.MaxRuns, DefaultTriggerMaxRuns),
 	}
 	if v, ok := p.Options["iterationMode"]; ok && v != nil {
 		switch v {
@@ -146,7 +149,12 @@ func (s *triggerFlowStep) Run(ctx context.Context, in Input) (any, error) {
 	}
 	acc, _ := in.Chain["$accountability"].(map[string]any)
 	call := func(ctx context.Context, p any) (any, error) {
-		return s.flows.RunFlow(ctx, FlowCall{FlowID: flowID, Payload: p, Accountability: acc, Depth: depth})
+		return s.flows.RunFlow(ctx, FlowCall{
+			FlowID:         flowID,
+			Payload:        p,
+			Accountability: acc,
+			Depth:          depth,
+		})
 	}
 	budget := runBudgetOf(ctx, in.Run, s.maxRuns)
 	ctx = budget.with(ctx)

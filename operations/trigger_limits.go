@@ -75,14 +75,16 @@ func (b *runBudget) take(n int) bool {
 func checkFanOut(b *runBudget, flowID string, n, maxItems int) error {
 	if n > maxItems {
 		return &Error{
-			Status: http.StatusInternalServerError, Code: "FLOW_ITEMS_LIMIT",
+			Status:  http.StatusInternalServerError,
+			Code:    "FLOW_ITEMS_LIMIT",
 			Message: fmt.Sprintf("trigger: the payload has %d elements; one trigger step runs flow %s for at most %d (FLOWS_TRIGGER_MAX_ITEMS)", n, flowID, maxItems),
 			Details: map[string]any{"items": float64(n), "limit": float64(maxItems)},
 		}
 	}
 	if !b.take(n) {
 		return &Error{
-			Status: http.StatusInternalServerError, Code: "FLOW_RUNS_LIMIT",
+			Status:  http.StatusInternalServerError,
+			Code:    "FLOW_RUNS_LIMIT",
 			Message: fmt.Sprintf("trigger: starting %d more runs of flow %s would exceed the %d flow runs one run and the flows it triggers may start together (FLOWS_TRIGGER_MAX_RUNS)", n, flowID, b.max),
 			Details: map[string]any{"runs": float64(n), "left": float64(max(b.left.Load(), 0)), "limit": float64(b.max)},
 		}

@@ -48,7 +48,13 @@ func condMismatch(c *Cond, info *opInfo, p *prepared, perr error, v any, env *En
 	if perr != nil {
 		msg += " (invalid operand: " + perr.Error() + ")"
 	}
-	return Mismatch{Field: field, Operator: info.name, Expected: expected, Actual: v, Message: msg}
+	return Mismatch{
+		Field:    field,
+		Operator: info.name,
+		Expected: expected,
+		Actual:   v,
+		Message:  msg,
+	}
 }
 
 // flagPhrase words the boolean operators; {"_null": false} reads "must not be
@@ -104,5 +110,10 @@ func someMismatch(field Path, none bool, v any, present, isArray bool) Mismatch 
 	if present && !isArray {
 		msg += " (it is not an array)"
 	}
-	return Mismatch{Field: field.String(), Operator: op, Actual: v, Message: msg}
+	return Mismatch{
+		Field:    field.String(),
+		Operator: op,
+		Actual:   v,
+		Message:  msg,
+	}
 }

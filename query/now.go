@@ -46,7 +46,10 @@ var units = map[string]unit{
 }
 
 var unitDurations = [...]time.Duration{
-	unitMs: time.Millisecond, unitSec: time.Second, unitMin: time.Minute, unitHour: time.Hour,
+	unitMs:   time.Millisecond,
+	unitSec:  time.Second,
+	unitMin:  time.Minute,
+	unitHour: time.Hour,
 }
 
 // maxCalendarAmount bounds day/week/month/year offsets so that AddDate stays

@@ -46,10 +46,20 @@ type Operator struct {
 	Fold bool
 }
 
-var compareSymbols = [...]string{ordLt: "<", ordLte: "<=", ordGt: ">", ordGte: ">="}
+var compareSymbols = [...]string{
+	ordLt:  "<",
+	ordLte: "<=",
+	ordGt:  ">",
+	ordGte: ">=",
+}
 
 func (info *opInfo) exported() Operator {
-	o := Operator{Name: info.name, Kind: OperatorKind(info.kind), Negated: info.neg, Fold: info.fold}
+	o := Operator{
+		Name:    info.name,
+		Kind:    OperatorKind(info.kind),
+		Negated: info.neg,
+		Fold:    info.fold,
+	}
 	if info.kind == kindOrder {
 		o.Compare = compareSymbols[info.ord]
 	}
@@ -93,8 +103,15 @@ type Scalar struct {
 
 func (s *scalar) exported() Scalar {
 	return Scalar{
-		Kind: ScalarKind(s.kind), Value: s.v, String: s.s, Bool: s.b,
-		Numeric: s.num, Number: s.n.f, IsDate: s.date, Time: s.t, exact: s.n.value(),
+		Kind:    ScalarKind(s.kind),
+		Value:   s.v,
+		String:  s.s,
+		Bool:    s.b,
+		Numeric: s.num,
+		Number:  s.n.f,
+		IsDate:  s.date,
+		Time:    s.t,
+		exact:   s.n.value(),
 	}
 }
 
@@ -153,8 +170,12 @@ func PrepareCond(c Cond, env Env) (Operator, Prepared, error) {
 		}
 	}
 	out := Prepared{
-		One: p.one.exported(), Text: p.text, HasText: p.hasText, Folded: p.fold,
-		Flag: p.flag, OnMissing: evalMissing(info, p),
+		One:       p.one.exported(),
+		Text:      p.text,
+		HasText:   p.hasText,
+		Folded:    p.fold,
+		Flag:      p.flag,
+		OnMissing: evalMissing(info, p),
 	}
 	for i := range p.list {
 		out.List = append(out.List, p.list[i].exported())

@@ -169,7 +169,12 @@ func (p *parser) cond(field []string, info *opInfo, v any, path string) Cond {
 	if info.kind == kindRegex {
 		p.regexes++
 	}
-	return Cond{Field: pathOf(field), Op: info.name, Operand: p.operand(info, v, path), info: info}
+	return Cond{
+		Field:   pathOf(field),
+		Op:      info.name,
+		Operand: p.operand(info, v, path),
+		info:    info,
+	}
 }
 
 // operand compiles an operand and, when it is static, prepares it for its

@@ -107,7 +107,11 @@ func (postgresDialect) elements(r jsonRef, alias string) (sqlExpr, docRef) {
 }
 
 var postgresKinds = [...]string{
-	jsonNull: "'null'", jsonNumber: "'number'", jsonText: "'string'", jsonArray: "'array'", jsonObject: "'object'",
+	jsonNull:   "'null'",
+	jsonNumber: "'number'",
+	jsonText:   "'string'",
+	jsonArray:  "'array'",
+	jsonObject: "'object'",
 }
 
 func (postgresDialect) is(r jsonRef, kinds ...jsonKind) sqlExpr {

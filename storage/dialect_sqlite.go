@@ -28,15 +28,25 @@ type sqliteDialect struct{}
 const maxPathVariants = 16
 
 var sqliteKinds = [...]string{
-	jsonNull: "'null'", jsonTrue: "'true'", jsonFalse: "'false'", jsonNumber: "'integer','real'",
-	jsonText: "'text'", jsonArray: "'array'", jsonObject: "'object'",
+	jsonNull:   "'null'",
+	jsonTrue:   "'true'",
+	jsonFalse:  "'false'",
+	jsonNumber: "'integer','real'",
+	jsonText:   "'text'",
+	jsonArray:  "'array'",
+	jsonObject: "'object'",
 }
 
 // root reads the column unqualified, as index definitions must name it, so
 // that query and index expressions are the same text.
 func (sqliteDialect) root() docRef {
 	doc := lit("data")
-	self := &jsonRef{typ: lit("json_type(data)"), val: doc, doc: doc, path: lit("'$'")}
+	self := &jsonRef{
+		typ:  lit("json_type(data)"),
+		val:  doc,
+		doc:  doc,
+		path: lit("'$'"),
+	}
 	return docRef{doc: doc, object: true, self: self}
 }
 
@@ -108,8 +118,10 @@ func (d sqliteDialect) pathRef(doc docRef, path query.Path) (jsonRef, error) {
 		}
 	}
 	return jsonRef{
-		typ: sqlf("json_type(%s, %s)", doc.doc, p), val: sqlf("json_extract(%s, %s)", doc.doc, p),
-		doc: doc.doc, path: p,
+		typ:  sqlf("json_type(%s, %s)", doc.doc, p),
+		val:  sqlf("json_extract(%s, %s)", doc.doc, p),
+		doc:  doc.doc,
+		path: p,
 	}, nil
 }
 
@@ -138,7 +150,12 @@ func (sqliteDialect) elements(r jsonRef, alias string) (sqlExpr, docRef) {
 	// located in the array's document, so that its JSON text (a number's
 	// digits) can be read.
 	elemDoc := lit("(CASE WHEN " + alias + ".type IN ('array','object') THEN " + alias + ".value END)")
-	self := &jsonRef{typ: lit(alias + ".type"), val: lit(alias + ".value"), doc: r.doc, path: lit(alias + ".fullkey")}
+	self := &jsonRef{
+		typ:  lit(alias + ".type"),
+		val:  lit(alias + ".value"),
+		doc:  r.doc,
+		path: lit(alias + ".fullkey"),
+	}
 	return from, docRef{doc: elemDoc, self: self}
 }
 

@@ -164,9 +164,18 @@ func toRows(f *flows.Flow) (*flowRow, []operationRow, error) {
 		return nil, nil, fmt.Errorf("encode flow options: %w", err)
 	}
 	row := &flowRow{
-		ID: f.ID, Name: f.Name, Icon: f.Icon, Color: f.Color, Description: f.Description, Status: f.Status,
-		Trigger: f.Trigger, Accountability: f.Accountability, Options: opts, Operation: f.Operation,
-		DateCreated: f.DateCreated, DateUpdated: f.DateUpdated,
+		ID:             f.ID,
+		Name:           f.Name,
+		Icon:           f.Icon,
+		Color:          f.Color,
+		Description:    f.Description,
+		Status:         f.Status,
+		Trigger:        f.Trigger,
+		Accountability: f.Accountability,
+		Options:        opts,
+		Operation:      f.Operation,
+		DateCreated:    f.DateCreated,
+		DateUpdated:    f.DateUpdated,
 	}
 	ops := make([]operationRow, len(f.Operations))
 	for i, op := range f.Operations {
@@ -175,8 +184,17 @@ func toRows(f *flows.Flow) (*flowRow, []operationRow, error) {
 			return nil, nil, fmt.Errorf("encode options of operation %s: %w", op.Key, err)
 		}
 		ops[i] = operationRow{
-			FlowID: f.ID, ID: op.ID, Sort: i, Key: op.Key, Type: op.Type, Name: op.Name,
-			PositionX: op.PositionX, PositionY: op.PositionY, Options: o, Resolve: op.Resolve, Reject: op.Reject,
+			FlowID:      f.ID,
+			ID:          op.ID,
+			Sort:        i,
+			Key:         op.Key,
+			Type:        op.Type,
+			Name:        op.Name,
+			PositionX:   op.PositionX,
+			PositionY:   op.PositionY,
+			Options:     o,
+			Resolve:     op.Resolve,
+			Reject:      op.Reject,
 			DateCreated: op.DateCreated,
 		}
 	}
@@ -185,9 +203,18 @@ func toRows(f *flows.Flow) (*flowRow, []operationRow, error) {
 
 func fromRows(row *flowRow, ops []operationRow) (*flows.Flow, error) {
 	f := &flows.Flow{
-		ID: row.ID, Name: row.Name, Icon: row.Icon, Color: row.Color, Description: row.Description,
-		Status: row.Status, Trigger: row.Trigger, Accountability: row.Accountability, Operation: row.Operation,
-		DateCreated: row.DateCreated, DateUpdated: row.DateUpdated, Options: map[string]any{},
+		ID:             row.ID,
+		Name:           row.Name,
+		Icon:           row.Icon,
+		Color:          row.Color,
+		Description:    row.Description,
+		Status:         row.Status,
+		Trigger:        row.Trigger,
+		Accountability: row.Accountability,
+		Operation:      row.Operation,
+		DateCreated:    row.DateCreated,
+		DateUpdated:    row.DateUpdated,
+		Options:        map[string]any{},
 	}
 	if len(row.Options) > 0 {
 		if err := jsonnum.Unmarshal(row.Options, &f.Options); err != nil {
@@ -196,8 +223,17 @@ func fromRows(row *flowRow, ops []operationRow) (*flows.Flow, error) {
 	}
 	for _, r := range ops {
 		op := &flows.Operation{
-			ID: r.ID, Key: r.Key, Type: r.Type, Name: r.Name, PositionX: r.PositionX, PositionY: r.PositionY,
-			Resolve: r.Resolve, Reject: r.Reject, Flow: r.FlowID, DateCreated: r.DateCreated, Options: map[string]any{},
+			ID:          r.ID,
+			Key:         r.Key,
+			Type:        r.Type,
+			Name:        r.Name,
+			PositionX:   r.PositionX,
+			PositionY:   r.PositionY,
+			Resolve:     r.Resolve,
+			Reject:      r.Reject,
+			Flow:        r.FlowID,
+			DateCreated: r.DateCreated,
+			Options:     map[string]any{},
 		}
 		if len(r.Options) > 0 {
 			if err := jsonnum.Unmarshal(r.Options, &op.Options); err != nil {

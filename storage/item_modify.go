@@ -132,8 +132,12 @@ func (s *Store) UpdateEach(ctx context.Context, collection string, items []map[s
 		events := make([]ItemEvent, len(updated))
 		for i, it := range updated {
 			events[i] = ItemEvent{
-				Action: "update", Collection: collection, Keys: []any{it["id"]},
-				Payload: patches[i].data, Items: updated[i : i+1], Accountability: opts.Accountability,
+				Action:         "update",
+				Collection:     collection,
+				Keys:           []any{it["id"]},
+				Payload:        patches[i].data,
+				Items:          updated[i : i+1],
+				Accountability: opts.Accountability,
 			}
 		}
 		return updated, events, nil

@@ -130,8 +130,11 @@ func (s *Store) applyCreate(w *writeTx, collection string, items []newItem, opts
 		events = make([]ItemEvent, len(created))
 		for i, it := range created {
 			events[i] = ItemEvent{
-				Action: "create", Collection: collection, Keys: []any{it["id"]},
-				Payload: it, Accountability: opts.Accountability,
+				Action:         "create",
+				Collection:     collection,
+				Keys:           []any{it["id"]},
+				Payload:        it,
+				Accountability: opts.Accountability,
 			}
 		}
 	}

@@ -95,13 +95,24 @@ func newItemWriter(db *gorm.DB, stmts *stmtCache, e engine, logger *slog.Logger,
 // stops waiting; a write already picked up still completes, one not yet
 // started is skipped.
 func (w *itemWriter) do(ctx context.Context, collection string, apply func(w *writeTx) (any, []ItemEvent, error)) (any, error) {
-	return w.submit(&itemJob{ctx: ctx, collection: collection, lock: collection, apply: apply, done: make(chan struct{})})
+	return w.submit(&itemJob{
+		ctx:        ctx,
+		collection: collection,
+		lock:       collection,
+		apply:      apply,
+		done:       make(chan struct{}),
+	})
 }
 
 // doOn submits a write that changes collection itself (its schema or
 // indexes) but none of its items, and waits like do.
 func (w *itemWriter) doOn(ctx context.Context, collection string, apply func(w *writeTx) (any, []ItemEvent, error)) (any, error) {
-	return w.submit(&itemJob{ctx: ctx, lock: collection, apply: apply, done: make(chan struct{})})
+	return w.submit(&itemJob{
+		ctx:   ctx,
+		lock:  collection,
+		apply: apply,
+		done:  make(chan struct{}),
+	})
 }
 
 // submit queues a write and waits for its batch.
@@ -238,7 +249,13 @@ func (w *itemWriter) attempt(batch []*itemJob) error {
 			if err := exec(savepointSQL); err != nil {
 				return fmt.Errorf("savepoint: %w", err)
 			}
-			wt := &writeTx{tx: tx, ctx: j.ctx, cache: w.cache, lockRow: w.engine.lockRow, before: map[string]cacheEntry{}}
+			wt := &writeTx{
+				tx:      tx,
+				ctx:     j.ctx,
+				cache:   w.cache,
+				lockRow: w.engine.lockRow,
+				before:  map[string]cacheEntry{},
+			}
 			mark := owed.mark()
 			j.result, j.events, j.err = w.run(wt, j, &owed)
 			if j.err != nil {

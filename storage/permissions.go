@@ -32,7 +32,12 @@ type permissionRow struct {
 func (permissionRow) TableName() string { return "permissions" }
 
 func (r permissionRow) permission() Permission {
-	p := Permission{ID: r.ID, Role: r.Role, Collection: r.Collection, Action: r.Action}
+	p := Permission{
+		ID:         r.ID,
+		Role:       r.Role,
+		Collection: r.Collection,
+		Action:     r.Action,
+	}
 	if r.Item != "" {
 		item := r.Item
 		p.Item = &item
@@ -41,7 +46,12 @@ func (r permissionRow) permission() Permission {
 }
 
 func rowOf(p Permission) permissionRow {
-	r := permissionRow{ID: p.ID, Role: p.Role, Collection: p.Collection, Action: p.Action}
+	r := permissionRow{
+		ID:         p.ID,
+		Role:       p.Role,
+		Collection: p.Collection,
+		Action:     p.Action,
+	}
 	if p.Item != nil {
 		r.Item = *p.Item
 	}

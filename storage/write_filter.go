@@ -61,7 +61,12 @@ func (s *Store) filters(action, collection string, opts WriteOptions) bool {
 // filterWrite runs the filter over a write and returns its changes as the
 // flows left them.
 func (s *Store) filterWrite(ctx context.Context, action, collection string, opts WriteOptions, changes []Change) ([]Change, error) {
-	w := &PendingWrite{Action: action, Collection: collection, Accountability: opts.Accountability, Changes: changes}
+	w := &PendingWrite{
+		Action:         action,
+		Collection:     collection,
+		Accountability: opts.Accountability,
+		Changes:        changes,
+	}
 	if err := s.filter.FilterWrite(ctx, w); err != nil {
 		return nil, err
 	}

@@ -71,7 +71,12 @@ func NewResponseCache(cfg CacheConfig) *ResponseCache {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	c := &ResponseCache{ttl: cfg.TTL, maxSize: cfg.MaxSize, now: cfg.Now, changes: newChangeLog()}
+	c := &ResponseCache{
+		ttl:     cfg.TTL,
+		maxSize: cfg.MaxSize,
+		now:     cfg.Now,
+		changes: newChangeLog(),
+	}
 	// The entry count is bounded by bytes; the LRU's own cap only has to
 	// be out of the way.
 	c.entries, _ = simplelru.NewLRU[string, *cacheEntry](1<<30, func(_ string, e *cacheEntry) { c.size -= e.size })
@@ -147,7 +152,13 @@ func (c *ResponseCache) Put(key string, p *engine.Plan, body []byte, ttl time.Du
 		return
 	}
 	c.entries.Remove(key) // Add would replace an entry without accounting for it
-	c.entries.Add(key, &cacheEntry{plan: p, body: body, expires: c.now().Add(ttl), version: version, size: size})
+	c.entries.Add(key, &cacheEntry{
+		plan:    p,
+		body:    body,
+		expires: c.now().Add(ttl),
+		version: version,
+		size:    size,
+	})
 	c.size += size
 	for c.size > c.maxSize {
 		c.entries.RemoveOldest()

@@ -46,7 +46,13 @@ func (c *Catalog) withEditLock(fn func() error) error {
 
 // NewCatalog returns an empty catalog; call Load to fill it from the store.
 func NewCatalog(e *engine.Engine, store *storage.Store, logger *slog.Logger) *Catalog {
-	c := &Catalog{engine: e, store: store, logger: logger, plans: map[string]*engine.Plan{}, changed: make(chan struct{}, 1)}
+	c := &Catalog{
+		engine:  e,
+		store:   store,
+		logger:  logger,
+		plans:   map[string]*engine.Plan{},
+		changed: make(chan struct{}, 1),
+	}
 	c.index.Store(emptyIndex())
 	return c
 }

@@ -69,10 +69,15 @@ func (t *EventTrigger) FilterWrite(ctx context.Context, w *storage.PendingWrite)
 	depth, stopped := t.stopAtDepth(ctx, name, w.Collection, named, all)
 	if stopped {
 		first := append(append([]*engine.Plan(nil), named...), all...)[0]
-		return &FilterError{Flow: first.Flow.ID, Event: name, Err: ErrEventDepth, failure: &operations.Error{
-			Status: http.StatusInternalServerError, Code: "EVENT_DEPTH_LIMIT",
-			Message: fmt.Sprintf("%s of %s: %v (%d); its filter flows cannot run", name, w.Collection, ErrEventDepth, t.cfg.MaxDepth),
-		}}
+		return &FilterError{
+			Flow:  first.Flow.ID,
+			Event: name,
+			Err:   ErrEventDepth,
+			failure: &operations.Error{
+				Status: http.StatusInternalServerError, Code: "EVENT_DEPTH_LIMIT",
+				Message: fmt.Sprintf("%s of %s: %v (%d); its filter flows cannot run", name, w.Collection, ErrEventDepth, t.cfg.MaxDepth),
+			},
+		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, t.cfg.FilterTimeout)
 	defer cancel()
@@ -120,5 +125,11 @@ func filterFailure(p *engine.Plan, event string, res *engine.Result) error {
 		failure.Status, failure.Code = http.StatusBadRequest, "FLOW_REJECTED"
 		failure.Details["data"] = rejected.Data
 	}
-	return &FilterError{Flow: p.Flow.ID, Run: res.RunID, Event: event, Err: err, failure: failure}
+	return &FilterError{
+		Flow:    p.Flow.ID,
+		Run:     res.RunID,
+		Event:   event,
+		Err:     err,
+		failure: failure,
+	}
 }

@@ -36,7 +36,12 @@ type ApplyResult struct {
 // opts.Prune the flows the documents do not hold are deleted, in one
 // transaction.
 func (c *Catalog) Apply(ctx context.Context, docs []map[string]any, opts ApplyOptions) (*ApplyResult, error) {
-	res := &ApplyResult{Created: []string{}, Updated: []string{}, Unchanged: []string{}, Deleted: []string{}}
+	res := &ApplyResult{
+		Created:   []string{},
+		Updated:   []string{},
+		Unchanged: []string{},
+		Deleted:   []string{},
+	}
 	err := c.withEditLock(func() error {
 		fs, warnings, findings := CheckFlowFiles(c.engine, docs, nil)
 		res.Warnings = warnings

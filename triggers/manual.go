@@ -40,7 +40,12 @@ func (w *Webhook) manual(ctx context.Context, plan *engine.Plan, r *http.Request
 	if err != nil {
 		return nil, err
 	}
-	req := Request{FlowID: plan.Flow.ID, Trigger: trigger, Accountability: accountabilityOf(caller), StartedBy: StartedByManual}
+	req := Request{
+		FlowID:         plan.Flow.ID,
+		Trigger:        trigger,
+		Accountability: accountabilityOf(caller),
+		StartedBy:      StartedByManual,
+	}
 	if opts.Async {
 		return w.enqueue(ctx, plan, req, call, h)
 	}

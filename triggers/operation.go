@@ -53,8 +53,11 @@ func (t *OperationTrigger) RunFlow(ctx context.Context, call operations.FlowCall
 		return nil, operations.Failf(http.StatusInternalServerError, "FLOW_NOT_FOUND", "trigger: flow %s is inactive", call.FlowID)
 	}
 	res := b.runner.RunNow(ctx, plan, Request{
-		FlowID: call.FlowID, Trigger: call.Payload, Accountability: accountabilityFromMap(call.Accountability), Depth: call.Depth,
-		StartedBy: StartedByOperation,
+		FlowID:         call.FlowID,
+		Trigger:        call.Payload,
+		Accountability: accountabilityFromMap(call.Accountability),
+		Depth:          call.Depth,
+		StartedBy:      StartedByOperation,
 	})
 	if res.Err != nil {
 		return nil, childFailure(call.FlowID, res)
@@ -80,5 +83,10 @@ func accountabilityFromMap(m map[string]any) engine.Accountability {
 	if m == nil {
 		return engine.Accountability{System: true}
 	}
-	return engine.Accountability{User: m["user"], Role: m["role"], IP: m["ip"], UserAgent: m["userAgent"]}
+	return engine.Accountability{
+		User:      m["user"],
+		Role:      m["role"],
+		IP:        m["ip"],
+		UserAgent: m["userAgent"],
+	}
 }

@@ -126,8 +126,15 @@ type release struct {
 func newDispatcher(svc *Service) *dispatcher {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &dispatcher{
-		svc: svc, hints: map[int64]int64{}, wake: make(chan struct{}, 1), cancels: map[int64]context.CancelFunc{},
-		endpoints: map[int64]*endpoint{}, ctx: ctx, cancel: cancel, stop: make(chan struct{}), loopDone: make(chan struct{}),
+		svc:       svc,
+		hints:     map[int64]int64{},
+		wake:      make(chan struct{}, 1),
+		cancels:   map[int64]context.CancelFunc{},
+		endpoints: map[int64]*endpoint{},
+		ctx:       ctx,
+		cancel:    cancel,
+		stop:      make(chan struct{}),
+		loopDone:  make(chan struct{}),
 	}
 }
 

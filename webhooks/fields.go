@@ -39,7 +39,12 @@ var readOnlyFields = map[string]bool{
 // NewSubscription returns a subscription with the defaults of a create:
 // active, POST, sending the event as its body, in the given format.
 func NewSubscription(format string) *storage.Subscription {
-	return &storage.Subscription{Method: http.MethodPost, Status: StatusActive, Data: true, Format: format}
+	return &storage.Subscription{
+		Method: http.MethodPost,
+		Status: StatusActive,
+		Data:   true,
+		Format: format,
+	}
 }
 
 // Apply changes sub by the fields of doc, a client's JSON object in the

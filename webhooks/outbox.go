@@ -30,7 +30,12 @@ func (s *Service) ItemDeliveries(evs []storage.ItemEvent) []*storage.Delivery {
 		if now.IsZero() {
 			now = s.cfg.Clock.Now()
 		}
-		b := itemMessages{event: e, view: newItemEvent(e.Action, e.Collection), now: now, logger: s}
+		b := itemMessages{
+			event:  e,
+			view:   newItemEvent(e.Action, e.Collection),
+			now:    now,
+			logger: s,
+		}
 		for _, list := range [2][]*entry{bound, snap.anyCollection} {
 			for _, en := range list {
 				rows = b.deliveries(en, rows)
@@ -113,8 +118,14 @@ func (b *itemMessages) anyKeyIn(ids map[string]bool) bool {
 func (b *itemMessages) encode(i int) *encodedMessage {
 	e := b.event
 	m := Message{
-		ID: newMessageID(), Event: b.view.names[0], Action: e.Action, Collection: e.Collection,
-		Keys: e.Keys, Payload: e.Payload, Accountability: e.Accountability, Time: b.now,
+		ID:             newMessageID(),
+		Event:          b.view.names[0],
+		Action:         e.Action,
+		Collection:     e.Collection,
+		Keys:           e.Keys,
+		Payload:        e.Payload,
+		Accountability: e.Accountability,
+		Time:           b.now,
 	}
 	if i >= 0 {
 		m.Keys = e.Keys[i : i+1]
@@ -127,7 +138,13 @@ func (b *itemMessages) encode(i int) *encodedMessage {
 		// Items come from JSON and always encode; keep the event rather
 		// than fail the write.
 		b.logger.cfg.Logger.Error("encoding a webhook message failed", "event", m.Event, "error", err)
-		raw, _ = encodeMessage(&Message{ID: m.ID, Event: m.Event, Action: m.Action, Collection: m.Collection, Time: b.now})
+		raw, _ = encodeMessage(&Message{
+			ID:         m.ID,
+			Event:      m.Event,
+			Action:     m.Action,
+			Collection: m.Collection,
+			Time:       b.now,
+		})
 	}
 	return &encodedMessage{id: m.ID, raw: raw}
 }
@@ -139,8 +156,14 @@ func (b *itemMessages) append(rows []*storage.Delivery, en *entry, m *encodedMes
 // newDelivery is a pending delivery due at once.
 func newDelivery(webhookID int64, messageID, event string, raw []byte, now time.Time) *storage.Delivery {
 	return &storage.Delivery{
-		WebhookID: webhookID, MessageID: messageID, Event: event, Message: raw,
-		Status: storage.DeliveryPending, NextAttemptAt: now.UnixMilli(), CreatedAt: now, UpdatedAt: now,
+		WebhookID:     webhookID,
+		MessageID:     messageID,
+		Event:         event,
+		Message:       raw,
+		Status:        storage.DeliveryPending,
+		NextAttemptAt: now.UnixMilli(),
+		CreatedAt:     now,
+		UpdatedAt:     now,
 	}
 }
 
@@ -172,7 +195,13 @@ func (s *Service) EventDeliveries(e *events.Event) []*storage.Delivery {
 			}
 			if raw == nil {
 				id, now, queued = newMessageID(), s.cfg.Clock.Now(), map[int64]bool{}
-				m := Message{ID: id, Event: e.Name, Payload: e.Payload, Accountability: e.Accountability, Time: e.Time.UTC()}
+				m := Message{
+					ID:             id,
+					Event:          e.Name,
+					Payload:        e.Payload,
+					Accountability: e.Accountability,
+					Time:           e.Time.UTC(),
+				}
 				if isCollection {
 					m.Collection = e.Collection
 				}
@@ -181,7 +210,12 @@ func (s *Service) EventDeliveries(e *events.Event) []*storage.Delivery {
 					// Payloads come from JSON and always encode; keep the
 					// event rather than lose it.
 					s.cfg.Logger.Error("encoding a webhook message failed", "event", e.Name, "error", err)
-					raw, _ = encodeMessage(&Message{ID: id, Event: e.Name, Collection: m.Collection, Time: m.Time})
+					raw, _ = encodeMessage(&Message{
+						ID:         id,
+						Event:      e.Name,
+						Collection: m.Collection,
+						Time:       m.Time,
+					})
 				}
 			}
 			queued[en.sub.ID] = true

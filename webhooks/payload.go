@@ -178,8 +178,11 @@ type datoPayload struct {
 
 func datoBody(m *storedMessage, webhookID, deliveryID int64) (datoPayload, error) {
 	p := datoPayload{
-		WebhookCallID: strconv.FormatInt(deliveryID, 10), WebhookID: strconv.FormatInt(webhookID, 10),
-		EventTriggeredAt: m.Time.UTC().Format(time.RFC3339), Environment: "main", RelatedEntities: []any{},
+		WebhookCallID:    strconv.FormatInt(deliveryID, 10),
+		WebhookID:        strconv.FormatInt(webhookID, 10),
+		EventTriggeredAt: m.Time.UTC().Format(time.RFC3339),
+		Environment:      "main",
+		RelatedEntities:  []any{},
 	}
 	p.EntityType, p.EventType = datoTypes(m.Action, m.Event)
 	if p.EntityType == "item_type" {

@@ -46,7 +46,10 @@ func (r *attemptResult) succeeded() bool { return r.attempt.ErrorClass == "" }
 func (s *sender) send(ctx context.Context, sub *storage.Subscription, messageID string, body []byte) *attemptResult {
 	started := s.clock.Now()
 	a := &storage.Attempt{
-		WebhookID: sub.ID, StartedAt: started, RequestURL: sub.URL, RequestMethod: sub.Method,
+		WebhookID:         sub.ID,
+		StartedAt:         started,
+		RequestURL:        sub.URL,
+		RequestMethod:     sub.Method,
 		RequestBodySHA256: bodyHash(body),
 	}
 	res := &attemptResult{attempt: a}

@@ -35,10 +35,17 @@ type Service struct {
 func New(cfg Config) *Service {
 	cfg = cfg.withDefaults()
 	s := &Service{
-		cfg: cfg, janitorStop: make(chan struct{}), janitorDone: make(chan struct{}),
-		purges: purgeQueue{wake: make(chan struct{}, 1)},
+		cfg:         cfg,
+		janitorStop: make(chan struct{}),
+		janitorDone: make(chan struct{}),
+		purges:      purgeQueue{wake: make(chan struct{}, 1)},
 	}
-	s.sender = &sender{client: cfg.Client, clock: cfg.Clock, timeout: cfg.Timeout, userAgent: cfg.UserAgent}
+	s.sender = &sender{
+		client:    cfg.Client,
+		clock:     cfg.Clock,
+		timeout:   cfg.Timeout,
+		userAgent: cfg.UserAgent,
+	}
 	s.disp = newDispatcher(s)
 	s.results = newResultWriter(s)
 	s.snap.Store(newSnapshot(nil, cfg.Schedule))
@@ -115,8 +122,13 @@ func (s *Service) attemptDelivery(ctx context.Context, en *entry, d *storage.Del
 	body, err := Body(en.sub, d)
 	if err != nil {
 		a := &storage.Attempt{
-			WebhookID: en.sub.ID, DeliveryID: d.ID, Number: d.Attempts + 1, StartedAt: s.cfg.Clock.Now(),
-			RequestURL: en.sub.URL, RequestMethod: en.sub.Method, Error: err.Error(),
+			WebhookID:     en.sub.ID,
+			DeliveryID:    d.ID,
+			Number:        d.Attempts + 1,
+			StartedAt:     s.cfg.Clock.Now(),
+			RequestURL:    en.sub.URL,
+			RequestMethod: en.sub.Method,
+			Error:         err.Error(),
 		}
 		return &storage.AttemptOutcome{Attempt: a, Status: storage.DeliveryFailed, Test: d.Test}
 	}

@@ -52,8 +52,10 @@ func newSnapshot(subs []*storage.Subscription, defaultSchedule []time.Duration) 
 	for _, sub := range subs {
 		var errs flows.ValidationErrors // saved subscriptions were checked
 		e := &entry{
-			sub: sub, m: compileMatcher(sub.Actions, sub.Collections, sub.Events, &errs),
-			schedule: scheduleOf(sub, defaultSchedule), perItem: sub.Format != FormatDirectus,
+			sub:      sub,
+			m:        compileMatcher(sub.Actions, sub.Collections, sub.Events, &errs),
+			schedule: scheduleOf(sub, defaultSchedule),
+			perItem:  sub.Format != FormatDirectus,
 		}
 		s.all[sub.ID] = e
 		if sub.Status != StatusActive {

@@ -32,7 +32,10 @@ func (s *Service) Test(ctx context.Context, id int64, event string) (*TestResult
 	}
 	now := s.cfg.Clock.Now()
 	m := Message{
-		ID: newMessageID(), Event: event, Time: now, Test: true,
+		ID:      newMessageID(),
+		Event:   event,
+		Time:    now,
+		Test:    true,
 		Payload: map[string]any{"test": true, "message": "This is a test event from hookflow."},
 	}
 	if collection, past, ok := strings.Cut(event, "."); ok {
@@ -50,8 +53,14 @@ func (s *Service) Test(ctx context.Context, id int64, event string) (*TestResult
 	// Stored first, and never pending, so that it has an id for the body
 	// and the queue never picks it up.
 	d := &storage.Delivery{
-		WebhookID: sub.ID, MessageID: m.ID, Event: event, Message: raw,
-		Status: storage.DeliveryFailed, Test: true, CreatedAt: now, UpdatedAt: now,
+		WebhookID: sub.ID,
+		MessageID: m.ID,
+		Event:     event,
+		Message:   raw,
+		Status:    storage.DeliveryFailed,
+		Test:      true,
+		CreatedAt: now,
+		UpdatedAt: now,
 	}
 	if err := s.store.CreateDelivery(ctx, d); err != nil {
 		return nil, err
@@ -62,7 +71,12 @@ func (s *Service) Test(ctx context.Context, id int64, event string) (*TestResult
 	}
 	r := s.sender.send(ctx, sub, d.MessageID, body)
 	r.attempt.DeliveryID, r.attempt.Number = d.ID, 1
-	o := &storage.AttemptOutcome{Attempt: r.attempt, Status: storage.DeliveryFailed, Succeeded: r.succeeded(), Test: true}
+	o := &storage.AttemptOutcome{
+		Attempt:   r.attempt,
+		Status:    storage.DeliveryFailed,
+		Succeeded: r.succeeded(),
+		Test:      true,
+	}
 	if o.Succeeded {
 		o.Status = storage.DeliverySucceeded
 	}
