@@ -34,8 +34,13 @@ func (s *Store) RenewDeliveryLeases(ctx context.Context, deliveries, webhooks []
 		// A delivery this server recorded meanwhile has no lease left; one
 		// another server leases now was taken over. (The SELECT reads the
 		// rows as they were before the UPDATE, which leaves those alone.)
+		// Rows locked by a transaction recording their attempts are skipped,
+		// not waited for: their leases are ending, and waiting could
+		// deadlock with that transaction's other rows.
 		rows, err := db.QueryContext(ctx, `WITH renewed AS (
-			UPDATE webhook_deliveries SET lease_until = $1 WHERE lease_owner = $2 AND id = ANY($3) RETURNING id
+			UPDATE webhook_deliveries SET lease_until = $1 WHERE id IN (
+				SELECT id FROM webhook_deliveries WHERE lease_owner = $2 AND id = ANY($3) FOR UPDATE SKIP LOCKED
+			) RETURNING id
 		) SELECT id FROM webhook_deliveries WHERE id = ANY($3) AND lease_owner <> $2`, until, s.instance, deliveries)
 		if err != nil {
 			return nil, fmt.Errorf("renew delivery leases: %w", err)
@@ -54,8 +59,14 @@ func (s *Store) RenewDeliveryLeases(ctx context.Context, deliveries, webhooks []
 		}
 	}
 	if len(webhooks) > 0 {
-		rows, err := db.QueryContext(ctx, `UPDATE hf_webhook_slots SET until = $1
-			WHERE owner = $2 AND webhook_id = ANY($3) RETURNING webhook_id`, until, s.instance, webhooks)
+		// Slots are locked in (webhook, slot) order, as every statement
+		// that changes several does, so that two never deadlock.
+		rows, err := db.QueryContext(ctx, `WITH mine AS (
+			SELECT webhook_id, slot FROM hf_webhook_slots WHERE owner = $2 AND webhook_id = ANY($3)
+			ORDER BY webhook_id, slot FOR UPDATE
+		) UPDATE hf_webhook_slots s SET until = $1 FROM mine
+		WHERE s.webhook_id = mine.webhook_id AND s.slot = mine.slot AND s.owner = $2 RETURNING s.webhook_id`,
+			until, s.instance, webhooks)
 		if err != nil {
 			return nil, fmt.Errorf("renew webhook slots: %w", err)
 		}
@@ -87,8 +98,10 @@ func (s *Store) ReleaseSlots(ctx context.Context, webhookID int64) error {
 	if err != nil {
 		return err
 	}
-	if _, err := db.ExecContext(ctx, `UPDATE hf_webhook_slots SET owner = NULL, until = 0
-		WHERE webhook_id = $1 AND owner = $2`, webhookID, s.instance); err != nil {
+	if _, err := db.ExecContext(ctx, `WITH mine AS (
+		SELECT slot FROM hf_webhook_slots WHERE webhook_id = $1 AND owner = $2 ORDER BY slot FOR UPDATE
+	) UPDATE hf_webhook_slots s SET owner = NULL, until = 0 FROM mine
+	WHERE s.webhook_id = $1 AND s.slot = mine.slot AND s.owner = $2`, webhookID, s.instance); err != nil {
 		return fmt.Errorf("release slots of webhook %d: %w", webhookID, err)
 	}
 	return nil
@@ -109,7 +122,10 @@ func (s *Store) ReleaseDeliveryLeases(ctx context.Context) error {
 		WHERE lease_owner = $1 AND status = 'pending'`, s.instance); err != nil {
 		return fmt.Errorf("release delivery leases: %w", err)
 	}
-	if _, err := db.ExecContext(ctx, `UPDATE hf_webhook_slots SET owner = NULL, until = 0 WHERE owner = $1`, s.instance); err != nil {
+	if _, err := db.ExecContext(ctx, `WITH mine AS (
+		SELECT webhook_id, slot FROM hf_webhook_slots WHERE owner = $1 ORDER BY webhook_id, slot FOR UPDATE
+	) UPDATE hf_webhook_slots s SET owner = NULL, until = 0 FROM mine
+	WHERE s.webhook_id = mine.webhook_id AND s.slot = mine.slot AND s.owner = $1`, s.instance); err != nil {
 		return fmt.Errorf("release webhook slots: %w", err)
 	}
 	return nil

@@ -109,8 +109,15 @@ BEGIN
 		INSERT INTO hf_webhook_slots (webhook_id, slot)
 		SELECT wh, g FROM generate_series(0, cap - 1) g ON CONFLICT DO NOTHING;
 	END IF;
-	UPDATE hf_webhook_slots s SET owner = claimer, until = lease_end
-	WHERE s.webhook_id = wh AND s.slot < cap AND (s.owner IS NULL OR s.owner = claimer OR s.until < now_ms);
+	-- Locked in slot order, as renewals lock them, so that the two never
+	-- deadlock.
+	WITH free AS (
+		SELECT s.slot FROM hf_webhook_slots s
+		WHERE s.webhook_id = wh AND s.slot < cap AND (s.owner IS NULL OR s.owner = claimer OR s.until < now_ms)
+		ORDER BY s.slot FOR UPDATE
+	)
+	UPDATE hf_webhook_slots s SET owner = claimer, until = lease_end FROM free
+	WHERE s.webhook_id = wh AND s.slot = free.slot;
 	GET DIAGNOSTICS held = ROW_COUNT;
 	IF held > 0 THEN
 		RETURN QUERY
