@@ -7,12 +7,13 @@ import (
 
 	"github.com/hookflow/hookflow/flows"
 	"github.com/hookflow/hookflow/query"
+	"github.com/hookflow/hookflow/redact"
 )
 
-// Condition checks a filter (docs/items.md#filters) against the data chain. It resolves
-// with `$last` unchanged when the filter passes and rejects with
-// {"errors": [{field, operator, expected, actual, message}]} when it does
-// not; `$env` values in that report are hidden (HideEnv).
+// Condition checks a filter (docs/items.md#filters) against the data chain.
+// It resolves with `$last` unchanged when the filter passes and rejects
+// with {"errors": [{field, operator, expected, actual, message}]} when it
+// does not; `$env` values in that report are hidden (redact.Secrets.Hide).
 type Condition struct{}
 
 // Prepare compiles the filter once; templates in operand values are
@@ -72,7 +73,8 @@ func (s *conditionStep) Run(ctx context.Context, in Input) (any, error) {
 			"field": m.Field, "operator": m.Operator, "expected": m.Expected, "actual": m.Actual, "message": m.Message,
 		}
 	}
-	return nil, Reject(HideEnv(map[string]any{"errors": list}, in.Chain["$env"]))
+	vars, _ := in.Chain["$env"].(map[string]any)
+	return nil, Reject(redact.EnvSecrets(vars).Hide(map[string]any{"errors": list}))
 }
 
 // conditionSubject resolves a filter's top-level field names:

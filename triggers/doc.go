@@ -16,8 +16,8 @@
 // runs being executed. A queued webhook run stores its HTTPRequest
 // (request.go), body once, and builds `$trigger` when it starts. The Runner executes a plan and records the run as
 // the flow's accountability setting asks, scrubbed of credentials, `$env`
-// values and oversized strings (scrub.go, redact.go, secrets.go,
-// secret_names.go, json_scan.go).
+// values and oversized strings by the rules of the redact package
+// (stored_trigger.go keeps the request's part).
 //
 // Flows also start on their own (docs/operations.md, "What starts a
 // flow"). The catalog keeps an index of the active event and schedule

@@ -39,7 +39,7 @@ func (r *Runner) logFailure(p *engine.Plan, req Request, res *engine.Result) {
 		return
 	}
 	_, sc := storedTrigger(req.Trigger, r.scrub)
-	errObj := sc.object(engine.ErrorObject(res.Err))
+	errObj := sc.Object(engine.ErrorObject(res.Err))
 	attrs := []slog.Attr{
 		slog.String("run_id", res.RunID),
 		slog.String("flow_id", p.Flow.ID),

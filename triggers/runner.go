@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/hookflow/hookflow/engine"
 	"github.com/hookflow/hookflow/events"
+	"github.com/hookflow/hookflow/redact"
 	"github.com/hookflow/hookflow/storage"
 )
 
@@ -39,8 +40,10 @@ type Runner struct {
 	engine *engine.Engine
 	store  *storage.Store
 	env    map[string]any
-	scrub  *scrubber // what run records may keep
-	logger *slog.Logger
+	// secrets are the values of env nobody is shown.
+	secrets *redact.Secrets
+	scrub   *redact.Scrubber // what run records may keep
+	logger  *slog.Logger
 	// observer hears of finished runs (nil: nobody).
 	observer RunObserver
 }
@@ -61,11 +64,13 @@ func NewRunner(e *engine.Engine, store *storage.Store, cfg RunnerConfig, logger 
 	if cfg.Env == nil {
 		cfg.Env = map[string]any{}
 	}
+	secrets := redact.EnvSecrets(cfg.Env)
 	return &Runner{
 		engine:   e,
 		store:    store,
 		env:      cfg.Env,
-		scrub:    newScrubber(cfg.Env, cfg.MaxValueSize),
+		secrets:  secrets,
+		scrub:    recordScrubber(secrets, cfg.MaxValueSize),
 		logger:   logger,
 		observer: cfg.Observer,
 	}
@@ -108,7 +113,7 @@ func (r *Runner) RunNow(ctx context.Context, p *engine.Plan, req Request) *engin
 // completedRecord returns the document of a finished run: doc (the run as
 // it was queued, or a new one) with the outcome filled in, scrubbed of
 // secrets and oversized strings.
-func completedRecord(doc *storage.RunRecord, p *engine.Plan, req Request, res *engine.Result, sc *scrubber) *storage.RunRecord {
+func completedRecord(doc *storage.RunRecord, p *engine.Plan, req Request, res *engine.Result, sc *redact.Scrubber) *storage.RunRecord {
 	rec := *doc
 	started := res.Started
 	finished := started.Add(res.Duration)
@@ -125,9 +130,9 @@ func completedRecord(doc *storage.RunRecord, p *engine.Plan, req Request, res *e
 	if p.Flow.RecordsSteps() {
 		steps := make([]engine.StepRecord, len(res.Steps))
 		for i, s := range res.Steps {
-			s.Options = sc.object(s.Options)
+			s.Options = sc.Object(s.Options)
 			lastIn = dedupeTrigger(s.Result, req.Trigger)
-			s.Result = sc.value(lastIn)
+			s.Result = sc.Value(lastIn)
 			lastOut = s.Result
 			steps[i] = s
 		}
@@ -136,11 +141,11 @@ func completedRecord(doc *storage.RunRecord, p *engine.Plan, req Request, res *e
 	if last := dedupeTrigger(res.Last, req.Trigger); sameMap(last, lastIn) {
 		rec.Result = lastOut
 	} else {
-		rec.Result = sc.value(last)
+		rec.Result = sc.Value(last)
 	}
 	if res.Err != nil {
 		rec.Status = storage.RunFailed
-		rec.Error = sc.object(engine.ErrorObject(res.Err))
+		rec.Error = sc.Object(engine.ErrorObject(res.Err))
 	}
 	return &rec
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/hookflow/hookflow/access"
 	"github.com/hookflow/hookflow/engine"
 	"github.com/hookflow/hookflow/flows"
-	"github.com/hookflow/hookflow/operations"
 	"github.com/hookflow/hookflow/ratelimit"
 )
 
@@ -242,7 +241,7 @@ func nilIfEmpty(s string) any {
 }
 
 // HideEnv replaces the `$env` values inside v's strings by "[REDACTED]"
-// (operations.HideEnv). The API passes the error answers of runs through
+// (redact.Secrets.Hide). The API passes the error answers of runs through
 // it: their messages are built by operations from rendered options (a
 // request's URL with an API key in its query), never chosen by the caller.
-func (w *Webhook) HideEnv(v any) any { return operations.HideEnv(v, w.runner.env) }
+func (w *Webhook) HideEnv(v any) any { return w.runner.secrets.Hide(v) }

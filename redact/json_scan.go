@@ -1,20 +1,18 @@
-package triggers
+package redact
 
-import "github.com/hookflow/hookflow/redact"
-
-// cleanJSON reports whether encoded JSON (already known to be valid) can
-// be stored as it is: no object key is a secret name (redact.IsSecretName), no
+// CleanJSON reports whether encoded JSON (already known to be valid) can
+// be kept as it is: no object key is a secret name (IsSecretName), no
 // string is longer than maxString and objects and arrays nest at most
-// maxDepth levels. It reads the bytes once, which costs a fraction of
-// walking the decoded value; when it says no, the caller walks the decoded
-// value to fix what it found. A key written with escapes is not decoded
-// here: it counts as not clean.
-func cleanJSON(raw string, maxString, maxDepth int) bool {
+// maxDepth levels (a limit of zero is none). It reads the bytes once,
+// which costs a fraction of walking the decoded value; when it says no,
+// the caller walks the decoded value to fix what it found. A key written
+// with escapes is not decoded here: it counts as not clean.
+func CleanJSON(raw string, maxString, maxDepth int) bool {
 	depth := 0
 	for i := 0; i < len(raw); i++ {
 		switch raw[i] {
 		case '{', '[':
-			if depth++; depth > maxDepth {
+			if depth++; maxDepth > 0 && depth > maxDepth {
 				return false
 			}
 			continue
@@ -33,7 +31,7 @@ func cleanJSON(raw string, maxString, maxDepth int) bool {
 				i++ // the escaped character, whatever it is
 			}
 		}
-		if i-start > maxString {
+		if maxString > 0 && i-start > maxString {
 			return false
 		}
 		// A string followed by a colon is an object key.
@@ -41,7 +39,7 @@ func cleanJSON(raw string, maxString, maxDepth int) bool {
 		for j < len(raw) && (raw[j] == ' ' || raw[j] == '\t' || raw[j] == '\n' || raw[j] == '\r') {
 			j++
 		}
-		if j < len(raw) && raw[j] == ':' && (escaped || redact.IsSecretName(raw[start:i])) {
+		if j < len(raw) && raw[j] == ':' && (escaped || IsSecretName(raw[start:i])) {
 			return false
 		}
 	}

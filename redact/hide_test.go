@@ -1,13 +1,13 @@
-package operations_test
+package redact_test
 
 import (
 	"reflect"
 	"testing"
 
-	"github.com/hookflow/hookflow/operations"
+	"github.com/hookflow/hookflow/redact"
 )
 
-func TestHideEnv(t *testing.T) {
+func TestHide(t *testing.T) {
 	t.Parallel()
 	env := map[string]any{"KEY": "secret-key", "LONGER": "secret-key-2", "REGION": "eu", "N": 12345.0}
 	tests := []struct {
@@ -27,17 +27,17 @@ func TestHideEnv(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := operations.HideEnv(tc.in, env); !reflect.DeepEqual(got, tc.out) {
-				t.Fatalf("HideEnv(%v) = %v, want %v", tc.in, got, tc.out)
+			if got := redact.EnvSecrets(env).Hide(tc.in); !reflect.DeepEqual(got, tc.out) {
+				t.Fatalf("Hide(%v) = %v, want %v", tc.in, got, tc.out)
 			}
 		})
 	}
 	in := map[string]any{"a": []any{"secret-key"}}
-	operations.HideEnv(in, env)
+	redact.EnvSecrets(env).Hide(in)
 	if in["a"].([]any)[0] != "secret-key" {
-		t.Fatal("HideEnv changed its input")
+		t.Fatal("Hide changed its input")
 	}
-	if got := operations.HideEnv("secret-key", nil); got != "secret-key" {
+	if got := redact.EnvSecrets(nil).Hide("secret-key"); got != "secret-key" {
 		t.Fatalf("without $env: %v", got)
 	}
 }

@@ -1,4 +1,4 @@
-package triggers
+package redact
 
 import "testing"
 
@@ -24,7 +24,7 @@ func TestCleanJSON(t *testing.T) {
 		{`[{"a": [1]}, {"b": [2]}, [3]]`, true},
 	}
 	for _, tc := range tests {
-		if got := cleanJSON(tc.raw, 20, 3); got != tc.clean {
+		if got := CleanJSON(tc.raw, 20, 3); got != tc.clean {
 			t.Errorf("%s: %v, want %v", tc.raw, got, tc.clean)
 		}
 	}

@@ -8,8 +8,20 @@ import (
 	"github.com/hookflow/hookflow/redact"
 )
 
-// redacted replaces secret values in stored run records.
-const redacted = redact.Placeholder
+// DefaultMaxValueSize is the longest string a run record keeps whole
+// (FLOWS_RUN_MAX_VALUE_SIZE, 8 KiB).
+const DefaultMaxValueSize = 8 << 10
+
+// recordScrubber returns what hides, in run records, the values of `$env`
+// and of secret-named fields, cuts strings over maxString bytes
+// (DefaultMaxValueSize when zero) and values nested deeper than
+// jsondepth.MaxDocument levels.
+func recordScrubber(env *redact.Secrets, maxString int) *redact.Scrubber {
+	if maxString <= 0 {
+		maxString = DefaultMaxValueSize
+	}
+	return redact.NewScrubber(env, maxString, jsondepth.MaxDocument)
+}
 
 // storedTrigger is the form of `$trigger` kept in run records: the request
 // scrubbed (credential headers such as Authorization and Cookie, the
@@ -20,42 +32,40 @@ const redacted = redact.Placeholder
 //
 // It also returns the scrubber for the rest of the run's record: one that
 // hides the credentials found in the request wherever they reappear.
-func storedTrigger(trigger any, base *scrubber) (any, *scrubber) {
+func storedTrigger(trigger any, base *redact.Scrubber) (any, *redact.Scrubber) {
 	var found []string
-	s := *base
-	s.found = &found
+	s := base.Collecting(&found)
 	stored := storedRequest(trigger, &s)
-	return stored, base.withRequest(found)
+	return stored, base.WithCredentials(found)
 }
 
-// storedRequest scrubs the trigger, collecting credentials into s.found.
-func storedRequest(trigger any, s *scrubber) any {
+// storedRequest scrubs the trigger, collecting credentials as s does.
+func storedRequest(trigger any, s *redact.Scrubber) any {
 	t, ok := trigger.(map[string]any)
 	if !ok {
-		return s.value(trigger)
+		return s.Value(trigger)
 	}
 	if _, isWebhook := t["headers"]; !isWebhook {
-		return s.value(trigger)
+		return s.Value(trigger)
 	}
 	out := map[string]any{
-		"method": t["method"], "path": s.value(t["path"]), "query": s.value(t["query"]),
-		"headers": s.value(t["headers"]),
+		"method": t["method"], "path": s.Value(t["path"]), "query": s.Value(t["query"]),
+		"headers": s.Value(t["headers"]),
 	}
 	raw, _ := t["raw"].(string)
 	if t["body"] == nil {
 		out["body"] = nil
-		out["raw"], _ = s.text(raw)
+		out["raw"], _ = s.Text(raw)
 		return out
 	}
 	// A JSON body that needs no change is stored as the sender's bytes,
 	// found so by a scan of those bytes rather than a walk of the parsed
 	// value; the walk runs only when there is something to change.
-	if text := jsonText(raw); text != "" && isJSONMediaType(t["headers"]) && cleanJSON(text, s.maxString, jsondepth.MaxDocument) &&
-		!s.known.inString(text) {
+	if text := jsonText(raw); text != "" && isJSONMediaType(t["headers"]) && s.KeepsJSON(text) {
 		out["body"] = json.RawMessage(text)
 		return out
 	}
-	out["body"], _ = s.walk(t["body"], 0)
+	out["body"] = s.Value(t["body"])
 	return out
 }
 
