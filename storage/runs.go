@@ -1,14 +1,13 @@
 package storage
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"time"
 
-	gojson "github.com/goccy/go-json"
 	"github.com/hookflow/hookflow/events"
+	"github.com/hookflow/hookflow/jsonenc"
 	"github.com/hookflow/hookflow/jsonnum"
 )
 
@@ -147,37 +146,23 @@ func (r *Run) encoded(maxRecord int) (*Run, error) {
 	return &c, nil
 }
 
-// marshalJSON encodes a record value into a new slice.
-func marshalJSON(v any) ([]byte, error) {
-	var b bytes.Buffer
-	if err := encodeJSON(&b, v); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
+// marshalJSON encodes a stored value (a run's document or input, an item,
+// a schema, headers) into a new slice: compact, without HTML escaping
+// (stored payloads stay as sent) and without sorting object keys (nothing
+// needs it and it costs a third of the encoding time).
+func marshalJSON(v any) ([]byte, error) { return appendJSON(nil, v) }
 
-// appendJSON appends v to dst as encodeJSON writes it.
+// appendJSON appends v to dst as marshalJSON writes it; a run's document
+// takes the record encoder.
 func appendJSON(dst []byte, v any) ([]byte, error) {
-	buf := bytes.NewBuffer(dst)
-	if err := encodeJSON(buf, v); err != nil {
-		return dst, err
+	if d, ok := v.(*RunRecord); ok {
+		out, err := appendRecord(dst, d)
+		if err != nil {
+			return dst, err
+		}
+		return out, nil
 	}
-	return buf.Bytes(), nil
-}
-
-// encodeJSON appends v to buf without HTML escaping (stored payloads stay as
-// sent), without sorting object keys (records do not need it and it costs a
-// third of the encoding time) and without a trailing newline.
-func encodeJSON(buf *bytes.Buffer, v any) error {
-	enc := gojson.NewEncoder(buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.EncodeWithOption(v, gojson.UnorderedMap()); err != nil {
-		return err
-	}
-	if n := buf.Len(); n > 0 && buf.Bytes()[n-1] == '\n' {
-		buf.Truncate(n - 1)
-	}
-	return nil
+	return jsonenc.Append(dst, v)
 }
 
 // RecordRun stores a run without waiting for the write: it is batched with
