@@ -12,6 +12,9 @@ import (
 	"github.com/hookflow/hookflow/query"
 )
 
+// maxPreallocatedSteps bounds the step records allocated ahead of a run.
+const maxPreallocatedSteps = 16
+
 // Run executes a plan. The context carries the run's deadline; a run that
 // outlives it fails with ErrTimeout.
 func (e *Engine) Run(ctx context.Context, p *Plan, in RunInput) *Result {
@@ -32,6 +35,11 @@ func (e *Engine) run(ctx context.Context, p *Plan, in RunInput) *Result {
 	chain["$flow"] = p.flowInfo
 	chain["$run"] = map[string]any{"id": in.RunID}
 	res := &Result{RunID: in.RunID, Status: StatusCompleted, Chain: chain, Started: started}
+	if in.RecordSteps {
+		// Room for a run through every step once, so the record grows
+		// without copies in the common case.
+		res.Steps = make([]StepRecord, 0, min(len(p.steps), maxPreallocatedSteps))
+	}
 	info := &operations.RunInfo{
 		FlowID:        p.Flow.ID,
 		RunID:         in.RunID,

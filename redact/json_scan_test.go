@@ -29,3 +29,18 @@ func TestCleanJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestScanJSONSeesSpacing(t *testing.T) {
+	t.Parallel()
+	for raw, spaced := range map[string]bool{
+		`{"a":"x y","b":[1,2]}`: false,
+		`{"a": 1}`:              true,
+		`{"a" :1}`:              true,
+		"[1,\n2]":               true,
+		`"  "`:                  false,
+	} {
+		if clean, got := scanJSON(raw, 0, 0); !clean || got != spaced {
+			t.Errorf("%s: clean %v, spaced %v, want spaced %v", raw, clean, got, spaced)
+		}
+	}
+}

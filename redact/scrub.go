@@ -88,9 +88,11 @@ func (s *Scrubber) Object(m map[string]any) map[string]any {
 // KeepsJSON reports whether valid encoded JSON can be kept as it is: it
 // holds no secret, no secret-named key (CleanJSON), no string too long and
 // nothing nested too deep. It reads the bytes once, which costs a fraction
-// of walking the decoded value.
-func (s *Scrubber) KeepsJSON(raw string) bool {
-	return CleanJSON(raw, s.maxString, s.maxDepth) && !s.secrets.InString(raw)
+// of walking the decoded value; spaced reports, from the same pass,
+// whether whitespace separates its tokens (a compact copy leaves it out).
+func (s *Scrubber) KeepsJSON(raw string) (keep, spaced bool) {
+	clean, spaced := scanJSON(raw, s.maxString, s.maxDepth)
+	return clean && !s.secrets.InString(raw), spaced
 }
 
 // walk returns v, found inside depth objects and arrays, scrubbed and

@@ -110,45 +110,5 @@ func (r *Runner) RunNow(ctx context.Context, p *engine.Plan, req Request) *engin
 	return res
 }
 
-// completedRecord returns the document of a finished run: doc (the run as
-// it was queued, or a new one) with the outcome filled in, scrubbed of
-// secrets and oversized strings.
-func completedRecord(doc *storage.RunRecord, p *engine.Plan, req Request, res *engine.Result, sc *redact.Scrubber) *storage.RunRecord {
-	rec := *doc
-	started := res.Started
-	finished := started.Add(res.Duration)
-	ms := float64(res.Duration.Microseconds()) / 1000
-	rec.Status = storage.RunCompleted
-	rec.StartedAt, rec.FinishedAt, rec.DurationMS = &started, &finished, &ms
-	rec.Attempts = max(rec.Attempts, 1)
-	rec.Rejected = res.Rejected
-	rec.Trigger, sc = storedTrigger(req.Trigger, sc)
-	rec.Accountability = req.Accountability.Value()
-	rec.ReplayOf = req.ReplayOf
-	// The run's result is usually the last step's: scrub it once.
-	var lastIn, lastOut any
-	if p.Flow.RecordsSteps() {
-		steps := make([]engine.StepRecord, len(res.Steps))
-		for i, s := range res.Steps {
-			s.Options = sc.Object(s.Options)
-			lastIn = dedupeTrigger(s.Result, req.Trigger)
-			s.Result = sc.Value(lastIn)
-			lastOut = s.Result
-			steps[i] = s
-		}
-		rec.Steps = steps
-	}
-	if last := dedupeTrigger(res.Last, req.Trigger); sameMap(last, lastIn) {
-		rec.Result = lastOut
-	} else {
-		rec.Result = sc.Value(last)
-	}
-	if res.Err != nil {
-		rec.Status = storage.RunFailed
-		rec.Error = sc.Object(engine.ErrorObject(res.Err))
-	}
-	return &rec
-}
-
 // timeNow is the clock for run records.
 func timeNow() time.Time { return time.Now().UTC() }

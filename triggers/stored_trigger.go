@@ -3,8 +3,8 @@ package triggers
 import (
 	"reflect"
 
-	"github.com/goccy/go-json"
 	"github.com/hookflow/hookflow/jsondepth"
+	"github.com/hookflow/hookflow/jsonenc"
 	"github.com/hookflow/hookflow/redact"
 )
 
@@ -23,50 +23,78 @@ func recordScrubber(env *redact.Secrets, maxString int) *redact.Scrubber {
 	return redact.NewScrubber(env, maxString, jsondepth.MaxDocument)
 }
 
-// storedTrigger is the form of `$trigger` kept in run records: the request
-// scrubbed (credential headers such as Authorization and Cookie, the
-// access_token parameter and secret-named body fields redacted, long
-// strings cut), without the copies of body fields at the top level (they
-// are in `body`). The raw body is kept only when the body could not be
-// parsed, since otherwise it repeats `body`.
+// appendStoredTrigger appends the form of `$trigger` kept in run records:
+// the request scrubbed (credential headers such as Authorization and
+// Cookie, the access_token parameter and secret-named body fields
+// redacted, long strings cut), without the copies of body fields at the
+// top level (they are in `body`). The raw body is kept only when the body
+// could not be parsed, since otherwise it repeats `body`.
 //
 // It also returns the scrubber for the rest of the run's record: one that
-// hides the credentials found in the request wherever they reappear.
-func storedTrigger(trigger any, base *redact.Scrubber) (any, *redact.Scrubber) {
+// hides the credentials found in the request wherever they reappear (also
+// when the trigger could not be encoded: those found before are hidden).
+func appendStoredTrigger(dst []byte, trigger any, base *redact.Scrubber) ([]byte, *redact.Scrubber, error) {
 	var found []string
 	s := base.Collecting(&found)
-	stored := storedRequest(trigger, &s)
-	return stored, base.WithCredentials(found)
+	out, err := appendStoredRequest(dst, trigger, &s)
+	if err != nil {
+		return dst, base.WithCredentials(found), err
+	}
+	return out, base.WithCredentials(found), nil
 }
 
-// storedRequest scrubs the trigger, collecting credentials as s does.
-func storedRequest(trigger any, s *redact.Scrubber) any {
+// storedTrigger returns the stored form of `$trigger` on its own (a queued
+// run's record, a failure's log), or the unencodable marker, and the
+// scrubber for the rest of the run (appendStoredTrigger).
+func storedTrigger(trigger any, base *redact.Scrubber) (jsonenc.Encoded, *redact.Scrubber) {
+	stored, sc, err := appendStoredTrigger(nil, trigger, base)
+	if err != nil {
+		stored = jsonenc.AppendString(nil, unencodable)
+	}
+	return stored, sc
+}
+
+// appendStoredRequest writes the trigger scrubbed, collecting credentials
+// as s does.
+func appendStoredRequest(dst []byte, trigger any, s *redact.Scrubber) ([]byte, error) {
 	t, ok := trigger.(map[string]any)
 	if !ok {
-		return s.Value(trigger)
+		return s.AppendJSON(dst, trigger)
 	}
 	if _, isWebhook := t["headers"]; !isWebhook {
-		return s.Value(trigger)
+		return s.AppendJSON(dst, trigger)
 	}
-	out := map[string]any{
-		"method": t["method"], "path": s.Value(t["path"]), "query": s.Value(t["query"]),
-		"headers": s.Value(t["headers"]),
+	var err error
+	if dst, err = jsonenc.Append(append(dst, `{"method":`...), t["method"]); err != nil {
+		return dst, err
 	}
+	for _, k := range [...]string{"path", "query", "headers"} {
+		dst = append(append(append(append(dst, ',', '"'), k...), '"'), ':')
+		if dst, err = s.AppendJSON(dst, t[k]); err != nil {
+			return dst, err
+		}
+	}
+	dst = append(dst, `,"body":`...)
 	raw, _ := t["raw"].(string)
 	if t["body"] == nil {
-		out["body"] = nil
-		out["raw"], _ = s.Text(raw)
-		return out
+		text, _ := s.Text(raw)
+		dst = jsonenc.AppendString(append(dst, `null,"raw":`...), text)
+		return append(dst, '}'), nil
 	}
 	// A JSON body that needs no change is stored as the sender's bytes,
 	// found so by a scan of those bytes rather than a walk of the parsed
 	// value; the walk runs only when there is something to change.
-	if text := jsonText(raw); text != "" && isJSONMediaType(t["headers"]) && s.KeepsJSON(text) {
-		out["body"] = json.RawMessage(text)
-		return out
+	if text := jsonText(raw); text != "" && isJSONMediaType(t["headers"]) {
+		if keep, spaced := s.KeepsJSON(text); keep && spaced {
+			return append(jsonenc.AppendValid(dst, text), '}'), nil
+		} else if keep {
+			return append(append(dst, text...), '}'), nil
+		}
 	}
-	out["body"] = s.Value(t["body"])
-	return out
+	if dst, err = s.AppendJSON(dst, t["body"]); err != nil {
+		return dst, err
+	}
+	return append(dst, '}'), nil
 }
 
 // isJSONMediaType reports whether the request's content type was JSON.
