@@ -19,8 +19,10 @@ func TestRunBatchesAcrossChunks(t *testing.T) {
 	rows := make([]*Run, 0, n+2)
 	now := time.Now().UTC()
 	for i := 0; i < n; i++ {
-		doc := &RunRecord{ID: fmt.Sprintf("run-%03d", i), Flow: "f", Status: RunCompleted, CreatedAt: now.Add(time.Duration(i)),
-			Result: map[string]any{"i": i}}
+		doc := &RunRecord{
+			ID: fmt.Sprintf("run-%03d", i), Flow: "f", Status: RunCompleted, CreatedAt: now.Add(time.Duration(i)),
+			Result: map[string]any{"i": i},
+		}
 		var input any
 		switch i % 3 {
 		case 1:
@@ -32,8 +34,10 @@ func TestRunBatchesAcrossChunks(t *testing.T) {
 	}
 	// Written again in the same batch, finished: the second write wins.
 	for _, i := range []int{1, runChunk + 1} {
-		rows = append(rows, NewRun(&RunRecord{ID: fmt.Sprintf("run-%03d", i), Flow: "f", Status: RunCompleted,
-			CreatedAt: now.Add(time.Duration(i)), Result: "again"}, nil))
+		rows = append(rows, NewRun(&RunRecord{
+			ID: fmt.Sprintf("run-%03d", i), Flow: "f", Status: RunCompleted,
+			CreatedAt: now.Add(time.Duration(i)), Result: "again",
+		}, nil))
 	}
 	// One batch, as the writer's loop hands it over (the loop is idle: no
 	// record was submitted).
@@ -75,5 +79,49 @@ func TestRunBatchesAcrossChunks(t *testing.T) {
 				t.Errorf("%s: %s input %q", id, run.Record, run.Input)
 			}
 		}
+	}
+}
+
+// TestExecBoundReportsFailures checks that an INSERT run through Query
+// (execBound) writes its rows and reports a failing one as Exec would.
+func TestExecBoundReportsFailures(t *testing.T) {
+	t.Parallel()
+	s := openTestStore(t)
+	ctx := context.Background()
+	db, _ := s.write.DB()
+	if _, err := db.ExecContext(ctx, "CREATE TABLE bound (x TEXT NOT NULL)"); err != nil {
+		t.Fatal(err)
+	}
+	stmt, err := db.PrepareContext(ctx, s.engine.rebind("INSERT INTO bound (x) VALUES (?), (?)"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stmt.Close()
+	if err := execBound(ctx, stmt, []any{"a", "b"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := execBound(ctx, stmt, []any{"c", nil}); err == nil || !strings.Contains(strings.ToLower(err.Error()), "null") {
+		t.Fatalf("a failing row: %v", err)
+	}
+	var n int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM bound").Scan(&n); err != nil || n != 2 {
+		t.Fatalf("%d rows, %v", n, err)
+	}
+}
+
+// TestRunWriterKeepsJournalsInMemory checks that SQLite's write connection
+// keeps its statement journals in memory once run records are written.
+func TestRunWriterKeepsJournalsInMemory(t *testing.T) {
+	t.Parallel()
+	s := openTestStore(t)
+	if s.Dialect() != DialectSQLite {
+		t.Skip("SQLite's statement journals")
+	}
+	s.RecordRun(NewRun(&RunRecord{ID: "r", Flow: "f", Status: RunCompleted, CreatedAt: time.Now()}, nil))
+	s.runs.flush()
+	db, _ := s.write.DB()
+	var store int
+	if err := db.QueryRowContext(context.Background(), "PRAGMA temp_store").Scan(&store); err != nil || store != 2 {
+		t.Fatalf("temp_store %d (want 2, MEMORY), %v", store, err)
 	}
 }

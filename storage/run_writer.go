@@ -47,7 +47,7 @@ type runWrite struct {
 func newRunWriter(db *gorm.DB, e engine, logger *slog.Logger, maxRecord int) *runWriter {
 	sqlDB, _ := db.DB()
 	w := &runWriter{
-		inserter: &runInserter{db: sqlDB, rebind: e.rebind, maxRecord: maxRecord},
+		inserter: &runInserter{db: sqlDB, rebind: e.rebind, setup: e.runBatchSetup, maxRecord: maxRecord},
 		logger:   logger,
 		ch:       make(chan runWrite, 4096),
 		done:     make(chan struct{}),

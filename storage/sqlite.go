@@ -86,6 +86,8 @@ func sqliteEngine() engine {
 		rebind:   func(q string) string { return q },
 		logText:  func(s string) string { return s },
 		runRowID: "rowid",
+		// Statement journals in memory (runInserter.setUp).
+		runBatchSetup: "PRAGMA temp_store = MEMORY",
 		// Times are stored as text in one format, so the later one is the
 		// larger text.
 		subscriptionFailed: `UPDATE webhooks SET last_triggered = MAX(COALESCE(last_triggered, ''), ?),

@@ -162,6 +162,9 @@ type engine struct {
 	shared bool
 	// runRowID identifies a run row in batched deletes.
 	runRowID string
+	// runBatchSetup runs on the write connection before each batch of run
+	// records ("" for nothing; run_insert.go).
+	runBatchSetup string
 	// subscriptionFailed and subscriptionSucceeded record a batch's
 	// attempts on its subscription (webhook_attempts.go).
 	subscriptionFailed, subscriptionSucceeded string
