@@ -13,6 +13,10 @@ import (
 const (
 	// maxRunBatch bounds one write transaction.
 	maxRunBatch = 1024
+	// maxQueuedRuns bounds the records waiting for the writer: past it,
+	// submitting waits (the writer is behind; callers slow down rather
+	// than memory growing).
+	maxQueuedRuns = 4096
 	// maxLinger is how long a record nobody waits for may wait for others
 	// to share its transaction. A commit rewrites the pages it touched (the
 	// tables' last leaves, the indexes' inner pages) whatever the number of
@@ -28,14 +32,26 @@ var errWriterClosed = errors.New("run writer is closed")
 // and commits it as one transaction (group commit). Under load, batches
 // grow and the cost per record falls; at rest, each record is written at
 // once.
+//
+// Records are queued in a slice under a mutex, and the writer is woken
+// only when the queue stops being empty or a caller waits: a record
+// costs a lock and an append, not a wake-up of the writer each.
 type runWriter struct {
 	inserter *runInserter
 	logger   *slog.Logger
-	ch       chan runWrite
-	pending  sync.Map // run id → *Run not yet committed
-	mu       sync.RWMutex
-	closed   bool
-	done     chan struct{}
+
+	mu    sync.Mutex
+	queue []runWrite // submitted, not yet taken by the writer
+	// urgent is set when the queue holds a waiter (a queued run's 202, a
+	// flush): the writer does not linger.
+	urgent bool
+	// pending holds the runs submitted and not yet committed, by id, for
+	// GetRun.
+	pending map[string]*Run
+	closed  bool
+	room    *sync.Cond    // broadcast when the writer takes the queue
+	wake    chan struct{} // capacity 1: the writer has something to do
+	done    chan struct{}
 }
 
 type runWrite struct {
@@ -49,36 +65,28 @@ func newRunWriter(db *gorm.DB, e engine, logger *slog.Logger, maxRecord int) *ru
 	w := &runWriter{
 		inserter: &runInserter{db: sqlDB, rebind: e.rebind, setup: e.runBatchSetup, maxRecord: maxRecord},
 		logger:   logger,
-		ch:       make(chan runWrite, 4096),
+		pending:  make(map[string]*Run),
+		wake:     make(chan struct{}, 1),
 		done:     make(chan struct{}),
 	}
+	w.room = sync.NewCond(&w.mu)
 	go w.loop()
 	return w
 }
 
 // submit hands a record to the writer; the caller must not change it after.
 func (w *runWriter) submit(r *Run) {
-	w.mu.RLock()
-	defer w.mu.RUnlock()
-	if w.closed {
+	if !w.enqueue(runWrite{run: r}) {
 		w.logger.Error("run record dropped: store closed", "run", r.ID)
-		return
 	}
-	w.pending.Store(r.ID, r)
-	w.ch <- runWrite{run: r}
 }
 
 // submitWait hands a record over and waits until it is committed.
 func (w *runWriter) submitWait(ctx context.Context, r *Run) error {
 	ack := make(chan error, 1)
-	w.mu.RLock()
-	if w.closed {
-		w.mu.RUnlock()
+	if !w.enqueue(runWrite{run: r, ack: ack}) {
 		return errWriterClosed
 	}
-	w.pending.Store(r.ID, r)
-	w.ch <- runWrite{run: r, ack: ack}
-	w.mu.RUnlock()
 	select {
 	case err := <-ack:
 		return err
@@ -90,24 +98,54 @@ func (w *runWriter) submitWait(ctx context.Context, r *Run) error {
 // flush waits until everything submitted so far is committed.
 func (w *runWriter) flush() {
 	marker := make(chan struct{})
-	w.mu.RLock()
-	if w.closed {
-		w.mu.RUnlock()
-		return
+	if w.enqueue(runWrite{flush: marker}) {
+		<-marker
 	}
-	w.ch <- runWrite{flush: marker}
-	w.mu.RUnlock()
-	<-marker
+}
+
+// enqueue queues a record or flush marker, waiting while the queue is
+// full; false when the writer is closed.
+func (w *runWriter) enqueue(item runWrite) bool {
+	waiter := item.ack != nil || item.flush != nil
+	w.mu.Lock()
+	for len(w.queue) >= maxQueuedRuns && !w.closed {
+		w.room.Wait()
+	}
+	if w.closed {
+		w.mu.Unlock()
+		return false
+	}
+	if item.run != nil {
+		w.pending[item.run.ID] = item.run
+	}
+	w.queue = append(w.queue, item)
+	signal := len(w.queue) == 1 || waiter && !w.urgent
+	w.urgent = w.urgent || waiter
+	w.mu.Unlock()
+	if signal {
+		w.signal()
+	}
+	return true
+}
+
+// signal wakes the writer, or leaves it a wake-up when it is busy.
+func (w *runWriter) signal() {
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
 }
 
 // pendingRun returns an encoded copy of a record that is submitted but not
 // yet committed.
 func (w *runWriter) pendingRun(id string) (*Run, bool) {
-	v, ok := w.pending.Load(id)
+	w.mu.Lock()
+	r, ok := w.pending[id]
+	w.mu.Unlock()
 	if !ok {
 		return nil, false
 	}
-	c, err := v.(*Run).encoded(w.inserter.maxRecord)
+	c, err := r.encoded(w.inserter.maxRecord)
 	if err != nil {
 		return nil, false
 	}
@@ -119,11 +157,13 @@ func (w *runWriter) close() {
 	w.mu.Lock()
 	if w.closed {
 		w.mu.Unlock()
+		<-w.done
 		return
 	}
 	w.closed = true
-	close(w.ch)
+	w.room.Broadcast()
 	w.mu.Unlock()
+	w.signal()
 	<-w.done
 }
 
@@ -132,40 +172,35 @@ func (w *runWriter) loop() {
 	defer w.inserter.close()
 	linger := time.NewTimer(time.Hour)
 	linger.Stop()
-	for first := range w.ch {
-		batch := []runWrite{first}
-		urgent := first.ack != nil || first.flush != nil
-		// Records nobody waits for linger a moment so that a burst becomes
-		// one transaction; a waiter (a queued run's 202, a flush) ends the
-		// wait at once.
-		linger.Reset(maxLinger)
-	collect:
-		for len(batch) < maxRunBatch {
-			if urgent {
-				select {
-				case next, ok := <-w.ch:
-					if !ok {
-						break collect
-					}
-					batch = append(batch, next)
-					continue
-				default:
-					break collect
-				}
-			}
+	var spare []runWrite
+	for {
+		<-w.wake
+		w.mu.Lock()
+		wait := !w.urgent && !w.closed
+		w.mu.Unlock()
+		if wait {
+			// Records nobody waits for linger a moment so that a burst
+			// becomes one transaction; a waiter or Close ends the wait.
+			linger.Reset(maxLinger)
 			select {
-			case next, ok := <-w.ch:
-				if !ok {
-					break collect
-				}
-				batch = append(batch, next)
-				urgent = next.ack != nil || next.flush != nil
 			case <-linger.C:
-				break collect
+			case <-w.wake:
 			}
+			linger.Stop()
 		}
-		linger.Stop()
-		w.write(batch)
+		w.mu.Lock()
+		batch, closed := w.queue, w.closed
+		w.queue, w.urgent = spare, false
+		w.room.Broadcast()
+		w.mu.Unlock()
+		for start := 0; start < len(batch); start += maxRunBatch {
+			w.write(batch[start:min(start+maxRunBatch, len(batch))])
+		}
+		clear(batch)
+		spare = batch[:0]
+		if closed {
+			return
+		}
 	}
 }
 
@@ -192,14 +227,26 @@ func (w *runWriter) write(batch []runWrite) {
 			w.logger.Error("writing run records failed", "count", len(rows), "error", err)
 		}
 	}
+	w.dropPending(batch)
 	for _, b := range batch {
 		if b.flush != nil {
 			close(b.flush)
 			continue
 		}
-		w.pending.CompareAndDelete(b.run.ID, b.run)
 		if b.ack != nil {
 			b.ack <- translate(err)
+		}
+	}
+}
+
+// dropPending forgets the committed runs of a batch; a run submitted again
+// since (a newer version with the same id) stays.
+func (w *runWriter) dropPending(batch []runWrite) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, b := range batch {
+		if b.run != nil && w.pending[b.run.ID] == b.run {
+			delete(w.pending, b.run.ID)
 		}
 	}
 }
