@@ -5,7 +5,6 @@ import (
 
 	"github.com/hookflow/hookflow/engine"
 	"github.com/hookflow/hookflow/jsonenc"
-	"github.com/hookflow/hookflow/jsonnum"
 	"github.com/hookflow/hookflow/redact"
 	"github.com/hookflow/hookflow/storage"
 )
@@ -123,51 +122,50 @@ func recordSizeHint(trigger any) int {
 	return len(raw) + 1024
 }
 
-// accountability appends who started the run as engine.Accountability's
-// tags describe it (TestAccountabilityEncodingMatchesTags), unscrubbed:
-// it holds the caller's user, role, address and user agent. A system run
-// has none: null, as Accountability.Value says.
+// The layouts of the record's structs, read from their tags once.
+var (
+	stepLayout           = jsonenc.LayoutOf[engine.StepRecord]()
+	accountabilityLayout = jsonenc.LayoutOf[engine.Accountability]()
+)
+
+// accountability appends who started the run, unscrubbed: it holds the
+// caller's user, role, address and user agent. A system run has none:
+// null, as Accountability.Value says.
 func (w *recordWriter) accountability(a engine.Accountability) span {
 	start := len(w.buf)
 	if a.Value() == nil {
 		w.buf = append(w.buf, "null"...)
 		return span{start, len(w.buf)}
 	}
-	var err error
-	for _, f := range [...]struct {
-		name  string
-		value any
-	}{{`{"user":`, a.User}, {`,"role":`, a.Role}, {`,"ip":`, a.IP}, {`,"userAgent":`, a.UserAgent}} {
-		if w.buf, err = jsonenc.Append(append(w.buf, f.name...), f.value); err != nil {
-			w.buf = jsonenc.AppendString(w.buf[:start], unencodable)
-			return span{start, len(w.buf)}
-		}
+	out, err := accountabilityLayout.Append(w.buf, &a, nil)
+	if err != nil {
+		out = jsonenc.AppendString(w.buf, unencodable)
 	}
-	w.buf = append(w.buf, '}')
+	w.buf = out
 	return span{start, len(w.buf)}
 }
 
-// step appends one step as engine.StepRecord's JSON tags describe it
-// (TestStepEncodingMatchesTags) and returns where its result stands; the
-// result written is result, the step's own deduplicated.
+// step appends one step, its options and result scrubbed, and returns
+// where its result stands; the result written is result, the step's own
+// deduplicated.
 func (w *recordWriter) step(s engine.StepRecord, result any) span {
-	w.buf = append(w.buf, `{"key":`...)
-	w.buf = jsonenc.AppendString(w.buf, s.Key)
-	w.buf = append(w.buf, `,"type":`...)
-	w.buf = jsonenc.AppendString(w.buf, s.Type)
-	w.buf = append(w.buf, `,"status":`...)
-	w.buf = jsonenc.AppendString(w.buf, s.Status)
-	w.buf = append(w.buf, `,"duration_ms":`...)
-	w.buf = jsonnum.AppendFloat(w.buf, s.DurationMS)
-	if len(s.Options) > 0 {
-		w.buf = append(w.buf, `,"options":`...)
-		w.part(s.Options)
+	s.Result = result
+	var out span
+	scrubbed := func(dst []byte, name string, v any) ([]byte, error) {
+		start := len(dst)
+		dst, err := w.scrub.AppendJSON(dst, v)
+		if err != nil {
+			dst = jsonenc.AppendString(dst, unencodable)
+		}
+		if name == "result" {
+			out = span{start, len(dst)}
+		}
+		return dst, nil
 	}
-	out := span{}
-	if result != nil {
-		w.buf = append(w.buf, `,"result":`...)
-		out = w.part(result)
+	encoded, err := stepLayout.Append(w.buf, &s, scrubbed)
+	if err != nil {
+		encoded, out = jsonenc.AppendString(w.buf, unencodable), span{}
 	}
-	w.buf = append(w.buf, '}')
+	w.buf = encoded
 	return out
 }
