@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -155,6 +156,12 @@ func TestStringEnd(t *testing.T) {
 		{`"a\\\"" x`, 6, true},
 		{`"open`, 5, false},
 		{`"open\`, 6, true},
+		{`"` + strings.Repeat("x", 40) + `" x`, 41, false},
+		{`"` + strings.Repeat("x", 22) + `\"` + strings.Repeat("y", 20) + `" x`, 45, true},
+		{`"` + strings.Repeat("x", 23) + `\\` + `" x`, 26, true},
+		{`"` + strings.Repeat("x", 30) + `\"` + strings.Repeat("y", 20) + `" x`, 53, true},
+		{`"` + strings.Repeat("x", 30) + `\\` + `" x`, 33, true},
+		{`"` + strings.Repeat("x", 30), 31, false},
 	} {
 		end, escaped := StringEnd(tc.raw, 1)
 		if end != tc.end || escaped != tc.escaped {

@@ -86,14 +86,26 @@ func AppendValid(dst []byte, raw string) []byte {
 
 // StringEnd returns the index of the quote that closes the JSON string
 // literal whose content starts at i (len(raw) when none does), and whether
-// the content holds escapes. It jumps from quote to quote rather than
-// reading every byte.
+// the content holds escapes. The short strings of keys and most values are
+// read byte by byte; past shortString bytes it jumps from quote to quote.
 func StringEnd(raw string, i int) (end int, escaped bool) {
 	start := i
+	for stop := min(len(raw), i+shortString); i < stop; i++ {
+		switch raw[i] {
+		case '"':
+			return i, escaped
+		case '\\':
+			escaped = true
+			i++ // the escaped character, whatever it is
+		}
+	}
+	if i >= len(raw) {
+		return len(raw), escaped
+	}
 	for {
 		q := strings.IndexByte(raw[i:], '"')
 		if q < 0 {
-			return len(raw), strings.IndexByte(raw[start:], '\\') >= 0
+			return len(raw), escaped || strings.IndexByte(raw[start:], '\\') >= 0
 		}
 		end = i + q
 		// The quote is escaped when an odd number of backslashes precede it.
@@ -102,11 +114,16 @@ func StringEnd(raw string, i int) (end int, escaped bool) {
 			n++
 		}
 		if n%2 == 0 {
-			return end, strings.IndexByte(raw[start:end], '\\') >= 0
+			return end, escaped || strings.IndexByte(raw[start:end], '\\') >= 0
 		}
 		i = end + 1
 	}
 }
+
+// shortString is how many bytes of a string StringEnd reads one by one
+// before it looks for quotes with strings.IndexByte, whose call costs more
+// than reading a short key.
+const shortString = 24
 
 // validNumber reports whether s is a JSON number, as encoding/json checks
 // a json.Number before writing it.
