@@ -14,6 +14,7 @@ import (
 
 	"github.com/hookflow/hookflow/engine"
 	"github.com/hookflow/hookflow/flows"
+	"github.com/hookflow/hookflow/internal/testdb"
 	"github.com/hookflow/hookflow/operations"
 	"github.com/hookflow/hookflow/storage"
 )
@@ -23,8 +24,9 @@ import (
 // "all" records the run and its steps (the default), "null" records
 // nothing; their difference is what recording a run costs: building the
 // record on the run's path and encoding and storing it (SQLite in a temp
-// dir) in the run writer. cpu-ns/op is the process's CPU per run, the
-// writer's included.
+// dir, or a PostgreSQL schema under HOOKFLOW_TEST_DB) in the run writer.
+// cpu-ns/op is the process's CPU per run, the writer's included
+// (PostgreSQL's own server process is not counted).
 func BenchmarkRecordedRun(b *testing.B) {
 	for _, accountability := range []any{"all", nil} {
 		name, _ := accountability.(string)
@@ -38,7 +40,11 @@ func BenchmarkRecordedRun(b *testing.B) {
 func benchmarkRecordedRun(b *testing.B, accountability any) {
 	ctx := context.Background()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	store, err := storage.Open(ctx, storage.Config{Filename: filepath.Join(b.TempDir(), "runs.db"), Logger: logger})
+	cfg := storage.Config{Filename: filepath.Join(b.TempDir(), "runs.db"), Logger: logger}
+	if testdb.Postgres() {
+		cfg = storage.Config{Dialect: storage.DialectPostgres, ConnectionString: testdb.NewSchema(b), PoolSize: testdb.PoolSize, Logger: logger}
+	}
+	store, err := storage.Open(ctx, cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
