@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"slices"
 	"sort"
 
@@ -258,13 +259,14 @@ func (e *Engine) compileStep(op *flows.Operation, c *compiler) (st step, errs, w
 }
 
 // recorded returns the options a run record shows: the rendered ones plus
-// those the step renders itself, as written.
-func (st *step) recorded(rendered map[string]any) map[string]any {
+// those the step renders itself, as written. same reports that they are a
+// map of the plan, the same in every run (options without templates).
+func (st *step) recorded(rendered map[string]any) (options map[string]any, same bool) {
 	if len(st.raw) == 0 {
-		return rendered
+		return rendered, sameMap(rendered, st.static)
 	}
 	if len(rendered) == 0 {
-		return st.raw
+		return st.raw, true
 	}
 	out := make(map[string]any, len(rendered)+len(st.raw))
 	for k, v := range st.raw {
@@ -273,7 +275,12 @@ func (st *step) recorded(rendered map[string]any) map[string]any {
 	for k, v := range rendered {
 		out[k] = v
 	}
-	return out
+	return out, false
+}
+
+// sameMap reports whether a and b are one map (not equal contents).
+func sameMap(a, b map[string]any) bool {
+	return a != nil && b != nil && reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
 }
 
 // render returns the step's options rendered against the chain; together

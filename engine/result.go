@@ -88,5 +88,9 @@ type StepRecord struct {
 	// DurationMS is Duration in milliseconds, for run records.
 	DurationMS float64        `json:"duration_ms"`
 	Options    map[string]any `json:"options,omitempty"`
-	Result     any            `json:"result,omitempty"`
+	// PlannedOptions reports that Options is a map of the plan, the same
+	// in every run of it (options without templates): never changed, it
+	// may be encoded once for all runs.
+	PlannedOptions bool `json:"-"`
+	Result         any  `json:"result,omitempty"`
 }

@@ -133,9 +133,16 @@ func (e *Engine) runStep(ctx context.Context, st *step, b *budget, chain map[str
 		e.steps.StepFinished(st.op.Type, took)
 	}
 	if record {
+		options, planned := st.recorded(opts)
 		res.Steps = append(res.Steps, StepRecord{
-			Key: st.op.Key, Type: st.op.Type, Status: outcome, Duration: took,
-			DurationMS: float64(took.Microseconds()) / 1000, Options: st.recorded(opts), Result: out,
+			Key:            st.op.Key,
+			Type:           st.op.Type,
+			Status:         outcome,
+			Duration:       took,
+			DurationMS:     float64(took.Microseconds()) / 1000,
+			Options:        options,
+			PlannedOptions: planned,
+			Result:         out,
 		})
 	}
 	return out, outcome, failure

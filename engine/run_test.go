@@ -309,3 +309,39 @@ func failureCode(err error) string {
 	f, _ := DescribeFailure(err)
 	return f.Code
 }
+
+// TestStepRecordsSayWhichOptionsArePlanned checks PlannedOptions: the
+// options of a step without templates, and those a step renders itself,
+// are the plan's own map in every run; rendered options are new each run.
+func TestStepRecordsSayWhichOptionsArePlanned(t *testing.T) {
+	t.Parallel()
+	e := testEngine(t, 100)
+	p := compileDoc(t, e, `{"operations":[
+		{"id":"static","operation":"condition","options":{"filter":{"type":{"_eq":"order"}}}},
+		{"id":"raw","operation":"transform","options":{"json":{"customer":"{{$trigger.customer}}"}}},
+		{"id":"rendered","operation":"log","options":{"message":"{{$trigger.customer}}"}}]}`)
+	var first []StepRecord
+	for range 2 {
+		res := e.Run(context.Background(), p, RunInput{Trigger: map[string]any{"type": "order", "customer": "c"}, RecordSteps: true})
+		if res.Err != nil || len(res.Steps) != 3 {
+			t.Fatalf("result: %+v", res)
+		}
+		for i, want := range []bool{true, true, false} {
+			if s := res.Steps[i]; s.PlannedOptions != want {
+				t.Fatalf("step %s: planned %v", s.Key, s.PlannedOptions)
+			}
+		}
+		if first == nil {
+			first = res.Steps
+			continue
+		}
+		for i := range 2 {
+			if !sameMap(first[i].Options, res.Steps[i].Options) {
+				t.Fatalf("step %s: planned options are a new map", first[i].Key)
+			}
+		}
+		if sameMap(first[2].Options, res.Steps[2].Options) {
+			t.Fatal("rendered options are shared between runs")
+		}
+	}
+}

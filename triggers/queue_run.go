@@ -94,7 +94,7 @@ func (q *Queue) execute(h *heldRun) {
 			Attempts:  c.Attempt,
 		}
 		req.describe(doc, chain)
-		rec = completedRecord(doc, plan, req, res, q.runner.scrub)
+		rec = q.runner.completedRecord(doc, plan, req, res)
 	}
 	q.finish(h, func(ctx context.Context) (bool, error) { return q.store.FinishRun(ctx, c, rec) })
 }

@@ -21,6 +21,14 @@ const unencodable = "[cannot be encoded as JSON]"
 type recordWriter struct {
 	buf   []byte
 	scrub *redact.Scrubber
+	// options encodes the steps' planned options once for all runs
+	// (nil: each run encodes them).
+	options *optionsCache
+	// step is the step being written and result where its result stands
+	// (writeStepMember, made a func value once: member).
+	step   engine.StepRecord
+	result span
+	member jsonenc.MemberWriter
 }
 
 // part appends one value scrubbed, or the unencodable marker, and returns
@@ -58,12 +66,14 @@ func (w *recordWriter) encoded(s span) jsonenc.Encoded {
 // completedRecord returns the document of a finished run: doc (the run as
 // it was queued, or a new one) with the outcome filled in, its values
 // scrubbed of secrets and oversized strings.
-func completedRecord(doc *storage.RunRecord, p *engine.Plan, req Request, res *engine.Result, sc *redact.Scrubber) *storage.RunRecord {
-	// One allocation for the record and the values it points to.
+func (r *Runner) completedRecord(doc *storage.RunRecord, p *engine.Plan, req Request, res *engine.Result) *storage.RunRecord {
+	// One allocation for the record, the values it points to and the
+	// writer of its parts.
 	out := &struct {
 		rec               storage.RunRecord
 		started, finished time.Time
 		ms                float64
+		w                 recordWriter
 	}{rec: *doc, started: res.Started, finished: res.Started.Add(res.Duration)}
 	out.ms = float64(res.Duration.Microseconds()) / 1000
 	rec := &out.rec
@@ -73,7 +83,8 @@ func completedRecord(doc *storage.RunRecord, p *engine.Plan, req Request, res *e
 	rec.Rejected = res.Rejected
 	rec.ReplayOf = req.ReplayOf
 
-	w := recordWriter{buf: make([]byte, 0, recordSizeHint(req.Trigger)), scrub: sc}
+	w := &out.w
+	w.buf, w.scrub, w.options = make([]byte, 0, recordSizeHint(req.Trigger)), r.scrub, r.options
 	trigger := w.trigger(req.Trigger)
 	accountability := w.accountability(req.Accountability)
 	// The run's result is usually the last step's: it is written once.
@@ -83,12 +94,12 @@ func completedRecord(doc *storage.RunRecord, p *engine.Plan, req Request, res *e
 	if p.Flow.RecordsSteps() {
 		start := len(w.buf)
 		w.buf = append(w.buf, '[')
-		for i, s := range res.Steps {
+		for i := range res.Steps {
 			if i > 0 {
 				w.buf = append(w.buf, ',')
 			}
-			lastIn = dedupeTrigger(s.Result, req.Trigger)
-			lastOut = w.step(s, lastIn)
+			lastIn = dedupeTrigger(res.Steps[i].Result, req.Trigger)
+			lastOut = w.writeStep(&res.Steps[i], lastIn)
 		}
 		w.buf = append(w.buf, ']')
 		steps = span{start, len(w.buf)}
@@ -148,24 +159,38 @@ func (w *recordWriter) accountability(a engine.Accountability) span {
 // step appends one step, its options and result scrubbed, and returns
 // where its result stands; the result written is result, the step's own
 // deduplicated.
-func (w *recordWriter) step(s engine.StepRecord, result any) span {
-	s.Result = result
-	var out span
-	scrubbed := func(dst []byte, name string, v any) ([]byte, error) {
-		start := len(dst)
-		dst, err := w.scrub.AppendJSON(dst, v)
-		if err != nil {
-			dst = jsonenc.AppendString(dst, unencodable)
-		}
-		if name == "result" {
-			out = span{start, len(dst)}
-		}
-		return dst, nil
+func (w *recordWriter) writeStep(s *engine.StepRecord, result any) span {
+	w.step = *s
+	w.step.Result = result
+	w.result = span{}
+	if w.member == nil {
+		w.member = w.writeStepMember
 	}
-	encoded, err := stepLayout.Append(w.buf, &s, scrubbed)
+	encoded, err := stepLayout.Append(w.buf, &w.step, w.member)
 	if err != nil {
-		encoded, out = jsonenc.AppendString(w.buf, unencodable), span{}
+		encoded, w.result = jsonenc.AppendString(w.buf, unencodable), span{}
 	}
 	w.buf = encoded
-	return out
+	return w.result
+}
+
+// writeStepMember writes a member of w.step scrubbed (planned options
+// from the cache), noting where the result stands.
+func (w *recordWriter) writeStepMember(dst []byte, name string, v any) ([]byte, error) {
+	start := len(dst)
+	var ok bool
+	if name == "options" && w.step.PlannedOptions {
+		dst, ok = w.options.appendOptions(dst, w.step.Options, w.scrub)
+	} else {
+		var err error
+		dst, err = w.scrub.AppendJSON(dst, v)
+		ok = err == nil
+	}
+	if !ok {
+		dst = jsonenc.AppendString(dst, unencodable)
+	}
+	if name == "result" {
+		w.result = span{start, len(dst)}
+	}
+	return dst, nil
 }

@@ -16,8 +16,9 @@ func TestStepEncodingMatchesTags(t *testing.T) {
 	t.Parallel()
 	full := engine.StepRecord{
 		Key: "k<\n>", Type: "transform", Status: "resolve", Duration: time.Millisecond, DurationMS: 1.25,
-		Options: map[string]any{"json": map[string]any{"a": []any{1.0, "b"}}},
-		Result:  map[string]any{"ok": true},
+		Options:        map[string]any{"json": map[string]any{"a": []any{1.0, "b"}}},
+		PlannedOptions: true,
+		Result:         map[string]any{"ok": true},
 	}
 	v := reflect.ValueOf(full)
 	for i := 0; i < v.NumField(); i++ {
@@ -26,16 +27,22 @@ func TestStepEncodingMatchesTags(t *testing.T) {
 		}
 	}
 	for _, s := range []engine.StepRecord{full, {Key: "empty", Type: "log", Status: "reject", Options: map[string]any{}}} {
-		w := recordWriter{scrub: recordScrubber(nil, 0)}
-		w.step(s, s.Result)
-		want, _ := json.Marshal(s)
-		var got, exp any
-		if err := json.Unmarshal(w.buf, &got); err != nil {
-			t.Fatalf("%s: %v", w.buf, err)
-		}
-		_ = json.Unmarshal(want, &exp)
-		if !reflect.DeepEqual(got, exp) {
-			t.Fatalf("\n got %s\nwant %s", w.buf, want)
+		// Planned options are written the same from the cache (the second
+		// time).
+		sc := recordScrubber(nil, 0)
+		w := recordWriter{scrub: sc, options: newOptionsCache(sc)}
+		for range 2 {
+			w.buf = w.buf[:0]
+			w.writeStep(&s, s.Result)
+			want, _ := json.Marshal(s)
+			var got, exp any
+			if err := json.Unmarshal(w.buf, &got); err != nil {
+				t.Fatalf("%s: %v", w.buf, err)
+			}
+			_ = json.Unmarshal(want, &exp)
+			if !reflect.DeepEqual(got, exp) {
+				t.Fatalf("\n got %s\nwant %s", w.buf, want)
+			}
 		}
 	}
 }

@@ -43,6 +43,8 @@ type Runner struct {
 	// secrets are the values of env nobody is shown.
 	secrets *redact.Secrets
 	scrub   *redact.Scrubber // what run records may keep
+	// options holds the records' planned step options, encoded once.
+	options *optionsCache
 	logger  *slog.Logger
 	// observer hears of finished runs (nil: nobody).
 	observer RunObserver
@@ -65,12 +67,14 @@ func NewRunner(e *engine.Engine, store *storage.Store, cfg RunnerConfig, logger 
 		cfg.Env = map[string]any{}
 	}
 	secrets := redact.EnvSecrets(cfg.Env)
+	scrub := recordScrubber(secrets, cfg.MaxValueSize)
 	return &Runner{
 		engine:   e,
 		store:    store,
 		env:      cfg.Env,
 		secrets:  secrets,
-		scrub:    recordScrubber(secrets, cfg.MaxValueSize),
+		scrub:    scrub,
+		options:  newOptionsCache(scrub),
 		logger:   logger,
 		observer: cfg.Observer,
 	}
@@ -105,7 +109,7 @@ func (r *Runner) RunNow(ctx context.Context, p *engine.Plan, req Request) *engin
 	if p.Flow.RecordsRuns() {
 		doc := &storage.RunRecord{ID: res.RunID, Flow: p.Flow.ID, CreatedAt: res.Started}
 		req.describe(doc, chain)
-		r.store.RecordRun(storage.NewRun(completedRecord(doc, p, req, res, r.scrub), nil))
+		r.store.RecordRun(storage.NewRun(r.completedRecord(doc, p, req, res), nil))
 	}
 	return res
 }
