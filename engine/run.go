@@ -34,7 +34,12 @@ func (e *Engine) run(ctx context.Context, p *Plan, in RunInput) *Result {
 	chain["$env"] = in.Env
 	chain["$flow"] = p.flowInfo
 	chain["$run"] = map[string]any{"id": in.RunID}
-	res := &Result{RunID: in.RunID, Status: StatusCompleted, Chain: chain, Started: started}
+	res := &Result{
+		RunID:   in.RunID,
+		Status:  StatusCompleted,
+		Chain:   chain,
+		Started: started,
+	}
 	if in.RecordSteps {
 		// Room for a run through every step once, so the record grows
 		// without copies in the common case.
@@ -81,7 +86,12 @@ func (e *Engine) run(ctx context.Context, p *Plan, in RunInput) *Result {
 			continue
 		}
 		if failure != nil {
-			res.Err = &OperationError{Flow: p.Flow.ID, Key: st.op.Key, Type: st.op.Type, Err: failure}
+			res.Err = &OperationError{
+				Flow: p.Flow.ID,
+				Key:  st.op.Key,
+				Type: st.op.Type,
+				Err:  failure,
+			}
 		}
 		break
 	}
@@ -107,7 +117,12 @@ func (e *Engine) runStep(ctx context.Context, st *step, b *budget, chain map[str
 	stepCtx, span := e.startStepSpan(ctx, st)
 	opts, err := st.render(stepCtx, b, e.maxRender, chain)
 	if err == nil {
-		out, err = e.call(stepCtx, st, operations.Input{Options: opts, Chain: chain, Key: st.op.Key, Run: info})
+		out, err = e.call(stepCtx, st, operations.Input{
+			Options: opts,
+			Chain:   chain,
+			Key:     st.op.Key,
+			Run:     info,
+		})
 	}
 	outcome = OutcomeResolve
 	if err != nil {

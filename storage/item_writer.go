@@ -213,6 +213,41 @@ func (w *itemWriter) commit(batch []*itemJob) {
 	}
 }
 
+// runInSavepoint runs one job of a batch inside a savepoint: a job that
+// fails is rolled back alone (its cached rows and queued work with it),
+// the batch goes on. It reports whether the job wrote a collection; an
+// error means the transaction itself failed.
+func (w *itemWriter) runInSavepoint(tx *gorm.DB, j *itemJob, exec func(string) error, owed *owedWork) (bool, error) {
+	j.result, j.events, j.err = nil, nil, nil
+	if err := j.ctx.Err(); err != nil {
+		j.err = err
+		return false, nil
+	}
+	if err := exec(savepointSQL); err != nil {
+		return false, fmt.Errorf("savepoint: %w", err)
+	}
+	wt := &writeTx{
+		tx:      tx,
+		ctx:     j.ctx,
+		cache:   w.cache,
+		lockRow: w.engine.lockRow,
+		before:  map[string]cacheEntry{},
+	}
+	mark := owed.mark()
+	j.result, j.events, j.err = w.run(wt, j, owed)
+	if j.err != nil {
+		wt.undo()
+		owed.rollback(mark)
+		if err := exec(rollbackToSQL); err != nil {
+			return false, fmt.Errorf("roll back savepoint: %w", err)
+		}
+	}
+	if err := exec(releaseSQL); err != nil {
+		return false, fmt.Errorf("end savepoint: %w", err)
+	}
+	return j.err == nil && j.collection != "", nil
+}
+
 // attempt runs a batch in one transaction and hands the outboxes what it
 // queued once it committed (nothing when it failed).
 func (w *itemWriter) attempt(batch []*itemJob) error {
@@ -241,34 +276,12 @@ func (w *itemWriter) attempt(batch []*itemJob) error {
 		}
 		var written []string
 		for _, j := range batch {
-			j.result, j.events, j.err = nil, nil, nil
-			if err := j.ctx.Err(); err != nil {
-				j.err = err
-				continue
+			wrote, err := w.runInSavepoint(tx, j, exec, &owed)
+			if err != nil {
+				return err
 			}
-			if err := exec(savepointSQL); err != nil {
-				return fmt.Errorf("savepoint: %w", err)
-			}
-			wt := &writeTx{
-				tx:      tx,
-				ctx:     j.ctx,
-				cache:   w.cache,
-				lockRow: w.engine.lockRow,
-				before:  map[string]cacheEntry{},
-			}
-			mark := owed.mark()
-			j.result, j.events, j.err = w.run(wt, j, &owed)
-			if j.err != nil {
-				wt.undo()
-				owed.rollback(mark)
-				if err := exec(rollbackToSQL); err != nil {
-					return fmt.Errorf("roll back savepoint: %w", err)
-				}
-			} else if j.collection != "" {
+			if wrote {
 				written = append(written, j.collection)
-			}
-			if err := exec(releaseSQL); err != nil {
-				return fmt.Errorf("end savepoint: %w", err)
 			}
 		}
 		if err := w.cache.flush(tx); err != nil {

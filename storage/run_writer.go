@@ -66,11 +66,16 @@ type runWrite struct {
 func newRunWriter(db *gorm.DB, e engine, logger *slog.Logger, maxRecord int) *runWriter {
 	sqlDB, _ := db.DB()
 	w := &runWriter{
-		inserter: &runInserter{db: sqlDB, rebind: e.rebind, setup: e.runBatchSetup, maxRecord: maxRecord},
-		logger:   logger,
-		pending:  make(map[string]*Run),
-		wake:     make(chan struct{}, 1),
-		done:     make(chan struct{}),
+		inserter: &runInserter{
+			db:        sqlDB,
+			rebind:    e.rebind,
+			setup:     e.runBatchSetup,
+			maxRecord: maxRecord,
+		},
+		logger:  logger,
+		pending: make(map[string]*Run),
+		wake:    make(chan struct{}, 1),
+		done:    make(chan struct{}),
 	}
 	w.room = sync.NewCond(&w.mu)
 	go w.loop()

@@ -29,7 +29,7 @@ func waitExit(t *testing.T, cmd *exec.Cmd, limit time.Duration) (time.Duration, 
 		return time.Since(start), err
 	case <-time.After(limit):
 		_ = cmd.Process.Kill()
-		_ = <-done // the process was killed: its exit status says nothing more
+		t.Logf("killed the server: %v", <-done)
 		t.Fatalf("the server did not exit within %s", limit)
 		return 0, nil
 	}

@@ -232,8 +232,10 @@ func queueDeliveries(b *testing.B, db hookflowtest.Database, url string) {
 	defer store.Close()
 	name := "bench"
 	secret, _ := webhooks.NewSecret()
-	sub := &storage.Subscription{Name: &name, URL: url, Method: "POST", Status: "inactive", Data: true,
-		Actions: []string{"create"}, Collections: []string{"orders"}, Secret: secret, Format: "directus", CreatedAt: time.Now()}
+	sub := &storage.Subscription{
+		Name: &name, URL: url, Method: "POST", Status: "inactive", Data: true,
+		Actions: []string{"create"}, Collections: []string{"orders"}, Secret: secret, Format: "directus", CreatedAt: time.Now(),
+	}
 	if err := store.CreateSubscriptions(context.Background(), []*storage.Subscription{sub}); err != nil {
 		b.Fatal(err)
 	}
@@ -242,8 +244,10 @@ func queueDeliveries(b *testing.B, db hookflowtest.Database, url string) {
 	rows := make([]*storage.Delivery, b.N)
 	now := time.Now()
 	for i := range rows {
-		rows[i] = &storage.Delivery{WebhookID: sub.ID, MessageID: fmt.Sprintf("evt_%d", i), Event: "orders.created",
-			Message: msg, Status: "pending", NextAttemptAt: now.UnixMilli(), CreatedAt: now, UpdatedAt: now}
+		rows[i] = &storage.Delivery{
+			WebhookID: sub.ID, MessageID: fmt.Sprintf("evt_%d", i), Event: "orders.created",
+			Message: msg, Status: "pending", NextAttemptAt: now.UnixMilli(), CreatedAt: now, UpdatedAt: now,
+		}
 	}
 	if err := store.InsertDeliveries(context.Background(), rows); err != nil {
 		b.Fatal(err)

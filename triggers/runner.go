@@ -96,8 +96,12 @@ func NewRunID() string {
 func (r *Runner) run(ctx context.Context, p *engine.Plan, req Request, runID string) (*engine.Result, *events.Chain) {
 	chain := runChain(ctx, req)
 	res := r.engine.Run(events.WithChain(ctx, chain), p, engine.RunInput{
-		RunID: runID, Trigger: req.Trigger, Accountability: req.Accountability, Env: r.env,
-		Depth: req.Depth, RecordSteps: p.Flow.RecordsSteps(),
+		RunID:          runID,
+		Trigger:        req.Trigger,
+		Accountability: req.Accountability,
+		Env:            r.env,
+		Depth:          req.Depth,
+		RecordSteps:    p.Flow.RecordsSteps(),
 	})
 	return res, chain
 }

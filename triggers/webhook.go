@@ -56,7 +56,15 @@ func NewWebhook(c *Catalog, r *Runner, q *Queue, cfg WebhookConfig) *Webhook {
 	if cfg.SyncTimeout <= 0 {
 		cfg.SyncTimeout = 30 * time.Second
 	}
-	return &Webhook{catalog: c, runner: r, queue: q, cfg: cfg, policy: cfg.Policy, limiter: cfg.Limiter, cache: cfg.Cache}
+	return &Webhook{
+		catalog: c,
+		runner:  r,
+		queue:   q,
+		cfg:     cfg,
+		policy:  cfg.Policy,
+		limiter: cfg.Limiter,
+		cache:   cfg.Cache,
+	}
 }
 
 // Response is a successful webhook answer.
@@ -159,7 +167,12 @@ func (w *Webhook) run(ctx context.Context, plan *engine.Plan, r *http.Request, c
 	if err != nil {
 		return nil, err
 	}
-	req := Request{FlowID: plan.Flow.ID, Trigger: trigger, Accountability: accountabilityOf(caller), StartedBy: StartedByWebhook}
+	req := Request{
+		FlowID:         plan.Flow.ID,
+		Trigger:        trigger,
+		Accountability: accountabilityOf(caller),
+		StartedBy:      StartedByWebhook,
+	}
 	if opts.Async {
 		return w.enqueue(ctx, plan, req, call, h)
 	}
@@ -185,8 +198,10 @@ func (w *Webhook) enqueue(ctx context.Context, plan *engine.Plan, req Request, c
 	}
 	h.Set(RunIDHeader, run.ID)
 	return &Response{
-		Status: http.StatusAccepted, RunID: run.ID, Location: "/flows/runs/" + run.ID,
-		Data: map[string]any{"id": run.ID, "status": run.Status},
+		Status:   http.StatusAccepted,
+		RunID:    run.ID,
+		Location: "/flows/runs/" + run.ID,
+		Data:     map[string]any{"id": run.ID, "status": run.Status},
 	}, nil
 }
 
