@@ -149,8 +149,10 @@ $$;
 -- rate algorithm (GCRA) whose tat (theoretical arrival time, Unix µs) a
 -- call moves forward by the rule's interval when it is allowed. A row
 -- whose tat has passed is a full bucket, the same as no row: the elected
--- server removes those.
-CREATE TABLE hf_rate_limits (
+-- server removes those. The table is unlogged: a call's count writes no
+-- WAL and its commit waits for no flush; a crash of PostgreSQL empties
+-- it, which makes every bucket full again.
+CREATE UNLOGGED TABLE hf_rate_limits (
 	key text PRIMARY KEY,
 	tat bigint NOT NULL,
 	allowed boolean NOT NULL
