@@ -35,24 +35,10 @@ func (w *Webhook) manual(ctx context.Context, plan *engine.Plan, r *http.Request
 	if err := checkManualBody(raw, opts.Accepts); err != nil {
 		return nil, err
 	}
-	call := NewHTTPRequest(r, raw)
-	trigger, err := call.Trigger()
-	if err != nil {
-		return nil, err
+	res, queued, err := w.start(ctx, plan, NewHTTPRequest(r, raw), caller, StartedByManual, opts.Async, h)
+	if res == nil {
+		return queued, err
 	}
-	req := Request{
-		FlowID:         plan.Flow.ID,
-		Trigger:        trigger,
-		Accountability: accountabilityOf(caller),
-		StartedBy:      StartedByManual,
-	}
-	if opts.Async {
-		return w.enqueue(ctx, plan, req, call, h)
-	}
-	runCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.cfg.SyncTimeout)
-	defer cancel()
-	res := w.runner.RunNow(runCtx, plan, req)
-	h.Set(RunIDHeader, res.RunID)
 	if res.Err != nil {
 		return nil, res.Err
 	}

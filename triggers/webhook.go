@@ -162,31 +162,44 @@ func (w *Webhook) run(ctx context.Context, plan *engine.Plan, r *http.Request, c
 	if err != nil {
 		return nil, err
 	}
-	call := NewHTTPRequest(r, raw)
-	trigger, err := call.Trigger()
-	if err != nil {
-		return nil, err
+	res, queued, err := w.start(ctx, plan, NewHTTPRequest(r, raw), caller, StartedByWebhook, opts.Async, h)
+	if res == nil {
+		return queued, err
 	}
-	req := Request{
-		FlowID:         plan.Flow.ID,
-		Trigger:        trigger,
-		Accountability: accountabilityOf(caller),
-		StartedBy:      StartedByWebhook,
-	}
-	if opts.Async {
-		return w.enqueue(ctx, plan, req, call, h)
-	}
-	// The run outlives a client that hangs up: it may already have written
-	// data, and stopping half-way would leave it inconsistent.
-	runCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.cfg.SyncTimeout)
-	defer cancel()
-	res := w.runner.RunNow(runCtx, plan, req)
-	h.Set(RunIDHeader, res.RunID)
 	return respond(plan, res)
 }
 
 // RunIDHeader names the run an answer comes from.
 const RunIDHeader = "X-Run-Id"
+
+// start runs a call's flow, or queues the run when async: it builds
+// $trigger from the call and the run's request, and puts the run's id in h
+// as X-Run-Id. A queued run's answer comes back in queued (res is nil).
+func (w *Webhook) start(ctx context.Context, plan *engine.Plan, call HTTPRequest, caller access.Caller, startedBy string,
+	async bool, h http.Header,
+) (res *engine.Result, queued *Response, err error) {
+	trigger, err := call.Trigger()
+	if err != nil {
+		return nil, nil, err
+	}
+	req := Request{
+		FlowID:         plan.Flow.ID,
+		Trigger:        trigger,
+		Accountability: accountabilityOf(caller),
+		StartedBy:      startedBy,
+	}
+	if async {
+		queued, err = w.enqueue(ctx, plan, req, call, h)
+		return nil, queued, err
+	}
+	// The run outlives a client that hangs up: it may already have written
+	// data, and stopping half-way would leave it inconsistent.
+	runCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.cfg.SyncTimeout)
+	defer cancel()
+	res = w.runner.RunNow(runCtx, plan, req)
+	h.Set(RunIDHeader, res.RunID)
+	return res, nil, nil
+}
 
 // enqueue queues a run of a request (stored with it, body once) and
 // answers 202 with its id.
