@@ -106,8 +106,12 @@ type queryDialect interface {
 	// texts; jsonResult says the column holds the result as JSON text.
 	minMax(fn string, r jsonRef) sqlExpr
 	jsonResult() bool
-	// limit is a LIMIT operand; n < 0 means none.
-	limit(n int) any
+	// limit is a LIMIT clause's count written into the statement; n < 0
+	// means none. It is never a parameter: SQLite compiles a statement
+	// whose LIMIT is bound again at its first step after every bind (its
+	// planner reads the value), so such a query was compiled twice, and a
+	// cancellation that arrived while it was compiled again was lost.
+	limit(n int) sqlExpr
 }
 
 // jsonKind is a JSON type as the translation distinguishes them.

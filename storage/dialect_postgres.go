@@ -352,10 +352,10 @@ func (d postgresDialect) minMax(fn string, r jsonRef) sqlExpr {
 
 func (postgresDialect) jsonResult() bool { return true }
 
-// limit is NULL for none: PostgreSQL refuses a negative LIMIT.
-func (postgresDialect) limit(n int) any {
+// limit is ALL for none: PostgreSQL refuses a negative LIMIT.
+func (postgresDialect) limit(n int) sqlExpr {
 	if n < 0 {
-		return nil
+		return lit("ALL")
 	}
-	return n
+	return lit(strconv.Itoa(n))
 }

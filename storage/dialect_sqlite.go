@@ -311,4 +311,4 @@ func (d sqliteDialect) minMax(fn string, r jsonRef) sqlExpr {
 func (sqliteDialect) jsonResult() bool { return false }
 
 // limit keeps SQLite's -1 for none.
-func (sqliteDialect) limit(n int) any { return n }
+func (sqliteDialect) limit(n int) sqlExpr { return lit(strconv.Itoa(max(n, -1))) }

@@ -98,7 +98,7 @@ func (s *Store) selectItems(db *gorm.DB, where sqlExpr, p *query.Params, limit, 
 	}
 	// order holds quoted JSON paths: it is a part, never part of the format.
 	stmt := sqlf("SELECT items.seq, items.key, items.data FROM items WHERE %s ORDER BY %s LIMIT %s OFFSET %s",
-		where, lit(order), arg(s.dialect.limit(limit)), arg(offset))
+		where, lit(order), s.dialect.limit(limit), arg(offset))
 	rows, err := s.query(db, stmt)
 	if err != nil {
 		return nil, fmt.Errorf("read items: %w", translate(err))

@@ -165,7 +165,7 @@ func (s *Store) aggregateSQL(where sqlExpr, p *query.Params, limit, offset, extr
 		// order holds quoted JSON paths: a part, never part of the format.
 		out = sqlf("%s ORDER BY %s", out, lit(strings.Join(order, ", ")))
 	}
-	return sqlf("%s LIMIT %s OFFSET %s", out, arg(d.limit(limit)), arg(offset)), nil
+	return sqlf("%s LIMIT %s OFFSET %s", out, d.limit(limit), arg(offset)), nil
 }
 
 // aggregateKey is how a sort names an aggregate: "count" for count(*),

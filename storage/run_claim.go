@@ -54,7 +54,7 @@ func (s *Store) ClaimRuns(ctx context.Context, owner string, limit int, now time
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.QueryContext(ctx, s.runQueue.claim, now.UnixMilli(), limit, owner, now.Add(lease).UnixMilli())
+	rows, err := db.QueryContext(ctx, s.runQueue.claim(limit), now.UnixMilli(), limit, owner, now.Add(lease).UnixMilli())
 	if err != nil {
 		return nil, fmt.Errorf("claim runs: %w", translate(err))
 	}

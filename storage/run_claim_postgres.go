@@ -13,19 +13,7 @@ import (
 // merge the changed members, which writes it back in jsonb's spelling (a
 // finished run's record is written whole again).
 var postgresRunQueue = runQueueSQL{
-	claim: `WITH expired AS (
-	SELECT id, lease_owner FROM runs WHERE status = 'running' AND (lease_until IS NULL OR lease_until < $1)
-	ORDER BY lease_until NULLS FIRST LIMIT $2 FOR UPDATE SKIP LOCKED
-), queued AS (
-	SELECT id, created_at FROM runs WHERE status = 'queued' ORDER BY created_at, id LIMIT $2 FOR UPDATE SKIP LOCKED
-), picked AS (
-	SELECT id, prev FROM (SELECT id, 0 AS half, NULL::timestamptz AS created_at, lease_owner AS prev FROM expired
-		UNION ALL SELECT id, 1, created_at, NULL FROM queued) p
-	ORDER BY half, created_at, id LIMIT $2
-)
-UPDATE runs SET status = 'running', lease_owner = $3, lease_until = $4, attempts = attempts + 1
-FROM picked WHERE runs.id = picked.id
-RETURNING runs.id, runs.flow_id, runs.created_at, runs.attempts, runs.input, runs.request_body, picked.prev`,
+	claim: func(int) string { return postgresClaimRuns },
 	start: `UPDATE runs SET
 	record = convert_to((convert_from(record, 'UTF8')::jsonb ||
 		jsonb_build_object('status', 'running', 'started_at', $1::text, 'attempts', attempts))::text, 'UTF8')
@@ -52,3 +40,18 @@ WHERE id = $1 AND lease_owner = $2 AND attempts = $3 AND status = 'running'`,
 WHERE status = 'running'`,
 	count: `SELECT (SELECT COUNT(*) FROM runs WHERE status = 'queued') + (SELECT COUNT(*) FROM runs WHERE status = 'running')`,
 }
+
+// postgresClaimRuns is postgresRunQueue.claim, with the limit a parameter.
+const postgresClaimRuns = `WITH expired AS (
+	SELECT id, lease_owner FROM runs WHERE status = 'running' AND (lease_until IS NULL OR lease_until < $1)
+	ORDER BY lease_until NULLS FIRST LIMIT $2 FOR UPDATE SKIP LOCKED
+), queued AS (
+	SELECT id, created_at FROM runs WHERE status = 'queued' ORDER BY created_at, id LIMIT $2 FOR UPDATE SKIP LOCKED
+), picked AS (
+	SELECT id, prev FROM (SELECT id, 0 AS half, NULL::timestamptz AS created_at, lease_owner AS prev FROM expired
+		UNION ALL SELECT id, 1, created_at, NULL FROM queued) p
+	ORDER BY half, created_at, id LIMIT $2
+)
+UPDATE runs SET status = 'running', lease_owner = $3, lease_until = $4, attempts = attempts + 1
+FROM picked WHERE runs.id = picked.id
+RETURNING runs.id, runs.flow_id, runs.created_at, runs.attempts, runs.input, runs.request_body, picked.prev`

@@ -15,12 +15,14 @@ import (
 // of the claim's selection, so that instances claiming at once skip each
 // other's rows.
 type runQueueSQL struct {
-	// claim: now (Unix ms), limit, owner, lease end (Unix ms). Runs whose
-	// lease has expired come first, then queued runs oldest first. It
-	// returns the claimedColumns and the owner of an expired lease taken
-	// over (NULL: none). The record is left alone: a claimed run
-	// waiting for a worker still reads as queued.
-	claim string
+	// claim returns the statement claiming up to limit runs; its
+	// parameters: now (Unix ms), limit, owner, lease end (Unix ms). SQLite's
+	// leaves the limit parameter unused and has the count written in
+	// (dialect.limit says why). Runs whose lease has expired come first,
+	// then queued runs oldest first. It returns the claimedColumns and the
+	// owner of an expired lease taken over (NULL: none). The record is left
+	// alone: a claimed run waiting for a worker still reads as queued.
+	claim func(limit int) string
 	// start: start time (RFC 3339), id, owner, attempts.
 	start string
 	// renew returns the statement renewing the leases of n runs: lease end,
@@ -51,16 +53,19 @@ const claimedColumns = "id, flow_id, created_at, attempts, input, request_body"
 // text for json_set and back to blobs after. Each statement is one implicit
 // transaction on the single write connection.
 var sqliteRunQueue = runQueueSQL{
-	claim: `WITH picked(id) AS (
+	claim: func(limit int) string {
+		n := strconv.Itoa(limit)
+		return `WITH picked(id) AS (
 	SELECT id FROM (SELECT id FROM runs WHERE status = 'running' AND (lease_until IS NULL OR lease_until < ?1)
-		ORDER BY lease_until LIMIT ?2)
+		ORDER BY lease_until LIMIT ` + n + `)
 	UNION ALL
-	SELECT id FROM (SELECT id FROM runs WHERE status = 'queued' ORDER BY created_at, id LIMIT ?2)
-	LIMIT ?2
+	SELECT id FROM (SELECT id FROM runs WHERE status = 'queued' ORDER BY created_at, id LIMIT ` + n + `)
+	LIMIT ` + n + `
 )
 UPDATE runs SET status = 'running', lease_owner = ?3, lease_until = ?4, attempts = attempts + 1
 WHERE id IN (SELECT id FROM picked)
-RETURNING ` + claimedColumns + `, NULL`,
+RETURNING ` + claimedColumns + `, NULL`
+	},
 	start: `UPDATE runs SET
 	record = CAST(json_set(CAST(record AS TEXT), '$.status', 'running', '$.started_at', ?1, '$.attempts', attempts) AS BLOB)
 WHERE id = ?2 AND lease_owner = ?3 AND attempts = ?4 AND status = 'running'`,

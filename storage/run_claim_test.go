@@ -191,7 +191,7 @@ func TestClaimReadsIndexesOnly(t *testing.T) {
 	}
 	queueRuns(t, s, 20, time.Now())
 	for name, stmt := range map[string]string{
-		"claim":   s.runQueue.claim,
+		"claim":   s.runQueue.claim(4),
 		"recover": s.runQueue.recover,
 		"count":   s.runQueue.count,
 		"renew":   s.runQueue.renew(3),

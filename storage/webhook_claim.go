@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -88,8 +89,9 @@ func (s *Store) claimRead(ctx context.Context, c DeliveryClaim) (*ClaimedDeliver
 			args = append(args, id)
 		}
 	}
-	query = append(query, " ORDER BY next_attempt_at, id LIMIT ?"...)
-	args = append(args, c.Limit+1)
+	// The count is written into the statement (dialect.limit).
+	query = append(query, " ORDER BY next_attempt_at, id LIMIT "...)
+	query = strconv.AppendInt(query, int64(c.Limit+1), 10)
 	rows, err := sqlDB.QueryContext(ctx, s.engine.rebind(string(query)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("claim deliveries of webhook %d: %w", c.WebhookID, err)
