@@ -5,40 +5,13 @@ import (
 	"crypto/subtle"
 
 	"github.com/hookflow/hookflow/access"
-	"github.com/hookflow/hookflow/telemetry"
-	"github.com/labstack/echo-contrib/echoprometheus"
 	"github.com/labstack/echo/v4"
-	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
-
-// httpMetrics is echoprometheus's middleware on the server's registry:
-// hookflow_http_requests_total, hookflow_http_request_duration_seconds and
-// the request and response sizes, by status code, method and route
-// pattern. Label values stay bounded: the route pattern
-// ("/flows/trigger/:id", "unmatched" for unknown paths) rather than the
-// path, and no Host header (the label is kept empty).
-func httpMetrics(m *telemetry.Metrics) echo.MiddlewareFunc {
-	mw, err := echoprometheus.MiddlewareConfig{
-		Namespace:                 telemetry.Namespace,
-		Subsystem:                 "http",
-		Registerer:                m.Registry(),
-		DoNotUseRequestPathFor404: true,
-		LabelFuncs: map[string]echoprometheus.LabelValueFunc{
-			"url":  func(c echo.Context, _ error) string { return routeOf(c) },
-			"host": func(echo.Context, error) string { return "" },
-		},
-	}.ToMiddleware()
-	if err != nil {
-		// The registry is the server's own and new: registering fails only
-		// if the metric names clash, which is a programming error.
-		panic(err)
-	}
-	return mw
-}
 
 // metricsHandler serves the metrics in Prometheus's text format.
 func (s *server) metricsHandler() echo.HandlerFunc {
-	return echoprometheus.NewHandlerWithConfig(echoprometheus.HandlerConfig{Gatherer: prometheus.Gatherer(s.Metrics.Registry())})
+	return echo.WrapHandler(promhttp.HandlerFor(s.Metrics.Registry(), promhttp.HandlerOpts{}))
 }
 
 // requireMetricsReader lets through admins and callers that send one of

@@ -6,7 +6,6 @@
 // Domain packages do not import it: the engine, the triggers and the
 // webhooks each declare the small observer interface they call
 // (engine.StepObserver, triggers.RunObserver, webhooks.DeliveryObserver),
-// and Metrics implements all three. The HTTP metrics come from echo-contrib's
-// echoprometheus middleware, which the api package registers on the same
-// registry.
+// and Metrics implements all three. The HTTP metrics are the api package's
+// middleware (api/http_metrics.go), on the same registry.
 package telemetry
