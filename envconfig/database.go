@@ -11,7 +11,9 @@ import (
 
 // minPoolSize is the fewest PostgreSQL connections a server works with:
 // the item writer and the run writer each hold one while they commit, and
-// reads need at least one beside them.
+// reads need at least one beside them. (An edit of a saved flow holds one
+// more while it runs, storage.WithFlowEditLock; with three, its own
+// statements wait for a writer's commit to end.)
 const minPoolSize = 3
 
 // databaseVars reads DB_CLIENT, DB_FILENAME, DB_CONNECTION_STRING,

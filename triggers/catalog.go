@@ -33,15 +33,24 @@ type Catalog struct {
 	changed chan struct{}
 }
 
-// withEditLock runs fn alone among the edits of saved flows
-// (flow_edit.go, operation_edit.go). A change that loads a saved flow,
-// changes it and saves it runs inside, so two concurrent edits of one flow
-// (an editor adding two operations at once) cannot overwrite each other.
-// fn must not call withEditLock.
+// withEditLock runs fn alone among the edits of saved flows on this
+// server. Loading flows again (catalog_reload.go) runs inside, so that a
+// reload does not put back a version an edit is replacing. fn must not
+// call withEditLock.
 func (c *Catalog) withEditLock(fn func() error) error {
 	c.edit.Lock()
 	defer c.edit.Unlock()
 	return fn()
+}
+
+// withSharedEditLock runs fn alone among the edits of saved flows on
+// every server of the database (flow_edit.go, operation_edit.go,
+// flow_put.go, flow_apply.go). A change that loads a saved flow, changes
+// it and saves it runs inside, so two concurrent edits of one flow (an
+// editor adding two operations at once, or two servers behind a load
+// balancer each changing one operation) cannot overwrite each other.
+func (c *Catalog) withSharedEditLock(ctx context.Context, fn func() error) error {
+	return c.withEditLock(func() error { return c.store.WithFlowEditLock(ctx, fn) })
 }
 
 // NewCatalog returns an empty catalog; call Load to fill it from the store.

@@ -42,7 +42,7 @@ func (c *Catalog) Apply(ctx context.Context, docs []map[string]any, opts ApplyOp
 		Unchanged: []string{},
 		Deleted:   []string{},
 	}
-	err := c.withEditLock(func() error {
+	err := c.withSharedEditLock(ctx, func() error {
 		fs, warnings, findings := CheckFlowFiles(c.engine, docs, nil)
 		res.Warnings = warnings
 		if len(findings) > 0 {

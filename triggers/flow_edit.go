@@ -28,7 +28,7 @@ import (
 // list.
 func (c *Catalog) CreateFlows(ctx context.Context, docs []map[string]any, several bool) (created []*flows.Flow, warnings flows.ValidationErrors, err error) {
 	created = make([]*flows.Flow, len(docs))
-	err = c.withEditLock(func() error {
+	err = c.withSharedEditLock(ctx, func() error {
 		now := time.Now().UTC()
 		var all flows.ValidationErrors
 		var conflict error
@@ -135,7 +135,7 @@ func namesOperation(list, ref any) bool {
 func (c *Catalog) editFlow(ctx context.Context, id string, keepUnchanged bool,
 	next func(existing *flows.Flow) (map[string]any, error),
 ) (f *flows.Flow, warnings flows.ValidationErrors, err error) {
-	err = c.withEditLock(func() error {
+	err = c.withSharedEditLock(ctx, func() error {
 		existing, err := c.store.GetFlow(ctx, id)
 		if err != nil {
 			return err
@@ -184,7 +184,7 @@ func sameFile(a, b *flows.Flow) bool {
 
 // DeleteFlow removes a saved flow and its operations.
 func (c *Catalog) DeleteFlow(ctx context.Context, id string) error {
-	return c.withEditLock(func() error { return c.Delete(ctx, id) })
+	return c.withSharedEditLock(ctx, func() error { return c.Delete(ctx, id) })
 }
 
 // stamp sets creation and update times; operations keep the creation time

@@ -17,7 +17,7 @@ import (
 // (flows.ValidID); the document may leave it out or repeat it.
 func (c *Catalog) PutFlow(ctx context.Context, id string, doc map[string]any,
 ) (f *flows.Flow, created bool, warnings flows.ValidationErrors, err error) {
-	err = c.withEditLock(func() error {
+	err = c.withSharedEditLock(ctx, func() error {
 		existing, err := c.store.GetFlow(ctx, id)
 		switch {
 		case err == nil:

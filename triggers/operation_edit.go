@@ -25,7 +25,7 @@ import (
 func (c *Catalog) AddOperations(ctx context.Context, docs []map[string]any, several bool,
 ) (created []*flows.Operation, warnings flows.ValidationErrors, err error) {
 	created = make([]*flows.Operation, 0, len(docs))
-	err = c.withEditLock(func() error {
+	err = c.withSharedEditLock(ctx, func() error {
 		byID := map[string]*flows.Flow{}
 		var changed []*flows.Flow
 		var all flows.ValidationErrors
@@ -96,7 +96,7 @@ func addOperation(f *flows.Flow, op *flows.Operation) error {
 // FindOperation for id and flowID). Its id and flow cannot change.
 func (c *Catalog) PatchOperation(ctx context.Context, id, flowID string, patch map[string]any,
 ) (updated *flows.Operation, warnings flows.ValidationErrors, err error) {
-	err = c.withEditLock(func() error {
+	err = c.withSharedEditLock(ctx, func() error {
 		f, op, err := c.FindOperation(ctx, id, flowID)
 		if err != nil {
 			return err
@@ -144,7 +144,7 @@ func (c *Catalog) PatchOperation(ctx context.Context, id, flowID string, patch m
 // flowID); edges that pointed at it, and the flow's entry if it was the
 // entry, are cleared, as Directus does.
 func (c *Catalog) DeleteOperation(ctx context.Context, id, flowID string) error {
-	return c.withEditLock(func() error {
+	return c.withSharedEditLock(ctx, func() error {
 		f, op, err := c.FindOperation(ctx, id, flowID)
 		if err != nil {
 			return err
