@@ -59,9 +59,6 @@ func runCommand(t *testing.T, bin, dir string, env []string, args ...string) (co
 // database or listening (in a directory that stays empty, with a port that
 // stays free); wrong command lines exit 2 with the usage.
 func TestCommandLine(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary; skipped with -short")
-	}
 	t.Parallel()
 	bin := commandBuild(t)
 	dir := t.TempDir()
@@ -124,9 +121,6 @@ func TestCommandLine(t *testing.T) {
 // port is bound, so a client that waits for it is served at once; the
 // server then reports its build and limits at /server/info.
 func TestServeLogsListeningOnceBound(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary; skipped with -short")
-	}
 	t.Parallel()
 	bin := commandBuild(t)
 	dir := t.TempDir()

@@ -16,9 +16,6 @@ import (
 // again on the same database and checks that every acknowledged run
 // completes.
 func TestQueuedRunsSurviveKill9(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the server binary")
-	}
 	db := hookflowtest.NewDatabase(t)
 	server := runServer(t, buildServer(t, t.TempDir()), append(db.Env(), "FLOWS_WORKERS=1", "FLOWS_MAX_STEPS=100000")...)
 	base := server.base

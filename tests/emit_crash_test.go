@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -22,25 +21,11 @@ import (
 // event whose call was answered 200 before the kill is delivered, always
 // under the same webhook-id.
 func TestEmittedEventsSurviveKill9(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the server binary")
-	}
-	var mu sync.Mutex
-	ids := map[string]string{} // emitted n → webhook-id
-	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
+	receiver := newIDReceiver(t, 5*time.Millisecond, func(body []byte) string {
 		var msg struct{ Data struct{ N any } }
 		_ = json.Unmarshal(body, &msg)
-		n := fmt.Sprint(msg.Data.N)
-		mu.Lock()
-		if prev, seen := ids[n]; seen && prev != r.Header.Get("webhook-id") {
-			t.Errorf("event %s arrived with webhook-id %s and %s", n, prev, r.Header.Get("webhook-id"))
-		}
-		ids[n] = r.Header.Get("webhook-id")
-		mu.Unlock()
-		time.Sleep(5 * time.Millisecond) // slow enough that deliveries queue up
-	}))
-	defer receiver.Close()
+		return fmt.Sprint(msg.Data.N)
+	})
 
 	dir := t.TempDir()
 	server := runServer(t, buildServer(t, dir), "DB_FILENAME="+filepath.Join(dir, "data", "hookflow.db"), "OUTBOUND_ALLOW_CIDRS=127.0.0.0/8",
@@ -100,9 +85,7 @@ func TestEmittedEventsSurviveKill9(t *testing.T) {
 	}
 	wg.Wait()
 	_, _ = server.Process.Wait()
-	mu.Lock()
-	before := len(ids)
-	mu.Unlock()
+	before, _ := receiver.arrived()
 	t.Logf("%d calls answered before the kill; %d events had been delivered", len(acked), before)
 	if before >= len(acked) {
 		t.Fatal("every event was delivered before the kill: the test did not exercise recovery (slow the receiver down)")
@@ -111,14 +94,7 @@ func TestEmittedEventsSurviveKill9(t *testing.T) {
 	server.restart()
 	deadline := time.Now().Add(time.Minute)
 	for {
-		mu.Lock()
-		var missing []string
-		for _, n := range acked {
-			if _, ok := ids[n]; !ok {
-				missing = append(missing, n)
-			}
-		}
-		mu.Unlock()
+		missing := receiver.missing(acked)
 		if len(missing) == 0 {
 			break
 		}

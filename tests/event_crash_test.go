@@ -14,9 +14,6 @@ import (
 // with SIGKILL, starts it again on the same database and checks that the
 // flow ran for every acknowledged write.
 func TestEventRunsSurviveKill9(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the server binary")
-	}
 	db := hookflowtest.NewDatabase(t)
 	server := runServer(t, buildServer(t, t.TempDir()), append(db.Env(), "FLOWS_WORKERS=2")...)
 	base := server.base

@@ -93,9 +93,6 @@ func mustContain(t *testing.T, what, out string, wants ...string) {
 // to an empty server, applied again, changed, pruned, exported and
 // applied to a second server, whose export is byte for byte the same.
 func TestFlowsAsCodeThroughTheCommand(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary; skipped with -short")
-	}
 	t.Parallel()
 	bin := buildServer(t, t.TempDir())
 	a := startCLIServer(t, bin)
@@ -195,9 +192,6 @@ func TestFlowsAsCodeThroughTheCommand(t *testing.T) {
 // TestValidateReportsEveryFinding: three broken files, every finding with
 // its file and path, exit 1; nothing reaches a server.
 func TestValidateReportsEveryFinding(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary; skipped with -short")
-	}
 	t.Parallel()
 	bin := buildServer(t, t.TempDir())
 	dir := t.TempDir()
@@ -245,9 +239,6 @@ func TestValidateReportsEveryFinding(t *testing.T) {
 // TestApplyIsAllOrNothingThroughTheCommand: one invalid file and nothing
 // changes on the server.
 func TestApplyIsAllOrNothingThroughTheCommand(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary; skipped with -short")
-	}
 	t.Parallel()
 	bin := buildServer(t, t.TempDir())
 	s := startCLIServer(t, bin)

@@ -22,6 +22,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -240,6 +241,57 @@ func readStopped[T any](t *testing.T, cfg storage.Config, read func(*storage.Sto
 	return v
 }
 
+// idReceiver is the crash scenarios' webhook receiver: it notes the
+// webhook-id each message (named by the key its body yields) arrived
+// under, fails the test when a message arrives again under another id,
+// and answers each request after delay, so that deliveries queue up.
+type idReceiver struct {
+	*httptest.Server
+	mu       sync.Mutex
+	ids      map[string]string // key → webhook-id
+	requests int
+}
+
+// newIDReceiver starts an idReceiver that names each message by
+// key(body); it is closed when the test ends.
+func newIDReceiver(t *testing.T, delay time.Duration, key func(body []byte) string) *idReceiver {
+	rc := &idReceiver{ids: map[string]string{}}
+	rc.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		k, id := key(body), r.Header.Get("webhook-id")
+		rc.mu.Lock()
+		rc.requests++
+		if prev, seen := rc.ids[k]; seen && prev != id {
+			t.Errorf("message %s arrived with webhook-id %s and %s", k, prev, id)
+		}
+		rc.ids[k] = id
+		rc.mu.Unlock()
+		time.Sleep(delay)
+	}))
+	t.Cleanup(rc.Close)
+	return rc
+}
+
+// arrived counts the distinct messages and the requests received so far.
+func (rc *idReceiver) arrived() (messages, requests int) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return len(rc.ids), rc.requests
+}
+
+// missing lists the keys of those messages that have not arrived yet.
+func (rc *idReceiver) missing(keys []string) []string {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	var out []string
+	for _, k := range keys {
+		if _, ok := rc.ids[k]; !ok {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
 // postOrders creates n items {"n": i} in the collection orders.
 func postOrders(t *testing.T, base string, n int) {
 	t.Helper()
@@ -252,9 +304,13 @@ func postOrders(t *testing.T, base string, n int) {
 }
 
 // buildServer builds cmd/hookflow into dir and returns the binary's path;
-// extra are more `go build` arguments (-ldflags …).
+// extra are more `go build` arguments (-ldflags …). Under -short it skips
+// the test instead: every test that needs the real binary is a slow one.
 func buildServer(t *testing.T, dir string, extra ...string) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("builds and runs the server binary")
+	}
 	bin := filepath.Join(dir, "hookflow")
 	args := append(append([]string{"build", "-o", bin}, extra...), "../cmd/hookflow")
 	build := exec.Command("go", args...)

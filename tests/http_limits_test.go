@@ -23,9 +23,6 @@ import (
 // HTTP_READ_TIMEOUT, long runs are not, and at HTTP_MAX_CONNECTIONS health
 // checks still answer while other requests get a clear 503.
 func TestHTTPLimits(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the server binary")
-	}
 	t.Parallel()
 	dir := t.TempDir()
 	bin := buildServer(t, dir)

@@ -24,9 +24,6 @@ import (
 // PostgreSQL database; it skips under -short and without PostgreSQL.
 func processInstances(t *testing.T, n int, env ...string) (db hookflowtest.Database, ins []*serverProcess) {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("builds and runs the server binary")
-	}
 	if !testdb.Postgres() {
 		t.Skipf("several server processes on one database need PostgreSQL: set %s=postgres://…", testdb.EnvVar)
 	}

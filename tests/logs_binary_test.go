@@ -38,9 +38,6 @@ func (b *lockedBuffer) String() string {
 // "run failed" record at WARN with the run id their answers named, next to
 // the debug record of each request.
 func TestBinaryLogsFailedRunsAsJSON(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the server binary")
-	}
 	dir := t.TempDir()
 	bin := buildServer(t, dir)
 	port := freePort(t)

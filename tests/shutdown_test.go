@@ -61,9 +61,6 @@ func storedRuns(t *testing.T, dbFile string) []*storage.RunRecord {
 // other run, exit once those finish, and leave the rest queued for the
 // next start, where each runs once.
 func TestShutdownStartsNoQueuedRuns(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the server binary")
-	}
 	t.Parallel()
 	dir := t.TempDir()
 	dbFile := filepath.Join(dir, "hookflow.db")
@@ -131,9 +128,6 @@ func TestShutdownStartsNoQueuedRuns(t *testing.T) {
 // of 17 s is in flight, with FLOWS_SYNC_TIMEOUT=40s: the run answers before
 // the server exits.
 func TestShutdownLetsSyncRunsAnswer(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the server binary")
-	}
 	t.Parallel()
 	dir := t.TempDir()
 	server := runServer(t, buildServer(t, dir), "DB_FILENAME="+filepath.Join(dir, "hookflow.db"), "FLOWS_SYNC_TIMEOUT=40s")
@@ -174,9 +168,6 @@ func TestShutdownLetsSyncRunsAnswer(t *testing.T) {
 // shutting down: the second refuses, naming the file, and exits non-zero.
 // Once the first is gone, the file can be used again.
 func TestSecondServerOnOneFileRefusesToStart(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the server binary")
-	}
 	t.Parallel()
 	dir := t.TempDir()
 	bin := buildServer(t, dir)

@@ -4,10 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,32 +17,11 @@ import (
 // database and checks that every acknowledged write's delivery arrives at
 // least once, always under the same webhook-id.
 func TestDeliveriesSurviveKill9(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the server binary")
-	}
-	var mu sync.Mutex
-	ids := map[string]string{} // item key → webhook-id
-	requests := 0
-	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
+	receiver := newIDReceiver(t, 10*time.Millisecond, func(body []byte) string {
 		var payload struct{ Key any }
 		_ = json.Unmarshal(body, &payload)
-		key := fmt.Sprint(payload.Key)
-		mu.Lock()
-		requests++
-		if prev, seen := ids[key]; seen && prev != r.Header.Get("webhook-id") {
-			t.Errorf("item %s arrived with webhook-id %s and %s", key, prev, r.Header.Get("webhook-id"))
-		}
-		ids[key] = r.Header.Get("webhook-id")
-		mu.Unlock()
-		time.Sleep(10 * time.Millisecond) // slow enough that deliveries queue up
-	}))
-	defer receiver.Close()
-	arrived := func() (int, int) {
-		mu.Lock()
-		defer mu.Unlock()
-		return len(ids), requests
-	}
+		return fmt.Sprint(payload.Key)
+	})
 
 	db := hookflowtest.NewDatabase(t)
 	server := runServer(t, buildServer(t, t.TempDir()), append(db.Env(), "OUTBOUND_ALLOW_CIDRS=127.0.0.0/8", "WEBHOOKS_CONCURRENCY=2")...)
@@ -59,7 +34,7 @@ func TestDeliveriesSurviveKill9(t *testing.T) {
 	const writes = 300
 	postOrders(t, base, writes)
 	server.kill9()
-	before, _ := arrived()
+	before, _ := receiver.arrived()
 
 	pending := readStopped(t, db.StoreConfig(), func(store *storage.Store, ctx context.Context) (int64, error) {
 		_, pending, err := store.ListDeliveries(ctx, storage.DeliveryFilter{Status: storage.DeliveryPending})
@@ -73,7 +48,7 @@ func TestDeliveriesSurviveKill9(t *testing.T) {
 	server.restart()
 	deadline := time.Now().Add(time.Minute)
 	for {
-		got, total := arrived()
+		got, total := receiver.arrived()
 		if got == writes {
 			t.Logf("after the restart all %d arrived (%d requests: %d sent twice)", writes, total, total-writes)
 			break
