@@ -5,12 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/hookflow/hookflow/internal/flowexamples"
 	"github.com/hookflow/hookflow/jsonnum"
 )
 
@@ -69,30 +68,17 @@ func graphOf(f *Flow) string {
 
 func TestCanonicalRoundTripOfTheExamples(t *testing.T) {
 	t.Parallel()
-	files, _ := filepath.Glob("testdata/*.json")
-	n := 0
-	for _, file := range files {
-		if strings.HasSuffix(file, ".golden.json") {
-			continue
-		}
-		raw, err := os.ReadFile(file)
+	for _, ex := range flowexamples.Read(t, "testdata") {
+		doc, err := jsonnum.DecodeObject(ex.Raw)
 		if err != nil {
 			t.Fatal(err)
 		}
-		doc, err := jsonnum.DecodeObject(raw)
-		if err != nil {
-			t.Fatal(err)
-		}
-		doc["id"] = strings.TrimSuffix(filepath.Base(file), ".json")
+		doc["id"] = ex.Name
 		f, errs := Decode(doc)
 		if len(errs) > 0 {
-			t.Fatalf("%s: %v", file, errs)
+			t.Fatalf("%s: %v", ex.Name, errs)
 		}
 		roundTrip(t, f)
-		n++
-	}
-	if n < 10 {
-		t.Fatalf("only %d examples", n)
 	}
 }
 

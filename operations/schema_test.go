@@ -1,8 +1,6 @@
 package operations_test
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -10,6 +8,7 @@ import (
 
 	"github.com/hookflow/hookflow/engine"
 	"github.com/hookflow/hookflow/flows"
+	"github.com/hookflow/hookflow/internal/flowexamples"
 	"github.com/hookflow/hookflow/jsonnum"
 	"github.com/hookflow/hookflow/operations"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -98,29 +97,16 @@ func knownOptions(t *testing.T, r *operations.Registry, typ string) []string {
 func TestFlowSchemaAcceptsTheExamples(t *testing.T) {
 	t.Parallel()
 	schema, _ := flowSchema(t)
-	files, _ := filepath.Glob("../flows/testdata/*.json")
-	n := 0
-	for _, file := range files {
-		if strings.HasSuffix(file, ".golden.json") {
-			continue
-		}
-		raw, err := os.ReadFile(file)
+	for _, ex := range flowexamples.Read(t, "../flows/testdata") {
+		doc, err := jsonnum.DecodeObject(ex.Raw)
 		if err != nil {
 			t.Fatal(err)
 		}
-		doc, err := jsonnum.DecodeObject(raw)
-		if err != nil {
-			t.Fatal(err)
-		}
-		doc["id"] = strings.TrimSuffix(filepath.Base(file), ".json")
+		doc["id"] = ex.Name
 		doc["$schema"] = "https://hookflow.example.com/server/specs/flow-schema"
 		if err := schema.Validate(doc); err != nil {
-			t.Errorf("%s: %v", file, err)
+			t.Errorf("%s: %v", ex.Name, err)
 		}
-		n++
-	}
-	if n < 10 {
-		t.Fatalf("only %d examples", n)
 	}
 }
 

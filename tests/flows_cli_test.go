@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/hookflow/hookflow/hookflowtest"
+	"github.com/hookflow/hookflow/internal/flowexamples"
 )
 
 // cliServer is the real binary serving on 127.0.0.1 with a database of
@@ -33,23 +34,14 @@ func startCLIServer(t *testing.T, bin string, env ...string) cliServer {
 func seedFlowFiles(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	files, _ := filepath.Glob("../flows/testdata/*.json")
-	for _, file := range files {
-		if strings.HasSuffix(file, ".golden.json") {
-			continue
-		}
-		raw, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, ex := range flowexamples.Read(t, "../flows/testdata") {
 		var doc map[string]any
-		if err := json.Unmarshal(raw, &doc); err != nil {
+		if err := json.Unmarshal(ex.Raw, &doc); err != nil {
 			t.Fatal(err)
 		}
-		name := strings.TrimSuffix(filepath.Base(file), ".json")
-		doc["id"] = strings.ReplaceAll(name, "_", "-")
+		doc["id"] = strings.ReplaceAll(ex.Name, "_", "-")
 		out, _ := json.MarshalIndent(doc, "", "  ")
-		if err := os.WriteFile(filepath.Join(dir, name+".json"), out, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, ex.Name+".json"), out, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -105,9 +97,7 @@ func TestFlowsAsCodeThroughTheCommand(t *testing.T) {
 	}
 	mustContain(t, "the first apply", out, fmt.Sprintf("%d created, 0 updated, 0 unchanged, 0 deleted", n), "created greet",
 		"warning: "+filepath.Join(dir, "github_signature.json")+": operations[0].options.expression: $env.GITHUB_WEBHOOK_SECRET is not in FLOWS_ENV_ALLOW_LIST")
-	examples, _ := filepath.Glob("../flows/testdata/*.json")
-	goldens, _ := filepath.Glob("../flows/testdata/*.golden.json")
-	if want := len(examples) - len(goldens) + 1; n != want { // the examples and greet.yaml
+	if want := len(flowexamples.Read(t, "../flows/testdata")) + 1; n != want { // the examples and greet.yaml
 		t.Fatalf("%d files, want %d", n, want)
 	}
 	code, out = a.flows(t, bin, "apply", dir)
