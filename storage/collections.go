@@ -29,6 +29,16 @@ func loadCollection(tx *gorm.DB, name string) (*collectionRow, error) {
 	return loadCollectionFor(tx, name, "")
 }
 
+// reloadCollection writes the collection's cached counter back and reads
+// its row afresh, for a write that changes the row itself (its schema and
+// indexes, or its deletion); ErrNotFound when it does not exist.
+func (w *writeTx) reloadCollection(name string) (*collectionRow, error) {
+	if err := w.forget(name); err != nil {
+		return nil, err
+	}
+	return loadCollection(w.tx, name)
+}
+
 // loadCollectionFor reads a collection inside a write, lock (engine.lockRow)
 // ending the SELECT.
 func loadCollectionFor(tx *gorm.DB, name, lock string) (*collectionRow, error) {
@@ -130,10 +140,7 @@ func (s *Store) UpdateCollection(ctx context.Context, name string, p CollectionP
 	}
 	out, err := s.items.doOn(ctx, name, func(w *writeTx) (any, []ItemEvent, error) {
 		tx := w.tx
-		if err := w.forget(name); err != nil {
-			return nil, nil, err
-		}
-		row, err := loadCollection(tx, name)
+		row, err := w.reloadCollection(name)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -222,10 +229,7 @@ func (s *Store) DeleteCollection(ctx context.Context, name string) error {
 	}
 	out, err := s.items.do(ctx, name, func(w *writeTx) (any, []ItemEvent, error) {
 		tx := w.tx
-		if err := w.forget(name); err != nil {
-			return nil, nil, err
-		}
-		row, err := loadCollection(tx, name)
+		row, err := w.reloadCollection(name)
 		if err != nil {
 			return nil, nil, err
 		}
