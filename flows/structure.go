@@ -73,25 +73,15 @@ func checkStructure(f *Flow) ValidationErrors {
 	}
 	switch f.Trigger {
 	case TriggerWebhook:
-		w, werrs := ParseWebhookOptions(f.Options)
-		errs.Merge("options", werrs)
-		f.Webhook = w
+		f.Webhook = triggerOptions(&errs, f.Options, ParseWebhookOptions)
 	case TriggerOperation:
-		o, oerrs := ParseOperationTriggerOptions(f.Options)
-		errs.Merge("options", oerrs)
-		f.OperationTrigger = o
+		f.OperationTrigger = triggerOptions(&errs, f.Options, ParseOperationTriggerOptions)
 	case TriggerEvent:
-		e, eerrs := ParseEventOptions(f.Options)
-		errs.Merge("options", eerrs)
-		f.Event = e
+		f.Event = triggerOptions(&errs, f.Options, ParseEventOptions)
 	case TriggerSchedule:
-		s, serrs := ParseScheduleOptions(f.Options)
-		errs.Merge("options", serrs)
-		f.Schedule = s
+		f.Schedule = triggerOptions(&errs, f.Options, ParseScheduleOptions)
 	case TriggerManual:
-		m, merrs := ParseManualOptions(f.Options)
-		errs.Merge("options", merrs)
-		f.Manual = m
+		f.Manual = triggerOptions(&errs, f.Options, ParseManualOptions)
 	}
 	ids := map[string]int{}
 	keys := map[string]int{}
@@ -115,6 +105,14 @@ func checkStructure(f *Flow) ValidationErrors {
 		}
 	}
 	return errs
+}
+
+// triggerOptions decodes a flow's options with its trigger's parse,
+// adding the findings under "options".
+func triggerOptions[T any](errs *ValidationErrors, options map[string]any, parse func(map[string]any) (T, ValidationErrors)) T {
+	decoded, findings := parse(options)
+	errs.Merge("options", findings)
+	return decoded
 }
 
 // linkOperations turns edges that name keys into edges that name ids, applies
