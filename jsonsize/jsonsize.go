@@ -85,27 +85,11 @@ func (w *walker) size(v any, depth int) int {
 	case int64:
 		n = intSize(x)
 	case map[string]any:
-		start := w.open(len(x), depth)
-		for k, e := range x {
-			if !w.member(k, e, depth) {
-				break
-			}
-		}
-		return w.total - start
+		return objectSize(w, x, depth)
 	case map[string]string:
-		start := w.open(len(x), depth)
-		for k, e := range x {
-			if !w.member(k, e, depth) {
-				break
-			}
-		}
-		return w.total - start
+		return objectSize(w, x, depth)
 	case []any:
-		start := w.open(len(x), depth)
-		for i := 0; i < len(x) && w.total <= w.limit; i++ {
-			w.size(x[i], depth+1)
-		}
-		return w.total - start
+		return arraySize(w, x, depth)
 	case []string:
 		start := w.open(len(x), depth)
 		for i := 0; i < len(x) && w.total <= w.limit; i++ {
@@ -113,11 +97,7 @@ func (w *walker) size(v any, depth int) int {
 		}
 		return w.total - start
 	case []map[string]any:
-		start := w.open(len(x), depth)
-		for i := 0; i < len(x) && w.total <= w.limit; i++ {
-			w.size(x[i], depth+1)
-		}
-		return w.total - start
+		return arraySize(w, x, depth)
 	default:
 		// Types the data chain rarely holds (an operation's own structs):
 		// their encoding is their size.
@@ -133,6 +113,28 @@ func (w *walker) size(v any, depth int) int {
 	}
 	w.total += n
 	return n
+}
+
+// objectSize is size for an object: its brackets, then its members until
+// the limit is passed.
+func objectSize[V any](w *walker, x map[string]V, depth int) int {
+	start := w.open(len(x), depth)
+	for k, e := range x {
+		if !w.member(k, e, depth) {
+			break
+		}
+	}
+	return w.total - start
+}
+
+// arraySize is size for an array: its brackets, then its elements until
+// the limit is passed.
+func arraySize[E any](w *walker, x []E, depth int) int {
+	start := w.open(len(x), depth)
+	for i := 0; i < len(x) && w.total <= w.limit; i++ {
+		w.size(x[i], depth+1)
+	}
+	return w.total - start
 }
 
 // open counts the brackets and separators of an object or array of count
