@@ -14,16 +14,7 @@ func TestSecretNames(t *testing.T) {
 		"author", "authority", "pass_count", "passenger", "key", "keys", "monkey", "type", "email", "content-type",
 		"x-signature", "x-hub-signature-256", "user-agent", "total", "customer_id", "", "passport", "tok",
 	}
-	for _, n := range secret {
-		if !IsSecretName(n) {
-			t.Errorf("%q holds a secret", n)
-		}
-	}
-	for _, n := range plain {
-		if IsSecretName(n) {
-			t.Errorf("%q is not a secret", n)
-		}
-	}
+	checkClassifier(t, IsSecretName, "a secret's name", secret, plain)
 }
 
 func BenchmarkSecretName(b *testing.B) {
@@ -42,14 +33,21 @@ func TestCredentialHeaders(t *testing.T) {
 		"WWW-Authenticate", "Set-Cookie", "PRIVATE-TOKEN", "X-KEY",
 	}
 	plain := []string{"Content-Type", "X-Tenant", "User-Agent", "Accept", "X-Request-Id", "X-Signature", ""}
-	for _, n := range credential {
-		if !IsCredentialHeader(n) {
-			t.Errorf("%q is a credential header", n)
+	checkClassifier(t, IsCredentialHeader, "a credential header", credential, plain)
+}
+
+// checkClassifier checks that is holds for every name of yes and for none
+// of no; what names what is says.
+func checkClassifier(t *testing.T, is func(string) bool, what string, yes, no []string) {
+	t.Helper()
+	for _, n := range yes {
+		if !is(n) {
+			t.Errorf("%q is %s", n, what)
 		}
 	}
-	for _, n := range plain {
-		if IsCredentialHeader(n) {
-			t.Errorf("%q is not a credential header", n)
+	for _, n := range no {
+		if is(n) {
+			t.Errorf("%q is not %s", n, what)
 		}
 	}
 }
