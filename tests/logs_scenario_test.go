@@ -16,13 +16,33 @@ const failingFlow = `{"name": "Refunds", "options": {"access": "public"%s}, "ope
 	{"id": "refuse", "operation": "throw-error",
 	 "options": {"status": 422, "code": "NOT_AN_ORDER", "message": "no refunds for {{$trigger.body.password}}"}}]}`
 
+// refundRequest is the body callers send failingFlow: its password must
+// never reach the log.
+const refundRequest = `{"password": "hunter22-secret"}`
+
+// loggedServer is a server whose log records, from level up, the test
+// reads.
+func loggedServer(t *testing.T, level slog.Level) (*hookflowtest.Server, *hookflowtest.Logs) {
+	t.Helper()
+	logs := hookflowtest.NewLogs(level)
+	return hookflowtest.New(t, logs.Configure), logs
+}
+
+// checkPasswordHidden fails the test when the log shows refundRequest's
+// password.
+func checkPasswordHidden(t *testing.T, logs *hookflowtest.Logs) {
+	t.Helper()
+	if strings.Contains(logs.String(), "hunter22-secret") {
+		t.Fatalf("the log shows the request's password:\n%s", logs.String())
+	}
+}
+
 func TestFailedSyncRunIsLoggedWithItsRunID(t *testing.T) {
 	t.Parallel()
-	logs := hookflowtest.NewLogs(slog.LevelDebug)
-	srv := hookflowtest.New(t, logs.Configure)
+	srv, logs := loggedServer(t, slog.LevelDebug)
 	id := srv.CreateFlow(t, strings.Replace(failingFlow, "%s", "", 1))
 
-	resp := srv.Do(t, "POST", "/flows/trigger/"+id, `{"password": "hunter22-secret"}`, "X-Request-Id", "req-42")
+	resp := srv.Do(t, "POST", "/flows/trigger/"+id, refundRequest, "X-Request-Id", "req-42")
 	if resp.Status != http.StatusUnprocessableEntity || resp.ErrorCode(t) != "NOT_AN_ORDER" {
 		t.Fatalf("trigger: %d %s", resp.Status, resp.Body)
 	}
@@ -52,18 +72,15 @@ func TestFailedSyncRunIsLoggedWithItsRunID(t *testing.T) {
 	if _, ok := line["duration_ms"].(float64); !ok {
 		t.Errorf("request record has no duration: %v", line)
 	}
-	if strings.Contains(logs.String(), "hunter22-secret") {
-		t.Fatalf("the log shows the request's password:\n%s", logs.String())
-	}
+	checkPasswordHidden(t, logs)
 }
 
 func TestFailedAsyncRunIsLoggedWithItsRunID(t *testing.T) {
 	t.Parallel()
-	logs := hookflowtest.NewLogs(slog.LevelInfo)
-	srv := hookflowtest.New(t, logs.Configure)
+	srv, logs := loggedServer(t, slog.LevelInfo)
 	id := srv.CreateFlow(t, strings.Replace(failingFlow, "%s", `, "async": true`, 1))
 
-	resp := srv.Do(t, "POST", "/flows/trigger/"+id, `{"password": "hunter22-secret"}`)
+	resp := srv.Do(t, "POST", "/flows/trigger/"+id, refundRequest)
 	runID := resp.Header.Get("X-Run-Id")
 	if resp.Status != http.StatusAccepted || runID == "" || runID != resp.Data(t).(map[string]any)["id"] {
 		t.Fatalf("async trigger: %d %v %s", resp.Status, resp.Header, resp.Body)
@@ -74,15 +91,12 @@ func TestFailedAsyncRunIsLoggedWithItsRunID(t *testing.T) {
 		rec["operation"] != "refuse" || rec["message"] != "no refunds for [REDACTED]" {
 		t.Fatalf("run failed record = %v", rec)
 	}
-	if strings.Contains(logs.String(), "hunter22-secret") {
-		t.Fatalf("the log shows the request's password:\n%s", logs.String())
-	}
+	checkPasswordHidden(t, logs)
 }
 
 func TestRequestsAreNotLoggedAtInfo(t *testing.T) {
 	t.Parallel()
-	logs := hookflowtest.NewLogs(slog.LevelInfo)
-	srv := hookflowtest.New(t, logs.Configure)
+	srv, logs := loggedServer(t, slog.LevelInfo)
 	url := flow(t, srv, `{"access": "public"}`, `[{"id": "ok", "operation": "transform", "options": {"json": {"ok": true}}}]`)
 	for range 20 {
 		if resp := srv.Do(t, "POST", url, `{}`); resp.Status != http.StatusOK {
@@ -97,8 +111,7 @@ func TestRequestsAreNotLoggedAtInfo(t *testing.T) {
 
 func TestServerErrorsAreLoggedAtError(t *testing.T) {
 	t.Parallel()
-	logs := hookflowtest.NewLogs(slog.LevelWarn)
-	srv := hookflowtest.New(t, logs.Configure)
+	srv, logs := loggedServer(t, slog.LevelWarn)
 	url := flow(t, srv, `{"access": "public"}`, `[{"id": "boom", "operation": "throw-error",
 		"options": {"status": 500, "code": "BOOM", "message": "it broke"}}]`)
 	resp := srv.Do(t, "POST", url, `{}`)
