@@ -98,6 +98,15 @@ func checkSubset(t *testing.T, resp *hookflowtest.Response, status int, want str
 	checkWith(t, resp, status, want, subsetJSON)
 }
 
+// checkError fails the test unless resp is the error envelope with status
+// and the error code code.
+func checkError(t *testing.T, resp *hookflowtest.Response, status int, code string) {
+	t.Helper()
+	if resp.Status != status || resp.ErrorCode(t) != code {
+		t.Fatalf("got %d %s, want %d %s", resp.Status, resp.Body, status, code)
+	}
+}
+
 // createWebhook creates a webhook through the Directus dialect and returns
 // its document (with the secret in full).
 func createWebhook(t *testing.T, srv *hookflowtest.Server, doc map[string]any) map[string]any {

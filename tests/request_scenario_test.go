@@ -58,9 +58,7 @@ func TestRequestThroughServer(t *testing.T) {
 	t.Run("upstream error ends the run with 502", func(t *testing.T) {
 		id := srv.CreateFlow(t, requestFlowDoc(failing.URL))
 		resp := srv.Do(t, "POST", "/flows/trigger/"+id, map[string]any{"id": "o1"})
-		if resp.Status != 502 || resp.ErrorCode(t) != "REQUEST_FAILED" {
-			t.Fatalf("got %d %s", resp.Status, resp.Body)
-		}
+		checkError(t, resp, 502, "REQUEST_FAILED")
 	})
 	t.Run("upstream error on a reject edge", func(t *testing.T) {
 		doc := requestFlowDoc(failing.URL, map[string]any{

@@ -71,9 +71,7 @@ func TestTriggerAnotherFlow(t *testing.T) {
 			"operations": []any{map[string]any{"operation": "trigger", "options": map[string]any{"flow": other}}},
 		})
 		resp := srv.Do(t, "POST", "/flows/trigger/"+id, map[string]any{})
-		if resp.Status != 500 || resp.ErrorCode(t) != "FLOW_NOT_FOUND" {
-			t.Fatalf("got %d %s", resp.Status, resp.Body)
-		}
+		checkError(t, resp, 500, "FLOW_NOT_FOUND")
 	})
 }
 
@@ -91,9 +89,7 @@ func TestTriggerRecursionIsBounded(t *testing.T) {
 		"operations": []any{map[string]any{"operation": "trigger", "options": map[string]any{"flow": recursiveFlowID, "payload": map[string]any{"depth": 1}}}},
 	})
 	resp := srv.Do(t, "POST", "/flows/trigger/"+id, map[string]any{})
-	if resp.Status != 500 || resp.ErrorCode(t) != "FLOW_RECURSION_LIMIT" {
-		t.Fatalf("got %d %s", resp.Status, resp.Body)
-	}
+	checkError(t, resp, 500, "FLOW_RECURSION_LIMIT")
 }
 
 func TestOperationTriggerOptionsAreChecked(t *testing.T) {
@@ -103,7 +99,5 @@ func TestOperationTriggerOptionsAreChecked(t *testing.T) {
 		"trigger": "operation", "options": map[string]any{"return": "$last", "method": "POST"},
 		"operations": []any{map[string]any{"operation": "transform", "options": map[string]any{"json": 1}}},
 	})
-	if resp.Status != 400 || resp.ErrorCode(t) != "INVALID_PAYLOAD" {
-		t.Fatalf("got %d %s", resp.Status, resp.Body)
-	}
+	checkError(t, resp, 400, "INVALID_PAYLOAD")
 }
