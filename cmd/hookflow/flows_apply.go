@@ -24,17 +24,9 @@ created, changed ones replaced, unchanged ones left alone; if one file is invali
 and says what would change.`,
 		Args: atLeastOneArg("the flow files or directories to apply"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			files, err := loadForServer(cmd.OutOrStdout(), args)
+			files, res, _, err := server.applyFiles(cmd, args, prune, dryRun)
 			if err != nil {
 				return err
-			}
-			client, err := server.client()
-			if err != nil {
-				return err
-			}
-			res, err := client.apply(cmd.Context(), documents(files), prune, dryRun)
-			if err != nil {
-				return explain(cmd.OutOrStdout(), files, err)
 			}
 			printApplied(cmd.OutOrStdout(), files, res, dryRun)
 			return nil
@@ -43,6 +35,26 @@ and says what would change.`,
 	cmd.Flags().BoolVar(&prune, "prune", false, "delete the server's flows that the files do not hold")
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "change nothing; say what would change")
 	return cmd
+}
+
+// applyFiles reads the flow files args name and sends them to the server
+// to apply (with dryRun, only to say what would change); findings of a
+// refused request are printed by file. It returns the client too, for
+// commands that ask the server more.
+func (f *serverFlags) applyFiles(cmd *cobra.Command, args []string, prune, dryRun bool) ([]flowFile, *applyResult, *apiClient, error) {
+	files, err := loadForServer(cmd.OutOrStdout(), args)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	client, err := f.client()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	res, err := client.apply(cmd.Context(), documents(files), prune, dryRun)
+	if err != nil {
+		return nil, nil, nil, explain(cmd.OutOrStdout(), files, err)
+	}
+	return files, res, client, nil
 }
 
 // loadForServer reads the flow files args name; a file that cannot be

@@ -22,17 +22,9 @@ would, and 1 on errors. With --prune it shows the flows apply --prune would dele
 		Args: atLeastOneArg("the flow files or directories to compare"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			out := cmd.OutOrStdout()
-			files, err := loadForServer(out, args)
+			files, res, client, err := server.applyFiles(cmd, args, prune, true)
 			if err != nil {
 				return err
-			}
-			client, err := server.client()
-			if err != nil {
-				return err
-			}
-			res, err := client.apply(cmd.Context(), documents(files), prune, true)
-			if err != nil {
-				return explain(out, files, err)
 			}
 			onServer, err := client.exported(cmd.Context())
 			if err != nil {
