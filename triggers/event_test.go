@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -14,7 +13,6 @@ import (
 	"github.com/hookflow/hookflow/engine"
 	"github.com/hookflow/hookflow/events"
 	"github.com/hookflow/hookflow/flows"
-	"github.com/hookflow/hookflow/internal/testdb"
 	"github.com/hookflow/hookflow/operations"
 	"github.com/hookflow/hookflow/storage"
 )
@@ -52,16 +50,9 @@ func setupEvents(t testing.TB, cfg EventConfig, queue ...QueueConfig) *eventBund
 	t.Helper()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	trigger := NewEventTrigger(cfg, logger)
-	storeCfg := storage.Config{Filename: filepath.Join(t.TempDir(), "events.db")}
-	if testdb.Postgres() {
-		storeCfg = storage.Config{Dialect: storage.DialectPostgres, ConnectionString: testdb.NewSchema(t), PoolSize: testdb.PoolSize}
-	}
-	storeCfg.Logger, storeCfg.RunOutbox, storeCfg.Filter = logger, trigger, trigger
-	store, err := storage.Open(context.Background(), storeCfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
+	storeCfg := testStoreConfig(t, logger)
+	storeCfg.RunOutbox, storeCfg.Filter = trigger, trigger
+	store := openTestStore(t, storeCfg)
 	registry := operations.NewRegistry()
 	registry.MustRegister("stamp", stampOp{})
 	eng := engine.New(registry, engine.Config{Logger: logger})

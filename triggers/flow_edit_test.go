@@ -7,13 +7,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"sync"
 	"testing"
 
 	"github.com/hookflow/hookflow/engine"
 	"github.com/hookflow/hookflow/flows"
-	"github.com/hookflow/hookflow/internal/testdb"
 	"github.com/hookflow/hookflow/operations"
 	"github.com/hookflow/hookflow/storage"
 )
@@ -31,20 +29,7 @@ func setupCatalog(t *testing.T) *catalogBundle {
 	t.Helper()
 	ctx := context.Background()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	cfg := storage.Config{Filename: filepath.Join(t.TempDir(), "flows.db"), Logger: logger}
-	if testdb.Postgres() {
-		cfg = storage.Config{
-			Dialect:          storage.DialectPostgres,
-			ConnectionString: testdb.NewSchema(t),
-			PoolSize:         testdb.PoolSize,
-			Logger:           logger,
-		}
-	}
-	store, err := storage.Open(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
+	store := openTestStore(t, testStoreConfig(t, logger))
 	eng := engine.New(operations.Builtins(operations.Dependencies{Logger: logger}), engine.Config{Logger: logger})
 	return &catalogBundle{ctx: ctx, store: store, catalog: NewCatalog(eng, store, logger)}
 }

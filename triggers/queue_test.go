@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,7 +17,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/hookflow/hookflow/engine"
 	"github.com/hookflow/hookflow/flows"
-	"github.com/hookflow/hookflow/internal/testdb"
 	"github.com/hookflow/hookflow/operations"
 	"github.com/hookflow/hookflow/storage"
 )
@@ -69,15 +67,7 @@ func setup(t *testing.T) *queueBundle {
 	t.Helper()
 	ctx := context.Background()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	cfg := storage.Config{Filename: filepath.Join(t.TempDir(), "queue.db"), Logger: logger}
-	if testdb.Postgres() {
-		cfg = storage.Config{Dialect: storage.DialectPostgres, ConnectionString: testdb.NewSchema(t), PoolSize: testdb.PoolSize, Logger: logger}
-	}
-	store, err := storage.Open(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
+	store := openTestStore(t, testStoreConfig(t, logger))
 	g := &gate{open: make(chan struct{}), started: make(chan string, 1000)}
 	registry := operations.NewRegistry()
 	registry.MustRegister("gate", gateOp{g: g})

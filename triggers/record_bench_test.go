@@ -8,13 +8,11 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"syscall"
 	"testing"
 
 	"github.com/hookflow/hookflow/engine"
 	"github.com/hookflow/hookflow/flows"
-	"github.com/hookflow/hookflow/internal/testdb"
 	"github.com/hookflow/hookflow/operations"
 	"github.com/hookflow/hookflow/storage"
 )
@@ -40,11 +38,7 @@ func BenchmarkRecordedRun(b *testing.B) {
 func benchmarkRecordedRun(b *testing.B, accountability any) {
 	ctx := context.Background()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	cfg := storage.Config{Filename: filepath.Join(b.TempDir(), "runs.db"), Logger: logger}
-	if testdb.Postgres() {
-		cfg = storage.Config{Dialect: storage.DialectPostgres, ConnectionString: testdb.NewSchema(b), PoolSize: testdb.PoolSize, Logger: logger}
-	}
-	store, err := storage.Open(ctx, cfg)
+	store, err := storage.Open(ctx, testStoreConfig(b, logger))
 	if err != nil {
 		b.Fatal(err)
 	}
