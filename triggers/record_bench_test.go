@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"os"
-	"syscall"
 	"testing"
 
 	"github.com/hookflow/hookflow/engine"
@@ -66,7 +65,7 @@ func benchmarkRecordedRun(b *testing.B, accountability any) {
 	r.Header.Set("User-Agent", "wrk")
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpu := benchCPU()
+	cpu := processCPU()
 	for i := 0; i < b.N; i++ {
 		// Each request builds its own `$trigger`, as webhook calls do.
 		trigger, err := BuildTrigger(r, []byte(benchOrder))
@@ -83,14 +82,5 @@ func benchmarkRecordedRun(b *testing.B, accountability any) {
 		b.Fatal(err)
 	}
 	b.StopTimer()
-	b.ReportMetric(float64(benchCPU()-cpu)/float64(b.N), "cpu-ns/op")
-}
-
-// benchCPU is the CPU time (user + system) the process has used, in ns.
-func benchCPU() int64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return ru.Utime.Nano() + ru.Stime.Nano()
+	b.ReportMetric(float64(processCPU()-cpu)/float64(b.N), "cpu-ns/op")
 }
