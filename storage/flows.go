@@ -202,6 +202,10 @@ func toRows(f *flows.Flow) (*flowRow, []operationRow, error) {
 }
 
 func fromRows(row *flowRow, ops []operationRow) (*flows.Flow, error) {
+	options, err := decodeOptions(row.Options)
+	if err != nil {
+		return nil, fmt.Errorf("decode options of flow %s: %w", row.ID, err)
+	}
 	f := &flows.Flow{
 		ID:             row.ID,
 		Name:           row.Name,
@@ -214,15 +218,14 @@ func fromRows(row *flowRow, ops []operationRow) (*flows.Flow, error) {
 		Operation:      row.Operation,
 		DateCreated:    row.DateCreated,
 		DateUpdated:    row.DateUpdated,
-		Options:        map[string]any{},
-	}
-	if len(row.Options) > 0 {
-		if err := jsonnum.Unmarshal(row.Options, &f.Options); err != nil {
-			return nil, fmt.Errorf("decode options of flow %s: %w", row.ID, err)
-		}
+		Options:        options,
 	}
 	for _, r := range ops {
-		op := &flows.Operation{
+		opOptions, err := decodeOptions(r.Options)
+		if err != nil {
+			return nil, fmt.Errorf("decode options of operation %s/%s: %w", r.FlowID, r.ID, err)
+		}
+		f.Operations = append(f.Operations, &flows.Operation{
 			ID:          r.ID,
 			Key:         r.Key,
 			Type:        r.Type,
@@ -233,14 +236,20 @@ func fromRows(row *flowRow, ops []operationRow) (*flows.Flow, error) {
 			Reject:      r.Reject,
 			Flow:        r.FlowID,
 			DateCreated: r.DateCreated,
-			Options:     map[string]any{},
-		}
-		if len(r.Options) > 0 {
-			if err := jsonnum.Unmarshal(r.Options, &op.Options); err != nil {
-				return nil, fmt.Errorf("decode options of operation %s/%s: %w", r.FlowID, r.ID, err)
-			}
-		}
-		f.Operations = append(f.Operations, op)
+			Options:     opOptions,
+		})
 	}
 	return f, nil
+}
+
+// decodeOptions decodes a flow's or an operation's stored options; none
+// stored is an empty object.
+func decodeOptions(raw []byte) (map[string]any, error) {
+	options := map[string]any{}
+	if len(raw) > 0 {
+		if err := jsonnum.Unmarshal(raw, &options); err != nil {
+			return nil, err
+		}
+	}
+	return options, nil
 }
