@@ -109,6 +109,19 @@ func reportDeliveries(b *testing.B, start time.Time, cpu int64) {
 	b.ReportMetric(float64(processCPU()-cpu)/float64(b.N), "cpu-ns/op")
 }
 
+// finishDeliveries waits until the receiver has counted b.N deliveries,
+// closes the server, which waits for the last outcomes to be recorded, and
+// reports.
+func finishDeliveries(b *testing.B, srv *hookflow.Server, received *atomic.Int64, start time.Time, cpu int64) {
+	for received.Load() < int64(b.N) {
+		time.Sleep(time.Millisecond)
+	}
+	if err := srv.Close(); err != nil {
+		b.Fatal(err)
+	}
+	reportDeliveries(b, start, cpu)
+}
+
 // sendSigned sends one delivery signed as hookflow signs it.
 func sendSigned(client *http.Client, url, secret string, key []byte, id string, body []byte) error {
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
@@ -169,14 +182,7 @@ func benchmarkItemDeliveries(b *testing.B) {
 			b.Fatalf("write items: %d %s", rec.Code, rec.Body)
 		}
 	}
-	for received.Load() < int64(b.N) {
-		time.Sleep(time.Millisecond)
-	}
-	// Close waits for the last outcomes to be recorded.
-	if err := srv.Close(); err != nil {
-		b.Fatal(err)
-	}
-	reportDeliveries(b, start, cpu)
+	finishDeliveries(b, srv, received, start, cpu)
 }
 
 // webhooksConfig sets the per-webhook concurrency cap.
@@ -206,13 +212,7 @@ func benchmarkQueuedDeliveries(b *testing.B) {
 	if rec := serveAdmin(srv, http.MethodPatch, "/webhooks/1", []byte(`{"status": "active"}`)); rec.Code != http.StatusOK {
 		b.Fatalf("activate: %d %s", rec.Code, rec.Body)
 	}
-	for received.Load() < int64(b.N) {
-		time.Sleep(time.Millisecond)
-	}
-	if err := srv.Close(); err != nil {
-		b.Fatal(err)
-	}
-	reportDeliveries(b, start, cpu)
+	finishDeliveries(b, srv, received, start, cpu)
 }
 
 // queueDeliveries stores an inactive webhook to url with b.N pending
