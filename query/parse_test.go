@@ -139,13 +139,7 @@ func TestParseMaxConditions(t *testing.T) {
 		}
 		return map[string]any{"_or": ors}
 	}
-	if _, err := ParseFilter(build(MaxConditions), ParseOptions{}); err != nil {
-		t.Errorf("%d conditions: %v", MaxConditions, err)
-	}
-	_, err := ParseFilter(build(MaxConditions+1), ParseOptions{})
-	if err == nil || !strings.Contains(err.Error(), "more than 1000 conditions") {
-		t.Errorf("%d conditions: %v, want an error", MaxConditions+1, err)
-	}
+	checkFilterBound(t, build, MaxConditions, "more than 1000 conditions")
 }
 
 // TestParseMaxRegexes checks that a filter may hold MaxRegexes _regex
@@ -159,11 +153,19 @@ func TestParseMaxRegexes(t *testing.T) {
 		}
 		return map[string]any{"_or": ors}
 	}
-	if _, err := ParseFilter(build(MaxRegexes), ParseOptions{}); err != nil {
-		t.Errorf("%d patterns: %v", MaxRegexes, err)
+	checkFilterBound(t, build, MaxRegexes, "more than 32 _regex conditions")
+}
+
+// checkFilterBound checks that ParseFilter takes the filter build makes of
+// limit conditions and refuses the one of limit+1 with an error that says
+// want.
+func checkFilterBound(t *testing.T, build func(n int) map[string]any, limit int, want string) {
+	t.Helper()
+	if _, err := ParseFilter(build(limit), ParseOptions{}); err != nil {
+		t.Errorf("%d conditions: %v", limit, err)
 	}
-	_, err := ParseFilter(build(MaxRegexes+1), ParseOptions{})
-	if err == nil || !strings.Contains(err.Error(), "more than 32 _regex conditions") {
-		t.Errorf("%d patterns: %v, want an error", MaxRegexes+1, err)
+	_, err := ParseFilter(build(limit+1), ParseOptions{})
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("%d conditions: %v, want an error saying %q", limit+1, err, want)
 	}
 }
