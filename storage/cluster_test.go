@@ -58,9 +58,7 @@ func (h *heard) of(topic Topic) []string {
 // sharedStores opens two stores on one PostgreSQL database.
 func sharedStores(t *testing.T, tune func(*Config)) (a, b *Store, cfg Config) {
 	t.Helper()
-	if !testdb.Postgres() {
-		t.Skip("servers sharing a PostgreSQL database: set HOOKFLOW_TEST_DB (a SQLite file has one server)")
-	}
+	testdb.RequirePostgres(t, "servers sharing a PostgreSQL database (a SQLite file has one server)")
 	cfg = testConfig(t)
 	if tune != nil {
 		tune(&cfg)

@@ -13,9 +13,7 @@ import (
 // once, each writer sees its ids increase, and together they leave no gap.
 func TestAssignedIDsAcrossServers(t *testing.T) {
 	t.Parallel()
-	if !testdb.Postgres() {
-		t.Skip("servers sharing a PostgreSQL database: set HOOKFLOW_TEST_DB (a SQLite file has one writer)")
-	}
+	testdb.RequirePostgres(t, "servers sharing a PostgreSQL database (a SQLite file has one writer)")
 	cfg := testConfig(t)
 	ctx := context.Background()
 	const servers, writers, writes = 2, 3, 40

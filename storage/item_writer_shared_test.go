@@ -15,9 +15,7 @@ import (
 // so every write succeeds.
 func TestBatchesOfTwoServersDoNotDeadlock(t *testing.T) {
 	t.Parallel()
-	if !testdb.Postgres() {
-		t.Skip("servers sharing a PostgreSQL database: set HOOKFLOW_TEST_DB (a SQLite file has one writer)")
-	}
+	testdb.RequirePostgres(t, "servers sharing a PostgreSQL database (a SQLite file has one writer)")
 	cfg := testConfig(t)
 	ctx := context.Background()
 	collections := []string{"a", "b", "c", "d"}

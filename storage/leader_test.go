@@ -42,9 +42,7 @@ func TestSQLiteServerIsAlwaysElected(t *testing.T) {
 // its lease up, for the next to take at its next try.
 func TestOneServerIsElectedAndAnotherTakesOver(t *testing.T) {
 	t.Parallel()
-	if !testdb.Postgres() {
-		t.Skip("servers sharing a PostgreSQL database: set HOOKFLOW_TEST_DB")
-	}
+	testdb.RequirePostgres(t, "servers sharing a PostgreSQL database")
 	cfg := testConfig(t)
 	// Long enough that the takeover's bound holds on a loaded machine.
 	const lease = 1500 * time.Millisecond

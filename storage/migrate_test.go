@@ -194,9 +194,7 @@ func TestMigrationsRunOnce(t *testing.T) {
 // then work on the same data.
 func TestServersStartingTogetherMigrateOnce(t *testing.T) {
 	t.Parallel()
-	if !testdb.Postgres() {
-		t.Skip("two servers share a PostgreSQL database: set HOOKFLOW_TEST_DB (SQLite's single writer serializes them anyway)")
-	}
+	testdb.RequirePostgres(t, "two servers share a PostgreSQL database (SQLite's single writer serializes them anyway)")
 	cfg := testConfig(t)
 	ctx := context.Background()
 	const servers = 4

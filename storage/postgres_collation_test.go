@@ -14,9 +14,7 @@ import (
 // SQLite and in the in-memory evaluator.
 func TestPostgresOrderIgnoresCollation(t *testing.T) {
 	t.Parallel()
-	if !testdb.Postgres() {
-		t.Skip("a PostgreSQL database with a language's collation: set HOOKFLOW_TEST_DB")
-	}
+	testdb.RequirePostgres(t, "a PostgreSQL database with a language's collation")
 	dsn := testdb.NewDatabase(t, "ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.utf8'")
 	s, err := Open(context.Background(), Config{Dialect: DialectPostgres, ConnectionString: dsn})
 	if err != nil {
@@ -54,9 +52,7 @@ func TestPostgresOrderIgnoresCollation(t *testing.T) {
 // database in another encoding is refused with a message saying so.
 func TestPostgresRefusesOtherEncodings(t *testing.T) {
 	t.Parallel()
-	if !testdb.Postgres() {
-		t.Skip("a PostgreSQL database in another encoding: set HOOKFLOW_TEST_DB")
-	}
+	testdb.RequirePostgres(t, "a PostgreSQL database in another encoding")
 	dsn := testdb.NewDatabase(t, "ENCODING 'LATIN1' LOCALE 'C'")
 	_, err := Open(context.Background(), Config{Dialect: DialectPostgres, ConnectionString: dsn})
 	if err == nil || !strings.Contains(err.Error(), "UTF8") {

@@ -24,9 +24,7 @@ import (
 // PostgreSQL database; it skips under -short and without PostgreSQL.
 func processInstances(t *testing.T, n int, env ...string) (db hookflowtest.Database, ins []*serverProcess) {
 	t.Helper()
-	if !testdb.Postgres() {
-		t.Skipf("several server processes on one database need PostgreSQL: set %s=postgres://…", testdb.EnvVar)
-	}
+	testdb.RequirePostgres(t, "several server processes on one database need PostgreSQL")
 	dir := t.TempDir()
 	bin := buildServer(t, dir)
 	db = hookflowtest.NewDatabase(t)

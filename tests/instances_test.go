@@ -21,9 +21,7 @@ import (
 // skips, saying why, when the tests do not run on PostgreSQL.
 func sharedServers(t *testing.T, n int, options ...func(*hookflow.Config)) []*hookflowtest.Server {
 	t.Helper()
-	if !testdb.Postgres() {
-		t.Skipf("several servers on one database need PostgreSQL: set %s=postgres://…", testdb.EnvVar)
-	}
+	testdb.RequirePostgres(t, "several servers on one database need PostgreSQL")
 	db := hookflowtest.NewDatabase(t)
 	servers := make([]*hookflowtest.Server, n)
 	for i := range servers {

@@ -28,9 +28,7 @@ const electedMessage = "elected to do the work that runs once among the servers"
 // moves the ticks.
 func TestSchedulesFireOnTheElectedServer(t *testing.T) {
 	t.Parallel()
-	if !testdb.Postgres() {
-		t.Skipf("several servers on one database need PostgreSQL: set %s=postgres://…", testdb.EnvVar)
-	}
+	testdb.RequirePostgres(t, "several servers on one database need PostgreSQL")
 	db := hookflowtest.NewDatabase(t)
 	start := time.Date(2030, 1, 2, 3, 4, 5, 500_000_000, time.UTC)
 	tick := start.Truncate(time.Second)
@@ -116,9 +114,7 @@ func (o keyCounter) Run(_ context.Context, in operations.Input) (any, error) {
 // executed exactly once, by one of them.
 func TestEventRunsRunOnceOverAllServers(t *testing.T) {
 	t.Parallel()
-	if !testdb.Postgres() {
-		t.Skipf("several servers on one database need PostgreSQL: set %s=postgres://…", testdb.EnvVar)
-	}
+	testdb.RequirePostgres(t, "several servers on one database need PostgreSQL")
 	var mu sync.Mutex
 	counts := map[string]int{}
 	var ranOn [2]atomic.Int32

@@ -29,6 +29,15 @@ const PoolSize = 4
 // Postgres reports whether tests run against PostgreSQL.
 func Postgres() bool { return os.Getenv(EnvVar) != "" }
 
+// RequirePostgres skips the test unless tests run against PostgreSQL; why
+// says what the test needs it for.
+func RequirePostgres(t testing.TB, why string) {
+	t.Helper()
+	if !Postgres() {
+		t.Skipf("%s: set %s=postgres://…", why, EnvVar)
+	}
+}
+
 // SkipOnPostgres skips a test about SQLite itself (files, locks, WAL, page
 // size) when the suite runs against PostgreSQL, saying why.
 func SkipOnPostgres(t testing.TB, why string) {
