@@ -70,7 +70,9 @@ func httpMetrics(m *telemetry.Metrics) echo.MiddlewareFunc {
 			start := time.Now()
 			err := next(c)
 			elapsed := time.Since(start).Seconds()
-			s := series(seriesKey{route: routeOf(c), method: knownMethod(req.Method), code: statusOf(c, err)})
+			// The request log (observeRequests, inside this middleware)
+			// answers errors itself: the status is the one sent.
+			s := series(seriesKey{route: routeOf(c), method: knownMethod(req.Method), code: c.Response().Status})
 			s.count.Inc()
 			s.duration.Observe(elapsed)
 			s.requestSize.Observe(float64(requestSize))
@@ -137,23 +139,6 @@ func knownMethod(method string) string {
 		return method
 	}
 	return "unknown"
-}
-
-// statusOf is the status the answer was sent with. The request log
-// (observeRequests) answers errors itself, so err is nil here but for a
-// handler outside it; such an error counts as its HTTP status, or 500.
-func statusOf(c echo.Context, err error) int {
-	status := c.Response().Status
-	if err == nil {
-		return status
-	}
-	if he, ok := err.(*echo.HTTPError); ok {
-		return he.Code
-	}
-	if status == 0 || status == http.StatusOK {
-		return http.StatusInternalServerError
-	}
-	return status
 }
 
 // approximateRequestSize is the request's size as echoprometheus counts

@@ -12,11 +12,20 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 )
 
-// metricsStack is an echo server with only the HTTP metrics and two
-// routes: one answering 200 and one failing with 418.
+// metricsStack is an echo server with the HTTP metrics, a middleware
+// answering errors inside them as the request log does, and two routes:
+// one answering 200 and one failing with 418.
 func metricsStack(m *telemetry.Metrics) *echo.Echo {
 	e := echo.New()
 	e.Use(httpMetrics(m))
+	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if err := next(c); err != nil {
+				c.Error(err)
+			}
+			return nil
+		}
+	})
 	e.POST("/things/:id", func(c echo.Context) error { return c.String(http.StatusOK, "thing") })
 	e.GET("/teapot", func(c echo.Context) error { return echo.NewHTTPError(http.StatusTeapot, "short and stout") })
 	return e
